@@ -1,0 +1,79 @@
+"""Key bindings as data: every binding has a stable id that a user config may remap.
+
+The UI turns these into Textual ``Binding(id=...)`` objects; nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from gok_tui.config.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    id: str
+    key: str
+    action: str
+    description: str
+    scope: str  # "app" or a screen family: "table", "detail"
+    show: bool = True
+    mutates: bool = False
+
+
+DEFAULT_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("app.command", "colon", "command_mode", "Command", "app"),
+    KeySpec("app.help", "question_mark", "help", "Help", "app"),
+    KeySpec("app.quit", "ctrl+c,q", "quit", "Quit", "app", show=False),
+    KeySpec("app.palette", "ctrl+p", "command_palette", "Palette", "app", show=False),
+    KeySpec("app.deployments", "1", "goto('deployments')", "Deploys", "app", show=False),
+    KeySpec("app.pods", "2", "goto('pods')", "Pods", "app", show=False),
+    KeySpec("app.ingress", "3", "goto('ingress')", "Ingress", "app", show=False),
+    KeySpec("app.build", "4", "goto('build')", "Build", "app", show=False),
+    KeySpec("app.images", "5", "goto('images')", "Images", "app", show=False),
+    KeySpec("app.logs", "6", "goto('logs')", "Logs", "app", show=False),
+    KeySpec("table.filter", "slash", "filter", "Filter", "table"),
+    KeySpec("table.back", "escape", "back", "Back", "table"),
+    KeySpec("table.down", "j", "cursor_down", "Down", "table", show=False),
+    KeySpec("table.up", "k", "cursor_up", "Up", "table", show=False),
+    KeySpec("table.top", "g", "cursor_top", "Top", "table", show=False),
+    KeySpec("table.bottom", "G", "cursor_bottom", "Bottom", "table", show=False),
+    KeySpec("table.open", "enter", "open", "Open", "table"),
+    KeySpec("table.describe", "d", "describe", "Describe", "table"),
+    KeySpec("table.yaml", "y", "yaml", "YAML", "table"),
+    KeySpec("detail.back", "escape", "back", "Back", "detail"),
+    KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
+    KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),
+    KeySpec("detail.toggle", "y", "toggle_view", "YAML/Describe", "detail"),
+)
+
+KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
+
+_KEY_NAME = re.compile(r"^((ctrl|shift|alt|super|meta)\+)*([A-Za-z0-9]|[a-z][a-z0-9_]+)$")
+
+
+def keys_for(scope: str) -> tuple[KeySpec, ...]:
+    return tuple(spec for spec in DEFAULT_KEYS if spec.scope == scope)
+
+
+def validate_keymap(overrides: Mapping[str, object], source: str | None) -> dict[str, str]:
+    """Check a ``[keymap]`` table: known binding ids mapped to Textual key names."""
+    checked: dict[str, str] = {}
+    for binding_id, keys in overrides.items():
+        where = f"keymap.{binding_id}"
+        if binding_id not in KNOWN_IDS:
+            known = ", ".join(sorted(KNOWN_IDS))
+            raise ConfigError(source, where, f"unknown binding id (known: {known})")
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(source, where, "must be a non-empty string of key names")
+        for key in keys.split(","):
+            if not _KEY_NAME.match(key.strip()):
+                raise ConfigError(
+                    source,
+                    where,
+                    f"'{key.strip()}' is not a key name (e.g. 'ctrl+f', 'slash', 'x')",
+                )
+        checked[binding_id] = ",".join(k.strip() for k in keys.split(","))
+    return checked

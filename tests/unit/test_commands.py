@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+from gok_tui.commands import Command, command_candidates, parse_command
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (":deploy", Command("view", "deployments")),
+        ("dp", Command("view", "deployments")),
+        ("po", Command("view", "pods")),
+        ("ing", Command("view", "ingress")),
+        ("build", Command("view", "build")),
+        ("images", Command("view", "images")),
+        ("logs", Command("view", "logs")),
+        ("ctx prod-eu", Command("context", "prod-eu")),
+        ("ns kube-system", Command("namespace", "kube-system")),
+        ("ns all", Command("namespace", "")),
+        ("ns -A", Command("namespace", "")),
+        ("q", Command("quit")),
+        ("help", Command("help")),
+    ],
+)
+def test_commands(text: str, expected: Command) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"), [("ctx", "usage: ctx"), ("frob", "unknown command"), ("", "empty")]
+)
+def test_bad_commands_say_why(text: str, fragment: str) -> None:
+    command = parse_command(text)
+    assert command.kind == "error" and fragment in command.message
+
+
+def test_candidates_complete_contexts_and_namespaces() -> None:
+    lines = command_candidates(["dev", "prod"], ["default", "team-a"])
+    assert "ctx prod" in lines and "ns team-a" in lines and "ns all" in lines

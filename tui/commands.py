@@ -1,0 +1,71 @@
+"""The ``:`` command language, parsed without any UI (so it is unit-testable)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+VIEW_ALIASES: dict[str, str] = {
+    "deploy": "deployments",
+    "deployment": "deployments",
+    "deployments": "deployments",
+    "dp": "deployments",
+    "po": "pods",
+    "pod": "pods",
+    "pods": "pods",
+    "ing": "ingress",
+    "ingress": "ingress",
+    "ingresses": "ingress",
+    "build": "build",
+    "builds": "build",
+    "images": "images",
+    "image": "images",
+    "img": "images",
+    "logs": "logs",
+    "log": "logs",
+}
+VIEWS = ("deployments", "pods", "ingress", "build", "images", "logs")
+ALL_NAMESPACES = ("all", "-A", "*")
+
+CommandKind = Literal["view", "context", "namespace", "quit", "help", "error"]
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: CommandKind
+    argument: str = ""  # view name, context name, namespace ("" = all namespaces)
+    message: str = ""  # for errors
+
+
+def parse_command(text: str) -> Command:
+    words = text.strip().lstrip(":").split()
+    if not words:
+        return Command("error", message="empty command")
+    head, rest = words[0].lower(), words[1:]
+    if head in ("q", "quit", "q!", "exit"):
+        return Command("quit")
+    if head in ("help", "?", "h"):
+        return Command("help")
+    if head in ("ctx", "context", "contexts"):
+        if len(rest) != 1:
+            return Command("error", message="usage: ctx NAME")
+        return Command("context", rest[0])
+    if head in ("ns", "namespace", "namespaces"):
+        if len(rest) != 1:
+            return Command("error", message="usage: ns NAME (or ns all)")
+        return Command("namespace", "" if rest[0] in ALL_NAMESPACES else rest[0])
+    view = VIEW_ALIASES.get(head)
+    if view is not None:
+        if rest:
+            return Command("error", message=f"'{head}' takes no arguments")
+        return Command("view", view)
+    return Command("error", message=f"unknown command '{head}' (try :help)")
+
+
+def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
+    """Every full command line, for completion: views first, then contexts and namespaces."""
+    lines = ["deploy", "pods", "ing", "build", "images", "logs", "help", "quit"]
+    lines += [f"ctx {name}" for name in contexts]
+    lines += ["ns all"] + [f"ns {name}" for name in namespaces]
+    return lines
