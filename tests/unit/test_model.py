@@ -1,0 +1,135 @@
+"""TableModel turns watch events into minimal row deltas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gok_tui.domain.rows import Row
+from gok_tui.store.buffer import LatestWinsBuffer
+from gok_tui.store.model import TableModel
+
+
+def pod(name: str, phase: str = "Running", ns: str = "default") -> dict[str, Any]:
+    return {"metadata": {"name": name, "namespace": ns}, "status": {"phase": phase}}
+
+
+def render(obj: dict[str, Any], objects: Any, now: float) -> list[Row]:
+    meta = obj["metadata"]
+    phase = obj["status"]["phase"]
+    tone = "ok" if phase == "Running" else "error"
+    return [Row(f"{meta['namespace']}/{meta['name']}", (meta["name"], phase), tone)]
+
+
+def drained(buffer: LatestWinsBuffer):
+    return {"pods": buffer.drain()}
+
+
+def test_snapshot_then_one_change_updates_one_cell() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a"), pod("b")])
+    first = model.apply(drained(buffer), 0)
+    assert [r.key for r in first.added] == ["default/a", "default/b"]
+
+    buffer.put_event("MODIFIED", pod("b", "Pending"))
+    delta = model.apply(drained(buffer), 0)
+    assert delta.added == [] and delta.removed == []
+    assert len(delta.updated) == 1
+    row, cells = delta.updated[0]
+    assert row.key == "default/b" and row.cells[1] == "Pending"
+    assert cells == (0, 1)  # tone changed: the whole row restyles
+
+
+def test_unchanged_event_gives_empty_delta() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a")])
+    model.apply(drained(buffer), 0)
+    buffer.put_event("MODIFIED", pod("a"))
+    assert model.apply(drained(buffer), 0).empty
+
+
+def test_latest_wins_collapses_a_burst() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a")])
+    model.apply(drained(buffer), 0)
+    for phase in ("Pending", "Failed", "Running", "Pending"):
+        buffer.put_event("MODIFIED", pod("a", phase))
+    buffer.put_event("ADDED", pod("c"))
+    buffer.put_event("DELETED", pod("c"))
+    delta = model.apply(drained(buffer), 0)
+    assert [row.cells[1] for row, _ in delta.updated] == ["Pending"]
+    assert delta.added == [] and delta.removed == []
+
+
+def test_delete_removes_the_row() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a"), pod("b")])
+    model.apply(drained(buffer), 0)
+    buffer.put_event("DELETED", pod("a"))
+    delta = model.apply(drained(buffer), 0)
+    assert delta.removed == ["default/a"]
+
+
+def test_relist_drops_rows_that_vanished_while_disconnected() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a"), pod("b"), pod("c")])
+    model.apply(drained(buffer), 0)
+    buffer.put_snapshot([pod("a"), pod("c", "Failed"), pod("d")])
+    delta = model.apply(drained(buffer), 0)
+    assert delta.removed == ["default/b"]
+    assert [r.key for r in delta.added] == ["default/d"]
+    assert [row.key for row, _ in delta.updated] == ["default/c"]
+
+
+def test_mass_removal_becomes_a_reset() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod(f"p{i:03}") for i in range(100)])
+    model.apply(drained(buffer), 0)
+    buffer.put_snapshot([pod("p000"), pod("new")])
+    delta = model.apply(drained(buffer), 0)
+    assert delta.reset
+    assert [r.key for r in delta.added] == ["default/new", "default/p000"]
+
+
+def test_filter_hides_and_shows_rows_incrementally() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("api-1"), pod("api-2"), pod("web-1", "Pending")])
+    model.apply(drained(buffer), 0)
+    delta = model.set_filter("api")
+    assert delta.removed == ["default/web-1"]
+    buffer.put_event("ADDED", pod("web-2"))
+    assert model.apply(drained(buffer), 0).empty  # filtered out: nothing to draw
+    buffer.put_event("ADDED", pod("api-3"))
+    assert [r.key for r in model.apply(drained(buffer), 0).added] == ["default/api-3"]
+    assert model.set_filter("!api").removed == ["default/api-1", "default/api-2", "default/api-3"]
+    cleared = model.set_filter("")
+    assert {r.key for r in cleared.added} == {"default/api-1", "default/api-2", "default/api-3"}
+
+
+def test_invalid_regex_filter_is_taken_literally() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a[1"), pod("b")])
+    model.apply(drained(buffer), 0)
+    assert model.set_filter("a[1").removed == ["default/b"]
+
+
+def test_secondary_kind_change_rerenders_primary_rows() -> None:
+    def with_label(obj: dict[str, Any], objects: Any, now: float) -> list[Row]:
+        label = "yes" if objects["services"] else "no"
+        return [Row(obj["metadata"]["name"], (obj["metadata"]["name"], label), "ok")]
+
+    model = TableModel("ingresses", with_label, ("services",))
+    ing = LatestWinsBuffer()
+    svc = LatestWinsBuffer()
+    ing.put_snapshot([pod("route")])
+    model.apply({"ingresses": ing.drain(), "services": svc.drain()}, 0)
+    svc.put_event("ADDED", pod("svc"))
+    delta = model.apply({"ingresses": ing.drain(), "services": svc.drain()}, 0)
+    assert [(row.cells[1], cells) for row, cells in delta.updated] == [("yes", (1,))]

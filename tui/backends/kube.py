@@ -1,0 +1,413 @@
+"""KubeBackend: the official kubernetes client, spoken to in raw JSON.
+
+The client's typed models are slow to build and its import is heavy, so this module imports
+``kubernetes`` lazily (first request, in a worker thread) and asks for undecoded responses,
+decoding JSON itself. Every error leaves here as a ``KubeError`` that carries one human sentence.
+Read-only mode is enforced here, before anything reaches the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gok_tui.config.kubeconfig import KubeTarget
+from gok_tui.domain.kinds import Kind
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
+
+
+class KubeError(Exception):
+    """A failed Kubernetes call, with a sentence fit for the screen."""
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.reason = reason
+
+    @property
+    def unreachable(self) -> bool:
+        return self.status is None
+
+    @property
+    def gone(self) -> bool:
+        return self.status == 410
+
+
+class ReadOnlyError(KubeError):
+    """A mutating call refused because gok-tui runs read-only for this context."""
+
+
+@dataclass(frozen=True)
+class ListResult:
+    items: list[dict[str, Any]]
+    resource_version: str
+
+
+def _verb_for(method: str, query: Mapping[str, Any]) -> str:
+    if method == "GET":
+        return "watch" if query.get("watch") else "get"
+    return {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(
+        method, method.lower()
+    )
+
+
+class WatchStream:
+    """One open watch: iterate (type, object) pairs; ``close()`` from any thread ends it."""
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+        self._closed = threading.Event()
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        pending = b""
+        try:
+            for chunk in self._response.stream(65536, decode_content=False):
+                if self._closed.is_set():
+                    return
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    if line.strip():
+                        event = json.loads(line)
+                        yield event.get("type", ""), event.get("object") or {}
+        except Exception as exc:
+            if self._closed.is_set():
+                return
+            raise _connection_error(exc, "watch") from exc
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        self._closed.set()
+        shutdown = getattr(self._response, "shutdown", None)
+        try:
+            if shutdown is not None:
+                shutdown()
+            else:
+                self._response.close()
+        except Exception:
+            pass
+
+    def _release(self) -> None:
+        with contextlib.suppress(Exception):
+            self._response.release_conn()
+
+
+def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeError:
+    text = str(exc)
+    where = f" at {server}" if server else ""
+    if "Connection refused" in text or "NewConnectionError" in type(exc).__name__ + text:
+        return KubeError(f"cannot reach the cluster{where}: connection refused")
+    if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
+        return KubeError(f"the cluster{where} did not answer in time ({what})")
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return KubeError(f"cannot resolve the cluster's address{where}")
+    reason = text.splitlines()[0] if text else type(exc).__name__
+    return KubeError(f"connection to the cluster{where} failed: {reason[:200]}")
+
+
+class KubeBackend:
+    """Talks to one cluster/context. Thread-safe: store loops share one instance."""
+
+    def __init__(
+        self,
+        target: KubeTarget,
+        *,
+        readonly: bool = False,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.target = target
+        self.readonly = readonly
+        self.timeout = timeout
+        self._client: Any = None
+        self._client_lock = threading.Lock()
+        self._streams: set[WatchStream] = set()
+        self._streams_lock = threading.Lock()
+        self.request_count = 0
+
+    # -- client construction -------------------------------------------------------------
+    def _api_client(self) -> Any:
+        with self._client_lock:
+            if self._client is None:
+                self._client = self._build_client()
+            return self._client
+
+    def _build_client(self) -> Any:
+        from kubernetes import client, config
+
+        configuration = client.Configuration()
+        try:
+            if self.target.in_cluster:
+                config.load_incluster_config(client_configuration=configuration)
+            else:
+                config.load_kube_config_from_dict(
+                    dict(self.target.merged),
+                    context=self.target.context,
+                    client_configuration=configuration,
+                    persist_config=False,
+                )
+        except Exception as exc:
+            raise KubeError(
+                f"cannot load credentials for context {self.target.context!r}: "
+                f"{str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}"
+            ) from exc
+        configuration.retries = False
+        configuration.connection_pool_maxsize = 32
+        return client.ApiClient(configuration)
+
+    def close(self) -> None:
+        with self._streams_lock:
+            streams = list(self._streams)
+        for stream in streams:
+            stream.close()
+        with self._client_lock:
+            if self._client is not None:
+                with contextlib.suppress(Exception):
+                    self._client.rest_client.pool_manager.clear()
+                self._client = None
+
+    # -- the one HTTP path -----------------------------------------------------------------
+    def _send(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        content_type: str | None = None,
+        timeout: tuple[float, float] | None = None,
+    ) -> Any:
+        """Send one request through the client and return the raw urllib3 response (2xx)."""
+        query = {k: v for k, v in (query or {}).items() if v is not None}
+        if method not in READ_METHODS and self.readonly:
+            verb = _verb_for(method, query)
+            raise ReadOnlyError(f"read-only mode: refused to {verb} {path}", status=None)
+        api = self._api_client()
+        headers = {"Accept": "application/json"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        self.request_count += 1
+        try:
+            response = self._call(api, method, path, list(query.items()), headers, body, timeout)
+        except KubeError:
+            raise
+        except Exception as exc:
+            status = getattr(exc, "status", None)
+            if status:  # ApiException from older clients that raise on non-2xx
+                raise self._status_error(
+                    status, getattr(exc, "body", b"") or b"", method, path, query
+                ) from exc
+            raise _connection_error(exc, f"{method} {path}", self.target.cluster_server) from exc
+        if not 200 <= response.status <= 299:
+            body_bytes = response.data
+            raise self._status_error(response.status, body_bytes, method, path, query)
+        return response
+
+    def _call(
+        self,
+        api: Any,
+        method: str,
+        path: str,
+        query: list[tuple[str, Any]],
+        headers: dict[str, str],
+        body: Any,
+        timeout: tuple[float, float] | None,
+    ) -> Any:
+        request_timeout = timeout or self.timeout
+        if hasattr(api, "param_serialize"):  # kubernetes >= 35: generated client v7
+            _, url, header_params, body_out, post_params = api.param_serialize(
+                method=method,
+                resource_path=path,
+                query_params=query,
+                header_params=headers,
+                body=body,
+                auth_settings=["BearerToken"],
+            )
+            rest_response = api.call_api(
+                method,
+                url,
+                header_params=header_params,
+                body=body_out,
+                post_params=post_params,
+                _request_timeout=request_timeout,
+            )
+            return rest_response.response
+        return api.call_api(
+            path,
+            method,
+            query_params=query,
+            header_params=headers,
+            body=body,
+            auth_settings=["BearerToken"],
+            _preload_content=False,
+            _return_http_data_only=True,
+            _request_timeout=request_timeout,
+        )
+
+    def _status_error(
+        self, status: int, body: bytes | str, method: str, path: str, query: Mapping[str, Any]
+    ) -> KubeError:
+        detail: dict[str, Any] = {}
+        try:
+            detail = json.loads(body) if body else {}
+        except (ValueError, TypeError):
+            detail = {}
+        server_message = str(detail.get("message", "")).strip()
+        reason = str(detail.get("reason", ""))
+        return KubeError(
+            describe_status(status, server_message, method, path, query, self.target),
+            status=status,
+            reason=reason,
+        )
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_json(self, path: str, query: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        response = self._send("GET", path, query)
+        return json.loads(response.data)
+
+    def list(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        page_size: int = 500,
+    ) -> ListResult:
+        """List every object, page by page (limit/continue); the first page's RV is the list's."""
+        path = kind.collection_path(namespace if kind.namespaced else None)
+        items: list[dict[str, Any]] = []
+        resource_version = ""
+        token: str | None = None
+        while True:
+            data = self.get_json(
+                path,
+                {
+                    "labelSelector": label_selector,
+                    "fieldSelector": field_selector,
+                    "limit": page_size,
+                    "continue": token,
+                },
+            )
+            metadata = data.get("metadata") or {}
+            if not resource_version:
+                resource_version = metadata.get("resourceVersion", "")
+            for item in data.get("items") or []:
+                item.setdefault("kind", kind.name)
+                items.append(item)
+            token = metadata.get("continue") or None
+            if not token:
+                return ListResult(items=items, resource_version=resource_version)
+
+    def watch(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        resource_version: str,
+        *,
+        timeout_seconds: int,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> WatchStream:
+        path = kind.collection_path(namespace if kind.namespaced else None)
+        query = {
+            "watch": "true",
+            "resourceVersion": resource_version,
+            "timeoutSeconds": timeout_seconds,
+            "allowWatchBookmarks": "true",
+            "labelSelector": label_selector,
+            "fieldSelector": field_selector,
+        }
+        read_timeout = timeout_seconds + 15.0
+        response = self._send("GET", path, query, timeout=(self.timeout[0], read_timeout))
+        stream = _TrackedStream(response, self)
+        with self._streams_lock:
+            self._streams.add(stream)
+        return stream
+
+    def get(self, kind: Kind, namespace: str | None, name: str) -> dict[str, Any]:
+        return self.get_json(kind.object_path(namespace if kind.namespaced else None, name))
+
+    def server_version(self) -> str:
+        info = self.get_json("/version")
+        return str(info.get("gitVersion", "unknown"))
+
+    # -- writes (all go through the read-only gate in _send) -------------------------------
+    def mutate(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        content_type: str = "application/json",
+        query: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        response = self._send(method, path, query, body=body, content_type=content_type)
+        raw = response.data
+        return json.loads(raw) if raw else {}
+
+    def _forget(self, stream: WatchStream) -> None:
+        with self._streams_lock:
+            self._streams.discard(stream)
+
+
+class _TrackedStream(WatchStream):
+    def __init__(self, response: Any, backend: KubeBackend) -> None:
+        super().__init__(response)
+        self._backend = backend
+
+    def _release(self) -> None:
+        super()._release()
+        self._backend._forget(self)
+
+
+def describe_status(
+    status: int,
+    server_message: str,
+    method: str,
+    path: str,
+    query: Mapping[str, Any],
+    target: KubeTarget,
+) -> str:
+    """One sentence for an HTTP error from the API server."""
+    verb = _verb_for(method, query)
+    resource, namespace = _resource_of(path)
+    scope = f" in namespace {namespace}" if namespace else ""
+    if status == 401:
+        return (
+            f"the cluster rejected the credentials of user {target.user or '?'} "
+            f"(401 Unauthorized): they may have expired; log in again"
+        )
+    if status == 403:
+        return f"not allowed: {verb} {resource}{scope}" + (
+            f" ({server_message})" if server_message else ""
+        )
+    if status == 404:
+        return server_message or f"not found: {resource}{scope}"
+    if status == 409:
+        return f"conflict: {server_message or 'the object changed; try again'}"
+    if status == 410:
+        return f"watch expired: {server_message or 'resource version too old'}"
+    if status == 422:
+        return f"rejected by the API server: {server_message}"
+    if status == 429:
+        return "the API server is throttling requests (429); retrying"
+    return f"API server error {status}: {server_message or 'no details'}"
+
+
+def _resource_of(path: str) -> tuple[str, str | None]:
+    parts = [p for p in path.split("/") if p]
+    namespace = None
+    if "namespaces" in parts:
+        index = parts.index("namespaces")
+        if index + 1 < len(parts):
+            namespace = parts[index + 1]
+            rest = parts[index + 2 :]
+            return (rest[0] if rest else "namespaces"), namespace
+    return (parts[-1] if parts else "resources"), namespace

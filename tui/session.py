@@ -1,0 +1,81 @@
+"""Session: what the whole app points at (cluster target, backend, feeds), without any UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gok_tui.backends.kube import KubeBackend
+from gok_tui.config.kubeconfig import KubeTarget, retarget_context
+from gok_tui.config.project import ProjectConfig
+from gok_tui.config.settings import Settings
+from gok_tui.store.feeds import FeedHub
+
+
+@dataclass
+class Session:
+    settings: Settings
+    target: KubeTarget | None
+    readonly_flag: bool = False
+    project: ProjectConfig | None = None
+    watch_timeout: int = 240
+    generation: int = 0  # bumped on every re-target, so screens know to rebuild
+    hub: FeedHub = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
+
+    @property
+    def readonly(self) -> bool:
+        return self.readonly_flag or (
+            self.target is not None and self.settings.is_readonly_context(self.target.context)
+        )
+
+    @property
+    def readonly_reason(self) -> str:
+        if self.readonly_flag:
+            return "started with --readonly"
+        if self.readonly:
+            return "context is listed in readonly_contexts"
+        return ""
+
+    @property
+    def production(self) -> bool:
+        return self.target is not None and self.settings.is_production(self.target.context)
+
+    @property
+    def namespace(self) -> str | None:
+        """The namespace feeds watch: None for all namespaces."""
+        if self.target is None or self.target.all_namespaces:
+            return None
+        return self.target.namespace
+
+    @property
+    def backend(self) -> KubeBackend | None:
+        return self.hub.backend
+
+    def context_names(self) -> list[str]:
+        if self.target is None:
+            return []
+        return [entry["name"] for entry in self.target.merged.get("contexts", [])]
+
+    def switch_context(self, name: str) -> None:
+        if self.target is None:
+            raise ValueError("no kubeconfig is loaded")
+        self.target = retarget_context(self.target, name)
+        self.generation += 1
+        self.hub.retarget(self._make_backend(), self.namespace)
+
+    def switch_namespace(self, namespace: str | None) -> None:
+        if self.target is None:
+            raise ValueError("no kubeconfig is loaded")
+        self.target = self.target.with_namespace(namespace)
+        self.generation += 1
+        self.hub.retarget(self.hub.backend, self.namespace)
+
+    def _make_backend(self) -> KubeBackend | None:
+        if self.target is None:
+            return None
+        return KubeBackend(self.target, readonly=self.readonly)
+
+    def close(self) -> None:
+        self.hub.stop_all()

@@ -1,0 +1,89 @@
+"""Feeds: a watch loop and its buffer, owned by a hub that re-targets them all at once."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+
+from gok_tui.backends.kube import KubeBackend
+from gok_tui.store.buffer import Drained, FeedStatus, LatestWinsBuffer
+from gok_tui.store.watch import FeedSpec, WatchLoop
+
+
+@dataclass
+class Feed:
+    spec: FeedSpec
+    buffer: LatestWinsBuffer = field(default_factory=LatestWinsBuffer)
+    loop: WatchLoop | None = None
+    status: FeedStatus = field(default_factory=lambda: FeedStatus("connecting"))
+
+    def drain(self) -> Drained:
+        drained = self.buffer.drain()
+        if drained.status is not None:
+            self.status = drained.status
+        return drained
+
+
+class FeedHub:
+    """Starts, stops and re-targets the watch loops behind every open screen."""
+
+    def __init__(self, backend: KubeBackend | None, *, watch_timeout: int = 240) -> None:
+        self.backend = backend
+        self.watch_timeout = watch_timeout
+        self._feeds: list[Feed] = []
+        self._lock = threading.Lock()
+
+    def open(self, spec: FeedSpec) -> Feed:
+        feed = Feed(spec)
+        with self._lock:
+            self._feeds.append(feed)
+        self._start(feed)
+        return feed
+
+    def close(self, feed: Feed) -> None:
+        with self._lock:
+            if feed in self._feeds:
+                self._feeds.remove(feed)
+        if feed.loop is not None:
+            feed.loop.stop()
+            feed.loop = None
+
+    def retarget(self, backend: KubeBackend | None, namespace: str | None) -> None:
+        """Point every feed at a new backend; feeds that follow the namespace move to this one."""
+        old = self.backend
+        self.backend = backend
+        with self._lock:
+            feeds = list(self._feeds)
+        for feed in feeds:
+            if feed.loop is not None:
+                feed.loop.stop()
+                feed.loop = None
+            if feed.spec.follows_namespace:
+                feed.spec = replace(feed.spec, namespace=namespace)
+            feed.buffer.put_snapshot([])
+            self._start(feed)
+        if old is not None and old is not backend:
+            old.close()
+
+    def stop_all(self) -> None:
+        with self._lock:
+            feeds = list(self._feeds)
+            self._feeds.clear()
+        for feed in feeds:
+            if feed.loop is not None:
+                feed.loop.stop()
+        if self.backend is not None:
+            self.backend.close()
+
+    @property
+    def feeds(self) -> list[Feed]:
+        with self._lock:
+            return list(self._feeds)
+
+    def _start(self, feed: Feed) -> None:
+        if self.backend is None:
+            feed.buffer.put_status(FeedStatus("stopped", "no cluster configured (no kubeconfig)"))
+            return
+        feed.loop = WatchLoop(
+            self.backend, feed.spec, feed.buffer, watch_timeout=self.watch_timeout
+        ).start()

@@ -1,0 +1,176 @@
+"""TableModel: raw objects in, row deltas out. Pure: no threads, no widgets.
+
+A model holds the objects of one primary kind (and any secondary kinds its rows are derived
+from, e.g. ingress routes need services and endpoints), renders rows with a pure renderer, and
+answers each change with a ``RowDelta``: rows added, cells changed, rows removed, or a reset
+when most rows went away (cheaper for a table to refill than to remove one by one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gok_tui.domain.rows import Row
+from gok_tui.store.buffer import Drained
+
+Objects = Mapping[str, Mapping[str, dict[str, Any]]]  # plural -> key -> object
+RenderFn = Callable[[dict[str, Any], Objects, float], list[Row]]
+
+RESET_MIN_ROWS = 50
+
+
+@dataclass
+class RowDelta:
+    reset: bool = False
+    added: list[Row] = field(default_factory=list)
+    updated: list[tuple[Row, tuple[int, ...]]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.reset or self.added or self.updated or self.removed)
+
+
+def changed_cells(old: Row, new: Row) -> tuple[int, ...]:
+    if old.tone != new.tone or len(old.cells) != len(new.cells):
+        return tuple(range(len(new.cells)))
+    return tuple(i for i, (a, b) in enumerate(zip(old.cells, new.cells, strict=True)) if a != b)
+
+
+class RowFilter:
+    """k9s-style ``/`` filter: a case-insensitive regex over a row's cells; ``!`` inverts."""
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+        self.inverse = text.startswith("!")
+        pattern = text[1:] if self.inverse else text
+        try:
+            self._regex: re.Pattern[str] | None = (
+                re.compile(pattern, re.IGNORECASE) if pattern else None
+            )
+        except re.error:
+            self._regex = re.compile(re.escape(pattern), re.IGNORECASE)
+
+    @property
+    def active(self) -> bool:
+        return self._regex is not None
+
+    def matches(self, row: Row) -> bool:
+        if self._regex is None:
+            return True
+        found = any(self._regex.search(cell) for cell in row.cells)
+        return found != self.inverse
+
+
+class TableModel:
+    def __init__(self, primary: str, render: RenderFn, secondary: Iterable[str] = ()) -> None:
+        self.primary = primary
+        self.secondary = tuple(secondary)
+        self.render = render
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {
+            plural: {} for plural in (primary, *self.secondary)
+        }
+        self.rows: dict[str, Row] = {}  # every rendered row, by row key
+        self.rows_of: dict[str, tuple[str, ...]] = {}  # primary object key -> its row keys
+        self.shown: dict[str, Row] = {}  # what the table shows now (filtered), in order
+        self.row_filter = RowFilter()
+        self.now = 0.0
+
+    # -- inputs ----------------------------------------------------------------------------
+    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
+        self.now = now
+        touched: set[str] = set()
+        rerender_all = False
+        for plural, batch in drained.items():
+            if plural not in self.objects or not batch.has_data:
+                continue
+            store = self.objects[plural]
+            if batch.snapshot is not None:
+                if plural == self.primary:
+                    touched.update(store.keys())
+                    touched.update(batch.snapshot.keys())
+                else:
+                    rerender_all = True
+                store.clear()
+                store.update(batch.snapshot)
+            for key, obj in batch.changes.items():
+                if obj is None:
+                    store.pop(key, None)
+                else:
+                    store[key] = obj
+                if plural == self.primary:
+                    touched.add(key)
+                else:
+                    rerender_all = True
+        if rerender_all:
+            touched = set(self.objects[self.primary]) | set(self.rows_of)
+        if not touched:
+            return RowDelta()
+        self._rerender(touched)
+        return self._diff_shown()
+
+    def rerender_all(self, now: float) -> RowDelta:
+        """Re-render every row (ages move on); only changed cells reach the table."""
+        self.now = now
+        self._rerender(set(self.objects[self.primary]))
+        return self._diff_shown()
+
+    def set_filter(self, text: str) -> RowDelta:
+        self.row_filter = RowFilter(text)
+        return self._diff_shown()
+
+    def full(self) -> RowDelta:
+        """Everything shown, as a reset (for a table that is (re)built)."""
+        self.shown = {}
+        delta = self._diff_shown()
+        delta.reset = True
+        return delta
+
+    def clear(self) -> RowDelta:
+        for store in self.objects.values():
+            store.clear()
+        self.rows.clear()
+        self.rows_of.clear()
+        return self._diff_shown()
+
+    # -- internals -------------------------------------------------------------------------
+    def _rerender(self, keys: set[str]) -> None:
+        store = self.objects[self.primary]
+        for key in keys:
+            for row_key in self.rows_of.pop(key, ()):
+                self.rows.pop(row_key, None)
+            obj = store.get(key)
+            if obj is None:
+                continue
+            rows = self.render(obj, self.objects, self.now)
+            self.rows_of[key] = tuple(row.key for row in rows)
+            for row in rows:
+                self.rows[row.key] = row
+
+    def _diff_shown(self) -> RowDelta:
+        wanted = {k: r for k, r in self.rows.items() if self.row_filter.matches(r)}
+        delta = RowDelta()
+        previous = self.shown
+        delta.removed = [key for key in previous if key not in wanted]
+        for key, row in wanted.items():
+            old = previous.get(key)
+            if old is None:
+                delta.added.append(row)
+            elif old != row:
+                delta.updated.append((row, changed_cells(old, row)))
+        delta.added.sort(key=lambda r: r.key)
+        if len(previous) >= RESET_MIN_ROWS and len(delta.removed) * 2 > len(previous):
+            delta = RowDelta(reset=True, added=sorted(wanted.values(), key=lambda r: r.key))
+            self.shown = {r.key: r for r in delta.added}
+            return delta
+        for key in delta.removed:
+            del previous[key]
+        for row, _ in delta.updated:
+            previous[row.key] = row
+        for row in delta.added:
+            previous[row.key] = row
+        self.shown = previous
+        return delta

@@ -1,0 +1,191 @@
+"""Watch loops: list, then watch from the list's resourceVersion, forever, until stopped.
+
+One thread per (kind, namespace, selector). The loop owns the retry policy:
+- a watch that ends at its server-side timeout is renewed from the last resourceVersion;
+- 410 Gone (in-stream ERROR or HTTP) re-lists at once;
+- other errors are reported to the buffer in words and retried with capped exponential backoff
+  (longer for 401/403, so expired credentials never cause a retry storm);
+- ``stop()`` closes the open stream, so the thread ends promptly.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gok_tui.backends.kube import KubeBackend, KubeError
+from gok_tui.domain.kinds import Kind
+from gok_tui.store.buffer import FeedStatus, LatestWinsBuffer
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    kind: Kind
+    namespace: str | None  # None: all namespaces (or cluster-scoped)
+    label_selector: str | None = None
+    field_selector: str | None = None
+    follows_namespace: bool = True  # moves with ":ns"; drill-downs pin theirs
+
+    def describe(self) -> str:
+        where = f"in {self.namespace}" if self.namespace else "in all namespaces"
+        scope = f" ({self.label_selector})" if self.label_selector else ""
+        return f"{self.kind.plural} {where}{scope}"
+
+
+class Backoff:
+    def __init__(self, first: float = 0.5, cap: float = 10.0) -> None:
+        self.first = first
+        self.cap = cap
+        self.attempt = 0
+
+    def next_delay(self, cap: float | None = None) -> float:
+        limit = cap if cap is not None else self.cap
+        delay = min(limit, self.first * (2**self.attempt))
+        self.attempt += 1
+        return delay * random.uniform(0.8, 1.0)
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+class WatchLoop:
+    def __init__(
+        self,
+        backend: KubeBackend,
+        spec: FeedSpec,
+        buffer: LatestWinsBuffer,
+        *,
+        watch_timeout: int = 240,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.backend = backend
+        self.spec = spec
+        self.buffer = buffer
+        self.watch_timeout = watch_timeout
+        self.clock = clock
+        self.list_count = 0
+        self.watch_count = 0
+        self._stop = threading.Event()
+        self._stream_lock = threading.Lock()
+        self._stream = None
+        self._live = False
+        self._thread = threading.Thread(
+            target=self.run, name=f"watch {spec.describe()}", daemon=True
+        )
+
+    def start(self) -> WatchLoop:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._stream_lock:
+            stream = self._stream
+        if stream is not None:
+            stream.close()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self, max_iterations: int | None = None) -> None:
+        """The loop body; ``max_iterations`` bounds it for tests."""
+        backoff = Backoff()
+        resource_version: str | None = None
+        iterations = 0
+        self.buffer.put_status(FeedStatus("connecting", f"loading {self.spec.describe()}"))
+        while not self._stop.is_set():
+            if max_iterations is not None and iterations >= max_iterations:
+                return
+            iterations += 1
+            try:
+                if resource_version is None:
+                    resource_version = self._list()
+                    backoff.reset()
+                resource_version = self._watch(resource_version)
+            except KubeError as error:
+                if self._stop.is_set():
+                    break
+                if error.gone:
+                    resource_version = None
+                    continue
+                if error.status in (401, 403):
+                    resource_version = None
+                self._report_and_wait(error, backoff)
+            except Exception as error:
+                if self._stop.is_set():
+                    break
+                resource_version = None
+                self._report_and_wait(KubeError(f"unexpected error: {error!r}"[:300]), backoff)
+        self.buffer.put_status(FeedStatus("stopped"))
+
+    def _list(self) -> str:
+        spec = self.spec
+        result = self.backend.list(
+            spec.kind,
+            spec.namespace,
+            label_selector=spec.label_selector,
+            field_selector=spec.field_selector,
+        )
+        self.list_count += 1
+        self.buffer.put_snapshot(result.items)
+        self._live = False
+        self._mark_live()
+        return result.resource_version
+
+    def _mark_live(self) -> None:
+        if not self._live:
+            self._live = True
+            self.buffer.put_status(FeedStatus("live"))
+
+    def _watch(self, resource_version: str) -> str | None:
+        """Follow one watch; returns the RV to resume from, or None to re-list."""
+        spec = self.spec
+        stream = self.backend.watch(
+            spec.kind,
+            spec.namespace,
+            resource_version,
+            timeout_seconds=self.watch_timeout,
+            label_selector=spec.label_selector,
+            field_selector=spec.field_selector,
+        )
+        self.watch_count += 1
+        with self._stream_lock:
+            if self._stop.is_set():
+                stream.close()
+                return resource_version
+            self._stream = stream
+        self._mark_live()
+        try:
+            for event_type, obj in stream:
+                if event_type == "ERROR":
+                    code = obj.get("code")
+                    if code == 410:
+                        return None
+                    raise KubeError(f"watch error: {obj.get('message', 'unknown')}", status=code)
+                new_rv = (obj.get("metadata") or {}).get("resourceVersion")
+                if new_rv:
+                    resource_version = new_rv
+                if event_type == "BOOKMARK":
+                    continue
+                self.buffer.put_event(event_type, obj)
+        finally:
+            with self._stream_lock:
+                self._stream = None
+        return resource_version
+
+    def _report_and_wait(self, error: KubeError, backoff: Backoff) -> None:
+        self._live = False
+        slow = error.status in (401, 403)
+        delay = backoff.next_delay(cap=60.0 if slow else None)
+        state = {401: "unauthorized", 403: "forbidden"}.get(error.status or 0, "retrying")
+        self.buffer.put_status(
+            FeedStatus(state, error.message, retry_at=self.clock() + delay)  # type: ignore[arg-type]
+        )
+        self._stop.wait(delay)
