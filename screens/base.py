@@ -1,0 +1,91 @@
+"""BaseScreen: cluster bar on top, a body, the command/filter prompt and the footer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from gok_tui.widgets.cluster_bar import ClusterBar, ClusterStatus
+from gok_tui.widgets.command_line import CommandLine, PromptBar
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from gok_tui.app import GokApp
+    from gok_tui.session import Session
+
+
+class BaseScreen(Screen[None]):
+    """Every top-level view: knows the session, shows the cluster bar and the prompt."""
+
+    def compose(self) -> ComposeResult:
+        yield ClusterBar(id="cluster-bar")
+        yield from self.compose_body()
+        yield PromptBar(self.gok.command_candidates)
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    @property
+    def gok(self) -> GokApp:
+        return cast("GokApp", self.app)
+
+    @property
+    def session(self) -> Session:
+        return self.gok.session
+
+    def on_mount(self) -> None:
+        self.refresh_cluster_bar()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_cluster_bar()
+
+    def connection_state(self) -> str:
+        if self.session.target is None:
+            return "stopped"
+        return "live"
+
+    def refresh_cluster_bar(self) -> None:
+        session = self.session
+        target = session.target
+        status = ClusterStatus(
+            context=target.context if target else "(no cluster)",
+            server=target.cluster_server if target else "",
+            namespace=("all" if target.all_namespaces else target.namespace) if target else "-",
+            state=self.connection_state(),
+            production=session.production,
+            readonly=session.readonly,
+            readonly_reason=session.readonly_reason,
+        )
+        self.query_one(ClusterBar).show(status)
+
+    # -- prompt ----------------------------------------------------------------------------
+    def open_prompt(self, mode: str, initial: str = "") -> None:
+        prompt = self.query_one(CommandLine)
+        prompt.open("filter" if mode == "filter" else "command", initial)
+
+    def on_command_line_prompt_submitted(self, message: CommandLine.PromptSubmitted) -> None:
+        if message.mode == "command":
+            self.gok.run_command(message.text)
+        else:
+            self.apply_filter(message.text)
+        self.focus_body()
+
+    def on_command_line_prompt_changed(self, message: CommandLine.PromptChanged) -> None:
+        if message.mode == "filter":
+            self.apply_filter(message.text)
+
+    def on_command_line_prompt_dismissed(self, message: CommandLine.PromptDismissed) -> None:
+        if message.mode == "filter":
+            self.apply_filter("")
+        self.focus_body()
+
+    def apply_filter(self, text: str) -> None:
+        """Screens with rows filter them; others ignore the filter."""
+
+    def focus_body(self) -> None:
+        self.focus_next()
+
+    def sync(self, now: float) -> None:
+        """Called every tick while this screen is active."""

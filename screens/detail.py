@@ -1,0 +1,114 @@
+"""Describe and YAML views of one object, fetched fresh, with the object's events."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+from gok_tui.backends.kube import KubeError
+from gok_tui.domain.describe import describe, to_yaml
+from gok_tui.domain.kinds import KINDS, Kind
+from gok_tui.screens.base import BaseScreen
+from gok_tui.screens.bindings import bindings_for
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+
+class DetailScreen(BaseScreen):
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("detail")  # type: ignore[assignment]
+    DEFAULT_CSS = """
+    DetailScreen #detail-title { height: 1; padding: 0 1; background: $boost; }
+    DetailScreen #detail-body { padding: 0 1; }
+    """
+
+    class Loaded(Message):
+        def __init__(
+            self, obj: dict[str, Any] | None, events: list[dict[str, Any]], error: str
+        ) -> None:
+            super().__init__()
+            self.obj = obj
+            self.events = events
+            self.error = error
+
+    def __init__(self, kind: Kind, obj: dict[str, Any], mode: str = "describe") -> None:
+        super().__init__()
+        self.kind = kind
+        self.obj = obj
+        self.events: list[dict[str, Any]] = []
+        self.mode = mode
+        self.error = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        with VerticalScroll(id="detail-scroll"):
+            yield Static(id="detail-body")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show()
+        self.query_one("#detail-scroll").focus()
+        self.fetch()
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return (self.obj.get("metadata") or {}).get("name", "")
+
+    @property
+    def namespace(self) -> str | None:
+        return (self.obj.get("metadata") or {}).get("namespace")
+
+    @work(thread=True, exclusive=True, group="detail")
+    def fetch(self) -> None:
+        backend = self.session.backend
+        if backend is None:
+            return
+        try:
+            fresh = backend.get(self.kind, self.namespace, self.name)
+            events: list[dict[str, Any]] = []
+            if self.namespace:
+                selector = f"involvedObject.name={self.name},involvedObject.kind={self.kind.name}"
+                events = backend.list(
+                    KINDS["events"], self.namespace, field_selector=selector
+                ).items
+            self.post_message(self.Loaded(fresh, events, ""))
+        except KubeError as error:
+            self.post_message(self.Loaded(None, [], error.message))
+
+    def on_detail_screen_loaded(self, message: Loaded) -> None:
+        if message.obj is not None:
+            self.obj = message.obj
+            self.events = message.events
+        self.error = message.error
+        self._show()
+
+    def _show(self) -> None:
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(f"{self.mode.upper()} ", style="bold")
+        where = f"{self.namespace}/" if self.namespace else ""
+        title.append(f"{self.kind.name} {where}{self.name}", style="cyan")
+        if self.error:
+            title.append(f"  {self.error}", style="red")
+        self.query_one("#detail-title", Static).update(title)
+        if self.mode == "yaml":
+            body = to_yaml(self.obj, kind=self.kind.name)
+        else:
+            body = describe(self.obj, self.events, time.time(), kind=self.kind.name)
+        self.query_one("#detail-body", Static).update(Text(body))
+
+    def action_toggle_view(self) -> None:
+        self.mode = "yaml" if self.mode == "describe" else "describe"
+        self._show()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_up(animate=False)

@@ -1,0 +1,249 @@
+"""ResourceScreen: a live table of one kind, fed by watches, updated by row deltas."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from gok_tui.domain.kinds import KINDS, Kind
+from gok_tui.domain.rows import Column, Row
+from gok_tui.screens.base import BaseScreen
+from gok_tui.screens.bindings import bindings_for
+from gok_tui.store.buffer import FeedStatus
+from gok_tui.store.feeds import Feed
+from gok_tui.store.model import Objects, TableModel
+from gok_tui.store.watch import FeedSpec
+from gok_tui.widgets.resource_table import ResourceTable
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+AGE_REFRESH_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A drill-down: a fixed namespace and label selector, and how to title it."""
+
+    namespace: str | None
+    label_selector: str | None
+    title: str
+
+
+class ResourceScreen(BaseScreen):
+    """Subclasses name their kinds, columns and renderer, and what enter opens."""
+
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("table")  # type: ignore[assignment]
+    DEFAULT_CSS = """
+    ResourceScreen #title { height: 1; padding: 0 1; background: $boost; }
+    """
+    TITLE_TEXT: ClassVar[str] = ""
+    PRIMARY: ClassVar[str] = ""
+    SECONDARY: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, scope: Scope | None = None) -> None:
+        super().__init__()
+        self.scope = scope
+        self.feeds: dict[str, Feed] = {}
+        self.model: TableModel | None = None
+        self._generation = -1
+        self._last_age_refresh = 0.0
+        self._filter_text = ""
+
+    # -- what subclasses provide -----------------------------------------------------------
+    def columns(self, all_namespaces: bool) -> Sequence[Column]:
+        raise NotImplementedError
+
+    def render_rows(
+        self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
+    ) -> list[Row]:
+        raise NotImplementedError
+
+    def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
+        self.show_detail("describe")
+
+    # -- composition and lifecycle ---------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="title")
+        yield ResourceTable(id="table")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._rebuild()
+        self.query_one(ResourceTable).focus()
+
+    def on_unmount(self) -> None:
+        self._close_feeds()
+
+    @property
+    def all_namespaces(self) -> bool:
+        return self.scope is None and self.session.namespace is None
+
+    def _rebuild(self) -> None:
+        """(Re)open feeds and a fresh model for the session's current target."""
+        self._close_feeds()
+        self._generation = self.session.generation
+        all_ns = self.all_namespaces
+        def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
+            return (
+                    self.render_rows(obj, objects, now, all_ns)
+                )
+        self.model = TableModel(self.PRIMARY, render, self.SECONDARY)
+        if self._filter_text:
+            self.model.set_filter(self._filter_text)
+        table = self.query_one(ResourceTable)
+        table.clear(columns=True)
+        table._column_keys = []
+        table.set_columns(self.columns(all_ns))
+        for plural in (self.PRIMARY, *self.SECONDARY):
+            self.feeds[plural] = self.session.hub.open(self._spec_for(KINDS[plural]))
+        self._refresh_title()
+
+    def _spec_for(self, kind: Kind) -> FeedSpec:
+        if self.scope is not None and kind.plural == self.PRIMARY:
+            return FeedSpec(
+                kind, self.scope.namespace, self.scope.label_selector, follows_namespace=False
+            )
+        return FeedSpec(kind, self.session.namespace)
+
+    def _close_feeds(self) -> None:
+        for feed in self.feeds.values():
+            self.session.hub.close(feed)
+        self.feeds = {}
+
+    # -- the tick --------------------------------------------------------------------------
+    def sync(self, now: float) -> None:
+        if self.session.generation != self._generation:
+            if self.scope is not None:
+                self.app.pop_screen()
+                return
+            self._rebuild()
+        assert self.model is not None
+        wall = time.time()
+        drained = {plural: feed.drain() for plural, feed in self.feeds.items()}
+        delta = self.model.apply(drained, wall)
+        if now - self._last_age_refresh >= AGE_REFRESH_SECONDS:
+            self._last_age_refresh = now
+            age_delta = self.model.rerender_all(wall)
+            delta.updated.extend(age_delta.updated)
+            delta.added.extend(age_delta.added)
+            delta.removed.extend(age_delta.removed)
+        table = self.query_one(ResourceTable)
+        table.apply_delta(delta)
+        if not delta.empty or any(d.status is not None for d in drained.values()):
+            self._refresh_title()
+            self.refresh_cluster_bar()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.query_one(ResourceTable).focus()
+
+    # -- title and state -------------------------------------------------------------------
+    def worst_status(self) -> FeedStatus | None:
+        order = ["unauthorized", "forbidden", "retrying", "connecting", "stopped", "live"]
+        statuses = [feed.status for feed in self.feeds.values()]
+        if not statuses:
+            return None
+        return min(statuses, key=lambda s: order.index(s.state))
+
+    def connection_state(self) -> str:
+        status = self.worst_status()
+        if self.session.target is None:
+            return "stopped"
+        return status.state if status else "connecting"
+
+    def _refresh_title(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        where = (
+            self.scope.title
+            if self.scope
+            else ("all namespaces" if self.all_namespaces else self.session.namespace or "")
+        )
+        shown = len(self.model.shown) if self.model else 0
+        total = len(self.model.rows) if self.model else 0
+        text.append(f"{self.TITLE_TEXT}", style="bold")
+        text.append(f"({where})", style="cyan")
+        count = f"[{shown}/{total}]" if self._filter_text else f"[{total}]"
+        text.append(count, style="bold")
+        if self._filter_text:
+            text.append(f" /{self._filter_text}", style="magenta")
+        for feed in self.feeds.values():
+            status = feed.status
+            if (
+                status.state in ("retrying", "forbidden", "unauthorized", "stopped")
+                and status.message
+            ):
+                retry = ""
+                if status.retry_at is not None:
+                    seconds = max(0, round(status.retry_at - time.monotonic()))
+                    retry = f"; retrying in {seconds}s"
+                text.append(f"  {feed.spec.kind.plural}: {status.message}{retry}", style="red")
+                break
+            if status.state == "connecting":
+                text.append("  loading…", style="yellow")
+                break
+        self.query_one("#title", Static).update(text)
+
+    # -- actions ---------------------------------------------------------------------------
+    def apply_filter(self, text: str) -> None:
+        self._filter_text = text
+        if self.model is None:
+            return
+        self.query_one(ResourceTable).apply_delta(self.model.set_filter(text))
+        self._refresh_title()
+
+    def action_filter(self) -> None:
+        self.open_prompt("filter", self._filter_text)
+
+    def action_back(self) -> None:
+        if self._filter_text:
+            self.apply_filter("")
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(ResourceTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(ResourceTable).action_cursor_up()
+
+    def action_cursor_top(self) -> None:
+        self.query_one(ResourceTable).move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        table = self.query_one(ResourceTable)
+        table.move_cursor(row=max(0, table.row_count - 1))
+
+    def selected(self) -> tuple[str, dict[str, Any]] | None:
+        key = self.query_one(ResourceTable).selected_key()
+        if key is None or self.model is None:
+            return None
+        obj = self.model.objects[self.PRIMARY].get(key.split("#", 1)[0])
+        return (key, obj) if obj is not None else None
+
+    def action_open(self) -> None:
+        picked = self.selected()
+        if picked is not None:
+            self.open_selected(picked[1], picked[0])
+
+    def action_describe(self) -> None:
+        self.show_detail("describe")
+
+    def action_yaml(self) -> None:
+        self.show_detail("yaml")
+
+    def show_detail(self, mode: str) -> None:
+        from gok_tui.screens.detail import DetailScreen
+
+        picked = self.selected()
+        if picked is None:
+            return
+        obj = picked[1]
+        self.app.push_screen(DetailScreen(KINDS[self.PRIMARY], obj, mode))
+
+    def on_data_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()

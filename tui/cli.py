@@ -1,0 +1,96 @@
+"""``gok-tui``: parse arguments, resolve config and kubeconfig, then start the UI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gok_tui import __version__
+from gok_tui.config import ConfigError
+
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gok-tui",
+        description="Keyboard-driven console to build, ship and steer services on Kubernetes.",
+    )
+    parser.add_argument(
+        "--kubeconfig",
+        metavar="PATH",
+        help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config)",
+    )
+    parser.add_argument("--context", metavar="NAME", help="kubeconfig context to use")
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", metavar="NS", help="namespace (default: the context's)")
+    scope.add_argument("-A", "--all-namespaces", action="store_true", help="all namespaces")
+    parser.add_argument(
+        "--readonly", action="store_true", help="refuse every change to the cluster"
+    )
+    parser.add_argument(
+        "--project", metavar="DIR", default=".", help="project directory with gok.toml"
+    )
+    parser.add_argument(
+        "--view",
+        choices=["deployments", "pods", "ingress", "build", "images", "logs"],
+        default="deployments",
+        help="view to open first",
+    )
+    parser.add_argument("--version", action="version", version=f"gok-tui {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        session = build_session(args)
+    except ConfigError as error:
+        print(f"gok-tui: {error.line()}", file=sys.stderr)
+        return EXIT_CONFIG
+    from gok_tui.app import GokApp
+
+    GokApp(session, start_view=args.view).run()
+    return 0
+
+
+def build_session(args: argparse.Namespace):
+    from gok_tui.config.kubeconfig import resolve_target
+    from gok_tui.config.project import load_project
+    from gok_tui.config.settings import load_settings
+    from gok_tui.session import Session
+
+    settings = load_settings()
+    namespace = args.namespace or None
+    target = resolve_target(
+        kubeconfig=args.kubeconfig,
+        context=args.context,
+        namespace=namespace,
+        all_namespaces=args.all_namespaces,
+        environ=os.environ,
+    )
+    if (
+        target is not None
+        and namespace is None
+        and settings.default_namespace
+        and not args.all_namespaces
+    ):
+        context_ns = _context_namespace(target)
+        if context_ns is None:
+            target = target.with_namespace(settings.default_namespace)
+    project = load_project(Path(args.project))
+    return Session(settings=settings, target=target, readonly_flag=args.readonly, project=project)
+
+
+def _context_namespace(target) -> str | None:
+    for entry in target.merged.get("contexts", []):
+        if entry.get("name") == target.context:
+            return (entry.get("context") or {}).get("namespace") or None
+    return None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
