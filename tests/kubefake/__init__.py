@@ -1,0 +1,41 @@
+"""A wire-level fake Kubernetes API server for tests; the real client talks to it over HTTP.
+
+    fake = FakeKube(port=0).start()            # or `with FakeKube() as fake:`
+    fake.url, fake.port
+    fake.write_kubeconfig(path, context="fake", namespace="default", token=None, extra_contexts=())
+    fake.stop(); fake.start()                  # same port, state kept; open watches end
+
+State, as API calls would change it (watchers see the events):
+    apply_object(obj), get_object(plural, ns, name), list_objects(plural, ns=None),
+    delete_object(plural, ns, name), create_namespace(name), bulk_create_pods(ns, n),
+    set_pod_ready(ns, name, ready), set_container_state(ns, pod, container, state, ...),
+    patch_pod_status(ns, name, fragment), append_log(ns, pod, container, lines, previous=False),
+    restart_container(ns, pod, container), add_event(ns, involved, reason, message, type)
+Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool | None`,
+    `fake.ready_delay` seconds before containers run.
+Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
+    expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
+    latency (seconds per request).
+Requests: fake.requests (RequestRecord(method, path, query, content_type)), clear_requests().
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from tests.kubefake.server import FakeKube, RequestRecord
+
+
+def wait_until(
+    predicate: Callable[[], object], timeout: float = 5.0, interval: float = 0.02
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s: {predicate}")
+
+
+__all__ = ["FakeKube", "RequestRecord", "wait_until"]

@@ -1,0 +1,491 @@
+"""FakeKube: an HTTP server that speaks enough of the Kubernetes API for the real client."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.kubefake.controllers import Controllers, running_status, set_ready
+from tests.kubefake.resources import BY_KIND, RESOURCES, Resource, merge_patch
+from tests.kubefake.state import ApiError, State
+
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str
+    query: dict[str, str]
+    content_type: str
+
+
+@dataclass
+class Route:
+    resource: Resource
+    namespace: str  # "" = all namespaces / cluster-scoped
+    name: str
+    subresource: str
+
+
+class LogStore:
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.lines: dict[tuple[str, str, str], list[tuple[float, bytes]]] = {}
+        self.previous: dict[tuple[str, str, str], list[tuple[float, bytes]]] = {}
+        self.generation: dict[tuple[str, str, str], int] = {}
+
+    def append(
+        self, key: tuple[str, str, str], lines: Iterable[str | bytes], previous: bool
+    ) -> None:
+        with self.lock:
+            target = self.previous if previous else self.lines
+            bucket = target.setdefault(key, [])
+            for line in lines:
+                data = line.encode() if isinstance(line, str) else line
+                bucket.append((time.time(), data.rstrip(b"\n")))
+            self.lock.notify_all()
+
+    def restart(self, key: tuple[str, str, str]) -> None:
+        with self.lock:
+            self.previous[key] = self.lines.pop(key, [])
+            self.generation[key] = self.generation.get(key, 0) + 1
+            self.lock.notify_all()
+
+
+class FakeKube:
+    """See the package docstring for the API."""
+
+    def __init__(self, port: int = 0, *, history_limit: int = 10_000) -> None:
+        self.state = State(history_limit)
+        self.controllers = Controllers(self.state)
+        self.logs = LogStore()
+        self.port = port
+        self.latency = 0.0
+        self.requests: list[RequestRecord] = []
+        self._requests_lock = threading.Lock()
+        self._forbidden: list[tuple[str, str | None, frozenset[str]]] = []
+        self._token: str | None = None
+        self._gone_next = 0
+        self._fail_next: list[int] = []
+        self._conflict_next: dict[str, int] = {}
+        self._server: ThreadingHTTPServer | None = None
+        self._serve_thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self._watch_epoch = 0
+        self._bootstrap()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def _bootstrap(self) -> None:
+        for name in ("default", "kube-system"):
+            self.create_namespace(name)
+        self.state.create(
+            "nodes",
+            {
+                "metadata": {
+                    "name": "fake-node-1",
+                    "labels": {"kubernetes.io/hostname": "fake-node-1"},
+                },
+                "status": {
+                    "conditions": [{"type": "Ready", "status": "True"}],
+                    "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+                    "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+                },
+            },
+        )
+
+    def start(self) -> FakeKube:
+        from tests.kubefake.handler import make_handler
+
+        handler = make_handler(self)
+        server = _Server(("127.0.0.1", self.port), handler, self)
+        self.port = server.server_address[1]
+        self._server = server
+        self._serve_thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fakekube-http",
+            daemon=True,
+        )
+        self._serve_thread.start()
+        self.controllers.start()
+        return self
+
+    def stop(self) -> None:
+        """Close the listener and every open connection (watches end); state is kept."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        self.expire_watches()
+        with self._connections_lock:
+            connections = list(self._connections)
+            self._connections.clear()
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        self.controllers.stop()
+
+    def __enter__(self) -> FakeKube:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def write_kubeconfig(
+        self,
+        path: Path,
+        context: str = "fake",
+        namespace: str = "default",
+        token: str | None = None,
+        extra_contexts: Iterable[str] = (),
+    ) -> Path:
+        user: dict[str, Any] = {"token": token} if token else {}
+        names = [context, *extra_contexts]
+        doc = {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "current-context": context,
+            "clusters": [
+                {"name": f"{name}-cluster", "cluster": {"server": self.url}} for name in names
+            ],
+            "users": [{"name": f"{name}-user", "user": user} for name in names],
+            "contexts": [
+                {
+                    "name": name,
+                    "context": {
+                        "cluster": f"{name}-cluster",
+                        "user": f"{name}-user",
+                        "namespace": namespace,
+                    },
+                }
+                for name in names
+            ],
+        }
+        path.write_text(yaml.safe_dump(doc))
+        return path
+
+    # -- faults ----------------------------------------------------------------------------
+    def forbid(
+        self,
+        resource: str,
+        namespace: str | None = None,
+        verbs: Iterable[str] = ("list", "watch", "get"),
+    ) -> None:
+        self._forbidden.append((resource, namespace, frozenset(verbs)))
+
+    def allow_all(self) -> None:
+        self._forbidden.clear()
+
+    def require_token(self, token: str | None) -> None:
+        self._token = token
+
+    def expire_watches(self) -> None:
+        with self.state.lock:
+            self._watch_epoch += 1
+            self.state.changed.notify_all()
+        with self.logs.lock:
+            self.logs.lock.notify_all()
+
+    def compact(self) -> None:
+        self.state.compact()
+
+    def gone_next_watches(self, count: int) -> None:
+        self._gone_next = count
+
+    def fail_next(self, count: int, code: int = 500) -> None:
+        self._fail_next = [code] * count
+
+    def conflict_next(self, count: int, resource: str = "deployments") -> None:
+        self._conflict_next[resource] = count
+
+    # -- requests log ------------------------------------------------------------------------
+    def record(self, record: RequestRecord) -> None:
+        with self._requests_lock:
+            self.requests.append(record)
+
+    def clear_requests(self) -> None:
+        with self._requests_lock:
+            self.requests.clear()
+
+    # -- direct state access for tests ------------------------------------------------------
+    @property
+    def pod_readiness(self) -> Any:
+        return self.controllers.readiness
+
+    @pod_readiness.setter
+    def pod_readiness(self, value: Any) -> None:
+        self.controllers.readiness = value
+        self.controllers.wake.set()
+
+    @property
+    def ready_delay(self) -> float:
+        return self.controllers.ready_delay
+
+    @ready_delay.setter
+    def ready_delay(self, value: float) -> None:
+        self.controllers.ready_delay = value
+
+    def create_namespace(self, name: str) -> dict[str, Any]:
+        return self.state.create(
+            "namespaces",
+            {
+                "metadata": {"name": name},
+                "spec": {"finalizers": ["kubernetes"]},
+                "status": {"phase": "Active"},
+            },
+        )
+
+    def apply_object(self, obj: dict[str, Any]) -> dict[str, Any]:
+        resource = BY_KIND[obj["kind"]]
+        meta = obj.get("metadata") or {}
+        namespace = (meta.get("namespace") or "default") if resource.namespaced else ""
+        with self.state.lock:
+            current = self.state.get(resource.plural, namespace, meta["name"])
+            if current is None:
+                result = self.state.create(resource.plural, obj)
+            else:
+                merged = copy.deepcopy(obj)
+                merged.setdefault("metadata", {})
+                merged["metadata"].pop("resourceVersion", None)
+                for keep in ("ownerReferences",):
+                    if keep in current["metadata"] and keep not in merged["metadata"]:
+                        merged["metadata"][keep] = current["metadata"][keep]
+                annotations = dict(current["metadata"].get("annotations") or {})
+                annotations.update(merged["metadata"].get("annotations") or {})
+                if annotations:
+                    merged["metadata"]["annotations"] = annotations
+                if "status" not in merged and "status" in current:
+                    merged["status"] = current["status"]
+                result = self.state.replace(resource.plural, namespace, meta["name"], merged)
+        self.controllers.wake.set()
+        return result
+
+    def get_object(self, plural: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+        return self.state.get(plural, namespace or "", name)
+
+    def list_objects(self, plural: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        return self.state.list(plural, namespace)
+
+    def delete_object(self, plural: str, namespace: str | None, name: str) -> None:
+        self.state.delete(plural, namespace or "", name)
+        self.controllers.wake.set()
+
+    def set_pod_ready(self, namespace: str, name: str, ready: bool) -> None:
+        set_ready(self.state, namespace, name, ready)
+
+    def patch_pod_status(self, namespace: str, name: str, fragment: dict[str, Any]) -> None:
+        self.state.mutate(
+            "pods",
+            namespace,
+            name,
+            lambda obj: obj.__setitem__("status", merge_patch(obj.get("status"), fragment)),
+        )
+
+    def set_container_state(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        state: dict[str, Any],
+        restart_count: int | None = None,
+        last_state: dict[str, Any] | None = None,
+    ) -> None:
+        def change(obj: dict[str, Any]) -> None:
+            status = obj.setdefault("status", {})
+            for entry in status.get("containerStatuses") or []:
+                if entry.get("name") != container:
+                    continue
+                entry["state"] = state
+                entry["ready"] = False
+                if restart_count is not None:
+                    entry["restartCount"] = restart_count
+                if last_state is not None:
+                    entry["lastState"] = last_state
+            if "running" not in state:
+                for condition in status.get("conditions") or []:
+                    if condition.get("type") in ("Ready", "ContainersReady"):
+                        condition["status"] = "False"
+
+        self.state.mutate("pods", namespace, pod, change)
+
+    def append_log(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        lines: Iterable[str | bytes],
+        previous: bool = False,
+    ) -> None:
+        self.logs.append((namespace, pod, container), lines, previous)
+
+    def restart_container(self, namespace: str, pod: str, container: str) -> None:
+        self.logs.restart((namespace, pod, container))
+
+        def bump(obj: dict[str, Any]) -> None:
+            for entry in (obj.get("status") or {}).get("containerStatuses") or []:
+                if entry.get("name") == container:
+                    entry["restartCount"] = entry.get("restartCount", 0) + 1
+
+        self.state.mutate("pods", namespace, pod, bump)
+
+    def add_event(
+        self,
+        namespace: str,
+        involved: dict[str, Any],
+        reason: str,
+        message: str,
+        type: str = "Normal",
+    ) -> dict[str, Any]:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        return self.state.create(
+            "events",
+            {
+                "metadata": {
+                    "generateName": f"{involved.get('name', 'x')}.",
+                    "namespace": namespace,
+                },
+                "involvedObject": involved,
+                "reason": reason,
+                "message": message,
+                "type": type,
+                "count": 1,
+                "firstTimestamp": now,
+                "lastTimestamp": now,
+                "source": {"component": "fake"},
+            },
+        )
+
+    def bulk_create_pods(
+        self, namespace: str, count: int, prefix: str = "pod", labels: dict[str, str] | None = None
+    ) -> None:
+        """Running, ready pods in bulk (no controller round-trips): for benchmarks."""
+        for index in range(count):
+            pod = {
+                "metadata": {
+                    "name": f"{prefix}-{index:05d}",
+                    "namespace": namespace,
+                    "labels": labels or {"app": prefix},
+                },
+                "spec": {
+                    "nodeName": "fake-node-1",
+                    "containers": [{"name": "main", "image": "busybox:1.36"}],
+                },
+            }
+            pod["status"] = running_status(
+                pod, f"10.1.{index // 250 % 250}.{index % 250 + 1}", ready=True
+            )
+            self.state.create("pods", pod)
+
+    # -- request handling (called by the HTTP handler) ---------------------------------------
+    def check_access(self, method: str, route: Route, query: dict[str, str], headers: Any) -> None:
+        if self._token is not None and headers.get("Authorization", "") != f"Bearer {self._token}":
+            raise ApiError(401, "Unauthorized", "Unauthorized")
+        if self._fail_next:
+            code = self._fail_next.pop(0)
+            raise ApiError(code, "InternalError", "Internal error occurred: injected fault")
+        verb = _verb(method, route, query)
+        for resource, namespace, verbs in self._forbidden:
+            if (
+                resource == route.resource.plural
+                and (namespace is None or namespace == route.namespace)
+                and verb in verbs
+            ):
+                scope = (
+                    f' in the namespace "{route.namespace}"'
+                    if route.namespace
+                    else " at the cluster scope"
+                )
+                raise ApiError(
+                    403,
+                    "Forbidden",
+                    f'{resource} is forbidden: User "system:serviceaccount:default:gok" '
+                    f"cannot {verb} "
+                    f'resource "{resource}" in API group "{route.resource.group}"{scope}',
+                )
+        if method in MUTATING and self._conflict_next.get(route.resource.plural, 0) > 0:
+            self._conflict_next[route.resource.plural] -= 1
+            raise ApiError(
+                409,
+                "Conflict",
+                f"Operation cannot be fulfilled on {route.resource.plural} "
+                f'"{route.name}": the object has been modified; please apply '
+                "your changes to the latest version and try again",
+            )
+
+    def take_gone(self) -> bool:
+        if self._gone_next > 0:
+            self._gone_next -= 1
+            return True
+        return False
+
+    @property
+    def watch_epoch(self) -> int:
+        return self._watch_epoch
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type, fake: FakeKube) -> None:
+        self.fake = fake
+        super().__init__(address, handler)
+
+    def process_request(self, request: socket.socket, client_address: Any) -> None:
+        with self.fake._connections_lock:
+            self.fake._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: socket.socket) -> None:
+        with self.fake._connections_lock:
+            self.fake._connections.discard(request)
+        super().shutdown_request(request)
+
+
+def _verb(method: str, route: Route, query: dict[str, str]) -> str:
+    if method == "GET":
+        if query.get("watch") in ("1", "true"):
+            return "watch"
+        return "get" if route.name else "list"
+    return {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}[method]
+
+
+def parse_route(path: str) -> Route | None:
+    parts = [p for p in path.split("/") if p]
+    if parts[:2] == ["api", "v1"]:
+        group, rest = "", parts[2:]
+    elif len(parts) >= 3 and parts[0] == "apis":
+        group, rest = parts[1], parts[3:]
+    else:
+        return None
+    namespace = ""
+    if len(rest) >= 3 and rest[0] == "namespaces":
+        namespace, rest = rest[1], rest[2:]
+    if not rest:
+        return None
+    resource = RESOURCES.get((group, rest[0]))
+    if resource is None:
+        if rest[0] == "namespaces" and len(rest) == 2 and not group:
+            return Route(RESOURCES[("", "namespaces")], "", rest[1], "")
+        return None
+    name = rest[1] if len(rest) > 1 else ""
+    sub = rest[2] if len(rest) > 2 else ""
+    return Route(resource, namespace, name, sub)

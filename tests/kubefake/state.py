@@ -1,0 +1,227 @@
+"""The fake cluster's state: objects, a global resourceVersion, and a bounded event history."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tests.kubefake.resources import BY_PLURAL
+
+Key = tuple[str, str, str]  # plural, namespace ("" for cluster-scoped), name
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.reason = reason
+        self.message = message
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        }
+
+
+def now_rfc3339() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@dataclass
+class Change:
+    rv: int
+    plural: str
+    namespace: str
+    type: str
+    obj: dict[str, Any]
+
+
+class State:
+    """Thread-safe object store; every write gets the next resourceVersion and an event."""
+
+    def __init__(self, history_limit: int = 10_000) -> None:
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.objects: dict[Key, dict[str, Any]] = {}
+        self.history: deque[Change] = deque(maxlen=history_limit)
+        self.rv = 1
+        self.compacted_rv = 1  # a watch from a resourceVersion below this gets 410 Gone
+        self._names = itertools.count(1)
+
+    # -- reads -------------------------------------------------------------------------
+    def get(self, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
+        with self.lock:
+            obj = self.objects.get((plural, namespace, name))
+            return copy.deepcopy(obj) if obj is not None else None
+
+    def list(self, plural: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        with self.lock:
+            return [
+                copy.deepcopy(obj)
+                for (p, ns, _), obj in sorted(self.objects.items(), key=lambda item: item[0])
+                if p == plural and (namespace is None or ns == namespace)
+            ]
+
+    def iter_raw(self, plural: str) -> Iterator[dict[str, Any]]:
+        """Objects without copying; only under ``lock``."""
+        for (p, _, _), obj in self.objects.items():
+            if p == plural:
+                yield obj
+
+    # -- writes ------------------------------------------------------------------------
+    def _next_rv(self) -> int:
+        self.rv += 1
+        return self.rv
+
+    def _record(self, plural: str, namespace: str, event_type: str, obj: dict[str, Any]) -> None:
+        if len(self.history) == self.history.maxlen and self.history:
+            self.compacted_rv = self.history[0].rv
+        self.history.append(Change(self.rv, plural, namespace, event_type, copy.deepcopy(obj)))
+        self.changed.notify_all()
+
+    def create(self, plural: str, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+        resource = BY_PLURAL[plural]
+        with self.lock:
+            obj = copy.deepcopy(obj)
+            meta = obj.setdefault("metadata", {})
+            if not meta.get("name") and meta.get("generateName"):
+                meta["name"] = f"{meta['generateName']}{uuid.uuid4().hex[:5]}"
+            name = meta.get("name")
+            if not name:
+                raise ApiError(
+                    422, "Invalid", f"{resource.kind} is invalid: metadata.name: Required value"
+                )
+            namespace = meta.get("namespace", "") if resource.namespaced else ""
+            if resource.namespaced and not namespace:
+                namespace = meta["namespace"] = "default"
+            key = (plural, namespace, name)
+            if key in self.objects:
+                raise ApiError(409, "AlreadyExists", f'{plural} "{name}" already exists')
+            obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+            meta.update(
+                uid=str(uuid.uuid4()),
+                creationTimestamp=meta.get("creationTimestamp") or now_rfc3339(),
+            )
+            if plural in ("deployments", "replicasets"):
+                meta["generation"] = 1
+            if dry_run:
+                meta["resourceVersion"] = str(self.rv)
+                return obj
+            meta["resourceVersion"] = str(self._next_rv())
+            self.objects[key] = obj
+            self._record(plural, namespace, "ADDED", obj)
+            return copy.deepcopy(obj)
+
+    def replace(
+        self,
+        plural: str,
+        namespace: str,
+        name: str,
+        obj: dict[str, Any],
+        *,
+        check_rv: bool = True,
+        dry_run: bool = False,
+        bump_generation: bool = True,
+    ) -> dict[str, Any]:
+        resource = BY_PLURAL[plural]
+        with self.lock:
+            key = (plural, namespace, name)
+            current = self.objects.get(key)
+            if current is None:
+                raise ApiError(
+                    404, "NotFound", f'{plural}{_group_suffix(plural)} "{name}" not found'
+                )
+            obj = copy.deepcopy(obj)
+            meta = obj.setdefault("metadata", {})
+            given_rv = meta.get("resourceVersion")
+            if check_rv and given_rv and given_rv != current["metadata"]["resourceVersion"]:
+                raise ApiError(
+                    409,
+                    "Conflict",
+                    f'Operation cannot be fulfilled on {plural}{_group_suffix(plural)} "{name}": '
+                    "the object has been modified; please apply your changes to the latest "
+                    "version and try again",
+                )
+            old_meta = current["metadata"]
+            for field in ("uid", "creationTimestamp", "name"):
+                meta[field] = old_meta[field]
+            if resource.namespaced:
+                meta["namespace"] = namespace
+            obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+            if "generation" in old_meta:
+                changed_spec = obj.get("spec") != current.get("spec")
+                meta["generation"] = old_meta["generation"] + (
+                    1 if changed_spec and bump_generation else 0
+                )
+            if obj == current:
+                return copy.deepcopy(current)
+            if dry_run:
+                return obj
+            meta["resourceVersion"] = str(self._next_rv())
+            self.objects[key] = obj
+            self._record(plural, namespace, "MODIFIED", obj)
+            return copy.deepcopy(obj)
+
+    def delete(
+        self, plural: str, namespace: str, name: str, *, dry_run: bool = False
+    ) -> dict[str, Any]:
+        with self.lock:
+            key = (plural, namespace, name)
+            current = self.objects.get(key)
+            if current is None:
+                raise ApiError(
+                    404, "NotFound", f'{plural}{_group_suffix(plural)} "{name}" not found'
+                )
+            if dry_run:
+                return copy.deepcopy(current)
+            del self.objects[key]
+            current["metadata"]["resourceVersion"] = str(self._next_rv())
+            self._record(plural, namespace, "DELETED", current)
+            self._delete_dependents(current["metadata"]["uid"])
+            return copy.deepcopy(current)
+
+    def _delete_dependents(self, owner_uid: str) -> None:
+        for key, obj in list(self.objects.items()):
+            refs = obj["metadata"].get("ownerReferences") or []
+            if any(ref.get("uid") == owner_uid for ref in refs):
+                self.delete(*key)
+
+    def mutate(
+        self, plural: str, namespace: str, name: str, change: Callable[[dict[str, Any]], None]
+    ) -> dict[str, Any] | None:
+        """Read-modify-write without a resourceVersion check (controllers, test helpers)."""
+        with self.lock:
+            current = self.get(plural, namespace, name)
+            if current is None:
+                return None
+            change(current)
+            return self.replace(
+                plural, namespace, name, current, check_rv=False, bump_generation=False
+            )
+
+    def compact(self) -> None:
+        with self.lock:
+            self.history.clear()
+            self.compacted_rv = self.rv
+
+    def changes_since(self, rv: int) -> list[Change]:
+        with self.lock:
+            return [change for change in self.history if change.rv > rv]
+
+
+def _group_suffix(plural: str) -> str:
+    group = BY_PLURAL[plural].group
+    return f".{group}" if group else ""
