@@ -50,9 +50,11 @@ class ListResult:
     resource_version: str
 
 
-def _verb_for(method: str, query: Mapping[str, Any]) -> str:
+def _verb_for(method: str, query: Mapping[str, Any], path: str = "") -> str:
     if method == "GET":
-        return "watch" if query.get("watch") else "get"
+        if query.get("watch"):
+            return "watch"
+        return "get" if _resource_of(path)[2] else "list"
     return {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}.get(
         method, method.lower()
     )
@@ -64,6 +66,7 @@ class WatchStream:
     def __init__(self, response: Any) -> None:
         self._response = response
         self._closed = threading.Event()
+        self.broken: str | None = None  # why the stream ended early, if it did
 
     def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
         pending = b""
@@ -78,9 +81,8 @@ class WatchStream:
                         event = json.loads(line)
                         yield event.get("type", ""), event.get("object") or {}
         except Exception as exc:
-            if self._closed.is_set():
-                return
-            raise _connection_error(exc, "watch") from exc
+            if not self._closed.is_set():
+                self.broken = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         finally:
             self._release()
 
@@ -105,6 +107,8 @@ def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeEr
     where = f" at {server}" if server else ""
     if "Connection refused" in text or "NewConnectionError" in type(exc).__name__ + text:
         return KubeError(f"cannot reach the cluster{where}: connection refused")
+    if "Connection reset" in text or "Connection aborted" in text:
+        return KubeError(f"the cluster{where} closed the connection")
     if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
         return KubeError(f"the cluster{where} did not answer in time ({what})")
     if "Name or service not known" in text or "nodename nor servname" in text:
@@ -158,7 +162,11 @@ class KubeBackend:
                 f"cannot load credentials for context {self.target.context!r}: "
                 f"{str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}"
             ) from exc
-        configuration.retries = False
+        from urllib3 import Retry
+
+        # No retry on refused connections (report at once); one retry for a pooled connection
+        # the server closed while idle (idempotent methods only, as urllib3 decides).
+        configuration.retries = Retry(total=1, connect=0, read=1, redirect=0, status=0, other=0)
         configuration.connection_pool_maxsize = 32
         return client.ApiClient(configuration)
 
@@ -186,7 +194,7 @@ class KubeBackend:
         """Send one request through the client and return the raw urllib3 response (2xx)."""
         query = {k: v for k, v in (query or {}).items() if v is not None}
         if method not in READ_METHODS and self.readonly:
-            verb = _verb_for(method, query)
+            verb = _verb_for(method, query, path)
             raise ReadOnlyError(f"read-only mode: refused to {verb} {path}", status=None)
         api = self._api_client()
         headers = {"Accept": "application/json"}
@@ -376,8 +384,8 @@ def describe_status(
     target: KubeTarget,
 ) -> str:
     """One sentence for an HTTP error from the API server."""
-    verb = _verb_for(method, query)
-    resource, namespace = _resource_of(path)
+    verb = _verb_for(method, query, path)
+    resource, namespace, _ = _resource_of(path)
     scope = f" in namespace {namespace}" if namespace else ""
     if status == 401:
         return (
@@ -401,13 +409,14 @@ def describe_status(
     return f"API server error {status}: {server_message or 'no details'}"
 
 
-def _resource_of(path: str) -> tuple[str, str | None]:
+def _resource_of(path: str) -> tuple[str, str | None, str | None]:
+    """(resource, namespace, object name) of an API path; subresources are named resource/sub."""
     parts = [p for p in path.split("/") if p]
+    rest = parts[2:] if parts[:1] == ["api"] else parts[3:]
     namespace = None
-    if "namespaces" in parts:
-        index = parts.index("namespaces")
-        if index + 1 < len(parts):
-            namespace = parts[index + 1]
-            rest = parts[index + 2 :]
-            return (rest[0] if rest else "namespaces"), namespace
-    return (parts[-1] if parts else "resources"), namespace
+    if len(rest) >= 3 and rest[0] == "namespaces":
+        namespace, rest = rest[1], rest[2:]
+    if not rest:
+        return "resources", namespace, None
+    resource = rest[0] if len(rest) < 3 else f"{rest[0]}/{rest[2]}"
+    return resource, namespace, rest[1] if len(rest) > 1 else None

@@ -72,6 +72,7 @@ class WatchLoop:
         self._stream_lock = threading.Lock()
         self._stream = None
         self._live = False
+        self._dropped = Backoff(first=0.1, cap=2.0)
         self._thread = threading.Thread(
             target=self.run, name=f"watch {spec.describe()}", daemon=True
         )
@@ -178,6 +179,12 @@ class WatchLoop:
         finally:
             with self._stream_lock:
                 self._stream = None
+        if stream.broken and not self._stop.is_set():
+            # The connection dropped mid-stream (server restart, proxy timeout): renew quietly
+            # after a short pause; if the server is really gone the next request says so.
+            self._stop.wait(self._dropped.next_delay())
+        else:
+            self._dropped.reset()
         return resource_version
 
     def _report_and_wait(self, error: KubeError, backoff: Backoff) -> None:
