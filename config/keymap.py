@@ -43,6 +43,11 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("table.open", "enter", "open", "Open", "table"),
     KeySpec("table.describe", "d", "describe", "Describe", "table"),
     KeySpec("table.yaml", "y", "yaml", "YAML", "table"),
+    KeySpec("app.undo_last", "ctrl+z", "undo_last", "Undo my last", "app", mutates=True),
+    KeySpec("deploy.scale", "s", "scale", "Scale", "deployments", mutates=True),
+    KeySpec("deploy.restart", "r", "restart", "Restart", "deployments", mutates=True),
+    KeySpec("deploy.undo", "u", "undo", "Undo", "deployments", mutates=True),
+    KeySpec("deploy.pause", "p", "pause_resume", "Pause/Resume", "deployments", mutates=True),
     KeySpec("detail.back", "escape", "back", "Back", "detail"),
     KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
     KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),
@@ -52,6 +57,9 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
 
 _KEY_NAME = re.compile(r"^((ctrl|shift|alt|super|meta)\+)*([A-Za-z0-9]|[a-z][a-z0-9_]+)$")
+
+
+MUTATING_ACTIONS = frozenset(spec.action for spec in DEFAULT_KEYS if spec.mutates)
 
 
 def keys_for(scope: str) -> tuple[KeySpec, ...]:

@@ -49,6 +49,12 @@ def state_dir() -> Path:
     return user_state_path(APP_NAME)
 
 
+def audit_log_path() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path(APP_NAME) / "audit.jsonl"
+
+
 def settings_path(environ: Mapping[str, str] | None = None) -> Path:
     env = os.environ if environ is None else environ
     explicit = env.get(CONFIG_ENV)

@@ -59,9 +59,14 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add((key, label))
             display = self.app.get_key_display(binding)
-            state = "" if active.enabled else " (disabled)"
+            state = "" if active.enabled else f" (disabled: {self._disabled_reason()})"
             table.add_row(display, label + state, binding.id or "")
         return table
+
+    def _disabled_reason(self) -> str:
+        session = getattr(self.app, "session", None)
+        reason = getattr(session, "readonly_reason", "")
+        return f"read-only, {reason}" if reason else "not available here"
 
     def _commands_table(self) -> Table:
         table = Table(title="Commands (press :)", expand=True, show_edge=False)

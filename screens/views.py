@@ -3,19 +3,81 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from gok_tui.actions.base import ObjectRef
+from gok_tui.actions.deployments import Restart, Scale, SetPaused, Undo
+from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain import rows as render
 from gok_tui.domain.kinds import object_key
 from gok_tui.domain.rows import Column, Row
 from gok_tui.domain.selectors import selector_string, service_selector_string
+from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.model import Objects
+from gok_tui.widgets.confirm import ReplicaPrompt
+from textual.binding import Binding
 
 
 class DeploymentsScreen(ResourceScreen):
     TITLE_TEXT = "Deployments"
     PRIMARY = "deployments"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *ResourceScreen.BINDINGS,
+        *bindings_for("deployments"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MUTATING_ACTIONS and self.session.readonly:
+            return None
+        return True
+
+    def _ref(self) -> tuple[ObjectRef, dict[str, Any]] | None:
+        picked = self.selected()
+        target = self.session.target
+        if picked is None or target is None:
+            return None
+        obj = picked[1]
+        meta = obj.get("metadata") or {}
+        ref = ObjectRef(
+            target.context,
+            target.cluster_server,
+            "deployments",
+            meta.get("namespace", ""),
+            meta.get("name", ""),
+        )
+        return ref, obj
+
+    def action_scale(self) -> None:
+        picked = self._ref()
+        if picked is None:
+            return
+        ref, obj = picked
+        current = int((obj.get("spec") or {}).get("replicas", 1))
+
+        def chosen(replicas: int | None) -> None:
+            if replicas is not None:
+                self.gok.propose(Scale(ref, replicas))
+
+        self.app.push_screen(ReplicaPrompt(ref.name, current), callback=chosen)
+
+    def action_restart(self) -> None:
+        picked = self._ref()
+        if picked is not None:
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self.gok.propose(Restart(picked[0], now))
+
+    def action_undo(self) -> None:
+        picked = self._ref()
+        if picked is not None:
+            self.gok.propose(Undo(picked[0]))
+
+    def action_pause_resume(self) -> None:
+        picked = self._ref()
+        if picked is not None:
+            paused = bool((picked[1].get("spec") or {}).get("paused"))
+            self.gok.propose(SetPaused(picked[0], not paused))
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         return render.columns_for("deployments", all_namespaces)

@@ -7,8 +7,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar
 
+from gok_tui.actions.base import Action, Plan
+from gok_tui.actions.run import Result, execute, plan_action
+from gok_tui.backends.kube import KubeError
 from gok_tui.commands import VIEWS, command_candidates, parse_command
 from gok_tui.config import ConfigError
+from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain.kinds import KINDS
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -16,10 +20,12 @@ from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.pending import BuildScreen, ImagesScreen, LogsScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
+from gok_tui.widgets.confirm import ConfirmModal
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 
 
 class GokCommands(Provider):
@@ -64,11 +70,24 @@ class GokApp(App[None]):
     DEFAULT_MODE = "deployments"
     COMMANDS = App.COMMANDS | {GokCommands}
 
+    class PlanReady(Message):
+        def __init__(self, action: Action, plan: Plan | None, error: str = "") -> None:
+            super().__init__()
+            self.action = action
+            self.plan = plan
+            self.error = error
+
+    class ActionDone(Message):
+        def __init__(self, result: Result) -> None:
+            super().__init__()
+            self.result = result
+
     def __init__(self, session: Session, *, start_view: str = "deployments") -> None:
         super().__init__()
         self.session = session
         self.start_view = start_view
         self.namespaces: list[str] = []
+        self.last_inverse: Action | None = None
 
     def on_mount(self) -> None:
         try:
@@ -160,3 +179,72 @@ class GokApp(App[None]):
         except Exception:
             return
         self.namespaces = sorted(item["metadata"]["name"] for item in items)
+
+    # -- actions: plan -> confirm -> execute -> audit ------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MUTATING_ACTIONS and self.session.readonly:
+            return None  # shown disabled; the backend refuses anyway
+        return True
+
+    def propose(self, action: Action) -> None:
+        """Plan an action in a worker, then ask the user to confirm exactly that plan."""
+        if self.session.readonly:
+            self.notify(
+                f"read-only ({self.session.readonly_reason}): {action.name} is disabled",
+                severity="warning",
+            )
+            return
+        self._plan_in_worker(action)
+
+    @work(thread=True, group="actions")
+    def _plan_in_worker(self, action: Action) -> None:
+        backend = self.session.backend
+        if backend is None:
+            self.post_message(self.PlanReady(action, None, "no cluster configured"))
+            return
+        try:
+            self.post_message(self.PlanReady(action, plan_action(action, backend)))
+        except KubeError as error:
+            self.post_message(self.PlanReady(action, None, error.message))
+
+    def on_gok_app_plan_ready(self, message: PlanReady) -> None:
+        plan = message.plan
+        if plan is None:
+            self.notify(f"{message.action.name}: {message.error}", severity="error")
+            return
+        if plan.noop:
+            self.notify(f"nothing to change: {plan.summary}")
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._execute_in_worker(message.action, plan)
+
+        self.push_screen(
+            ConfirmModal(
+                plan,
+                production=self.session.production,
+                readonly_reason=self.session.readonly_reason,
+            ),
+            callback=confirmed,
+        )
+
+    @work(thread=True, group="actions")
+    def _execute_in_worker(self, action: Action, plan: Plan) -> None:
+        backend = self.session.backend
+        if backend is None:
+            return
+        result = execute(action, backend, confirmed=plan, audit=self.session.audit)
+        self.post_message(self.ActionDone(result))
+
+    def on_gok_app_action_done(self, message: ActionDone) -> None:
+        result = message.result
+        self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
+        if result.ok and result.plan is not None and result.plan.inverse is not None:
+            self.last_inverse = result.plan.inverse
+
+    def action_undo_last(self) -> None:
+        if self.last_inverse is None:
+            self.notify("nothing to undo: no action of yours has run in this session")
+            return
+        self.propose(self.last_inverse)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gok_tui.actions.audit import AuditLog
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.config.kubeconfig import KubeTarget, retarget_context
 from gok_tui.config.project import ProjectConfig
-from gok_tui.config.settings import Settings
+from gok_tui.config.settings import Settings, audit_log_path
 from gok_tui.store.feeds import FeedHub
 
 
@@ -20,9 +21,11 @@ class Session:
     watch_timeout: int = 240
     generation: int = 0  # bumped on every re-target, so screens know to rebuild
     hub: FeedHub = field(init=False)
+    audit: AuditLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
+        self.audit = AuditLog(audit_log_path())
 
     @property
     def readonly(self) -> bool:

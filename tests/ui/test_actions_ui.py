@@ -1,0 +1,132 @@
+"""Key -> plan -> confirm modal -> effect on the (fake) cluster -> audit line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gok_tui.config.settings import Settings
+from gok_tui.screens.help import HelpScreen
+from gok_tui.widgets.confirm import ConfirmModal, ReplicaPrompt
+from platformdirs import user_log_path
+
+from tests.integration.helpers import deployment
+from tests.kubefake import FakeKube
+from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
+
+
+def audit_lines() -> list[dict]:
+    path = user_log_path("gok-tui") / "audit.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def replicas(fake: FakeKube, name: str = "web") -> int:
+    return fake.get_object("deployments", "default", name)["spec"]["replicas"]
+
+
+async def test_scale_with_confirmation_changes_cluster_and_audits(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "READY") == ["2/2"])
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, ReplicaPrompt))
+        await pilot.press("plus", "plus", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm modal")
+        text = screen_text(app)
+        assert "fake" in text and "default" in text and "2 replicas  ->  4 replicas" in text
+        assert '"replicas": 4' in text
+        assert replicas(fake_kube) == 2  # nothing sent before the confirm
+        await pilot.press("y")
+        await until(pilot, lambda: replicas(fake_kube) == 4, what="scaled in cluster")
+        await until(pilot, lambda: table_column(app, "READY") == ["4/4"], what="table follows")
+        await until(pilot, lambda: len(audit_lines()) == 1)
+        entry = audit_lines()[0]
+        assert (entry["action"], entry["context"], entry["namespace"], entry["name"]) == (
+            "scale",
+            "fake",
+            "default",
+            "web",
+        )
+        assert entry["ok"] and entry["from"] == "2 replicas" and entry["to"] == "4 replicas"
+        dry_runs = [r for r in fake_kube.requests if r.method == "PATCH" and r.query.get("dryRun")]
+        assert dry_runs, "a server-side dry run precedes the change"
+        # one key undoes my last action: scale back to 2
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "4 replicas  ->  2 replicas" in screen_text(app)
+        await pilot.press("y")
+        await until(pilot, lambda: replicas(fake_kube) == 2)
+
+
+async def test_cancel_sends_nothing(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/web"])
+        fake_kube.clear_requests()
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert [r for r in fake_kube.requests if r.method != "GET"] == []
+        assert audit_lines() == []
+
+
+async def test_undo_goes_back_one_revision(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    fake_kube.apply_object(deployment("web", image="web:1", replicas=1))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "REVISION") == ["1"])
+        fake_kube.apply_object(deployment("web", image="web:2", replicas=1))
+        await until(pilot, lambda: table_column(app, "REVISION") == ["2"], what="revision 2")
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        text = screen_text(app)
+        assert "revision 2  ->  revision 1" in text and "web:2 -> web:1" in text
+        await pilot.press("y")
+        await until(pilot, lambda: "web:1" in table_column(app, "IMAGES")[0], what="image back")
+        await until(pilot, lambda: table_column(app, "REVISION") == ["3"], what="kubectl numbering")
+
+
+async def test_production_context_needs_the_name_typed(fake_kube: FakeKube, tmp_path: Path) -> None:
+    kubeconfig = fake_kube.write_kubeconfig(tmp_path / "kc", context="prod-eu")
+    fake_kube.apply_object(deployment("web", replicas=2))
+    app = make_app(kubeconfig, settings=Settings(production_contexts=("prod-*",)))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/web"])
+        assert "PROD" in screen_text(app)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("y")  # typed into the name box, not a confirmation
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmModal)
+        assert not fake_kube.get_object("deployments", "default", "web")["spec"].get("paused")
+        await pilot.press("backspace", *"web", "enter")
+        await until(
+            pilot,
+            lambda: fake_kube.get_object("deployments", "default", "web")["spec"].get("paused"),
+        )
+
+
+async def test_readonly_disables_keys_and_sends_nothing(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    app = make_app(fake_kubeconfig, readonly=True)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/web"])
+        fake_kube.clear_requests()
+        await pilot.press("s", "r", "u", "p", "ctrl+z")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, (ConfirmModal, ReplicaPrompt))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        assert "Scale (disabled: read-only, started" in text and "--readonly" in text
+        assert [r for r in fake_kube.requests if r.method != "GET"] == []

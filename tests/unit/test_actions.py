@@ -1,0 +1,235 @@
+"""Every action's plan() from JSON: the exact request, the summary, refusals and inverses."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gok_tui.actions.audit import AuditLog
+from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, ObjectRef
+from gok_tui.actions.deployments import RESTARTED_AT, Restart, Scale, SetImage, SetPaused, Undo
+from gok_tui.domain.revisions import revisions, template_diff
+
+REF = ObjectRef("prod-eu", "https://10.0.0.1", "deployments", "shop", "web")
+UID = "d-uid-1"
+
+
+def template(image: str, env: str = "1", memory: str = "128Mi") -> dict[str, Any]:
+    return {
+        "metadata": {"labels": {"app": "web"}},
+        "spec": {
+            "containers": [
+                {
+                    "name": "web",
+                    "image": image,
+                    "env": [
+                        {"name": "LEVEL", "value": env},
+                        {
+                            "name": "DB_PASS",
+                            "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}},
+                        },
+                    ],
+                    "resources": {"limits": {"memory": memory}},
+                }
+            ]
+        },
+    }
+
+
+def deployment(
+    image: str = "web:3", revision: int = 3, replicas: int = 2, paused: bool = False
+) -> dict:
+    return {
+        "metadata": {
+            "name": "web",
+            "namespace": "shop",
+            "uid": UID,
+            "resourceVersion": "77",
+            "annotations": {
+                "deployment.kubernetes.io/revision": str(revision),
+                "kubernetes.io/change-cause": f"deploy {image}",
+                "team": "checkout",
+            },
+        },
+        "spec": {
+            "replicas": replicas,
+            "paused": paused,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": template(image, env="3"),
+        },
+    }
+
+
+def replicaset(revision: int, image: str, env: str, ready: int = 0) -> dict:
+    tpl = copy.deepcopy(template(image, env=env))
+    tpl["metadata"]["labels"]["pod-template-hash"] = f"h{revision}"
+    return {
+        "metadata": {
+            "name": f"web-h{revision}",
+            "namespace": "shop",
+            "ownerReferences": [{"uid": UID, "controller": True, "kind": "Deployment"}],
+            "annotations": {
+                "deployment.kubernetes.io/revision": str(revision),
+                "kubernetes.io/change-cause": f"deploy {image}",
+            },
+            "creationTimestamp": "2026-11-20T10:00:00Z",
+        },
+        "spec": {"template": tpl},
+        "status": {"replicas": ready, "readyReplicas": ready},
+    }
+
+
+HISTORY = [
+    replicaset(1, "web:1", "1"),
+    replicaset(2, "web:2", "2"),
+    replicaset(3, "web:3", "3", ready=2),
+]
+
+
+def test_scale_plan_is_a_scale_subresource_merge_patch_with_inverse() -> None:
+    plan = Scale(REF, 5).plan({"deployment": deployment(replicas=2), "hpas": []})
+    assert plan.path == "/apis/apps/v1/namespaces/shop/deployments/web/scale"
+    assert plan.content_type == MERGE_PATCH
+    assert plan.body == {"metadata": {"resourceVersion": "77"}, "spec": {"replicas": 5}}
+    assert plan.summary == "scale deployment shop/web from 2 to 5 replicas"
+    assert (plan.before, plan.after, plan.dangerous, plan.noop) == (
+        "2 replicas",
+        "5 replicas",
+        False,
+        False,
+    )
+    assert plan.inverse == Scale(REF, 2)
+
+
+def test_scale_to_zero_is_dangerous_and_hpa_warns() -> None:
+    hpa = {
+        "metadata": {"name": "web-hpa"},
+        "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}},
+    }
+    plan = Scale(REF, 0).plan({"deployment": deployment(), "hpas": [hpa]})
+    assert plan.dangerous
+    assert plan.warnings == (
+        "HorizontalPodAutoscaler web-hpa controls this Deployment and may undo the change",
+    )
+
+
+def test_scale_to_same_count_is_noop_and_negative_refused() -> None:
+    assert Scale(REF, 2).plan({"deployment": deployment(replicas=2), "hpas": []}).noop
+    assert Scale(REF, -1).plan({"deployment": deployment(), "hpas": []}).refusal
+
+
+def test_restart_sets_restarted_at_template_annotation() -> None:
+    plan = Restart(REF, "2026-11-22T12:00:00Z").plan({"deployment": deployment()})
+    assert plan.content_type == STRATEGIC_PATCH
+    assert plan.body == {
+        "spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: "2026-11-22T12:00:00Z"}}}}
+    }
+    assert Restart(REF, "t").plan({"deployment": deployment(paused=True)}).refusal
+
+
+def test_pause_resume_are_inverses() -> None:
+    pause = SetPaused(REF, True).plan({"deployment": deployment()})
+    assert pause.body == {"spec": {"paused": True}} and pause.inverse == SetPaused(REF, False)
+    assert SetPaused(REF, True).plan({"deployment": deployment(paused=True)}).noop
+
+
+def test_set_image_merges_container_by_name_and_records_cause() -> None:
+    plan = SetImage(REF, "web", "web:4", "gok-tui build 12 (abc123)").plan(
+        {"deployment": deployment()}
+    )
+    assert plan.body["spec"]["template"]["spec"]["containers"] == [
+        {"name": "web", "image": "web:4"}
+    ]
+    assert (
+        plan.body["metadata"]["annotations"]["kubernetes.io/change-cause"]
+        == "gok-tui build 12 (abc123)"
+    )
+    assert (plan.before, plan.after) == ("web:3", "web:4")
+    refused = SetImage(REF, "sidecar", "x:1", "c").plan({"deployment": deployment()})
+    assert "has no container 'sidecar' (it has: web)" in refused.refusal
+
+
+def test_revision_history_newest_first_from_owned_replicasets() -> None:
+    stranger = replicaset(9, "other:1", "x")
+    stranger["metadata"]["ownerReferences"] = [{"uid": "someone-else"}]
+    history = revisions(deployment(), [*HISTORY, stranger])
+    assert [r.number for r in history] == [3, 2, 1]
+    assert history[0].current and history[0].ready == 2
+    assert history[1].images == ("web:2",) and history[1].change_cause == "deploy web:2"
+
+
+def test_undo_to_previous_copies_that_template_like_kubectl() -> None:
+    plan = Undo(REF).plan({"deployment": deployment(), "replicasets": HISTORY})
+    assert plan.content_type == JSON_PATCH
+    test_op, template_op, annotations_op = plan.body
+    assert test_op == {"op": "test", "path": "/metadata/resourceVersion", "value": "77"}
+    assert template_op["path"] == "/spec/template"
+    assert template_op["value"]["spec"]["containers"][0]["image"] == "web:2"
+    assert "pod-template-hash" not in template_op["value"]["metadata"]["labels"]
+    # revision annotation is the controller's; change-cause comes from the ReplicaSet
+    assert annotations_op["value"] == {
+        "kubernetes.io/change-cause": "deploy web:2",
+        "team": "checkout",
+    }
+    assert plan.summary == "undo deployment shop/web from revision 3 to 2 (web:2)"
+    assert plan.dangerous
+    assert "web: image: web:3 -> web:2" in plan.warnings
+    assert plan.inverse == Undo(REF, 3)
+
+
+def test_undo_to_a_chosen_revision_and_refusals() -> None:
+    plan = Undo(REF, 1).plan({"deployment": deployment(), "replicasets": HISTORY})
+    assert plan.body[1]["value"]["spec"]["containers"][0]["image"] == "web:1"
+    missing = Undo(REF, 7).plan({"deployment": deployment(), "replicasets": HISTORY})
+    assert missing.refusal == "revision 7 not found (have: 3, 2, 1)"
+    paused = Undo(REF).plan({"deployment": deployment(paused=True), "replicasets": HISTORY})
+    assert "paused" in paused.refusal
+    only_one = Undo(REF).plan({"deployment": deployment(), "replicasets": HISTORY[2:]})
+    assert only_one.refusal == "no previous revision to go back to"
+    same = Undo(REF, 3).plan({"deployment": deployment(), "replicasets": HISTORY})
+    assert same.noop
+
+
+def test_template_diff_names_what_an_operator_checks() -> None:
+    before = template("web:1", env="1", memory="128Mi")
+    after = template("web:2", env="2", memory="256Mi")
+    after["spec"]["volumes"] = [{"name": "cfg", "configMap": {"name": "web-config-v2"}}]
+    lines = {(c.container, c.field, c.before, c.after) for c in template_diff(before, after)}
+    assert ("web", "image", "web:1", "web:2") in lines
+    assert ("web", "env LEVEL", "1", "2") in lines
+    assert ("web", "resources.limits.memory", "128Mi", "256Mi") in lines
+    assert ("", "volume cfg", "<none>", "configmap web-config-v2") in lines
+
+
+def test_audit_log_lines_rotation_and_no_secrets(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl", max_bytes=600, backups=2)
+    plan = Scale(REF, 3).plan({"deployment": deployment(), "hpas": []})
+    entry = log.record(plan, kube_user="alice", result="done", ok=True, duration_s=0.25)
+    assert entry["context"] == "prod-eu" and entry["cluster"] == "https://10.0.0.1"
+    assert entry["kube_user"] == "alice" and entry["duration_ms"] == 250
+    assert entry["patch"] == {"metadata": {"resourceVersion": "77"}, "spec": {"replicas": 3}}
+    secret_ref = ObjectRef("c", "s", "secrets", "shop", "db")
+    secret_plan = type(plan)(
+        **{**plan.__dict__, "ref": secret_ref, "body": {"data": {"pw": "aHVudGVyMg=="}}}
+    )
+    log.record(secret_plan, kube_user="alice", result="done", ok=True, duration_s=0.1)
+    for _ in range(3):
+        log.record(plan, kube_user="alice", result="done", ok=True, duration_s=0.1)
+    text = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert "aHVudGVyMg" not in text
+    assert (tmp_path / "audit.jsonl.1").exists() and not (tmp_path / "audit.jsonl.3").exists()
+    assert all(
+        json.loads(line)["action"] == "scale"
+        for line in (tmp_path / "audit.jsonl").read_text().splitlines()
+    )
+
+
+@pytest.mark.parametrize("action", [Scale(REF, 3), SetPaused(REF, True), Undo(REF)])
+def test_plans_are_pure(action: Any) -> None:
+    snapshot = {"deployment": deployment(), "replicasets": HISTORY, "hpas": []}
+    frozen = json.dumps(snapshot, sort_keys=True)
+    assert action.plan(snapshot) == action.plan(snapshot)
+    assert json.dumps(snapshot, sort_keys=True) == frozen

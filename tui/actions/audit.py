@@ -1,0 +1,109 @@
+"""The audit log: one JSON line per executed action, rotated by size, never a secret."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from gok_tui.actions.base import Plan
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_BACKUPS = 5
+_SECRET_KINDS = frozenset({"secrets"})
+_SECRET_KEYS = frozenset({"token", "password", "client-key-data", "data", "stringData"})
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: ("<redacted>" if k in _SECRET_KEYS else _redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value
+
+
+class AuditLog:
+    def __init__(
+        self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, backups: int = DEFAULT_BACKUPS
+    ) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.backups = backups
+        self._lock = threading.Lock()
+
+    def record(
+        self,
+        plan: Plan,
+        *,
+        kube_user: str,
+        result: str,
+        ok: bool,
+        duration_s: float,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        body = "<redacted>" if plan.ref.kind in _SECRET_KINDS else _redact(plan.body)
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "local_user": _local_user(),
+            "kube_user": kube_user,
+            "context": plan.ref.context,
+            "cluster": plan.ref.server,
+            "namespace": plan.ref.namespace,
+            "kind": plan.ref.kind,
+            "name": plan.ref.name,
+            "action": plan.action,
+            "summary": plan.summary,
+            "from": plan.before,
+            "to": plan.after,
+            "patch_type": plan.content_type,
+            "patch": body,
+            "dry_run": dry_run,
+            "ok": ok,
+            "result": result,
+            "duration_ms": round(duration_s * 1000),
+        }
+        line = json.dumps(entry, sort_keys=False, default=str) + "\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._rotate_if_needed(len(line.encode()))
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, line.encode())
+            finally:
+                os.close(fd)
+        return entry
+
+    def _rotate_if_needed(self, incoming: int) -> None:
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size + incoming <= self.max_bytes:
+            return
+        for index in range(self.backups - 1, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{index}")
+            if older.exists():
+                older.replace(self.path.with_name(f"{self.path.name}.{index + 1}"))
+        self.path.replace(self.path.with_name(f"{self.path.name}.1"))
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """The current file's entries, oldest first."""
+        try:
+            with self.path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        yield json.loads(line)
+        except FileNotFoundError:
+            return
+
+
+def _local_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return str(os.getuid())

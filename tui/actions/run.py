@@ -1,0 +1,105 @@
+"""Executing a confirmed action: dry run, apply, retry 409 on a fresh object, audit."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from gok_tui.actions.audit import AuditLog
+from gok_tui.actions.base import Action, Plan
+from gok_tui.backends.kube import KubeBackend, KubeError
+
+CONFLICT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    message: str
+    plan: Plan | None
+    response: dict[str, Any] | None = None
+    attempts: int = 1
+
+
+def plan_action(action: Action, backend: KubeBackend) -> Plan:
+    """Read and plan; raises KubeError when the reads fail."""
+    return action.plan(action.fetch(backend))
+
+
+def execute(
+    action: Action,
+    backend: KubeBackend,
+    *,
+    confirmed: Plan | None = None,
+    audit: AuditLog | None = None,
+    dry_run_first: bool = True,
+) -> Result:
+    """Run an action the user confirmed. Never raises for API errors: the Result says it.
+
+    The object is read again and the action re-planned (also after a 409); when the fresh
+    plan starts from another state than the one the user confirmed, nothing is sent.
+    """
+    started = time.monotonic()
+    plan: Plan | None = None
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            plan = plan_action(action, backend)
+            if confirmed is not None and plan.before != confirmed.before:
+                message = (
+                    f"not sent: {plan.ref} changed since you confirmed "
+                    f"(was {confirmed.before}, now {plan.before}); review it again"
+                )
+                return _finish(audit, backend, plan, False, message, started, attempt)
+            if plan.refusal:
+                return _finish(audit, backend, plan, False, f"refused: {plan.refusal}", started)
+            if plan.noop:
+                return Result(True, f"nothing to do: {plan.summary} is already so", plan)
+            if dry_run_first:
+                _send(backend, plan, dry_run=True)
+            response = _send(backend, plan, dry_run=False)
+        except KubeError as error:
+            if _is_conflict(error) and attempt < CONFLICT_ATTEMPTS:
+                continue
+            if plan is None:
+                return Result(False, error.message, None, attempts=attempt)
+            return _finish(audit, backend, plan, False, error.message, started, attempt)
+        return _finish(
+            audit, backend, plan, True, f"done: {plan.summary}", started, attempt, response
+        )
+    raise AssertionError("unreachable")
+
+
+def _is_conflict(error: KubeError) -> bool:
+    # JSON patch "test" ops on a stale resourceVersion fail with 422 on some servers
+    return error.status == 409 or (
+        error.status == 422 and "test operation" in error.message.lower()
+    )
+
+
+def _send(backend: KubeBackend, plan: Plan, *, dry_run: bool) -> dict[str, Any]:
+    query = {"dryRun": "All"} if dry_run else None
+    return backend.mutate(
+        plan.method, plan.path, plan.body, content_type=plan.content_type, query=query
+    )
+
+
+def _finish(
+    audit: AuditLog | None,
+    backend: KubeBackend,
+    plan: Plan,
+    ok: bool,
+    message: str,
+    started: float,
+    attempts: int = 1,
+    response: dict[str, Any] | None = None,
+) -> Result:
+    if audit is not None:
+        audit.record(
+            plan,
+            kube_user=backend.target.user,
+            result=message,
+            ok=ok,
+            duration_s=time.monotonic() - started,
+        )
+    return Result(ok, message, plan, response, attempts)
