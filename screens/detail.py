@@ -55,11 +55,11 @@ class DetailScreen(BaseScreen):
         self.fetch()
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def object_name(self) -> str:
         return (self.obj.get("metadata") or {}).get("name", "")
 
     @property
-    def namespace(self) -> str | None:
+    def object_namespace(self) -> str | None:
         return (self.obj.get("metadata") or {}).get("namespace")
 
     @work(thread=True, exclusive=True, group="detail")
@@ -68,12 +68,14 @@ class DetailScreen(BaseScreen):
         if backend is None:
             return
         try:
-            fresh = backend.get(self.kind, self.namespace, self.name)
+            fresh = backend.get(self.kind, self.object_namespace, self.object_name)
             events: list[dict[str, Any]] = []
-            if self.namespace:
-                selector = f"involvedObject.name={self.name},involvedObject.kind={self.kind.name}"
+            if self.object_namespace:
+                selector = (
+                    f"involvedObject.name={self.object_name},involvedObject.kind={self.kind.name}"
+                )
                 events = backend.list(
-                    KINDS["events"], self.namespace, field_selector=selector
+                    KINDS["events"], self.object_namespace, field_selector=selector
                 ).items
             self.post_message(self.Loaded(fresh, events, ""))
         except KubeError as error:
@@ -89,8 +91,8 @@ class DetailScreen(BaseScreen):
     def _show(self) -> None:
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f"{self.mode.upper()} ", style="bold")
-        where = f"{self.namespace}/" if self.namespace else ""
-        title.append(f"{self.kind.name} {where}{self.name}", style="cyan")
+        where = f"{self.object_namespace}/" if self.object_namespace else ""
+        title.append(f"{self.kind.name} {where}{self.object_name}", style="cyan")
         if self.error:
             title.append(f"  {self.error}", style="red")
         self.query_one("#detail-title", Static).update(title)

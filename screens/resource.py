@@ -87,17 +87,14 @@ class ResourceScreen(BaseScreen):
         self._close_feeds()
         self._generation = self.session.generation
         all_ns = self.all_namespaces
+
         def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
-            return (
-                    self.render_rows(obj, objects, now, all_ns)
-                )
+            return self.render_rows(obj, objects, now, all_ns)
+
         self.model = TableModel(self.PRIMARY, render, self.SECONDARY)
         if self._filter_text:
             self.model.set_filter(self._filter_text)
-        table = self.query_one(ResourceTable)
-        table.clear(columns=True)
-        table._column_keys = []
-        table.set_columns(self.columns(all_ns))
+        self.query_one(ResourceTable).set_columns(self.columns(all_ns))
         for plural in (self.PRIMARY, *self.SECONDARY):
             self.feeds[plural] = self.session.hub.open(self._spec_for(KINDS[plural]))
         self._refresh_title()
@@ -116,12 +113,13 @@ class ResourceScreen(BaseScreen):
 
     # -- the tick --------------------------------------------------------------------------
     def sync(self, now: float) -> None:
+        if self.model is None or not self.is_attached or not self.query(ResourceTable):
+            return  # not composed yet, or being torn down
         if self.session.generation != self._generation:
             if self.scope is not None:
                 self.app.pop_screen()
                 return
             self._rebuild()
-        assert self.model is not None
         wall = time.time()
         drained = {plural: feed.drain() for plural, feed in self.feeds.items()}
         delta = self.model.apply(drained, wall)

@@ -36,9 +36,8 @@ class ResourceTable(DataTable[Text]):
         self._column_keys: list[str] = []
 
     def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace every row and column."""
         keys = [column.key for column in columns]
-        if keys == self._column_keys:
-            return
         self.clear(columns=True)
         self._column_keys = keys
         for column in columns:

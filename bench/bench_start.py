@@ -1,0 +1,131 @@
+"""Start to first live Pods table with N pods, against `kubectl get pods` on the same server.
+
+Runs the fake API server in a child process with N pods, then, alternating, times
+- `kubectl get pods` (full output to /dev/null), and
+- `gok-tui --view pods` started in tmux at 80x24, until the screen shows the N-pod table.
+Prints medians, the ratio and PASS/FAIL against the target (<= 1.5x). Against a real cluster:
+`--kubeconfig PATH --namespace NS` (the pods must already exist; N is read from the cluster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 1.5
+
+
+def start_fake(pods: int, workdir: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    kubeconfig = workdir / "kubeconfig"
+    ready = workdir / "ready"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakekube",
+            "--pods",
+            str(pods),
+            "--kubeconfig",
+            str(kubeconfig),
+            "--ready-file",
+            str(ready),
+        ],
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("fake API server did not start")
+        time.sleep(0.05)
+    return proc, kubeconfig
+
+
+def time_kubectl(kubectl: str, kubeconfig: Path, namespace: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [kubectl, "--kubeconfig", str(kubeconfig), "get", "pods", "-n", namespace],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def time_gok(gok: str, kubeconfig: Path, namespace: str, pods: int) -> float:
+    session = f"gokbench{os.getpid()}"
+    marker = f"[{pods}]"
+    env_prefix = f"cd {tempfile.gettempdir()} && exec"
+    command = f"{env_prefix} {gok} --kubeconfig {kubeconfig} -n {namespace} --view pods"
+    started = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True
+    )
+    try:
+        while True:
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+            if marker in screen:
+                return time.perf_counter() - started
+            if time.perf_counter() - started > 60:
+                raise SystemExit(f"gok-tui never showed {marker}:\n{screen}")
+            time.sleep(0.005)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], stderr=subprocess.DEVNULL)
+
+
+def milliseconds(times: list[float]) -> list[int]:
+    return [round(t * 1000) for t in times]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pods", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--kubeconfig", help="a real cluster instead of the fake server")
+    parser.add_argument("--namespace", default="default")
+    args = parser.parse_args()
+    kubectl = shutil.which("kubectl")
+    gok = shutil.which("gok-tui") or str(Path(sys.executable).parent / "gok-tui")
+    if kubectl is None:
+        print("kubectl not found: no baseline, nothing to compare (install kubectl)")
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        fake = None
+        if args.kubeconfig:
+            kubeconfig = Path(args.kubeconfig)
+        else:
+            fake, kubeconfig = start_fake(args.pods, Path(tmp))
+        try:
+            time_kubectl(kubectl, kubeconfig, args.namespace)  # warm both caches once
+            time_gok(gok, kubeconfig, args.namespace, args.pods)
+            kubectl_times, gok_times = [], []
+            for _ in range(args.runs):
+                kubectl_times.append(time_kubectl(kubectl, kubeconfig, args.namespace))
+                gok_times.append(time_gok(gok, kubeconfig, args.namespace, args.pods))
+        finally:
+            if fake is not None:
+                fake.terminate()
+                fake.wait(10)
+    k, g = statistics.median(kubectl_times), statistics.median(gok_times)
+    ratio = g / k
+    print(f"pods: {args.pods}, runs: {args.runs}")
+    verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+    print(
+        f"kubectl get pods        median {k * 1000:7.0f} ms  (all: {milliseconds(kubectl_times)})"
+    )
+    print(f"gok-tui first table     median {g * 1000:7.0f} ms  (all: {milliseconds(gok_times)})")
+    print(f"ratio gok-tui/kubectl   {ratio:.2f}  target <= {TARGET_RATIO}  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

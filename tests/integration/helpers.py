@@ -1,0 +1,85 @@
+"""Helpers for driving the store against a real API server (fake or real) in tests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from gok_tui.domain import rows
+from gok_tui.domain.rows import Row
+from gok_tui.store.feeds import Feed
+from gok_tui.store.model import Objects, TableModel
+
+
+def deployment(
+    name: str, image: str = "hello:1", replicas: int = 2, ns: str = "default"
+) -> dict[str, Any]:
+    labels = {"app": name}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": ns, "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "web", "image": image}]},
+            },
+        },
+    }
+
+
+def bare_pod(
+    name: str, ns: str = "default", labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns, "labels": labels or {"app": "bare"}},
+        "spec": {"containers": [{"name": "main", "image": "busybox:1"}]},
+    }
+
+
+def pod_model() -> TableModel:
+    def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
+        return [rows.render_pod(obj, now)]
+
+    return TableModel("pods", render)
+
+
+def deployment_model() -> TableModel:
+    def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
+        return [rows.render_deployment(obj, now)]
+
+    return TableModel("deployments", render)
+
+
+class Mirror:
+    """What a table would show: a model kept up to date from a feed, plus every delta seen."""
+
+    def __init__(self, feed: Feed, model: TableModel) -> None:
+        self.feed = feed
+        self.model = model
+        self.deltas: list[Any] = []
+
+    def pump(self) -> None:
+        delta = self.model.apply({self.model.primary: self.feed.drain()}, time.time())
+        if not delta.empty:
+            self.deltas.append(delta)
+
+    def wait_for(self, predicate: Callable[[Mirror], bool], timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump()
+            if predicate(self):
+                return
+            time.sleep(0.02)
+        raise AssertionError(
+            f"timed out after {timeout}s; rows={sorted(self.model.shown)} status={self.feed.status}"
+        )
+
+    def cell(self, key: str, column: str) -> str:
+        titles = [c.title for c in rows.columns_for(self.model.primary, False)]
+        return self.model.shown[key].cells[titles.index(column)]

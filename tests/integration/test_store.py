@@ -1,0 +1,179 @@
+"""Store against the wire-level fake API server: watch, don't poll; recover from everything."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from gok_tui.backends.kube import KubeBackend, ReadOnlyError
+from gok_tui.config.kubeconfig import resolve_target
+from gok_tui.domain.kinds import KINDS
+from gok_tui.store.feeds import FeedHub
+from gok_tui.store.watch import FeedSpec
+
+from tests.integration.helpers import Mirror, bare_pod, deployment, deployment_model, pod_model
+from tests.kubefake import FakeKube, wait_until
+
+
+def backend_for(kubeconfig: Path, readonly: bool = False) -> KubeBackend:
+    target = resolve_target(kubeconfig=str(kubeconfig), environ={})
+    assert target is not None
+    return KubeBackend(target, readonly=readonly, timeout=(2.0, 10.0))
+
+
+@pytest.fixture
+def hub(fake_kubeconfig: Path):
+    hub = FeedHub(backend_for(fake_kubeconfig), watch_timeout=5)
+    yield hub
+    hub.stop_all()
+
+
+def test_new_deployment_appears_within_one_second(fake_kube: FakeKube, hub: FeedHub) -> None:
+    mirror = Mirror(hub.open(FeedSpec(KINDS["deployments"], "default")), deployment_model())
+    mirror.wait_for(lambda m: m.feed.status.state == "live")
+    started = time.monotonic()
+    fake_kube.apply_object(deployment("checkout"))
+    mirror.wait_for(lambda m: "default/checkout" in m.model.shown, timeout=1.0)
+    assert time.monotonic() - started < 1.0
+
+
+def test_pod_status_change_updates_exactly_that_row(fake_kube: FakeKube, hub: FeedHub) -> None:
+    for name in ("a", "b", "c"):
+        fake_kube.apply_object(bare_pod(name))
+    mirror = Mirror(hub.open(FeedSpec(KINDS["pods"], "default")), pod_model())
+    mirror.wait_for(lambda m: len(m.model.shown) == 3)
+    mirror.wait_for(lambda m: all(m.cell(f"default/{n}", "STATUS") == "Running" for n in "abc"))
+    mirror.deltas.clear()
+    fake_kube.set_container_state(
+        "default", "b", "main", {"waiting": {"reason": "CrashLoopBackOff"}}, restart_count=4
+    )
+    mirror.wait_for(lambda m: m.cell("default/b", "STATUS") == "CrashLoopBackOff")
+    touched = {row.key for d in mirror.deltas for row, _ in d.updated}
+    assert touched == {"default/b"}
+    assert not any(d.added or d.removed or d.reset for d in mirror.deltas)
+
+
+def test_deleted_pod_disappears(fake_kube: FakeKube, hub: FeedHub) -> None:
+    fake_kube.apply_object(bare_pod("doomed"))
+    fake_kube.apply_object(bare_pod("stays"))
+    mirror = Mirror(hub.open(FeedSpec(KINDS["pods"], "default")), pod_model())
+    mirror.wait_for(lambda m: len(m.model.shown) == 2)
+    fake_kube.delete_object("pods", "default", "doomed")
+    mirror.wait_for(lambda m: set(m.model.shown) == {"default/stays"})
+
+
+def test_forced_410_relists_without_lost_or_stale_rows(fake_kube: FakeKube, hub: FeedHub) -> None:
+    for name in ("a", "b"):
+        fake_kube.apply_object(bare_pod(name))
+    feed = hub.open(FeedSpec(KINDS["pods"], "default"))
+    mirror = Mirror(feed, pod_model())
+    mirror.wait_for(lambda m: len(m.model.shown) == 2)
+    lists_before = feed.loop.list_count
+    fake_kube.gone_next_watches(3)
+    fake_kube.compact()
+    fake_kube.expire_watches()
+    fake_kube.delete_object("pods", "default", "a")
+    fake_kube.apply_object(bare_pod("c"))
+    mirror.wait_for(lambda m: set(m.model.shown) == {"default/b", "default/c"})
+    wait_until(lambda: feed.loop.list_count > lists_before)
+    assert feed.status.state == "live"
+
+
+def test_server_stopped_and_restarted_mid_watch_recovers(fake_kube: FakeKube, hub: FeedHub) -> None:
+    fake_kube.apply_object(bare_pod("before"))
+    feed = hub.open(FeedSpec(KINDS["pods"], "default"))
+    mirror = Mirror(feed, pod_model())
+    mirror.wait_for(lambda m: "default/before" in m.model.shown)
+    fake_kube.stop()
+    mirror.wait_for(lambda m: "connection refused" in m.feed.status.message)
+    assert feed.status.state == "retrying"
+    fake_kube.apply_object(bare_pod("during"))  # changed while the server was down
+    fake_kube.start()
+    mirror.wait_for(lambda m: "default/during" in m.model.shown, timeout=8.0)
+    fake_kube.apply_object(bare_pod("after"))
+    mirror.wait_for(lambda m: "default/after" in m.model.shown)
+    assert feed.status.state == "live"
+
+
+def test_forbidden_kind_reports_while_others_work(fake_kube: FakeKube, hub: FeedHub) -> None:
+    fake_kube.forbid("pods", namespace="default")
+    fake_kube.apply_object(deployment("web"))
+    pods = Mirror(hub.open(FeedSpec(KINDS["pods"], "default")), pod_model())
+    deploys = Mirror(hub.open(FeedSpec(KINDS["deployments"], "default")), deployment_model())
+    pods.wait_for(lambda m: m.feed.status.state == "forbidden")
+    assert "not allowed: list pods in namespace default" in pods.feed.status.message
+    deploys.wait_for(lambda m: "default/web" in m.model.shown)
+
+
+def test_expired_credentials_say_so_without_a_retry_storm(
+    fake_kube: FakeKube, tmp_path: Path
+) -> None:
+    fake_kube.require_token("fresh-token")
+    kubeconfig = fake_kube.write_kubeconfig(tmp_path / "kc", token="expired-token")
+    hub = FeedHub(backend_for(kubeconfig), watch_timeout=5)
+    try:
+        fake_kube.clear_requests()
+        mirror = Mirror(hub.open(FeedSpec(KINDS["pods"], "default")), pod_model())
+        mirror.wait_for(lambda m: m.feed.status.state == "unauthorized")
+        assert "401" in mirror.feed.status.message and "log in again" in mirror.feed.status.message
+        time.sleep(2.0)
+        assert len(fake_kube.requests) <= 3
+    finally:
+        hub.stop_all()
+
+
+def test_unreachable_cluster_is_reported_in_words(tmp_path: Path) -> None:
+    fake = FakeKube(port=0)
+    fake.start()
+    kubeconfig = fake.write_kubeconfig(tmp_path / "kc")
+    fake.stop()
+    hub = FeedHub(backend_for(kubeconfig), watch_timeout=5)
+    try:
+        mirror = Mirror(hub.open(FeedSpec(KINDS["deployments"], "default")), deployment_model())
+        mirror.wait_for(lambda m: m.feed.status.state == "retrying")
+        assert "cannot reach the cluster" in mirror.feed.status.message
+        assert "connection refused" in mirror.feed.status.message
+    finally:
+        hub.stop_all()
+
+
+def test_readonly_backend_sends_no_mutating_request(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web"))
+    backend = backend_for(fake_kubeconfig, readonly=True)
+    fake_kube.clear_requests()
+    path = KINDS["deployments"].object_path("default", "web") + "/scale"
+    with pytest.raises(ReadOnlyError, match="read-only"):
+        backend.mutate(
+            "PATCH", path, {"spec": {"replicas": 5}}, content_type="application/merge-patch+json"
+        )
+    with pytest.raises(ReadOnlyError):
+        backend.mutate("DELETE", KINDS["deployments"].object_path("default", "web"))
+    assert backend.get(KINDS["deployments"], "default", "web")["spec"]["replicas"] == 2
+    assert [r.method for r in fake_kube.requests] == ["GET"]
+
+
+def test_lists_are_paginated(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    fake_kube.bulk_create_pods("default", 1200)
+    backend = backend_for(fake_kubeconfig)
+    fake_kube.clear_requests()
+    result = backend.list(KINDS["pods"], "default", page_size=500)
+    assert len(result.items) == 1200
+    assert len({p["metadata"]["name"] for p in result.items}) == 1200
+    pages = [r for r in fake_kube.requests if r.path.endswith("/pods")]
+    assert len(pages) == 3 and "continue" in pages[1].query
+
+
+def test_drill_down_selector_watches_only_that_deployments_pods(
+    fake_kube: FakeKube, hub: FeedHub
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    fake_kube.apply_object(deployment("api", replicas=1))
+    mirror = Mirror(
+        hub.open(FeedSpec(KINDS["pods"], "default", "app=web", follows_namespace=False)),
+        pod_model(),
+    )
+    mirror.wait_for(lambda m: len(m.model.shown) == 2)
+    assert all(key.startswith("default/web-") for key in mirror.model.shown)

@@ -1,0 +1,66 @@
+"""Driving the real app with Pilot against the fake API server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from gok_tui.app import GokApp
+from gok_tui.config.kubeconfig import resolve_target
+from gok_tui.config.settings import Settings
+from gok_tui.session import Session
+from gok_tui.widgets.resource_table import ResourceTable
+from textual.pilot import Pilot
+
+SIZE = (80, 24)
+
+
+def make_app(
+    kubeconfig: Path | None,
+    *,
+    readonly: bool = False,
+    settings: Settings | None = None,
+    context: str | None = None,
+    view: str = "deployments",
+) -> GokApp:
+    target = (
+        resolve_target(kubeconfig=str(kubeconfig), context=context, environ={})
+        if kubeconfig
+        else None
+    )
+    session = Session(
+        settings=settings or Settings(), target=target, readonly_flag=readonly, watch_timeout=5
+    )
+    return GokApp(session, start_view=view)
+
+
+async def until(
+    pilot: Pilot, predicate: Callable[[], bool], timeout: float = 5.0, what: str = ""
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        if predicate():
+            return
+    raise AssertionError(
+        f"timed out waiting for {what or predicate}; screen: {screen_text(pilot.app)}"
+    )
+
+
+def table_keys(app: GokApp) -> list[str]:
+    table = app.screen.query_one(ResourceTable)
+    return [row.key.value for row in table.ordered_rows]
+
+
+def table_column(app: GokApp, title: str) -> list[str]:
+    table = app.screen.query_one(ResourceTable)
+    titles = [str(column.label) for column in table.ordered_columns]
+    index = titles.index(title)
+    return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
+
+
+def screen_text(app: GokApp) -> str:
+    """Plain text of what is on screen now (what a person would read)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)

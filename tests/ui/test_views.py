@@ -1,0 +1,223 @@
+"""The app as a keyboard user drives it, at 80x24, against the fake API server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from gok_tui.config.kubeconfig import merge_kubeconfigs
+from gok_tui.config.settings import Settings
+from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.help import HelpScreen
+from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
+
+from tests.integration.helpers import bare_pod, deployment
+from tests.kubefake import FakeKube
+from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
+
+
+def ingress(name: str, service: str, host: str = "shop.example.com") -> dict:
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "tls": [{"hosts": [host]}],
+            "rules": [
+                {
+                    "host": host,
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": service, "port": {"number": 80}}},
+                            },
+                        ]
+                    },
+                }
+            ],
+        },
+    }
+
+
+def service(name: str, app_label: str) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"selector": {"app": app_label}, "ports": [{"port": 80, "targetPort": 8080}]},
+    }
+
+
+async def test_deployments_live_with_cluster_bar(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/web"], what="web row")
+        await until(pilot, lambda: table_column(app, "READY") == ["2/2"], what="ready 2/2")
+        text = screen_text(app)
+        assert "fake" in text and "ns:default" in text and "live" in text
+        fake_kube.apply_object(deployment("api", replicas=1))
+        await until(pilot, lambda: "default/api" in table_keys(app), timeout=2, what="api row")
+
+
+async def test_drill_down_from_deployment_to_its_pods_and_back(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    fake_kube.apply_object(deployment("api", replicas=1))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 2)
+        await pilot.press("j")  # second row, sorted by key: default/web
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PodsScreen) and len(table_keys(app)) == 2)
+        assert all(key.startswith("default/web-") for key in table_keys(app))
+        assert "deploy/web" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+
+
+async def test_filter_narrows_rows_and_escape_clears_it(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    for name in ("api-1", "api-2", "web-1"):
+        fake_kube.apply_object(bare_pod(name))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 3)
+        await pilot.press("slash", "a", "p", "i")
+        await until(pilot, lambda: table_keys(app) == ["default/api-1", "default/api-2"])
+        await pilot.press("enter")
+        assert "[2/3]" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: len(table_keys(app)) == 3)
+
+
+async def test_command_mode_switches_views_and_namespace(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.create_namespace("team-b")
+    fake_kube.apply_object(bare_pod("here"))
+    fake_kube.apply_object(bare_pod("there", ns="team-b"))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"pods", "enter")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, PodsScreen) and table_keys(app) == ["default/here"],
+        )
+        await pilot.press("colon", *"ns team-b", "enter")
+        await until(pilot, lambda: table_keys(app) == ["team-b/there"], what="team-b pods")
+        assert "ns:team-b" in screen_text(app)
+        await pilot.press("colon", *"ns all", "enter")
+        await until(pilot, lambda: set(table_keys(app)) == {"default/here", "team-b/there"})
+        assert "NAMESPACE" in screen_text(app)
+        await pilot.press("colon", *"nonsense", "enter")
+        await until(pilot, lambda: "unknown command" in screen_text(app))
+
+
+async def test_context_switch_retargets_every_watch(fake_kube: FakeKube, tmp_path: Path) -> None:
+    other = FakeKube(port=0)
+    other.start()
+    try:
+        other.apply_object(deployment("only-in-other", replicas=1))
+        fake_kube.apply_object(deployment("only-in-first", replicas=1))
+        first = fake_kube.write_kubeconfig(tmp_path / "a", context="first")
+        second = other.write_kubeconfig(tmp_path / "b", context="second")
+        merged = tmp_path / "merged"
+        docs = [yaml.safe_load(path.read_text()) for path in (first, second)]
+        merged.write_text(yaml.safe_dump(merge_kubeconfigs(docs)))
+        app = make_app(merged, context="first")
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await until(pilot, lambda: table_keys(app) == ["default/only-in-first"])
+            await pilot.press("colon", *"ctx sec")
+            await pilot.press("tab", "enter")  # tab completes the context name
+            await until(
+                pilot, lambda: table_keys(app) == ["default/only-in-other"], what="other cluster"
+            )
+            assert "second" in screen_text(app)
+    finally:
+        other.stop()
+
+
+async def test_describe_and_yaml_views(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    fake_kube.apply_object(deployment("web", image="registry.local/web:1.4", replicas=1))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/web"])
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await until(
+            pilot, lambda: "registry.local/web:1.4" in screen_text(app), what="describe body"
+        )
+        assert "DESCRIBE" in screen_text(app)
+        await pilot.press("y")
+        await until(pilot, lambda: "apiVersion: apps/v1" in screen_text(app), what="yaml body")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+
+
+async def test_ingress_routes_and_drill_to_pods_behind_service(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("shop", replicas=2))
+    fake_kube.apply_object(service("shop-svc", "shop"))
+    fake_kube.apply_object(ingress("shop", "shop-svc"))
+    app = make_app(fake_kubeconfig, view="ingress")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 1)
+        await until(
+            pilot, lambda: table_column(app, "ENDPOINTS") == ["2/2 ready"], what="endpoints"
+        )
+        assert table_column(app, "TLS") == ["yes"]
+        assert table_column(app, "BACKEND") == ["shop-svc:80"]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PodsScreen) and len(table_keys(app)) == 2)
+        assert "svc/shop-svc" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, IngressScreen))
+
+
+async def test_help_shows_live_bindings_including_remaps(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    settings = Settings(keymap={"table.filter": "ctrl+f"})
+    fake_kube.apply_object(bare_pod("a"))
+    fake_kube.apply_object(bare_pod("b"))
+    app = make_app(fake_kubeconfig, settings=settings, view="pods")
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 2)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        assert "table.filter" in text and "^f" in text
+        await pilot.press("escape")
+        await pilot.press("ctrl+f", "b")
+        await until(pilot, lambda: table_keys(app) == ["default/b"], what="remapped filter key")
+
+
+async def test_forbidden_pane_says_so_other_views_work(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.forbid("pods", namespace="default")
+    fake_kube.apply_object(deployment("web", replicas=1))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=(120, 24), notifications=True) as pilot:
+        await until(pilot, lambda: "not allowed: list pods" in screen_text(app), what="403 message")
+        await pilot.press("1")
+        await until(pilot, lambda: table_keys(app) == ["default/web"])
+
+
+async def test_readonly_badge_and_no_cluster_start(tmp_path: Path, fake_kubeconfig: Path) -> None:
+    app = make_app(fake_kubeconfig, readonly=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "READ-ONLY" in screen_text(app))
+    app = make_app(None)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "no cluster" in screen_text(app), what="no-cluster notice")
+        await pilot.press("4")
+        await until(pilot, lambda: "implemented yet" in screen_text(app))
