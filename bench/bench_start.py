@@ -30,7 +30,8 @@ def start_fake(pods: int, workdir: Path) -> tuple[subprocess.Popen[bytes], Path]
         [
             sys.executable,
             "-m",
-            "tests.fakekube",
+            "tests.kubefake",
+            "--empty",
             "--pods",
             str(pods),
             "--kubeconfig",

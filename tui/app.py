@@ -83,6 +83,8 @@ class GokApp(App[None]):
             self.result = result
 
     def __init__(self, session: Session, *, start_view: str = "deployments") -> None:
+        # The first mode is the one asked for: no other view mounts (or watches) at start.
+        self.DEFAULT_MODE = start_view if start_view in self.MODES else "deployments"
         super().__init__()
         self.session = session
         self.start_view = start_view
@@ -98,10 +100,6 @@ class GokApp(App[None]):
             self.set_keymap(dict(self.session.settings.keymap))
         interval = self.session.settings.refresh_interval_ms / 1000
         self.set_interval(interval, self._tick)
-        if self.start_view != self.DEFAULT_MODE:
-            self.switch_mode(self.start_view)
-        if self.session.project is not None and self.session.project.assumptions:
-            self.notify("; ".join(self.session.project.assumptions), title="project", timeout=6)
         if self.session.target is None:
             self.notify(
                 "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster: "

@@ -1,0 +1,110 @@
+"""Run the fake API server on its own: `python -m tests.kubefake --kubeconfig PATH [--pods N]`.
+
+Used by bench/ scripts and the tmux session test; handy for trying gok-tui by hand.
+Seeds a small shop (deployments, a service, an ingress) unless --empty; stops on SIGTERM/SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from pathlib import Path
+
+from tests.kubefake import FakeKube
+
+
+def seed_demo(fake: FakeKube) -> None:
+    def deployment(name: str, image: str, replicas: int) -> dict:
+        labels = {"app": name}
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": name, "namespace": "default", "labels": labels},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "containers": [
+                            {"name": name, "image": image, "ports": [{"containerPort": 8080}]}
+                        ]
+                    },
+                },
+            },
+        }
+
+    fake.apply_object(deployment("shop-web", "registry.local/shop-web:1.4.2", 3))
+    fake.apply_object(deployment("shop-api", "registry.local/shop-api:2.0.1", 2))
+    fake.apply_object(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "shop-web", "namespace": "default"},
+            "spec": {"selector": {"app": "shop-web"}, "ports": [{"port": 80, "targetPort": 8080}]},
+        }
+    )
+    fake.apply_object(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "Ingress",
+            "metadata": {"name": "shop", "namespace": "default"},
+            "spec": {
+                "tls": [{"hosts": ["shop.example.com"]}],
+                "rules": [
+                    {
+                        "host": "shop.example.com",
+                        "http": {
+                            "paths": [
+                                {
+                                    "path": "/",
+                                    "pathType": "Prefix",
+                                    "backend": {
+                                        "service": {"name": "shop-web", "port": {"number": 80}}
+                                    },
+                                },
+                                {
+                                    "path": "/api",
+                                    "pathType": "Prefix",
+                                    "backend": {
+                                        "service": {"name": "shop-api", "port": {"number": 80}}
+                                    },
+                                },
+                            ]
+                        },
+                    }
+                ],
+            },
+        }
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kubeconfig", required=True, type=Path)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--context", default="fake")
+    parser.add_argument("--pods", type=int, default=0, help="extra running pods in default")
+    parser.add_argument("--empty", action="store_true", help="no demo objects")
+    parser.add_argument("--ready-file", type=Path, help="touched once the server answers")
+    args = parser.parse_args()
+    fake = FakeKube(port=args.port).start()
+    fake.write_kubeconfig(args.kubeconfig, context=args.context)
+    if not args.empty:
+        seed_demo(fake)
+    if args.pods:
+        fake.bulk_create_pods("default", args.pods)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    if args.ready_file:
+        args.ready_file.write_text(fake.url)
+    print(f"fake API server at {fake.url}; kubeconfig {args.kubeconfig}", flush=True)
+    done.wait()
+    fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
