@@ -92,6 +92,12 @@ class State:
         self.history.append(Change(self.rv, plural, namespace, event_type, copy.deepcopy(obj)))
         self.changed.notify_all()
 
+    def _store(self, key: Key, obj: dict[str, Any], event_type: str) -> dict[str, Any]:
+        obj["metadata"]["resourceVersion"] = str(self._next_rv())
+        self.objects[key] = obj
+        self._record(key[0], key[1], event_type, obj)
+        return copy.deepcopy(obj)
+
     def create(self, plural: str, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         resource = BY_PLURAL[plural]
         with self.lock:
@@ -120,10 +126,7 @@ class State:
             if dry_run:
                 meta["resourceVersion"] = str(self.rv)
                 return obj
-            meta["resourceVersion"] = str(self._next_rv())
-            self.objects[key] = obj
-            self._record(plural, namespace, "ADDED", obj)
-            return copy.deepcopy(obj)
+            return self._store(key, obj, "ADDED")
 
     def replace(
         self,
@@ -170,10 +173,7 @@ class State:
                 return copy.deepcopy(current)
             if dry_run:
                 return obj
-            meta["resourceVersion"] = str(self._next_rv())
-            self.objects[key] = obj
-            self._record(plural, namespace, "MODIFIED", obj)
-            return copy.deepcopy(obj)
+            return self._store(key, obj, "MODIFIED")
 
     def delete(
         self, plural: str, namespace: str, name: str, *, dry_run: bool = False
