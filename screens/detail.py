@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.describe import describe, to_yaml
-from gok_tui.domain.kinds import KINDS, Kind
+from gok_tui.domain.kinds import KINDS, Kind, object_key
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from rich.text import Text
@@ -28,18 +28,24 @@ class DetailScreen(BaseScreen):
 
     class Loaded(Message):
         def __init__(
-            self, obj: dict[str, Any] | None, events: list[dict[str, Any]], error: str
+            self,
+            obj: dict[str, Any] | None,
+            events: list[dict[str, Any]],
+            error: str,
+            related: dict[str, dict[str, dict[str, Any]]] | None = None,
         ) -> None:
             super().__init__()
             self.obj = obj
             self.events = events
             self.error = error
+            self.related = related or {}
 
     def __init__(self, kind: Kind, obj: dict[str, Any], mode: str = "describe") -> None:
         super().__init__()
         self.kind = kind
         self.obj = obj
         self.events: list[dict[str, Any]] = []
+        self.related: dict[str, dict[str, dict[str, Any]]] = {}
         self.mode = mode
         self.error = ""
 
@@ -62,7 +68,7 @@ class DetailScreen(BaseScreen):
     def object_namespace(self) -> str | None:
         return (self.obj.get("metadata") or {}).get("namespace")
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def fetch(self) -> None:
         backend = self.session.backend
         if backend is None:
@@ -77,14 +83,25 @@ class DetailScreen(BaseScreen):
                 events = backend.list(
                     KINDS["events"], self.object_namespace, field_selector=selector
                 ).items
-            self.post_message(self.Loaded(fresh, events, ""))
+            self.post_message(self.Loaded(fresh, events, "", self._related(backend)))
         except KubeError as error:
             self.post_message(self.Loaded(None, [], error.message))
+
+    def _related(self, backend: Any) -> dict[str, dict[str, dict[str, Any]]]:
+        """Services and Endpoints, for the backends an Ingress or Service describe lists."""
+        if self.kind.plural not in ("ingresses", "services") or not self.object_namespace:
+            return {}
+        related = {}
+        for plural in ("services", "endpoints"):
+            items = backend.list(KINDS[plural], self.object_namespace).items
+            related[plural] = {object_key(item): item for item in items}
+        return related
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         if message.obj is not None:
             self.obj = message.obj
             self.events = message.events
+            self.related = message.related
         self.error = message.error
         self._show()
 
@@ -99,7 +116,14 @@ class DetailScreen(BaseScreen):
         if self.mode == "yaml":
             body = to_yaml(self.obj, kind=self.kind.name)
         else:
-            body = describe(self.obj, self.events, time.time(), kind=self.kind.name)
+            body = describe(
+                self.obj,
+                self.events,
+                time.time(),
+                kind=self.kind.name,
+                services=self.related.get("services"),
+                endpoints=self.related.get("endpoints"),
+            )
         self.query_one("#detail-body", Static).update(Text(body))
 
     def action_toggle_view(self) -> None:

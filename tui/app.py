@@ -26,6 +26,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.worker import Worker, WorkerState
 
 
 class GokCommands(Provider):
@@ -111,6 +112,18 @@ class GokApp(App[None]):
     def on_unmount(self) -> None:
         self.session.close()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Any worker that fails unexpectedly is reported; the app stays up."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.log.error(f"worker {event.worker.name} failed", error)
+            self.notify(
+                f"{event.worker.name or 'background task'} failed: {error!r}"[:300],
+                title="internal error",
+                severity="error",
+                timeout=10,
+            )
+
     def _tick(self) -> None:
         screen = self.screen
         if isinstance(screen, BaseScreen):
@@ -167,7 +180,7 @@ class GokApp(App[None]):
             self.notify(f"context {target.context}, {where}", timeout=3)
         self._tick()
 
-    @work(thread=True, exclusive=True, group="namespaces")
+    @work(thread=True, exclusive=True, group="namespaces", exit_on_error=False)
     def load_namespaces(self) -> None:
         backend = self.session.backend
         if backend is None:
@@ -194,7 +207,7 @@ class GokApp(App[None]):
             return
         self._plan_in_worker(action)
 
-    @work(thread=True, group="actions")
+    @work(thread=True, group="actions", exit_on_error=False)
     def _plan_in_worker(self, action: Action) -> None:
         backend = self.session.backend
         if backend is None:
@@ -227,7 +240,7 @@ class GokApp(App[None]):
             callback=confirmed,
         )
 
-    @work(thread=True, group="actions")
+    @work(thread=True, group="actions", exit_on_error=False)
     def _execute_in_worker(self, action: Action, plan: Plan) -> None:
         backend = self.session.backend
         if backend is None:

@@ -180,6 +180,8 @@ async def test_ingress_routes_and_drill_to_pods_behind_service(
         assert "svc/shop-svc" in screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, IngressScreen))
+        await pilot.press("d")  # describe lists the endpoints behind each backend, as kubectl
+        await until(pilot, lambda: "shop-svc:80 (10." in screen_text(app), what="endpoints")
 
 
 async def test_help_shows_live_bindings_including_remaps(
