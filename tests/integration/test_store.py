@@ -177,3 +177,23 @@ def test_drill_down_selector_watches_only_that_deployments_pods(
     )
     mirror.wait_for(lambda m: len(m.model.shown) == 2)
     assert all(key.startswith("default/web-") for key in mirror.model.shown)
+
+
+def test_outage_then_a_different_server_leaves_no_stale_rows(
+    fake_kube: FakeKube, hub: FeedHub
+) -> None:
+    fake_kube.apply_object(bare_pod("old-1"))
+    fake_kube.apply_object(bare_pod("old-2"))
+    mirror = Mirror(hub.open(FeedSpec(KINDS["pods"], "default")), pod_model())
+    mirror.wait_for(lambda m: len(m.model.shown) == 2)
+    port = fake_kube.port
+    fake_kube.stop()
+    mirror.wait_for(lambda m: m.feed.status.state == "retrying")
+    replacement = FakeKube(port=port)  # restored from elsewhere: other objects, lower versions
+    replacement.apply_object(bare_pod("restored"))
+    replacement.start()
+    try:
+        mirror.wait_for(lambda m: set(m.model.shown) == {"default/restored"}, timeout=8.0)
+        assert mirror.feed.status.state == "live"
+    finally:
+        replacement.stop()

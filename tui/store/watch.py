@@ -116,7 +116,9 @@ class WatchLoop:
                 if error.gone:
                     resource_version = None
                     continue
-                if error.status in (401, 403):
+                if error.unreachable or error.status in (401, 403):
+                    # After an outage, list again rather than resume: the server may have been
+                    # restored or compacted, and a fresh list leaves no stale rows behind.
                     resource_version = None
                 self._report_and_wait(error, backoff)
             except Exception as error:
