@@ -1,0 +1,122 @@
+"""Actions executed against the fake API server: the effect, the audit line, and the failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gok_tui.actions.audit import AuditLog
+from gok_tui.actions.base import ObjectRef
+from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
+from gok_tui.actions.run import execute, plan_action
+from gok_tui.backends.kube import KubeBackend
+from gok_tui.config.kubeconfig import resolve_target
+
+from tests.integration.helpers import deployment
+from tests.kubefake import FakeKube, wait_until
+
+
+@pytest.fixture
+def backend(fake_kubeconfig: Path) -> KubeBackend:
+    target = resolve_target(kubeconfig=str(fake_kubeconfig), environ={})
+    assert target is not None
+    return KubeBackend(target, timeout=(2.0, 10.0))
+
+
+def ref(fake: FakeKube, name: str = "web") -> ObjectRef:
+    return ObjectRef("fake", fake.url, "deployments", "default", name)
+
+
+def annotation(fake: FakeKube, key: str) -> str | None:
+    obj = fake.get_object("deployments", "default", "web") or {}
+    return (obj["metadata"].get("annotations") or {}).get(key)
+
+
+def test_scale_retries_a_409_on_a_fresh_object(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    fake_kube.conflict_next(1, "deployments")
+    result = execute(Scale(ref(fake_kube), 3), backend, audit=audit)
+    assert result.ok and result.attempts == 2
+    assert fake_kube.get_object("deployments", "default", "web")["spec"]["replicas"] == 3
+    assert [entry["ok"] for entry in audit.entries()] == [True]
+
+
+def test_state_moved_since_confirm_sends_nothing(fake_kube: FakeKube, backend: KubeBackend) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    action = Scale(ref(fake_kube), 5)
+    confirmed = plan_action(action, backend)
+    fake_kube.apply_object(deployment("web", replicas=4))  # someone else scaled meanwhile
+    fake_kube.clear_requests()
+    result = execute(action, backend, confirmed=confirmed)
+    assert (
+        not result.ok
+        and "changed since you confirmed (was 2 replicas, now 4 replicas)" in result.message
+    )
+    assert [r for r in fake_kube.requests if r.method != "GET"] == []
+
+
+def test_forbidden_patch_says_who_may_not_do_what(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    fake_kube.forbid("deployments", namespace="default", verbs=("patch",))
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    result = execute(Restart(ref(fake_kube), "2026-11-22T12:00:00Z"), backend, audit=audit)
+    assert not result.ok
+    assert result.message.startswith("not allowed: patch deployments in namespace default")
+    assert [entry["ok"] for entry in audit.entries()] == [False]
+
+
+def test_missing_deployment_is_a_clear_sentence(fake_kube: FakeKube, backend: KubeBackend) -> None:
+    result = execute(Scale(ref(fake_kube, "ghost"), 1), backend)
+    assert not result.ok and 'deployments.apps "ghost" not found' in result.message
+
+
+def test_admission_rejection_in_dry_run_changes_nothing(
+    fake_kube: FakeKube, backend: KubeBackend
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    result = execute(SetImage(ref(fake_kube), "web", "", "empty image"), backend)
+    assert not result.ok and "rejected by the API server" in result.message
+    patches = [r for r in fake_kube.requests if r.method == "PATCH"]
+    assert [r.query.get("dryRun") for r in patches] == ["All"]
+    assert (
+        fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"][
+            "containers"
+        ][0]["image"]
+        == "hello:1"
+    )
+
+
+def test_undo_to_a_specific_revision_follows_kubectl_numbering(
+    fake_kube: FakeKube, backend: KubeBackend
+) -> None:
+    for image in ("web:1", "web:2", "web:3"):
+        fake_kube.apply_object(deployment("web", image=image, replicas=1))
+        wait_until(
+            lambda image=image: (
+                annotation(fake_kube, "kubernetes.io/change-cause") is None
+                and {
+                    p["spec"]["containers"][0]["image"]
+                    for p in fake_kube.list_objects("pods", "default")
+                }
+                == {image}
+            )
+        )
+    assert annotation(fake_kube, "deployment.kubernetes.io/revision") == "3"
+    result = execute(Undo(ref(fake_kube), 1), backend)
+    assert result.ok, result.message
+    wait_until(lambda: annotation(fake_kube, "deployment.kubernetes.io/revision") == "4")
+    image = fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"][
+        "containers"
+    ][0]["image"]
+    assert image == "web:1"
+    wait_until(
+        lambda: (
+            {p["spec"]["containers"][0]["image"] for p in fake_kube.list_objects("pods", "default")}
+            == {"web:1"}
+        )
+    )
