@@ -48,6 +48,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("deploy.restart", "r", "restart", "Restart", "deployments", mutates=True),
     KeySpec("deploy.undo", "u", "undo", "Undo", "deployments", mutates=True),
     KeySpec("deploy.pause", "p", "pause_resume", "Pause/Resume", "deployments", mutates=True),
+    KeySpec("deploy.history", "h", "revisions", "History", "deployments"),
     KeySpec("detail.back", "escape", "back", "Back", "detail"),
     KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
     KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),

@@ -73,6 +73,13 @@ class DeploymentsScreen(ResourceScreen):
         if picked is not None:
             self.gok.propose(Undo(picked[0]))
 
+    def action_revisions(self) -> None:
+        picked = self._ref()
+        if picked is not None:
+            from gok_tui.screens.revisions import RevisionScreen
+
+            self.app.push_screen(RevisionScreen(picked[0]))
+
     def action_pause_resume(self) -> None:
         picked = self._ref()
         if picked is not None:

@@ -130,3 +130,33 @@ async def test_readonly_disables_keys_and_sends_nothing(
         text = screen_text(app)
         assert "Scale (disabled: read-only, started" in text and "--readonly" in text
         assert [r for r in fake_kube.requests if r.method != "GET"] == []
+
+
+async def test_history_shows_diff_and_undoes_to_the_picked_revision(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    from gok_tui.screens.revisions import RevisionScreen
+
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for revision, image in enumerate(("web:1", "web:2", "web:3"), start=1):
+            fake_kube.apply_object(deployment("web", image=image, replicas=1))
+            await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, RevisionScreen))
+        await until(pilot, lambda: "Revisions of deployment default/web (3)" in screen_text(app))
+        await pilot.press("j", "j")  # newest first: 3 (current), 2, 1
+        await until(pilot, lambda: "image: web:3 -> web:1" in screen_text(app), what="diff")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "revision 3  ->  revision 1" in screen_text(app)
+        await pilot.press("y")
+        await until(
+            pilot,
+            lambda: (
+                fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"][
+                    "containers"
+                ][0]["image"]
+                == "web:1"
+            ),
+        )

@@ -1,0 +1,149 @@
+"""A Deployment's revisions, what each would change, and undo to the one you pick."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar, cast
+
+from gok_tui.actions.base import ObjectRef
+from gok_tui.actions.deployments import Undo
+from gok_tui.backends.kube import KubeError
+from gok_tui.domain.revisions import Revision, revisions, template_diff
+from gok_tui.domain.timefmt import human_duration, parse_timestamp
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+
+class RevisionScreen(Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "back", "Back", id="revisions.back"),
+        Binding("enter", "undo_to", "Undo to this revision", id="revisions.undo"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+    DEFAULT_CSS = """
+    RevisionScreen #revisions-title { height: 1; padding: 0 1; background: $boost; }
+    RevisionScreen DataTable { height: 1fr; max-height: 50%; }
+    RevisionScreen #revision-diff { height: 1fr; padding: 0 1; border-top: solid $accent; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, snapshot: dict[str, Any] | None, error: str) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+            self.error = error
+
+    def __init__(self, ref: ObjectRef) -> None:
+        super().__init__()
+        self.ref = ref
+        self.history: list[Revision] = []
+        self.current_template: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text(f"Revisions of {self.ref} (loading…)", style="bold"), id="revisions-title"
+        )
+        yield DataTable(id="revisions", cursor_type="row")
+        yield Static(id="revision-diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("REV", "REPLICASET", "IMAGES", "READY", "AGE", "CHANGE-CAUSE")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="revisions", exit_on_error=False)
+    def load(self) -> None:
+        backend = getattr(self.app, "session").backend  # noqa: B009 - GokApp's session
+        if backend is None:
+            return
+        try:
+            snapshot = Undo(self.ref).fetch(backend)
+            self.post_message(self.Loaded(snapshot, ""))
+        except KubeError as error:
+            self.post_message(self.Loaded(None, error.message))
+
+    def on_revision_screen_loaded(self, message: Loaded) -> None:
+        title = self.query_one("#revisions-title", Static)
+        if message.snapshot is None:
+            title.update(Text(f"Revisions of {self.ref}: {message.error}", style="bold red"))
+            return
+        deployment = message.snapshot["deployment"]
+        self.current_template = (deployment.get("spec") or {}).get("template") or {}
+        self.history = revisions(deployment, message.snapshot["replicasets"])
+        title.update(Text(f"Revisions of {self.ref} ({len(self.history)})", style="bold"))
+        table = self.query_one(DataTable)
+        table.clear()
+        now = time.time()
+        for revision in self.history:
+            created = parse_timestamp(revision.created)
+            age = human_duration(now - created) if created else "?"
+            marker = f"{revision.number}*" if revision.current else str(revision.number)
+            table.add_row(
+                marker,
+                revision.replicaset,
+                ", ".join(revision.images),
+                f"{revision.ready}/{revision.replicas}",
+                age,
+                revision.change_cause,
+                key=str(revision.number),
+            )
+        self._show_diff()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_diff()
+
+    def _selected(self) -> Revision | None:
+        table = self.query_one(DataTable)
+        if not self.history or table.cursor_row >= len(self.history):
+            return None
+        return self.history[table.cursor_row]
+
+    def _show_diff(self) -> None:
+        revision = self._selected()
+        panel = self.query_one("#revision-diff", Static)
+        if revision is None:
+            panel.update("")
+            return
+        if revision.current:
+            panel.update(Text("this is the current revision", style="dim"))
+            return
+        changes = template_diff(self.current_template, revision.template)
+        text = Text(f"going back to revision {revision.number} changes:\n", style="bold")
+        for change in changes or ():
+            where = f"{change.container}: " if change.container else ""
+            text.append(f"  {where}{change.field}: ", style="cyan")
+            text.append(f"{change.before}", style="red")
+            text.append(" -> ")
+            text.append(f"{change.after}\n", style="green")
+        if not changes:
+            text.append("  nothing (same pod template)\n", style="dim")
+        panel.update(text)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_undo_to()
+
+    def action_undo_to(self) -> None:
+        revision = self._selected()
+        if revision is None or revision.current:
+            self.notify("pick an older revision", severity="warning")
+            return
+        from gok_tui.app import GokApp
+
+        cast(GokApp, self.app).propose(Undo(self.ref, revision.number))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
