@@ -10,7 +10,6 @@ from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetPaused, Undo
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain import rows as render
-from gok_tui.domain.kinds import object_key
 from gok_tui.domain.rows import Column, Row
 from gok_tui.domain.selectors import selector_string, service_selector_string
 from gok_tui.screens.bindings import bindings_for
@@ -169,4 +168,4 @@ def route_service(ingress: dict[str, Any], row_key: str) -> str | None:
     return default.get("name")
 
 
-__all__ = ["DeploymentsScreen", "IngressScreen", "PodsScreen", "object_key"]
+__all__ = ["DeploymentsScreen", "IngressScreen", "PodsScreen"]

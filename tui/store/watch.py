@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.domain.kinds import Kind
-from gok_tui.store.buffer import FeedStatus, LatestWinsBuffer
+from gok_tui.store.buffer import FeedState, FeedStatus, LatestWinsBuffer
 
 
 @dataclass(frozen=True)
@@ -193,8 +193,10 @@ class WatchLoop:
         self._live = False
         slow = error.status in (401, 403)
         delay = backoff.next_delay(cap=60.0 if slow else None)
-        state = {401: "unauthorized", 403: "forbidden"}.get(error.status or 0, "retrying")
-        self.buffer.put_status(
-            FeedStatus(state, error.message, retry_at=self.clock() + delay)  # type: ignore[arg-type]
-        )
+        state: FeedState = "retrying"
+        if error.status == 401:
+            state = "unauthorized"
+        elif error.status == 403:
+            state = "forbidden"
+        self.buffer.put_status(FeedStatus(state, error.message, retry_at=self.clock() + delay))
         self._stop.wait(delay)
