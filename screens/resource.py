@@ -101,9 +101,7 @@ class ResourceScreen(BaseScreen):
 
     def _spec_for(self, kind: Kind) -> FeedSpec:
         if self.scope is not None and kind.plural == self.PRIMARY:
-            return FeedSpec(
-                kind, self.scope.namespace, self.scope.label_selector, follows_namespace=False
-            )
+            return FeedSpec(kind, self.scope.namespace, self.scope.label_selector)
         return FeedSpec(kind, self.session.namespace)
 
     def _close_feeds(self) -> None:
@@ -122,15 +120,13 @@ class ResourceScreen(BaseScreen):
             self._rebuild()
         wall = time.time()
         drained = {plural: feed.drain() for plural, feed in self.feeds.items()}
+        table = self.query_one(ResourceTable)
+        # Each delta is relative to what the table shows at that moment: apply them in turn.
         delta = self.model.apply(drained, wall)
+        table.apply_delta(delta)
         if now - self._last_age_refresh >= AGE_REFRESH_SECONDS:
             self._last_age_refresh = now
-            age_delta = self.model.rerender_all(wall)
-            delta.updated.extend(age_delta.updated)
-            delta.added.extend(age_delta.added)
-            delta.removed.extend(age_delta.removed)
-        table = self.query_one(ResourceTable)
-        table.apply_delta(delta)
+            table.apply_delta(self.model.rerender_all(wall))
         if not delta.empty or any(d.status is not None for d in drained.values()):
             self._refresh_title()
             self.refresh_cluster_bar()

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from gok_tui.actions.base import Action, Plan
 from gok_tui.actions.run import Result, execute, plan_action
-from gok_tui.backends.kube import KubeError
+from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.commands import VIEWS, command_candidates, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import MUTATING_ACTIONS
@@ -205,11 +205,11 @@ class GokApp(App[None]):
                 severity="warning",
             )
             return
-        self._plan_in_worker(action)
+        # The backend is taken now: a :ctx while the plan loads must not move the action.
+        self._plan_in_worker(action, self.session.backend)
 
     @work(thread=True, group="actions", exit_on_error=False)
-    def _plan_in_worker(self, action: Action) -> None:
-        backend = self.session.backend
+    def _plan_in_worker(self, action: Action, backend: KubeBackend | None) -> None:
         if backend is None:
             self.post_message(self.PlanReady(action, None, "no cluster configured"))
             return
@@ -227,24 +227,31 @@ class GokApp(App[None]):
             self.notify(f"nothing to change: {plan.summary}")
             return
 
+        backend = self.session.backend
+        if backend is None or backend.target.context != plan.ref.context:
+            self.notify(
+                f"{plan.action} not offered: the context changed to "
+                f"{self.session.target.context if self.session.target else 'none'} "
+                f"while it was planned for {plan.ref.context}",
+                severity="error",
+            )
+            return
+
         def confirmed(ok: bool | None) -> None:
             if ok:
-                self._execute_in_worker(message.action, plan)
+                self._execute_in_worker(message.action, plan, backend)
 
         self.push_screen(
             ConfirmModal(
                 plan,
-                production=self.session.production,
+                production=self.session.settings.is_production(plan.ref.context),
                 readonly_reason=self.session.readonly_reason,
             ),
             callback=confirmed,
         )
 
     @work(thread=True, group="actions", exit_on_error=False)
-    def _execute_in_worker(self, action: Action, plan: Plan) -> None:
-        backend = self.session.backend
-        if backend is None:
-            return
+    def _execute_in_worker(self, action: Action, plan: Plan, backend: KubeBackend) -> None:
         result = execute(action, backend, confirmed=plan, audit=self.session.audit)
         self.post_message(self.ActionDone(result))
 

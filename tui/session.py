@@ -66,14 +66,14 @@ class Session:
             raise ValueError("no kubeconfig is loaded")
         self.target = retarget_context(self.target, name)
         self.generation += 1
-        self.hub.retarget(self._make_backend(), self.namespace)
+        self.hub.retarget(self._make_backend())
 
     def switch_namespace(self, namespace: str | None) -> None:
         if self.target is None:
             raise ValueError("no kubeconfig is loaded")
         self.target = self.target.with_namespace(namespace)
         self.generation += 1
-        self.hub.retarget(self.hub.backend, self.namespace)
+        self.hub.retarget(self.hub.backend)
 
     def _make_backend(self) -> KubeBackend | None:
         if self.target is None:

@@ -60,7 +60,10 @@ class ResourceTable(DataTable[Text]):
             for row, indexes in delta.updated:
                 for index in indexes:
                     self.update_cell(
-                        row.key, self._column_keys[index], styled(row.cells[index], row.tone)
+                        row.key,
+                        self._column_keys[index],
+                        styled(row.cells[index], row.tone),
+                        update_width=True,
                     )
             for row in delta.added:
                 self._add(row)

@@ -9,7 +9,7 @@ from gok_tui.actions.audit import AuditLog
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
 from gok_tui.actions.run import execute, plan_action
-from gok_tui.backends.kube import KubeBackend
+from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.config.kubeconfig import resolve_target
 
 from tests.integration.helpers import deployment
@@ -120,3 +120,17 @@ def test_undo_to_a_specific_revision_follows_kubectl_numbering(
             == {"web:1"}
         )
     )
+
+
+def test_action_for_another_context_is_refused_without_a_request(
+    fake_kube: FakeKube, backend: KubeBackend
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    elsewhere = ObjectRef("prod-a", "https://prod-a.example:6443", "deployments", "default", "web")
+    fake_kube.clear_requests()
+    result = execute(Scale(elsewhere, 0), backend)
+    assert not result.ok
+    assert "made for context prod-a" in result.message and ":ctx prod-a" in result.message
+    assert fake_kube.requests == []
+    with pytest.raises(KubeError, match="made for context prod-a"):
+        plan_action(Scale(elsewhere, 0), backend)

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from gok_tui.backends.kube import KubeBackend, ReadOnlyError
+from gok_tui.backends.kube import KubeBackend, KubeError, ReadOnlyError
 from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.domain.kinds import KINDS
 from gok_tui.store.feeds import FeedHub
@@ -172,7 +172,7 @@ def test_drill_down_selector_watches_only_that_deployments_pods(
     fake_kube.apply_object(deployment("web", replicas=2))
     fake_kube.apply_object(deployment("api", replicas=1))
     mirror = Mirror(
-        hub.open(FeedSpec(KINDS["pods"], "default", "app=web", follows_namespace=False)),
+        hub.open(FeedSpec(KINDS["pods"], "default", "app=web")),
         pod_model(),
     )
     mirror.wait_for(lambda m: len(m.model.shown) == 2)
@@ -197,3 +197,32 @@ def test_outage_then_a_different_server_leaves_no_stale_rows(
         assert mirror.feed.status.state == "live"
     finally:
         replacement.stop()
+
+
+def test_watch_forbidden_but_list_allowed_backs_off(fake_kube: FakeKube, hub: FeedHub) -> None:
+    fake_kube.forbid("pods", namespace="default", verbs=("watch",))
+    mirror = Mirror(hub.open(FeedSpec(KINDS["pods"], "default")), pod_model())
+    mirror.wait_for(lambda m: m.feed.status.state == "forbidden")
+    fake_kube.clear_requests()
+    time.sleep(3.0)
+    lists = [r for r in fake_kube.requests if r.path.endswith("/pods") and "watch" not in r.query]
+    assert len(lists) <= 4, f"{len(lists)} lists in 3 s: backoff must grow while watches fail"
+
+
+def test_repeated_410_does_not_spin(fake_kube: FakeKube, hub: FeedHub) -> None:
+    fake_kube.apply_object(bare_pod("a"))
+    mirror = Mirror(hub.open(FeedSpec(KINDS["pods"], "default")), pod_model())
+    mirror.wait_for(lambda m: len(m.model.shown) == 1)
+    fake_kube.gone_next_watches(1000)
+    fake_kube.expire_watches()
+    fake_kube.clear_requests()
+    time.sleep(3.0)
+    assert len(fake_kube.requests) <= 20, f"{len(fake_kube.requests)} requests in 3 s"
+    assert set(mirror.model.shown) == {"default/a"}
+
+
+def test_throttled_429_is_said_as_such(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    fake_kube.fail_next(1, code=429)
+    with pytest.raises(KubeError) as error:
+        backend_for(fake_kubeconfig).list(KINDS["pods"], "default")
+    assert error.value.status == 429 and "throttling" in error.value.message

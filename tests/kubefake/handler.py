@@ -92,7 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._route(method, url.path, query, content_type, body)
         except ApiError as error:
-            self._json(error.code, error.status())
+            # API Priority and Fairness answers 429 with Retry-After, as do overloaded servers
+            extra = {"Retry-After": "1"} if error.code in (429, 503) else {}
+            self._json(error.code, error.status(), extra)
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except PatchError as error:
@@ -481,11 +483,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(200, obj)
 
     # -- output ----------------------------------------------------------------------------
-    def _json(self, code: int, payload: dict[str, Any]) -> None:
-        self._raw(code, json.dumps(payload).encode(), "application/json")
+    def _json(
+        self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        self._raw(code, json.dumps(payload).encode(), "application/json", headers)
 
-    def _raw(self, code: int, data: bytes, content_type: str) -> None:
+    def _raw(
+        self, code: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(code)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -133,3 +133,12 @@ def test_secondary_kind_change_rerenders_primary_rows() -> None:
     svc.put_event("ADDED", pod("svc"))
     delta = model.apply({"ingresses": ing.drain(), "services": svc.drain()}, 0)
     assert [(row.cells[1], cells) for row, cells in delta.updated] == [("yes", (1,))]
+
+
+def test_backoff_stays_capped_after_days_of_failures() -> None:
+    from gok_tui.store.watch import Backoff
+
+    backoff = Backoff(first=0.5, cap=10.0)
+    backoff.attempt = 5000
+    assert 0 < backoff.next_delay() <= 10.0
+    assert backoff.next_delay(cap=60.0) <= 60.0

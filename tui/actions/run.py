@@ -22,8 +22,20 @@ class Result:
     attempts: int = 1
 
 
+def check_same_cluster(action: Action, backend: KubeBackend) -> None:
+    """An action names its cluster; it never runs against another one."""
+    target = backend.target
+    if (action.ref.context, action.ref.server) != (target.context, target.cluster_server):
+        raise KubeError(
+            f"refused: this {action.name} was made for context {action.ref.context} "
+            f"({action.ref.server}) but gok-tui now points at {target.context} "
+            f"({target.cluster_server}); switch back with :ctx {action.ref.context}"
+        )
+
+
 def plan_action(action: Action, backend: KubeBackend) -> Plan:
-    """Read and plan; raises KubeError when the reads fail."""
+    """Read and plan; raises KubeError when the reads fail or the cluster is not the action's."""
+    check_same_cluster(action, backend)
     return action.plan(action.fetch(backend))
 
 
@@ -42,6 +54,10 @@ def execute(
     """
     started = time.monotonic()
     plan: Plan | None = None
+    try:
+        check_same_cluster(action, backend)
+    except KubeError as error:
+        return Result(False, error.message, confirmed)
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             plan = plan_action(action, backend)

@@ -66,6 +66,7 @@ class WatchStream:
     def __init__(self, response: Any) -> None:
         self._response = response
         self._closed = threading.Event()
+        self._finished = False
         self.broken: str | None = None  # why the stream ended early, if it did
 
     def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -80,6 +81,7 @@ class WatchStream:
                     if line.strip():
                         event = json.loads(line)
                         yield event.get("type", ""), event.get("object") or {}
+            self._finished = True
         except Exception as exc:
             if not self._closed.is_set():
                 self.broken = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
@@ -87,19 +89,30 @@ class WatchStream:
             self._release()
 
     def close(self) -> None:
+        """End the stream from any thread: wakes a read blocked on the socket."""
         self._closed.set()
         shutdown = getattr(self._response, "shutdown", None)
-        try:
-            if shutdown is not None:
+        if shutdown is not None:
+            try:
                 shutdown()
-            else:
-                self._response.close()
-        except Exception:
-            pass
+                return
+            except Exception:
+                pass
+        with contextlib.suppress(Exception):
+            self._response.close()
+
+    def discard(self) -> None:
+        """Close from the reading thread and give back (or drop) the connection."""
+        self._closed.set()
+        self._release()
 
     def _release(self) -> None:
+        # A body read to its end may go back to the pool; one left half-read may not.
         with contextlib.suppress(Exception):
-            self._response.release_conn()
+            if self._finished:
+                self._response.release_conn()
+            else:
+                self._response.close()
 
 
 def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeError:
@@ -134,11 +147,14 @@ class KubeBackend:
         self._client_lock = threading.Lock()
         self._streams: set[WatchStream] = set()
         self._streams_lock = threading.Lock()
+        self._closed = False
         self.request_count = 0
 
     # -- client construction -------------------------------------------------------------
     def _api_client(self) -> Any:
         with self._client_lock:
+            if self._closed:
+                raise KubeError("this connection was closed (the context or namespace changed)")
             if self._client is None:
                 self._client = self._build_client()
             return self._client
@@ -166,7 +182,15 @@ class KubeBackend:
 
         # No retry on refused connections (report at once); one retry for a pooled connection
         # the server closed while idle (idempotent methods only, as urllib3 decides).
-        configuration.retries = Retry(total=1, connect=0, read=1, redirect=0, status=0, other=0)
+        configuration.retries = Retry(
+            total=1,
+            connect=0,
+            read=1,
+            redirect=0,
+            status=0,
+            other=0,
+            respect_retry_after_header=False,  # a 429/503 comes back to us as a status
+        )
         configuration.connection_pool_maxsize = 32
         return client.ApiClient(configuration)
 
@@ -176,6 +200,7 @@ class KubeBackend:
         for stream in streams:
             stream.close()
         with self._client_lock:
+            self._closed = True
             if self._client is not None:
                 with contextlib.suppress(Exception):
                     self._client.rest_client.pool_manager.clear()

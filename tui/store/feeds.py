@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.store.buffer import Drained, FeedStatus, LatestWinsBuffer
@@ -48,20 +48,14 @@ class FeedHub:
             feed.loop.stop()
             feed.loop = None
 
-    def retarget(self, backend: KubeBackend | None, namespace: str | None) -> None:
-        """Point every feed at a new backend; feeds that follow the namespace move to this one."""
+    def retarget(self, backend: KubeBackend | None) -> None:
+        """Stop every loop and switch backends; screens open fresh feeds when next shown."""
         old = self.backend
         self.backend = backend
-        with self._lock:
-            feeds = list(self._feeds)
-        for feed in feeds:
+        for feed in self.feeds:
             if feed.loop is not None:
                 feed.loop.stop()
                 feed.loop = None
-            if feed.spec.follows_namespace:
-                feed.spec = replace(feed.spec, namespace=namespace)
-            feed.buffer.put_snapshot([])
-            self._start(feed)
         if old is not None and old is not backend:
             old.close()
 

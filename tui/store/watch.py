@@ -27,12 +27,14 @@ class FeedSpec:
     namespace: str | None  # None: all namespaces (or cluster-scoped)
     label_selector: str | None = None
     field_selector: str | None = None
-    follows_namespace: bool = True  # moves with ":ns"; drill-downs pin theirs
 
     def describe(self) -> str:
         where = f"in {self.namespace}" if self.namespace else "in all namespaces"
         scope = f" ({self.label_selector})" if self.label_selector else ""
         return f"{self.kind.plural} {where}{scope}"
+
+
+QUICK_END_SECONDS = 1.0
 
 
 class Backoff:
@@ -43,7 +45,7 @@ class Backoff:
 
     def next_delay(self, cap: float | None = None) -> float:
         limit = cap if cap is not None else self.cap
-        delay = min(limit, self.first * (2**self.attempt))
+        delay = min(limit, self.first * (2 ** min(self.attempt, 20)))
         self.attempt += 1
         return delay * random.uniform(0.8, 1.0)
 
@@ -73,6 +75,7 @@ class WatchLoop:
         self._stream = None
         self._live = False
         self._dropped = Backoff(first=0.1, cap=2.0)
+        self.last_watch_healthy = False
         self._thread = threading.Thread(
             target=self.run, name=f"watch {spec.describe()}", daemon=True
         )
@@ -108,8 +111,10 @@ class WatchLoop:
             try:
                 if resource_version is None:
                     resource_version = self._list()
-                    backoff.reset()
                 resource_version = self._watch(resource_version)
+                if self.last_watch_healthy:
+                    # only a watch that held or delivered proves the server well again
+                    backoff.reset()
             except KubeError as error:
                 if self._stop.is_set():
                     break
@@ -126,7 +131,6 @@ class WatchLoop:
                     break
                 resource_version = None
                 self._report_and_wait(KubeError(f"unexpected error: {error!r}"[:300]), backoff)
-        self.buffer.put_status(FeedStatus("stopped"))
 
     def _list(self) -> str:
         spec = self.spec
@@ -161,33 +165,41 @@ class WatchLoop:
         self.watch_count += 1
         with self._stream_lock:
             if self._stop.is_set():
-                stream.close()
+                stream.discard()
                 return resource_version
             self._stream = stream
         self._mark_live()
+        started = self.clock()
+        delivered = 0
+        gone = False
         try:
             for event_type, obj in stream:
+                if self._stop.is_set():
+                    break
                 if event_type == "ERROR":
                     code = obj.get("code")
                     if code == 410:
-                        return None
+                        gone = True
+                        break
                     raise KubeError(f"watch error: {obj.get('message', 'unknown')}", status=code)
+                delivered += 1
                 new_rv = (obj.get("metadata") or {}).get("resourceVersion")
                 if new_rv:
                     resource_version = new_rv
-                if event_type == "BOOKMARK":
-                    continue
-                self.buffer.put_event(event_type, obj)
+                if event_type != "BOOKMARK":
+                    self.buffer.put_event(event_type, obj)
         finally:
+            stream.discard()
             with self._stream_lock:
                 self._stream = None
-        if stream.broken and not self._stop.is_set():
-            # The connection dropped mid-stream (server restart, proxy timeout): renew quietly
-            # after a short pause; if the server is really gone the next request says so.
-            self._stop.wait(self._dropped.next_delay())
-        else:
+        self.last_watch_healthy = delivered > 0 or self.clock() - started >= QUICK_END_SECONDS
+        if self.last_watch_healthy:
             self._dropped.reset()
-        return resource_version
+        elif not self._stop.is_set():
+            # Ended at once with nothing delivered (dropped connection, server shutting down,
+            # repeated 410): pause before the next request so nothing spins.
+            self._stop.wait(self._dropped.next_delay())
+        return None if gone else resource_version
 
     def _report_and_wait(self, error: KubeError, backoff: Backoff) -> None:
         self._live = False
