@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,13 +35,19 @@ class Terminal:
         ).stdout
 
     def wait_for(self, text: str, timeout: float = 10.0) -> str:
+        return self.wait_until(lambda screen: text in screen, f"{text!r}", timeout)
+
+    def wait_until(
+        self, shows: Callable[[str], bool], what: str = "condition", timeout: float = 10.0
+    ) -> str:
+        """The title of a view is painted before its rows; wait for what the test reads."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if shows(screen):
                 return screen
             time.sleep(0.05)
-        raise AssertionError(f"{text!r} never appeared; screen:\n{self.screen()}")
+        raise AssertionError(f"{what} never appeared; screen:\n{self.screen()}")
 
     def alive(self) -> bool:
         return (
@@ -96,14 +102,18 @@ def terminal(fake_server: Path, tmp_path: Path) -> Iterator[Terminal]:
     subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
 
 
+def deployment_rows(screen: str) -> list[str]:
+    return [line.split()[0] for line in screen.splitlines() if line.startswith(" shop-")]
+
+
 def test_keyboard_session_at_80x24(terminal: Terminal) -> None:
     screen = terminal.wait_for("shop-web")
     assert "Deployments(default)[2]" in screen and "ns:default" in screen
     terminal.wait_for("3/3")
 
     terminal.keys("j", "Enter")  # shop-web is the second row
-    screen = terminal.wait_for("Pods(deploy/shop-web)[3]")
-    assert screen.count("Running") == 3
+    terminal.wait_for("Pods(deploy/shop-web)[3]")
+    terminal.wait_until(lambda screen: screen.count("Running") == 3, "three Running pods")
     terminal.keys("Escape")
     terminal.wait_for("Deployments(default)")
 
@@ -119,9 +129,8 @@ def test_keyboard_session_at_80x24(terminal: Terminal) -> None:
     terminal.wait_for("4/4")
 
     terminal.keys("/", "a", "p", "i")
-    screen = terminal.wait_for("[1/2]")
-    rows = [line.split()[0] for line in screen.splitlines() if line.startswith(" shop-")]
-    assert rows == ["shop-api"]
+    terminal.wait_for("[1/2]")
+    terminal.wait_until(lambda screen: deployment_rows(screen) == ["shop-api"], "only shop-api")
     terminal.keys("Escape")
     terminal.wait_for("Deployments(default)[2]")
 
