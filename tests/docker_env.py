@@ -1,0 +1,157 @@
+"""Fixtures for tests that need the private Docker engine and registry (``scripts/test-services``).
+
+Use from a conftest with ``pytest_plugins = ["tests.docker_env"]``. Where the engine or the
+registry is: ``DOCKER_HOST`` / ``GOK_TEST_REGISTRY`` / ``GOK_TEST_BUSYBOX`` from the environment
+when set, else from ``$GOK_TEST_ENV_DIR/env`` (default ``<repo>/.test-env/env``), the file that
+``scripts/test-services start`` writes. When they cannot be reached the tests are skipped with
+the reason, except in CI (``CI=true``) where they fail: CI must never go green by skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+START_HINT = "start them with: scripts/test-services start"
+
+ContextFactory = Callable[..., Path]
+
+
+def env_dir() -> Path:
+    return Path(os.environ.get("GOK_TEST_ENV_DIR") or REPO / ".test-env")
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """``export KEY=VALUE`` lines of a shell env file ({} when it is missing)."""
+    values: dict[str, str] = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return values
+    for line in text.splitlines():
+        line = line.strip().removeprefix("export ").strip()
+        key, sep, value = line.partition("=")
+        if sep and key.isidentifier():
+            values[key] = value.strip().strip("'\"")
+    return values
+
+
+def services_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """DOCKER_HOST, GOK_TEST_REGISTRY and GOK_TEST_BUSYBOX: the environment wins over the file."""
+    environ = os.environ if environ is None else environ
+    values = read_env_file(env_dir() / "env")
+    for key in ("DOCKER_HOST", "GOK_TEST_REGISTRY", "GOK_TEST_BUSYBOX"):
+        if environ.get(key):
+            values[key] = environ[key]
+    return values
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip with ``reason``, or fail in CI where a missing engine is a broken setup."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: Docker tests must run in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def engine_problem(docker_host: str, timeout: float = 5.0) -> str | None:
+    """Why the engine at ``docker_host`` can't be used, or None when it answers a ping."""
+    import docker
+
+    try:
+        client = docker.APIClient(base_url=docker_host, version="auto", timeout=timeout)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except Exception as exc:
+        return f"Docker engine at {docker_host} is not reachable ({exc})"
+    return None
+
+
+def registry_problem(registry: str, timeout: float = 5.0) -> str | None:
+    """Why the registry can't be used, or None when ``GET /v2/`` answers 200."""
+    url = f"http://{registry}/v2/"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            if response.status == 200:
+                return None
+            return f"registry {registry} answered HTTP {response.status} to GET /v2/"
+    except (urllib.error.URLError, OSError) as exc:
+        return f"registry {registry} is not reachable ({exc})"
+
+
+@pytest.fixture(scope="session")
+def docker_host() -> str:
+    """The private engine's URL (``unix://.../docker.sock``), checked to answer."""
+    host = services_env().get("DOCKER_HOST")
+    if not host:
+        unavailable(
+            f"no Docker engine for the tests (no DOCKER_HOST, no {env_dir()}/env): {START_HINT}"
+        )
+    problem = engine_problem(host)
+    if problem:
+        unavailable(f"{problem}: {START_HINT}")
+    return host
+
+
+@pytest.fixture(scope="session")
+def registry() -> str:
+    """The private registry's ``127.0.0.1:PORT``, checked to answer."""
+    address = services_env().get("GOK_TEST_REGISTRY")
+    if not address:
+        unavailable(
+            f"no registry for the tests (no GOK_TEST_REGISTRY, no {env_dir()}/env): {START_HINT}"
+        )
+    problem = registry_problem(address)
+    if problem:
+        unavailable(f"{problem}: {START_HINT}")
+    return address
+
+
+@pytest.fixture(scope="session")
+def busybox_binary() -> Path:
+    """A statically linked busybox, the only program the scratch test images contain."""
+    path = Path(services_env().get("GOK_TEST_BUSYBOX") or "/bin/busybox")
+    if not path.is_file():
+        unavailable(f"no static busybox at {path} (Debian: busybox-static): {START_HINT}")
+    return path
+
+
+@pytest.fixture
+def busybox_context(tmp_path: Path, busybox_binary: Path) -> ContextFactory:
+    """``make(dockerfile, name="context", files=None) -> Path``: a build context directory
+    holding ``busybox`` (a copy of the static binary), the Dockerfile and any extra files."""
+    made: set[str] = set()
+
+    def make(
+        dockerfile: str, name: str = "context", files: Mapping[str, str | bytes] | None = None
+    ) -> Path:
+        if name in made:
+            raise ValueError(f"build context {name!r} already made in this test")
+        made.add(name)
+        context = tmp_path / name
+        context.mkdir(parents=True)
+        shutil.copy2(busybox_binary, context / "busybox")
+        (context / "Dockerfile").write_text(dockerfile, encoding="utf-8")
+        for relative, content in (files or {}).items():
+            target = context / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        return context
+
+    return make
