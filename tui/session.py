@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gok_tui.actions.audit import AuditLog
+from gok_tui.backends.docker_backend import DockerBackend
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.config.kubeconfig import KubeTarget, retarget_context
 from gok_tui.config.project import ProjectConfig
@@ -22,10 +23,19 @@ class Session:
     generation: int = 0  # bumped on every re-target, so screens know to rebuild
     hub: FeedHub = field(init=False)
     audit: AuditLog = field(init=False)
+    docker_host: str | None = None  # None: DOCKER_HOST, else the default local socket
+    _docker: DockerBackend | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
         self.audit = AuditLog(audit_log_path())
+
+    @property
+    def docker(self) -> DockerBackend:
+        """The one Docker engine client; it connects on first use, so start-up never waits."""
+        if self._docker is None:
+            self._docker = DockerBackend(self.docker_host)
+        return self._docker
 
     @property
     def readonly(self) -> bool:
@@ -82,3 +92,5 @@ class Session:
 
     def close(self) -> None:
         self.hub.stop_all()
+        if self._docker is not None:
+            self._docker.close()
