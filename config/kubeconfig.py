@@ -6,8 +6,10 @@ kubectl's loading rules (client-go ``clientcmd``):
   and merged: for maps (clusters, users, contexts by name) the first file that defines a name
   wins; ``current-context`` comes from the first file that sets it;
 - otherwise ``~/.kube/config``;
-- relative certificate/key/token file paths are resolved against the file they appear in;
-- with no kubeconfig at all, the in-cluster service account is used when present.
+- relative certificate/key/token file paths, and exec commands given as a relative path with a
+  separator, are resolved against the file they appear in;
+- with no kubeconfig at all, or one with no current context and no ``--context``, the in-cluster
+  service account is used when present.
 The context is ``--context`` or ``current-context``; the namespace is ``-n``, else the context's
 namespace, else ``default``.
 """
@@ -157,6 +159,13 @@ def _absolutise_paths(data: dict[str, Any], base: Path) -> None:
                 value = body.get(key)
                 if isinstance(value, str) and value and not os.path.isabs(value):
                     body[key] = str((base / value).resolve())
+            exec_section = body.get("exec")
+            if kind == "user" and isinstance(exec_section, dict):
+                command = exec_section.get("command")
+                # client-go: a relative command with a separator is relative to its kubeconfig;
+                # a bare name is looked up on PATH
+                if isinstance(command, str) and os.sep in command and not os.path.isabs(command):
+                    exec_section["command"] = str((base / command).resolve())
 
 
 def merge_kubeconfigs(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -177,6 +186,11 @@ def merge_kubeconfigs(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             merged["preferences"] = doc["preferences"]
             break
     return merged
+
+
+def reload_merged(files: Sequence[str]) -> dict[str, Any]:
+    """The same files read again (a login may have rewritten one), merged as before."""
+    return merge_kubeconfigs([_read_one(Path(f)) for f in files])
 
 
 def load_kubeconfig(
@@ -219,6 +233,8 @@ def resolve_target(
             )
         return None
     name = context or config.current_context
+    if not name and in_cluster_available(env):
+        return _in_cluster_target(env, namespace, all_namespaces)  # as client-go falls back
     if not name:
         raise ConfigError(
             config._source(), "current-context", "no current context is set; pass --context NAME"

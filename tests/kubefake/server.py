@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -453,6 +454,12 @@ class _Server(ThreadingHTTPServer):
         with self.fake._connections_lock:
             self.fake._connections.add(request)
         super().process_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that drops an idle pooled connection is normal, as for a real API server
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def shutdown_request(self, request: socket.socket) -> None:
         with self.fake._connections_lock:

@@ -128,3 +128,19 @@ def test_retarget_context_takes_that_contexts_namespace(tmp_path: Path) -> None:
     target = resolve_target(environ={"KUBECONFIG": str(cfg)})
     moved = retarget_context(target, "stage")
     assert (moved.context, moved.namespace, moved.cluster_server) == ("stage", "b", "https://two")
+
+
+def test_exec_command_with_a_separator_resolves_against_its_file(tmp_path: Path) -> None:
+    folder = tmp_path / "kube"
+    folder.mkdir()
+    path = write_config(folder / "config", {"c": ("k", None)}, "c", {"k": "https://k:6443"})
+    doc = yaml.safe_load(path.read_text())
+    doc["users"] = [
+        {"name": "u", "user": {"exec": {"command": "./bin/helper", "apiVersion": "v1"}}},
+        {"name": "plain", "user": {"exec": {"command": "aws", "apiVersion": "v1"}}},
+    ]
+    path.write_text(yaml.safe_dump(doc))
+    target = resolve_target(kubeconfig=str(path), environ={})
+    assert target is not None
+    commands = {u["name"]: u["user"]["exec"]["command"] for u in target.merged["users"]}
+    assert commands == {"u": str(folder / "bin" / "helper"), "plain": "aws"}  # bare: PATH

@@ -11,15 +11,19 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gok_tui.config.kubeconfig import KubeTarget
+from gok_tui.backends.kube_auth import CredentialError, ExecCredential, with_exec_credential
+from gok_tui.config.errors import ConfigError
+from gok_tui.config.kubeconfig import KubeTarget, reload_merged
 from gok_tui.domain.kinds import Kind
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
+CREDENTIAL_RELOAD_INTERVAL = 5.0  # seconds: at most one kubeconfig re-read per 401 storm
 
 
 class KubeError(Exception):
@@ -145,6 +149,10 @@ class KubeBackend:
         self.timeout = timeout
         self._client: Any = None
         self._client_lock = threading.Lock()
+        self._serialize_lock = threading.Lock()  # the client's auth refresh hook is not reentrant
+        self._merged: Mapping[str, Any] = target.merged
+        self._credential: ExecCredential | None = None
+        self._credentials_reloaded_at = 0.0
         self._streams: set[WatchStream] = set()
         self._streams_lock = threading.Lock()
         self._closed = False
@@ -155,9 +163,32 @@ class KubeBackend:
         with self._client_lock:
             if self._closed:
                 raise KubeError("this connection was closed (the context or namespace changed)")
+            if self._client is not None and self._credential and self._credential.expired():
+                self._drop_client()
             if self._client is None:
                 self._client = self._build_client()
             return self._client
+
+    def _drop_client(self) -> None:
+        """Forget the client; requests in flight on it finish on their own connections."""
+        self._client = None
+        self._credential = None
+
+    def _reload_credentials(self, failed_client: Any) -> bool:
+        """After a 401: re-read the kubeconfig files and re-run an exec plugin, as client-go
+        does, so a login made in another terminal is picked up. False when nothing changed
+        (another thread just did it on this same failure is fine: the retry uses its client)."""
+        with self._client_lock:
+            if self._client is not failed_client:
+                return True  # someone already rebuilt it; retry on the new one
+            if time.monotonic() - self._credentials_reloaded_at < CREDENTIAL_RELOAD_INTERVAL:
+                return False
+            self._credentials_reloaded_at = time.monotonic()
+            if self.target.files:
+                with contextlib.suppress(ConfigError, OSError):
+                    self._merged = reload_merged(self.target.files)
+            self._drop_client()
+            return True
 
     def _build_client(self) -> Any:
         from kubernetes import client, config
@@ -167,12 +198,18 @@ class KubeBackend:
             if self.target.in_cluster:
                 config.load_incluster_config(client_configuration=configuration)
             else:
+                kubeconfig, self._credential = with_exec_credential(
+                    self._merged, self.target.context
+                )
                 config.load_kube_config_from_dict(
-                    dict(self.target.merged),
+                    kubeconfig,
                     context=self.target.context,
                     client_configuration=configuration,
                     persist_config=False,
                 )
+        except CredentialError as exc:
+            context = self.target.context
+            raise KubeError(f"cannot get credentials for context {context!r}: {exc}") from None
         except Exception as exc:
             raise KubeError(
                 f"cannot load credentials for context {self.target.context!r}: "
@@ -221,26 +258,35 @@ class KubeBackend:
         if method not in READ_METHODS and self.readonly:
             verb = _verb_for(method, query, path)
             raise ReadOnlyError(f"read-only mode: refused to {verb} {path}", status=None)
-        api = self._api_client()
         headers = {"Accept": "application/json"}
         if content_type:
             headers["Content-Type"] = content_type
-        self.request_count += 1
-        try:
-            response = self._call(api, method, path, list(query.items()), headers, body, timeout)
-        except KubeError:
-            raise
-        except Exception as exc:
-            status = getattr(exc, "status", None)
-            if status:  # ApiException from older clients that raise on non-2xx
-                raise self._status_error(
-                    status, getattr(exc, "body", b"") or b"", method, path, query
+        for attempt in (1, 2):
+            api = self._api_client()
+            self.request_count += 1
+            try:
+                response = self._call(
+                    api, method, path, list(query.items()), headers, body, timeout
+                )
+            except KubeError:
+                raise
+            except Exception as exc:
+                status = getattr(exc, "status", None)
+                if status:  # ApiException from older clients that raise on non-2xx
+                    raise self._status_error(
+                        status, getattr(exc, "body", b"") or b"", method, path, query
+                    ) from exc
+                raise _connection_error(
+                    exc, f"{method} {path}", self.target.cluster_server
                 ) from exc
-            raise _connection_error(exc, f"{method} {path}", self.target.cluster_server) from exc
-        if not 200 <= response.status <= 299:
-            body_bytes = response.data
-            raise self._status_error(response.status, body_bytes, method, path, query)
-        return response
+            if 200 <= response.status <= 299:
+                return response
+            # a 401 means the server never acted on the request, so sending it again is safe
+            if response.status == 401 and attempt == 1 and self._reload_credentials(api):
+                response.release_conn()
+                continue
+            raise self._status_error(response.status, response.data, method, path, query)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _call(
         self,
@@ -254,14 +300,15 @@ class KubeBackend:
     ) -> Any:
         request_timeout = timeout or self.timeout
         if hasattr(api, "param_serialize"):  # kubernetes >= 35: generated client v7
-            _, url, header_params, body_out, post_params = api.param_serialize(
-                method=method,
-                resource_path=path,
-                query_params=query,
-                header_params=headers,
-                body=body,
-                auth_settings=["BearerToken"],
-            )
+            with self._serialize_lock:
+                _, url, header_params, body_out, post_params = api.param_serialize(
+                    method=method,
+                    resource_path=path,
+                    query_params=query,
+                    header_params=dict(headers),
+                    body=body,
+                    auth_settings=["BearerToken"],
+                )
             rest_response = api.call_api(
                 method,
                 url,
@@ -275,7 +322,7 @@ class KubeBackend:
             path,
             method,
             query_params=query,
-            header_params=headers,
+            header_params=dict(headers),
             body=body,
             auth_settings=["BearerToken"],
             _preload_content=False,
