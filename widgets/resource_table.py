@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from gok_tui.domain.rows import Column, Row
 from gok_tui.store.model import RowDelta
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import RowDoesNotExist, RowKey
 
 TONE_STYLES = {
     "ok": "",
@@ -65,10 +66,29 @@ class ResourceTable(DataTable[Text]):
                         styled(row.cells[index], row.tone),
                         update_width=True,
                     )
+            last_key = self._last_key()
             for row in delta.added:
                 self._add(row)
-            if delta.removed:
+            out_of_order = (
+                bool(delta.added) and last_key is not None and (delta.added[0].key < last_key)
+            )
+            if out_of_order:
+                self._order_by_key()
+            if delta.removed or out_of_order:
                 self._restore_cursor(selected)
+
+    def _last_key(self) -> str | None:
+        if self.row_count == 0:
+            return None
+        return self.coordinate_to_cell_key((self.row_count - 1, 0))[0].value
+
+    def _order_by_key(self) -> None:
+        """Rows stay in key order (namespace/name), as the model and kubectl list them.
+        DataTable can only append, and sort() sees cells, not keys, so reorder its index."""
+        ordered: list[RowKey] = sorted(self.rows, key=lambda row_key: row_key.value or "")
+        self._row_locations = TwoWayDict({key: index for index, key in enumerate(ordered)})
+        self._update_count += 1
+        self.refresh()
 
     def _add(self, row: Row) -> None:
         self.add_row(*(styled(cell, row.tone) for cell in row.cells), key=row.key)

@@ -10,6 +10,7 @@ from gok_tui.config.settings import Settings
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
+from gok_tui.widgets.resource_table import ResourceTable
 
 from tests.integration.helpers import bare_pod, deployment
 from tests.kubefake import FakeKube
@@ -62,6 +63,28 @@ async def test_deployments_live_with_cluster_bar(
         assert "fake" in text and "ns:default" in text and "live" in text
         fake_kube.apply_object(deployment("api", replicas=1))
         await until(pilot, lambda: "default/api" in table_keys(app), timeout=2, what="api row")
+
+
+async def test_new_rows_take_their_place_in_name_order_and_the_cursor_stays_on_its_row(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    for name in ("b-pod", "d-pod"):
+        fake_kube.apply_object(bare_pod(name))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/b-pod", "default/d-pod"])
+        await pilot.press("j")  # on d-pod
+        for name in ("a-pod", "c-pod"):
+            fake_kube.apply_object(bare_pod(name))
+        expected = ["default/a-pod", "default/b-pod", "default/c-pod", "default/d-pod"]
+        await until(pilot, lambda: table_keys(app) == expected, what="rows in name order")
+        assert app.screen.query_one(ResourceTable).selected_key() == "default/d-pod"
+        assert [line.split()[0] for line in screen_text(app).splitlines()[3:7]] == [
+            "a-pod",
+            "b-pod",
+            "c-pod",
+            "d-pod",
+        ]
 
 
 async def test_drill_down_from_deployment_to_its_pods_and_back(
