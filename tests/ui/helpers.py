@@ -11,6 +11,7 @@ from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.config.settings import Settings
 from gok_tui.session import Session
 from gok_tui.widgets.resource_table import ResourceTable
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
 SIZE = (80, 24)
@@ -41,8 +42,11 @@ async def until(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         await pilot.pause(0.05)
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except NoMatches:  # the screen the predicate reads is not up yet (a modal still is)
+            continue
     raise AssertionError(
         f"timed out waiting for {what or predicate}; screen: {screen_text(pilot.app)}"
     )
