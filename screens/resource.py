@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -39,6 +39,7 @@ class ResourceScreen(BaseScreen):
     BINDINGS: ClassVar[list[Binding]] = bindings_for("table")  # type: ignore[assignment]
     DEFAULT_CSS = """
     ResourceScreen #title { height: 1; padding: 0 1; background: $boost; }
+    ResourceScreen #why { height: 1; padding: 0 1; color: $warning; display: none; }
     """
     TITLE_TEXT: ClassVar[str] = ""
     PRIMARY: ClassVar[str] = ""
@@ -69,6 +70,7 @@ class ResourceScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="title")
         yield ResourceTable(id="table")
+        yield Static(id="why")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -91,18 +93,26 @@ class ResourceScreen(BaseScreen):
         def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
             return self.render_rows(obj, objects, now, all_ns)
 
-        self.model = TableModel(self.PRIMARY, render, self.SECONDARY)
+        self.model = self.make_model(render, all_ns)
         if self._filter_text:
             self.model.set_filter(self._filter_text)
         self.query_one(ResourceTable).set_columns(self.columns(all_ns))
-        for plural in (self.PRIMARY, *self.SECONDARY):
+        for plural in self.watched_kinds():
             self.feeds[plural] = self.session.hub.open(self._spec_for(KINDS[plural]))
         self._refresh_title()
+
+    def make_model(
+        self, render: Callable[[dict[str, Any], Objects, float], list[Row]], all_ns: bool
+    ) -> TableModel:
+        return TableModel(self.PRIMARY, render, self.SECONDARY)
 
     def _spec_for(self, kind: Kind) -> FeedSpec:
         if self.scope is not None and kind.plural == self.PRIMARY:
             return FeedSpec(kind, self.scope.namespace, self.scope.label_selector)
         return FeedSpec(kind, self.session.namespace)
+
+    def watched_kinds(self) -> tuple[str, ...]:
+        return (self.PRIMARY, *self.SECONDARY)
 
     def _close_feeds(self) -> None:
         for feed in self.feeds.values():
@@ -130,6 +140,22 @@ class ResourceScreen(BaseScreen):
         if not delta.empty or any(d.status is not None for d in drained.values()):
             self._refresh_title()
             self.refresh_cluster_bar()
+            self._refresh_why()
+
+    def on_data_table_row_highlighted(self, event: ResourceTable.RowHighlighted) -> None:
+        self._refresh_why()
+
+    def _refresh_why(self) -> None:
+        """Under the table: why the selected object is unwell, at any terminal width (the WHY
+        column is the last one, often off-screen at 80 columns)."""
+        line = self.query_one("#why", Static)
+        key = self.query_one(ResourceTable).selected_key()
+        row = self.model.shown.get(key) if self.model is not None and key else None
+        columns = [c.key for c in self.columns(self.all_namespaces)]
+        why = row.cells[columns.index("why")] if row is not None and "why" in columns else ""
+        line.display = bool(why)
+        if why:
+            line.update(Text(f"why: {why}", no_wrap=True, overflow="ellipsis"))
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()

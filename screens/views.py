@@ -10,6 +10,7 @@ from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetPaused, Undo
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain import rows as render
+from gok_tui.domain.diagnosis import Snapshot, diagnose
 from gok_tui.domain.rows import Column, Row
 from gok_tui.domain.selectors import selector_string, service_selector_string
 from gok_tui.screens.bindings import bindings_for
@@ -17,6 +18,14 @@ from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.model import Objects
 from gok_tui.widgets.confirm import ReplicaPrompt
 from textual.binding import Binding
+
+WHY_COLUMN = Column("why", "WHY")
+
+
+def with_why(row: Row, snapshot: Snapshot) -> Row:
+    """The row plus a WHY cell: the worst problem the object shows on its own."""
+    worst = next((f for f in diagnose(snapshot) if f.severity != "info"), None)
+    return Row(row.key, (*row.cells, worst.cause if worst else ""), row.tone)
 
 
 class DeploymentsScreen(ResourceScreen):
@@ -86,12 +95,13 @@ class DeploymentsScreen(ResourceScreen):
             self.gok.propose(SetPaused(picked[0], not paused))
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        return render.columns_for("deployments", all_namespaces)
+        return (*render.columns_for("deployments", all_namespaces), WHY_COLUMN)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
-        return [render.render_deployment(obj, now, all_namespaces)]
+        row = render.render_deployment(obj, now, all_namespaces)
+        return [with_why(row, Snapshot(deployments=[obj]))]
 
     def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
         """Enter on a Deployment: its pods, selected by the Deployment's own selector."""
@@ -109,12 +119,12 @@ class PodsScreen(ResourceScreen):
     PRIMARY = "pods"
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        return render.columns_for("pods", all_namespaces)
+        return (*render.columns_for("pods", all_namespaces), WHY_COLUMN)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
-        return [render.render_pod(obj, now, all_namespaces)]
+        return [with_why(render.render_pod(obj, now, all_namespaces), Snapshot(pods=[obj]))]
 
 
 class IngressScreen(ResourceScreen):

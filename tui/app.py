@@ -18,6 +18,7 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.pending import BuildScreen, ImagesScreen, LogsScreen
+from gok_tui.screens.problems import ProblemsScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.widgets.confirm import ConfirmModal
@@ -67,6 +68,7 @@ class GokApp(App[None]):
         "build": BuildScreen,
         "images": ImagesScreen,
         "logs": LogsScreen,
+        "problems": ProblemsScreen,
     }
     DEFAULT_MODE = "deployments"
     COMMANDS = App.COMMANDS | {GokCommands}

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gok_tui import __version__
+from gok_tui.commands import VIEWS
 from gok_tui.config import ConfigError
 
 EXIT_CONFIG = 2
@@ -36,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--view",
-        choices=["deployments", "pods", "ingress", "build", "images", "logs"],
+        choices=list(VIEWS),
         default="deployments",
         help="view to open first",
     )

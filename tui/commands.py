@@ -24,8 +24,12 @@ VIEW_ALIASES: dict[str, str] = {
     "img": "images",
     "logs": "logs",
     "log": "logs",
+    "problems": "problems",
+    "problem": "problems",
+    "why": "problems",
+    "pb": "problems",
 }
-VIEWS = ("deployments", "pods", "ingress", "build", "images", "logs")
+VIEWS = ("deployments", "pods", "ingress", "build", "images", "logs", "problems")
 ALL_NAMESPACES = ("all", "-A", "*")
 
 CommandKind = Literal["view", "context", "namespace", "quit", "help", "error"]
@@ -65,7 +69,7 @@ def parse_command(text: str) -> Command:
 
 def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
     """Every full command line, for completion: views first, then contexts and namespaces."""
-    lines = ["deploy", "pods", "ing", "build", "images", "logs", "help", "quit"]
+    lines = ["deploy", "pods", "ing", "build", "images", "logs", "problems", "help", "quit"]
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]
     return lines

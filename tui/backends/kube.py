@@ -351,6 +351,11 @@ class KubeBackend:
         response = self._send("GET", path, query)
         return json.loads(response.data)
 
+    def get_text(self, path: str, query: Mapping[str, Any] | None = None) -> str:
+        """A GET whose answer is text (a finished pod log), decoded leniently."""
+        response = self._send("GET", path, query)
+        return response.data.decode("utf-8", "replace")
+
     def list(
         self,
         kind: Kind,

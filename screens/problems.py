@@ -1,0 +1,193 @@
+""":problems — everything wrong in the namespace, worst first, in words, updated live."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar
+
+from gok_tui.backends.kube import KubeError
+from gok_tui.domain.diagnosis import Finding
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.rows import Column, Row
+from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.resource import ResourceScreen
+from gok_tui.store.model import Objects, TableModel
+from gok_tui.store.problems import (
+    NAMESPACE_PROBLEM_COLUMNS,
+    PROBLEM_COLUMNS,
+    SOURCE_KINDS,
+    ProblemsModel,
+)
+from gok_tui.widgets.resource_table import ResourceTable
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+LOCAL_CLUSTER_PREFIXES = (("kind-", "kind"), ("k3d-", "k3d"), ("minikube", "minikube"))
+PREVIOUS_LOG_LINES = 5
+
+
+def local_cluster_of(context: str) -> str | None:
+    for prefix, name in LOCAL_CLUSTER_PREFIXES:
+        if context.startswith(prefix):
+            return name
+    return None
+
+
+class FindingPanel(ModalScreen[str | None]):
+    """The evidence behind one finding, and the keys that act on it."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape,q,enter", "dismiss_panel", "Close"),
+        Binding("d", "choose('describe')", "Describe object"),
+        Binding("y", "choose('yaml')", "YAML"),
+    ]
+    DEFAULT_CSS = """
+    FindingPanel { align: center middle; }
+    FindingPanel > Vertical {
+        width: 90%; max-width: 100; height: auto; max-height: 90%;
+        border: round $warning; padding: 0 1; background: $surface;
+    }
+    """
+
+    def __init__(self, current: Callable[[], Sequence[Finding]]) -> None:
+        super().__init__()
+        self._lookup = current  # the object's findings now: evidence may arrive after opening
+        self.findings = self._lookup()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._text(), id="finding-text")
+
+    def on_mount(self) -> None:
+        self.set_interval(0.5, self._refresh)
+
+    def _refresh(self) -> None:
+        findings = self._lookup()
+        if findings and findings != self.findings:
+            self.findings = findings
+            self.query_one("#finding-text", Static).update(self._text())
+
+    def _text(self) -> Text:
+        text = Text()
+        first = self.findings[0]
+        text.append(f"{first.kind} {first.key}\n", style="bold cyan")
+        for finding in self.findings:
+            style = {"error": "bold red", "warning": "dark_orange"}.get(finding.severity, "dim")
+            text.append(f"\n{finding.severity.upper()}  ", style=style)
+            text.append(f"{finding.cause}\n", style="bold")
+            text.append("  evidence: ", style="dim")
+            text.append(f"{finding.evidence}\n")
+            text.append("  next:     ", style="dim")
+            text.append(f"{finding.next_step}\n", style="green")
+        text.append("\nd describe   y YAML   esc close", style="dim")
+        return text
+
+    def action_dismiss_panel(self) -> None:
+        self.dismiss(None)
+
+    def action_choose(self, mode: str) -> None:
+        self.dismiss(mode)
+
+
+class ProblemsScreen(ResourceScreen):
+    TITLE_TEXT = "Problems"
+    PRIMARY = "findings"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *ResourceScreen.BINDINGS,
+        *bindings_for("problems"),
+    ]
+
+    def watched_kinds(self) -> tuple[str, ...]:
+        return SOURCE_KINDS
+
+    def columns(self, all_namespaces: bool) -> Sequence[Column]:
+        return NAMESPACE_PROBLEM_COLUMNS if all_namespaces else PROBLEM_COLUMNS
+
+    def render_rows(
+        self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
+    ) -> list[Row]:
+        raise AssertionError("ProblemsModel renders its own rows")
+
+    def make_model(
+        self, render: Callable[[dict[str, Any], Objects, float], list[Row]], all_ns: bool
+    ) -> TableModel:
+        return ProblemsModel(all_ns, self._facts)
+
+    def _facts(self) -> Mapping[str, Any]:
+        target = self.session.target
+        return {
+            "production": self.session.production,
+            "local_cluster": local_cluster_of(target.context) if target else None,
+        }
+
+    def sync(self, now: float) -> None:
+        super().sync(now)
+        model = self.model
+        if isinstance(model, ProblemsModel):
+            for key in model.crash_loops_without_logs():
+                model.previous_logs[key] = []  # asked once; the answer replaces it
+                self.fetch_previous_log(key)
+
+    @work(thread=True, group="previous-logs", exit_on_error=False)
+    def fetch_previous_log(self, key: tuple[str, str, str]) -> None:
+        backend = self.session.backend
+        if backend is None:
+            return
+        namespace, pod, container = key
+        path = f"/api/v1/namespaces/{namespace}/pods/{pod}/log"
+        try:
+            text = backend.get_text(
+                path, {"container": container, "previous": "true", "tailLines": PREVIOUS_LOG_LINES}
+            )
+        except KubeError:
+            return  # no previous container (yet): the finding stays without a log tail
+        lines = text.splitlines()[-PREVIOUS_LOG_LINES:]
+        self.app.call_from_thread(self._add_previous_log, key, lines)
+
+    def _add_previous_log(self, key: tuple[str, str, str], lines: list[str]) -> None:
+        if isinstance(self.model, ProblemsModel) and self.is_attached:
+            self.query_one(ResourceTable).apply_delta(
+                self.model.add_previous_log(key, lines, time.time())
+            )
+
+    def action_toggle_info(self) -> None:
+        if isinstance(self.model, ProblemsModel):
+            self.query_one(ResourceTable).apply_delta(self.model.toggle_info(time.time()))
+            self.notify("hygiene notes " + ("shown" if self.model.show_info else "hidden"))
+            self._refresh_title()
+
+    def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
+        finding: Finding = obj["finding"]
+        model = self.model
+        assert isinstance(model, ProblemsModel)
+
+        def same_object() -> list[Finding]:
+            found = [f for f in model.findings if f.kind == finding.kind and f.key == finding.key]
+            return found or [finding]
+
+        def chosen(mode: str | None) -> None:
+            if mode is not None:
+                self._detail_of(obj, mode)
+
+        self.app.push_screen(FindingPanel(same_object), callback=chosen)
+
+    def show_detail(self, mode: str) -> None:
+        picked = self.selected()
+        if picked is not None:
+            self._detail_of(picked[1], mode)
+
+    def _detail_of(self, entry: dict[str, Any], mode: str) -> None:
+        from gok_tui.screens.detail import DetailScreen
+
+        finding: Finding = entry["finding"]
+        target = entry.get("object")
+        if target is None or finding.kind not in KINDS:
+            self.notify(f"{finding.kind} {finding.key} is not an object gok-tui can show")
+            return
+        self.app.push_screen(DetailScreen(KINDS[finding.kind], target, mode))

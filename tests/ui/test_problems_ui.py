@@ -1,0 +1,103 @@
+""":problems against the fake API server: pods scripted into failure states, the sentence shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.problems import FindingPanel, ProblemsScreen
+
+from tests.integration.helpers import bare_pod
+from tests.kubefake import FakeKube, wait_until
+from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until
+
+
+def crash(fake_kube: FakeKube, pod: str) -> None:
+    wait_until(
+        lambda: (fake_kube.get_object("pods", "default", pod).get("status") or {}).get(
+            "containerStatuses"
+        )
+    )
+    fake_kube.append_log("default", pod, "main", ["booting", "panic: DATABASE_URL is not set"])
+    fake_kube.restart_container("default", pod, "main")  # the log above is now the previous one
+    fake_kube.set_container_state(
+        "default",
+        pod,
+        "main",
+        {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s"}},
+        restart_count=5,
+        last_state={"terminated": {"exitCode": 1, "reason": "Error"}},
+    )
+
+
+async def test_problems_lists_causes_worst_first_with_the_previous_log(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(bare_pod("api-1", labels={"app": "api"}))
+    fake_kube.apply_object(bare_pod("web-1", labels={"app": "web"}))
+    fake_kube.apply_object(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": "shop", "namespace": "default"},
+            "spec": {"selector": {"app": "shop"}, "ports": [{"port": 80}]},
+        }
+    )
+    crash(fake_kube, "api-1")
+    app = make_app(fake_kubeconfig, view="problems")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert isinstance(app.screen, ProblemsScreen)
+        await until(
+            pilot,
+            lambda: table_column(app, "OBJECT") == ["pod/api-1", "svc/shop"],
+            what="two problems",
+        )
+        assert table_column(app, "CAUSE") == [
+            "container main keeps crashing (exit code 1, Error)",
+            "Service shop selects no pods",
+        ]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FindingPanel))
+        await until(
+            pilot,
+            lambda: "panic: DATABASE_URL is not set" in screen_text(app),
+            what="the previous container's last log line in the evidence",
+        )
+        assert "read the previous container's log" in screen_text(app)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+
+        # the fix arrives live: the pod runs again and its row goes away
+        fake_kube.set_container_state("default", "api-1", "main", {"running": {}})
+        await until(pilot, lambda: table_column(app, "OBJECT") == ["svc/shop"], what="fixed")
+
+
+async def test_problems_is_reachable_by_command_and_says_when_all_is_well(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(bare_pod("web-1"))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press(":", *"problems", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        await until(pilot, lambda: "Problems(default)[0]" in screen_text(app), what="title")
+
+
+async def test_pods_view_says_why_under_the_table_at_80_columns(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(bare_pod("api-1", labels={"app": "api"}))
+    fake_kube.apply_object(bare_pod("web-1", labels={"app": "web"}))
+    crash(fake_kube, "api-1")
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_column(app, "WHY")) == 2, what="two pods")
+        await until(
+            pilot,
+            lambda: "why: container main keeps crashing (exit code 1, Error)" in screen_text(app),
+            what="the why line for the selected crashing pod",
+        )
+        await pilot.press("j")  # web-1 is healthy: the line goes away
+        await until(pilot, lambda: "why:" not in screen_text(app), what="no why line")
