@@ -26,14 +26,17 @@ pytestmark = pytest.mark.e2e
 def cluster() -> Iterator[tuple[KubeBackend, str]]:
     target = resolve_target(environ=os.environ)
     assert target is not None, "KUBECONFIG points at no usable context"
+    # the namespace has its own connection: a test's FeedHub closes the backend it was given
+    admin = KubeBackend(target)
     backend = KubeBackend(target)
     namespace = f"gok-e2e-{uuid.uuid4().hex[:8]}"
-    backend.mutate("POST", "/api/v1/namespaces", {"metadata": {"name": namespace}})
+    admin.mutate("POST", "/api/v1/namespaces", {"metadata": {"name": namespace}})
     try:
         yield backend, namespace
     finally:
-        backend.mutate("DELETE", f"/api/v1/namespaces/{namespace}")
         backend.close()
+        admin.mutate("DELETE", f"/api/v1/namespaces/{namespace}")
+        admin.close()
 
 
 def ready_nodes(backend: KubeBackend) -> int:
