@@ -10,6 +10,8 @@ import pytest
 
 from tests.kubefake import FakeKube
 
+pytest_plugins = ["tests.docker_env"]  # the private Docker engine and registry
+
 E2E_REASON = (
     "e2e tests need a real cluster: set KUBECONFIG to it and GOK_E2E=1 "
     "(each test uses its own namespace and deletes it)"

@@ -17,8 +17,6 @@ from gok_tui.backends.docker_backend import DockerBackend
 from gok_tui.config.project import load_project
 from gok_tui.domain.build import BuildFailed, BuildSucceeded
 
-from tests.docker_env import busybox_binary, busybox_context, docker_host  # noqa: F401
-
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "hello"
 BASE_IMAGE = "gok-test/busybox-base:1"
 
@@ -60,7 +58,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def engine(docker_host: str) -> Iterator[DockerBackend]:  # noqa: F811
+def engine(docker_host: str) -> Iterator[DockerBackend]:
     backend = DockerBackend(docker_host, network_mode="none")
     yield backend
     backend.close()
@@ -77,8 +75,8 @@ def build(engine: DockerBackend, context: Path, tag: str, **kwargs: Any) -> Buil
 
 def test_example_builds_in_two_stages_and_serves_its_page(
     engine: DockerBackend,
-    busybox_context,  # noqa: F811
-    docker_host: str,  # noqa: F811
+    busybox_context,
+    docker_host: str,
 ) -> None:
     base = busybox_context(
         'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\n'

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 JSON_PATCH = "application/json-patch+json"
 MERGE_PATCH = "application/merge-patch+json"
 STRATEGIC_PATCH = "application/strategic-merge-patch+json"
+APPLY_PATCH = "application/apply-patch+yaml"  # server-side apply; JSON is valid YAML
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Plan:
     refusal: str = ""  # non-empty: this plan must not run, and says why
     noop: bool = False  # nothing would change
     inverse: Action | None = field(default=None, compare=False)
+    query: tuple[tuple[str, str], ...] = ()  # e.g. fieldManager for server-side apply
 
     @property
     def runnable(self) -> bool:

@@ -94,7 +94,9 @@ def _is_conflict(error: KubeError) -> bool:
 
 
 def _send(backend: KubeBackend, plan: Plan, *, dry_run: bool) -> dict[str, Any]:
-    query = {"dryRun": "All"} if dry_run else None
+    query = dict(plan.query)
+    if dry_run:
+        query["dryRun"] = "All"
     return backend.mutate(
         plan.method, plan.path, plan.body, content_type=plan.content_type, query=query
     )

@@ -433,6 +433,8 @@ class KubeBackend:
         content_type: str = "application/json",
         query: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
+        if content_type.endswith("yaml") and not isinstance(body, (str, bytes)):
+            body = json.dumps(body)  # JSON is YAML; older clients only serialise JSON types
         response = self._send(method, path, query, body=body, content_type=content_type)
         raw = response.data
         return json.loads(raw) if raw else {}

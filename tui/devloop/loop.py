@@ -1,0 +1,570 @@
+"""The inner loop: file changes -> debounce -> build -> tag -> push/load -> set image -> rollout.
+
+One worker thread runs builds one at a time; a watcher thread (watchfiles) feeds it changed
+paths. Changes that arrive while a build runs are gathered into exactly one follow-up build.
+A failed build or push never deploys. Everything the UI shows leaves through ``emit`` as plain
+event objects, from the worker thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gok_tui.actions.base import ObjectRef
+from gok_tui.actions.deployments import SetImage
+from gok_tui.actions.manifests import (
+    ManifestError,
+    apply_actions,
+    load_manifests,
+    with_image,
+)
+from gok_tui.actions.run import execute
+from gok_tui.backends.docker_backend import DockerError
+from gok_tui.backends.kube import KubeError
+from gok_tui.devloop.history import BuildHistory, BuildRecord
+from gok_tui.devloop.ignore import IgnoreRules
+from gok_tui.devloop.tags import TagError, image_tag
+from gok_tui.domain.build import (
+    BuildCancelled,
+    BuildEvent,
+    BuildFailed,
+    BuildSucceeded,
+    PushEvent,
+    PushFailed,
+    PushSucceeded,
+    StepCached,
+    StepStarted,
+    describe_failure,
+)
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.rollout import RolloutState, rollout_state
+from gok_tui.domain.selectors import selector_string
+
+if TYPE_CHECKING:
+    from gok_tui.actions.audit import AuditLog
+    from gok_tui.backends.docker_backend import DockerBackend
+    from gok_tui.backends.kube import KubeBackend
+    from gok_tui.config.project import ProjectConfig
+
+ROLLOUT_POLL_SECONDS = 0.5
+ROLLOUT_GRACE_SECONDS = 30.0  # beyond progressDeadlineSeconds, in case the controller is slow
+
+
+# -- what the loop tells the UI ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildQueued:
+    trigger: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BuildStarted:
+    trigger: tuple[str, ...]
+    image: str  # repository:tag
+
+
+@dataclass(frozen=True)
+class BuildStep:
+    event: BuildEvent
+
+
+@dataclass(frozen=True)
+class BuildDone:
+    record: BuildRecord
+    failure: BuildFailed | None = None
+
+
+@dataclass(frozen=True)
+class PushStep:
+    event: PushEvent
+
+
+@dataclass(frozen=True)
+class DeployStarted:
+    image: str
+    deployment: str
+    how: str  # "set image" or "apply manifests"
+
+
+@dataclass(frozen=True)
+class RolloutUpdate:
+    state: RolloutState
+
+
+@dataclass(frozen=True)
+class DeployDone:
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class LoopNote:
+    message: str
+    severity: str = "information"  # "warning", "error"
+
+
+@dataclass(frozen=True)
+class WatchState:
+    watching: bool
+    paused: bool
+    paths: tuple[str, ...] = ()
+
+
+LoopEvent = (
+    BuildQueued
+    | BuildStarted
+    | BuildStep
+    | BuildDone
+    | PushStep
+    | DeployStarted
+    | RolloutUpdate
+    | DeployDone
+    | LoopNote
+    | WatchState
+)
+
+
+@dataclass
+class _Pending:
+    build_files: list[str] = field(default_factory=list)
+    manifest_files: list[str] = field(default_factory=list)
+    manual: bool = False
+    last_change: float = 0.0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.build_files or self.manifest_files or self.manual)
+
+
+class DevLoop:
+    def __init__(
+        self,
+        project: ProjectConfig,
+        docker: DockerBackend,
+        kube: Callable[[], KubeBackend | None],
+        emit: Callable[[LoopEvent], None],
+        *,
+        history: BuildHistory | None = None,
+        audit: AuditLog | None = None,
+        readonly: Callable[[], bool] = lambda: False,
+        namespace: Callable[[], str] | None = None,
+        network_mode: str | None = None,
+        loader: Callable[[str], str] | None = None,
+    ) -> None:
+        self.project = project
+        self.docker = docker
+        self.kube = kube
+        self.emit = emit
+        self.history = history
+        self.audit = audit
+        self.readonly = readonly
+        self.namespace = namespace or (lambda: project.deploy.namespace or "default")
+        self.network_mode = network_mode
+        self.loader = loader  # delivery "load": image ref -> message; raises on failure
+        root = project.root
+        self.rules = IgnoreRules.for_project(
+            root, root / project.image.context, project.watch.ignore
+        )
+        self.manifest_paths = {(root / m).resolve() for m in project.deploy.manifests}
+        self.debounce = project.watch.debounce_ms / 1000
+        self.paused = False
+        self.building = False
+        self.last_good: BuildRecord | None = None
+        self.builds_started = 0
+        self._pending = _Pending()
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._cancel = threading.Event()
+        self._threads: list[threading.Thread] = []
+        if history is not None:
+            good = [r for r in history.load(self.project_name) if r.ok]
+            self.last_good = good[-1] if good else None
+
+    @property
+    def project_name(self) -> str:
+        return str(self.project.root)
+
+    # -- control ---------------------------------------------------------------------------
+    def start(self, watch: bool = True) -> None:
+        worker = threading.Thread(target=self._work, name="gok-devloop", daemon=True)
+        self._threads.append(worker)
+        worker.start()
+        if watch:
+            watcher = threading.Thread(target=self._watch, name="gok-watch", daemon=True)
+            self._threads.append(watcher)
+            watcher.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._cancel.set()
+        with self._cond:
+            self._cond.notify_all()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def build_now(self) -> None:
+        with self._cond:
+            self._pending.manual = True
+            self._pending.last_change = 0.0  # no debounce for a key press
+            self._cond.notify_all()
+        self.emit(BuildQueued(("manual",)))
+
+    def cancel(self) -> bool:
+        """Cancel the running build (or rollout follow). False when nothing runs."""
+        if not self.building:
+            return False
+        self._cancel.set()
+        return True
+
+    def pause(self) -> None:
+        self.paused = True
+        self.emit(WatchState(True, True, self._watch_paths_text()))
+
+    def resume(self) -> None:
+        self.paused = False
+        self.emit(WatchState(True, False, self._watch_paths_text()))
+
+    def deploy_last_good(self) -> None:
+        """Roll out the last good build now (for auto_deploy = false)."""
+        record = self.last_good
+        if record is None:
+            self.emit(LoopNote("no successful build to deploy yet", "warning"))
+            return
+        threading.Thread(
+            target=self._deploy, args=(self._image_ref(record.tag), False), daemon=True
+        ).start()
+
+    # -- changes ---------------------------------------------------------------------------
+    def changed(self, paths: Iterable[Path | str]) -> None:
+        """Files changed on disk (from the watcher, or a test)."""
+        if self.paused:
+            return
+        build_files, manifest_files = [], []
+        for raw in paths:
+            path = Path(raw)
+            if path.resolve() in self.manifest_paths:
+                manifest_files.append(self._relative(path))
+            elif not self.rules.ignored(path) and self.rules.in_build_context(path):
+                build_files.append(self._relative(path))
+        if not build_files and not manifest_files:
+            return
+        with self._cond:
+            self._pending.build_files.extend(build_files)
+            self._pending.manifest_files.extend(manifest_files)
+            self._pending.last_change = time.monotonic()
+            self._cond.notify_all()
+        self.emit(BuildQueued(tuple(dict.fromkeys(build_files + manifest_files))))
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.project.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _watch_paths(self) -> list[Path]:
+        return [
+            (self.project.root / p).resolve()
+            for p in self.project.watch.paths
+            if (self.project.root / p).exists()
+        ]
+
+    def _watch_paths_text(self) -> tuple[str, ...]:
+        return tuple(self._relative(p) or "." for p in self._watch_paths())
+
+    def _watch(self) -> None:
+        import watchfiles
+
+        paths = self._watch_paths()
+        if not paths:
+            self.emit(LoopNote("nothing to watch: no watch path exists", "warning"))
+            return
+        self.emit(WatchState(True, self.paused, self._watch_paths_text()))
+        try:
+            for changes in watchfiles.watch(
+                *paths,
+                stop_event=self._stop,
+                debounce=1600,
+                step=30,
+                rust_timeout=1000,
+                yield_on_timeout=False,
+                raise_interrupt=False,
+                watch_filter=lambda _change, path: not self.rules.ignored(Path(path)),
+            ):
+                self.changed(Path(p) for _, p in changes)
+        except Exception as exc:  # the watcher dies with a sentence, the app stays up
+            self.emit(LoopNote(f"file watching stopped: {exc}", "error"))
+        self.emit(WatchState(False, self.paused))
+
+    # -- the worker ------------------------------------------------------------------------
+    def _next(self) -> _Pending | None:
+        """Wait for changes, then for ``debounce`` seconds of quiet; take them all."""
+        with self._cond:
+            while not self._pending.any and not self._stop.is_set():
+                self._cond.wait(0.5)
+            while not self._stop.is_set():
+                quiet_for = time.monotonic() - self._pending.last_change
+                if self._pending.manual or quiet_for >= self.debounce:
+                    break
+                self._cond.wait(self.debounce - quiet_for)
+            if self._stop.is_set():
+                return None
+            taken, self._pending = self._pending, _Pending()
+            return taken
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            pending = self._next()
+            if pending is None:
+                return
+            self._cancel.clear()
+            self.building = True
+            try:
+                if pending.build_files or pending.manual:
+                    trigger = tuple(dict.fromkeys(pending.build_files + pending.manifest_files))
+                    self._pipeline(trigger or ("manual",), bool(pending.manifest_files))
+                else:
+                    self._apply_manifests_only(tuple(dict.fromkeys(pending.manifest_files)))
+            except Exception as exc:  # never let one bad build end the loop
+                self.emit(LoopNote(f"build loop error: {type(exc).__name__}: {exc}", "error"))
+            finally:
+                self.building = False
+
+    def _image_ref(self, tag: str) -> str:
+        return f"{self.project.image.repository}:{tag}"
+
+    def _pipeline(self, trigger: tuple[str, ...], manifests_changed: bool) -> None:
+        started, clock = time.time(), time.monotonic()
+        image = self.project.image
+        self.builds_started += 1
+
+        def record(result: str, **kw: Any) -> BuildRecord:
+            entry = BuildRecord(
+                started_at=started,
+                trigger=trigger,
+                duration_s=round(time.monotonic() - clock, 3),
+                result=result,
+                project=self.project_name,
+                **kw,
+            )
+            if self.history is not None:
+                self.history.append(entry)
+            return entry
+
+        try:
+            tag = image_tag(image.tag_policy, self.project.root, self.rules, image.semver_file)
+        except TagError as error:
+            self.emit(BuildStarted(trigger, f"{image.repository}:?"))
+            self.emit(BuildDone(record("failed", message=f"no tag: {error}")))
+            return
+        ref = self._image_ref(tag)
+        self.emit(BuildStarted(trigger, ref))
+        total = cached = 0
+        outcome: BuildEvent | None = None
+        try:
+            for event in self.docker.build(
+                self.project.root / image.context,
+                (self.project.root / image.dockerfile).resolve(),
+                tags=[ref],
+                target=image.target,
+                build_args=image.build_args,
+                labels={"dev.gok-tui.project": self.project_name},
+                cancel=self._cancel,
+                network_mode=self.network_mode,
+            ):
+                self.emit(BuildStep(event))
+                if isinstance(event, StepStarted):
+                    total = event.total
+                elif isinstance(event, StepCached):
+                    cached += 1
+                elif isinstance(event, BuildFailed | BuildCancelled | BuildSucceeded):
+                    outcome = event
+        except DockerError as error:
+            self.emit(BuildDone(record("failed", tag=tag, message=error.message)))
+            return
+        counts = {"steps_cached": cached, "steps_total": total}
+        if isinstance(outcome, BuildCancelled) or outcome is None:
+            self.emit(BuildDone(record("cancelled", tag=tag, message="cancelled", **counts)))
+            return
+        if isinstance(outcome, BuildFailed):
+            message = " ".join(describe_failure(outcome, max_lines=0).splitlines()[:2])
+            self.emit(BuildDone(record("failed", tag=tag, message=message, **counts), outcome))
+            return
+        size = None
+        with contextlib.suppress(DockerError):
+            size = self.docker.image(outcome.image_id).size
+        delivered, note = self._deliver(tag)
+        if not delivered:
+            failed = record(
+                "push failed", tag=tag, image_id=outcome.image_id, size=size, message=note, **counts
+            )
+            self.emit(BuildDone(failed))
+            return
+        done = record("ok", tag=tag, image_id=outcome.image_id, size=size, message=note, **counts)
+        self.last_good = done
+        self.emit(BuildDone(done))
+        if self.project.deploy.auto_deploy:
+            self._deploy(ref, manifests_changed)
+
+    def _deliver(self, tag: str) -> tuple[bool, str]:
+        delivery = self.project.deploy.delivery
+        ref = self._image_ref(tag)
+        if delivery == "none":
+            return True, "built (delivery none)"
+        if delivery == "load":
+            if self.loader is None:
+                return False, "load delivery needs kind, minikube or k3d: none was configured"
+            try:
+                return True, self.loader(ref)
+            except Exception as exc:
+                return False, f"load failed: {exc}"
+        try:
+            for event in self.docker.push(self.project.image.repository, tag):
+                self.emit(PushStep(event))
+                if isinstance(event, PushFailed):
+                    return False, event.message
+                if isinstance(event, PushSucceeded):
+                    return True, f"pushed {ref} ({event.digest or 'no digest'})"
+        except DockerError as error:
+            return False, error.message
+        return False, f"push of {ref} ended without a result"
+
+    # -- deploy ----------------------------------------------------------------------------
+    def _target_ref(self, backend: KubeBackend) -> ObjectRef | None:
+        deployment = self.project.deploy.deployment
+        if not deployment:
+            return None
+        target = backend.target
+        return ObjectRef(
+            target.context, target.cluster_server, "deployments", self.namespace(), deployment
+        )
+
+    def _deploy(self, image: str, manifests_changed: bool) -> None:
+        deploy = self.project.deploy
+        if not deploy.deployment:
+            self.emit(LoopNote("built; no [deploy] deployment in gok.toml, so nothing rolls out"))
+            return
+        if self.readonly():
+            self.emit(LoopNote(f"not deployed: read-only mode ({image} is built)", "warning"))
+            return
+        backend = self.kube()
+        if backend is None:
+            self.emit(LoopNote("not deployed: no cluster is configured", "warning"))
+            return
+        ref = self._target_ref(backend)
+        assert ref is not None
+        try:
+            exists = self._exists(backend, ref)
+        except KubeError as error:
+            self.emit(DeployDone(False, f"not deployed: {error.message}"))
+            return
+        if not exists or manifests_changed:
+            if not deploy.manifests:
+                self.emit(
+                    DeployDone(False, f"{ref} does not exist and gok.toml lists no manifests")
+                )
+                return
+            self.emit(DeployStarted(image, deploy.deployment, "apply manifests"))
+            if not self._apply(backend, image):
+                return
+        else:
+            self.emit(DeployStarted(image, deploy.deployment, "set image"))
+            container = deploy.container or self._first_container(backend, ref)
+            cause = f"gok-tui: {image} built from {self.project.root.name}"
+            result = execute(SetImage(ref, container, image, cause), backend, audit=self.audit)
+            if not result.ok:
+                self.emit(DeployDone(False, result.message))
+                return
+        self._follow(backend, ref)
+
+    def _exists(self, backend: KubeBackend, ref: ObjectRef) -> bool:
+        try:
+            backend.get(KINDS["deployments"], ref.namespace, ref.name)
+        except KubeError as error:
+            if error.status == 404:
+                return False
+            raise
+        return True
+
+    def _first_container(self, backend: KubeBackend, ref: ObjectRef) -> str:
+        obj = backend.get(KINDS["deployments"], ref.namespace, ref.name)
+        containers = (((obj.get("spec") or {}).get("template") or {}).get("spec") or {}).get(
+            "containers"
+        ) or [{}]
+        return str(containers[0].get("name", ""))
+
+    def _apply(self, backend: KubeBackend, image: str | None) -> bool:
+        deploy = self.project.deploy
+        try:
+            documents = load_manifests(self.project.root, deploy.manifests)
+        except ManifestError as error:
+            self.emit(DeployDone(False, f"not applied: {error}"))
+            return False
+        if image is not None:
+            documents = [
+                (source, with_image(doc, deploy.deployment, deploy.container, image))
+                for source, doc in documents
+            ]
+        target = backend.target
+        actions = apply_actions(documents, target.context, target.cluster_server, self.namespace())
+        for action in actions:
+            result = execute(action, backend, audit=self.audit)
+            if not result.ok:
+                self.emit(DeployDone(False, result.message))
+                return False
+        self.emit(LoopNote(f"applied {len(actions)} objects (server-side, field manager gok-tui)"))
+        return True
+
+    def _apply_manifests_only(self, changed: tuple[str, ...]) -> None:
+        if self.readonly():
+            self.emit(LoopNote(f"manifests changed ({', '.join(changed)}); read-only: not applied"))
+            return
+        backend = self.kube()
+        if backend is None:
+            self.emit(LoopNote("manifests changed; no cluster is configured", "warning"))
+            return
+        image = self._image_ref(self.last_good.tag) if self.last_good else None
+        self.emit(DeployStarted(image or "(image from the manifests)", "", "apply manifests"))
+        if self._apply(backend, image):
+            ref = self._target_ref(backend)
+            if ref is not None:
+                self._follow(backend, ref)
+
+    def _follow(self, backend: KubeBackend, ref: ObjectRef) -> None:
+        """Poll the Deployment and its ReplicaSets until the rollout completes or fails."""
+        deadline: float | None = None
+        last: RolloutState | None = None
+        while not self._stop.is_set() and not self._cancel.is_set():
+            try:
+                deployment = backend.get(KINDS["deployments"], ref.namespace, ref.name)
+                selector = selector_string((deployment.get("spec") or {}).get("selector"))
+                replicasets = (
+                    backend.list(KINDS["replicasets"], ref.namespace, label_selector=selector).items
+                    if selector
+                    else []
+                )
+            except KubeError as error:
+                self.emit(DeployDone(False, f"lost the rollout: {error.message}"))
+                return
+            if deadline is None:
+                seconds = (deployment.get("spec") or {}).get("progressDeadlineSeconds", 600)
+                deadline = time.monotonic() + float(seconds) + ROLLOUT_GRACE_SECONDS
+            state = rollout_state(deployment, replicasets)
+            if state != last:
+                self.emit(RolloutUpdate(state))
+                last = state
+            if state.finished:
+                self.emit(DeployDone(state.phase == "complete", f"{ref}: {state.message}"))
+                return
+            if time.monotonic() > deadline:
+                self.emit(DeployDone(False, f"{ref}: still not done after its deadline"))
+                return
+            self._stop.wait(ROLLOUT_POLL_SECONDS)
+        if self._cancel.is_set():
+            self.emit(DeployDone(False, f"{ref}: stopped following (the rollout goes on)"))
