@@ -23,14 +23,6 @@ class PendingScreen(BaseScreen):
         self.set_focus(None)
 
 
-class BuildScreen(PendingScreen):
-    TITLE_TEXT = "Build"
-    EXPLANATION = (
-        "The build loop (file watcher -> docker build -> push/load -> rollout) is not "
-        "implemented yet.\nNothing on this screen is simulated."
-    )
-
-
 class ImagesScreen(PendingScreen):
     TITLE_TEXT = "Images"
     EXPLANATION = "The local image list and registry tags are not implemented yet."

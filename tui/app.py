@@ -13,11 +13,13 @@ from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.commands import VIEWS, command_candidates, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import MUTATING_ACTIONS
+from gok_tui.devloop.loop import BuildDone, DeployDone, LoopEvent, LoopNote
 from gok_tui.domain.kinds import KINDS
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.help import HelpScreen
-from gok_tui.screens.pending import BuildScreen, ImagesScreen, LogsScreen
+from gok_tui.screens.pending import ImagesScreen, LogsScreen
 from gok_tui.screens.problems import ProblemsScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
@@ -103,6 +105,7 @@ class GokApp(App[None]):
             self.set_keymap(dict(self.session.settings.keymap))
         interval = self.session.settings.refresh_interval_ms / 1000
         self.set_interval(interval, self._tick)
+        self.call_after_refresh(self.session.start_devloop)  # after the first paint
         if self.session.target is None:
             self.notify(
                 "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster: "
@@ -127,9 +130,26 @@ class GokApp(App[None]):
             )
 
     def _tick(self) -> None:
+        now = time.monotonic()
+        for event in self.session.build_feed.drain():
+            self.session.build_view.apply(event, now)
+            self._announce(event)
         screen = self.screen
         if isinstance(screen, BaseScreen):
-            screen.sync(time.monotonic())
+            screen.sync(now)
+
+    def _announce(self, event: LoopEvent) -> None:
+        """Build and deploy outcomes reach whichever view is open."""
+        if isinstance(event, BuildDone):
+            record = event.record
+            if record.ok:
+                self.notify(f"built {record.tag} in {record.duration_s:.1f}s", timeout=3)
+            else:
+                self.notify(f"build {record.result}: {record.message}"[:300], severity="error")
+        elif isinstance(event, DeployDone):
+            self.notify(event.message[:300], severity="information" if event.ok else "error")
+        elif isinstance(event, LoopNote) and event.severity != "information":
+            self.notify(event.message[:300], severity=event.severity)  # type: ignore[arg-type]
 
     # -- commands --------------------------------------------------------------------------
     def command_candidates(self) -> list[str]:

@@ -33,7 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--readonly", action="store_true", help="refuse every change to the cluster"
     )
     parser.add_argument(
-        "--project", metavar="DIR", default=".", help="project directory with gok.toml"
+        "--project",
+        metavar="DIR",
+        help="project to build and watch (default: the current directory, watched only when "
+        "it has a gok.toml)",
     )
     parser.add_argument(
         "--view",
@@ -82,8 +85,15 @@ def build_session(args: argparse.Namespace):
         context_ns = _context_namespace(target)
         if context_ns is None:
             target = target.with_namespace(settings.default_namespace)
-    project = load_project(Path(args.project))
-    return Session(settings=settings, target=target, readonly_flag=args.readonly, project=project)
+    project = load_project(Path(args.project or "."))
+    return Session(
+        settings=settings,
+        target=target,
+        readonly_flag=args.readonly,
+        project=project,
+        watch_project=args.project is not None or project.source is not None,
+        build_network=os.environ.get("GOK_BUILD_NETWORK") or None,
+    )
 
 
 def _context_namespace(target) -> str | None:

@@ -10,6 +10,9 @@ from gok_tui.backends.kube import KubeBackend
 from gok_tui.config.kubeconfig import KubeTarget, retarget_context
 from gok_tui.config.project import ProjectConfig
 from gok_tui.config.settings import Settings, audit_log_path
+from gok_tui.devloop.history import BuildHistory
+from gok_tui.devloop.loop import DevLoop
+from gok_tui.devloop.view import BuildFeed, BuildView
 from gok_tui.store.feeds import FeedHub
 
 
@@ -24,7 +27,12 @@ class Session:
     hub: FeedHub = field(init=False)
     audit: AuditLog = field(init=False)
     docker_host: str | None = None  # None: DOCKER_HOST, else the default local socket
+    build_network: str | None = None  # network mode for RUN steps (None: the engine's default)
+    watch_project: bool = False  # run the file watcher (a gok.toml, or --project given)
     _docker: DockerBackend | None = field(init=False, default=None)
+    devloop: DevLoop | None = field(init=False, default=None)
+    build_feed: BuildFeed = field(init=False, default_factory=BuildFeed)
+    build_view: BuildView = field(init=False, default_factory=BuildView)
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
@@ -90,7 +98,35 @@ class Session:
             return None
         return KubeBackend(self.target, readonly=self.readonly)
 
+    def start_devloop(self) -> DevLoop | None:
+        """The build loop for the project; it watches files only when asked to."""
+        if self.project is None or self.devloop is not None:
+            return self.devloop
+        from gok_tui.config.settings import state_dir
+
+        history = BuildHistory(state_dir() / "builds.jsonl")
+        project = self.project
+        self.devloop = DevLoop(
+            project,
+            self.docker,
+            lambda: self.backend,
+            self.build_feed.put,
+            history=history,
+            audit=self.audit,
+            readonly=lambda: self.readonly,
+            namespace=lambda: project.deploy.namespace or self._namespace_or_default(),
+            network_mode=self.build_network,
+        )
+        self.build_view.history = history.load(self.devloop.project_name)
+        self.devloop.start(watch=self.watch_project)
+        return self.devloop
+
+    def _namespace_or_default(self) -> str:
+        return self.target.namespace if self.target is not None else "default"
+
     def close(self) -> None:
+        if self.devloop is not None:
+            self.devloop.stop()
         self.hub.stop_all()
         if self._docker is not None:
             self._docker.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gok_tui.app import GokApp
 from gok_tui.config.kubeconfig import resolve_target
+from gok_tui.config.project import load_project
 from gok_tui.config.settings import Settings
 from gok_tui.session import Session
 from gok_tui.widgets.resource_table import ResourceTable
@@ -24,6 +25,9 @@ def make_app(
     settings: Settings | None = None,
     context: str | None = None,
     view: str = "deployments",
+    project: Path | None = None,
+    watch: bool = False,
+    docker_host: str | None = None,
 ) -> GokApp:
     target = (
         resolve_target(kubeconfig=str(kubeconfig), context=context, environ={})
@@ -31,7 +35,14 @@ def make_app(
         else None
     )
     session = Session(
-        settings=settings or Settings(), target=target, readonly_flag=readonly, watch_timeout=5
+        settings=settings or Settings(),
+        target=target,
+        readonly_flag=readonly,
+        watch_timeout=5,
+        project=load_project(project) if project is not None else None,
+        watch_project=watch,
+        docker_host=docker_host,
+        build_network="none",  # the test engine has no bridge
     )
     return GokApp(session, start_view=view)
 

@@ -245,4 +245,4 @@ async def test_readonly_badge_and_no_cluster_start(tmp_path: Path, fake_kubeconf
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: "no cluster" in screen_text(app), what="no-cluster notice")
         await pilot.press("4")
-        await until(pilot, lambda: "implemented yet" in screen_text(app))
+        await until(pilot, lambda: "Build (no project)" in screen_text(app))

@@ -1,0 +1,252 @@
+"""Build: the inner loop as it happens — steps, cache hits, push, rollout — and its history."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import ClassVar
+
+from gok_tui.config.keymap import MUTATING_ACTIONS
+from gok_tui.devloop.view import BuildView
+from gok_tui.screens.base import BaseScreen
+from gok_tui.screens.bindings import bindings_for
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, ProgressBar, Sparkline, Static
+
+STEPS_SHOWN = 8
+ERROR_LINES_SHOWN = 8
+LAYERS_SHOWN = 4
+HISTORY_ROWS = 50
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
+
+
+def bar(fraction: float, width: int = 20) -> str:
+    filled = max(0, min(width, round(fraction * width)))
+    return "█" * filled + "░" * (width - filled)
+
+
+class BuildScreen(BaseScreen):
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("build")  # type: ignore[assignment]
+    DEFAULT_CSS = """
+    BuildScreen #build-head { height: 1; padding: 0 1; background: $boost; }
+    BuildScreen #build-current { height: 1fr; padding: 0 1; }
+    BuildScreen #build-progress { padding: 0 1; height: 1; }
+    BuildScreen #build-spark { height: 1; margin: 0 1; }
+    BuildScreen #build-history { height: 7; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._painted_version = -1
+        self._history_len = -1
+
+    @property
+    def view(self) -> BuildView:
+        return self.session.build_view
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="build-head")
+        yield ProgressBar(id="build-progress", total=1.0, show_eta=False)
+        with VerticalScroll(id="build-current"):
+            yield Static(id="build-text")
+        yield Sparkline([], id="build-spark")
+        table: DataTable[str] = DataTable(id="build-history", cursor_type="row")
+        table.add_columns("WHEN", "TRIGGER", "TIME", "RESULT", "TAG", "CACHED", "SIZE")
+        yield table
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#build-current").focus()
+        self.sync(time.monotonic())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MUTATING_ACTIONS and self.session.readonly:
+            return None
+        return True
+
+    # -- keys ------------------------------------------------------------------------------
+    def _loop(self):
+        loop = self.session.start_devloop()
+        if loop is None:
+            self.notify("no project: start gok-tui with --project DIR", severity="warning")
+        return loop
+
+    def action_build_now(self) -> None:
+        loop = self._loop()
+        if loop is not None:
+            loop.build_now()
+
+    def action_cancel_build(self) -> None:
+        loop = self._loop()
+        if loop is not None and not loop.cancel():
+            self.notify("no build is running")
+
+    def action_toggle_watch(self) -> None:
+        loop = self._loop()
+        if loop is None:
+            return
+        if not self.session.watch_project:
+            self.notify("not watching files: start with --project DIR or add a gok.toml")
+            return
+        if loop.paused:
+            loop.resume()
+        else:
+            loop.pause()
+
+    def action_deploy_last(self) -> None:
+        loop = self._loop()
+        if loop is not None:
+            loop.deploy_last_good()
+
+    # -- painting --------------------------------------------------------------------------
+    def sync(self, now: float) -> None:
+        view = self.view
+        if view.version == self._painted_version and not view.running:
+            return
+        self._painted_version = view.version
+        self.query_one("#build-head", Static).update(self._head(view))
+        progress = self.query_one("#build-progress", ProgressBar)
+        progress.update(progress=view.fraction if (view.running or view.last) else 0.0)
+        self.query_one("#build-text", Static).update(self._current(view, now))
+        if len(view.history) != self._history_len:
+            self._history_len = len(view.history)
+            self._paint_history(view)
+
+    def _head(self, view: BuildView) -> Text:
+        project = self.session.project
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("Build ", style="bold")
+        if project is None:
+            return text.append("(no project)", style="yellow")
+        text.append(project.root.name, style="cyan")
+        text.append(f"  {project.image.repository}", style="dim")
+        if not self.session.watch_project:
+            text.append("  not watching (b builds)", style="yellow")
+        elif view.paused:
+            text.append("  watching PAUSED (w resumes)", style="bold yellow")
+        elif view.watching:
+            text.append(f"  watching {', '.join(view.watch_paths) or '.'}", style="green")
+        if project.deploy.deployment:
+            auto = "auto-deploy" if project.deploy.auto_deploy else "deploy with D"
+            text.append(f"  -> deploy/{project.deploy.deployment} ({auto})", style="dim")
+        return text
+
+    def _current(self, view: BuildView, now: float) -> Text:
+        text = Text()
+        if view.queued and not view.running:
+            text.append(f"queued by {', '.join(view.queued[:4])}\n", style="yellow")
+        if not view.steps and view.last is None and not view.running:
+            text.append("No build yet. Save a watched file, or press b to build now.\n")
+            self._notes(text, view)
+            return text
+        if view.running or view.steps:
+            state = "building" if view.running else "last build"
+            text.append(f"{state} {view.image}", style="bold")
+            if view.trigger:
+                text.append(f"  triggered by {', '.join(view.trigger[:4])}", style="dim")
+            text.append("\n")
+        current = view.current_step
+        if current is not None:
+            elapsed = (
+                (now - view.started) if view.running else (view.last.duration_s if view.last else 0)
+            )
+            text.append(
+                f"step {current.index} of {view.total_steps}  {bar(view.fraction)}  "
+                f"{elapsed:.1f}s\n"
+            )
+        if view.failure is not None:
+            failure = view.failure
+            where = f"step {failure.step_index}" if failure.step_index else "before any step"
+            text.append(f"FAILED at {where}: {failure.message}\n", style="bold red")
+            for line in failure.error_lines[-ERROR_LINES_SHOWN:]:
+                text.append(f"  {line}\n", style="red")
+            text.append("Nothing was deployed; the running version stays.\n", style="yellow")
+        elif view.last is not None and not view.running:
+            last = view.last
+            style = "green" if last.ok else "bold red"
+            text.append(f"{last.result}", style=style)
+            text.append(
+                f"  {last.tag}  {last.image_id[7:19] if last.image_id else ''}  "
+                f"{human_size(last.size)}  {last.duration_s:.1f}s  "
+                f"{last.steps_cached}/{last.steps_total} steps cached\n"
+            )
+            if last.message and not last.ok:
+                text.append(f"{last.message}\n", style="red")
+                if last.result == "push failed":
+                    text.append("Nothing was deployed; the running version stays.\n", "yellow")
+        if view.layers:
+            text.append("push\n", style="bold")
+            for layer in list(view.layers.values())[-LAYERS_SHOWN:]:
+                fraction = (
+                    (layer.current or 0) / layer.total
+                    if layer.total and layer.status == "Pushing"
+                    else (1.0 if layer.status in ("Pushed", "Layer already exists") else 0.0)
+                )
+                text.append(f"  {layer.layer_id[:12]} {bar(fraction, 16)} {layer.status}\n")
+        if view.deploy or view.rollout or view.deploy_result:
+            text.append("rollout ", style="bold")
+            if view.deploy:
+                text.append(f"({view.deploy}) ", style="dim")
+            if view.rollout is not None:
+                rollout = view.rollout
+                text.append(f"{rollout.message}\n")
+                if rollout.new is not None:
+                    text.append(
+                        f"  new {rollout.new.name} rev {rollout.new.revision}: "
+                        f"{rollout.new.ready}/{rollout.new.replicas} ready\n"
+                    )
+                for old in rollout.old:
+                    text.append(
+                        f"  old {old.name} rev {old.revision}: {old.ready}/{old.replicas} ready\n",
+                        style="dim",
+                    )
+            else:
+                text.append("\n")
+            if view.deploy_result is not None:
+                ok, message = view.deploy_result
+                text.append(f"{message}\n", style="green" if ok else "bold red")
+        self._notes(text, view)
+        shown = STEPS_SHOWN if view.running or view.failure is not None else STEPS_SHOWN // 2
+        for step in view.steps[-shown:]:
+            mark, style = ("✓", "green") if step.finished is not None else ("▶", "yellow")
+            if view.failure is not None and step.index == view.failure.step_index:
+                mark, style = ("✗", "bold red")
+            text.append(f" {mark} ", style=style)
+            text.append(f"{step.index:>2} {step.instruction[:50]:<50}", style=style)
+            text.append(" cached" if step.cached else "       ", style="cyan")
+            text.append(f" {step.seconds(now):5.1f}s\n", style="dim")
+        return text
+
+    def _notes(self, text: Text, view: BuildView) -> None:
+        for severity, message in view.notes[-3:]:
+            style = {"error": "bold red", "warning": "yellow"}.get(severity, "dim")
+            text.append(f"{message}\n", style=style)
+
+    def _paint_history(self, view: BuildView) -> None:
+        table: DataTable[str] = self.query_one("#build-history", DataTable)
+        table.clear()
+        for record in reversed(view.history[-HISTORY_ROWS:]):
+            table.add_row(
+                datetime.fromtimestamp(record.started_at).strftime("%H:%M:%S"),
+                ", ".join(record.trigger)[:24],
+                f"{record.duration_s:.1f}s",
+                record.result,
+                record.tag[:20],
+                f"{record.steps_cached}/{record.steps_total}",
+                human_size(record.size),
+            )
+        durations = [r.duration_s for r in view.history[-40:]]
+        self.query_one("#build-spark", Sparkline).data = durations

@@ -1,0 +1,85 @@
+"""The Build view driven by keys, on the private Docker engine and the fake API server."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+from gok_tui.screens.build import BuildScreen
+
+from tests.integration.helpers import deployment
+from tests.integration.test_devloop import BROKEN_DOCKERFILE, make_project
+from tests.kubefake import FakeKube
+from tests.ui.helpers import SIZE, make_app, screen_text, until
+
+
+async def test_build_from_a_saved_file_to_a_followed_rollout(
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+    tmp_path: Path,
+    busybox_binary: Path,
+    registry: str,
+    docker_host: str,
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:old", replicas=2))
+    root = make_project(tmp_path, busybox_binary, f"{registry}/ui-{uuid.uuid4().hex[:8]}")
+    app = make_app(fake_kubeconfig, view="build", project=root, watch=True, docker_host=docker_host)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert isinstance(app.screen, BuildScreen)
+        await until(pilot, lambda: "watching ." in screen_text(app), what="the watcher")
+        (root / "app.txt").write_text("version 2\n")
+        await until(
+            pilot,
+            lambda: "triggered by app.txt" in screen_text(app),
+            timeout=10,
+            what="the build, with what triggered it",
+        )
+        await until(
+            pilot,
+            lambda: "successfully rolled out" in screen_text(app),
+            timeout=60,
+            what="the rollout followed to the end",
+        )
+        text = screen_text(app)
+        assert "step 7 of 7" in text and "push" in text and "ok" in text
+        assert "app.txt" in text.split("WHEN")[1]  # the history row names the trigger
+        image = fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"][
+            "containers"
+        ][0]["image"]
+        assert image.startswith(f"{registry}/ui-")
+
+        await pilot.press("w")
+        await until(pilot, lambda: "PAUSED" in screen_text(app), what="paused")
+        (root / "app.txt").write_text("version 3\n")
+        await pilot.pause(1.0)
+        assert len(app.session.build_view.history) == 1  # nothing built while paused
+
+
+async def test_a_broken_dockerfile_is_shown_in_red_and_nothing_rolls_out(
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+    tmp_path: Path,
+    busybox_binary: Path,
+    registry: str,
+    docker_host: str,
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:old"))
+    root = make_project(
+        tmp_path,
+        busybox_binary,
+        f"{registry}/ui-{uuid.uuid4().hex[:8]}",
+        dockerfile=BROKEN_DOCKERFILE,
+    )
+    app = make_app(fake_kubeconfig, view="build", project=root, docker_host=docker_host)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "press b to build now" in screen_text(app), what="idle")
+        started = time.monotonic()
+        await pilot.press("b")
+        await until(pilot, lambda: "FAILED at step 4" in screen_text(app), timeout=30)
+        text = screen_text(app)
+        assert "missing header" in text
+        assert "Nothing was deployed; the running version stays." in text
+        assert time.monotonic() - started < 30
+        web = fake_kube.get_object("deployments", "default", "web")
+        assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "web:old"

@@ -1,0 +1,173 @@
+"""What the Build screen shows, folded from the loop's events (pure; fed on the UI tick).
+
+The loop emits from its worker thread into a ``BuildFeed`` (a lock-guarded list); the UI drains
+it every tick and folds the events into a ``BuildView``, whether or not the Build screen is
+showing, so switching to it shows the build as it stands.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from gok_tui.devloop.history import BuildRecord
+from gok_tui.devloop.loop import (
+    BuildDone,
+    BuildQueued,
+    BuildStarted,
+    BuildStep,
+    DeployDone,
+    DeployStarted,
+    LoopEvent,
+    LoopNote,
+    PushStep,
+    RolloutUpdate,
+    WatchState,
+)
+from gok_tui.domain.build import (
+    BuildFailed,
+    PushLayer,
+    StepCached,
+    StepDone,
+    StepOutput,
+    StepStarted,
+)
+from gok_tui.domain.rollout import RolloutState
+
+MAX_OUTPUT_LINES = 200
+MAX_NOTES = 20
+
+
+class BuildFeed:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._events: list[LoopEvent] = []
+
+    def put(self, event: LoopEvent) -> None:
+        with self._lock:
+            self._events.append(event)
+
+    def drain(self) -> list[LoopEvent]:
+        with self._lock:
+            events, self._events = self._events, []
+        return events
+
+
+@dataclass
+class StepView:
+    index: int
+    instruction: str
+    started: float
+    cached: bool = False
+    finished: float | None = None
+
+    def seconds(self, now: float) -> float:
+        return (self.finished or now) - self.started
+
+
+@dataclass
+class LayerView:
+    layer_id: str
+    status: str
+    current: int | None = None
+    total: int | None = None
+
+
+@dataclass
+class BuildView:
+    watching: bool = False
+    paused: bool = False
+    watch_paths: tuple[str, ...] = ()
+    queued: tuple[str, ...] = ()
+    running: bool = False
+    trigger: tuple[str, ...] = ()
+    image: str = ""
+    started: float = 0.0
+    total_steps: int = 0
+    steps: list[StepView] = field(default_factory=list)
+    output: list[str] = field(default_factory=list)
+    failure: BuildFailed | None = None
+    last: BuildRecord | None = None
+    layers: OrderedDict[str, LayerView] = field(default_factory=OrderedDict)
+    deploy: str = ""  # "set image" / "apply manifests" while deploying
+    rollout: RolloutState | None = None
+    deploy_result: tuple[bool, str] | None = None
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (severity, text)
+    history: list[BuildRecord] = field(default_factory=list)
+    version: int = 0  # bumped on every change, so the screen repaints only when needed
+
+    @property
+    def current_step(self) -> StepView | None:
+        return self.steps[-1] if self.steps else None
+
+    @property
+    def fraction(self) -> float:
+        if not self.total_steps:
+            return 0.0
+        done = sum(1 for s in self.steps if s.finished is not None)
+        return min(1.0, done / self.total_steps)
+
+    def apply(self, event: LoopEvent, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self.version += 1
+        if isinstance(event, WatchState):
+            self.watching, self.paused = event.watching, event.paused
+            self.watch_paths = event.paths or self.watch_paths
+        elif isinstance(event, BuildQueued):
+            self.queued = tuple(dict.fromkeys((*self.queued, *event.trigger)))
+        elif isinstance(event, BuildStarted):
+            self.running, self.trigger, self.image, self.started = (
+                True,
+                event.trigger,
+                event.image,
+                now,
+            )
+            self.queued = ()
+            self.total_steps, self.steps, self.output, self.failure = 0, [], [], None
+            self.layers = OrderedDict()
+            self.deploy, self.rollout, self.deploy_result = "", None, None
+        elif isinstance(event, BuildStep):
+            self._build_step(event, now)
+        elif isinstance(event, PushStep):
+            if isinstance(event.event, PushLayer):
+                layer = event.event
+                self.layers[layer.layer_id] = LayerView(
+                    layer.layer_id, layer.status, layer.current, layer.total
+                )
+        elif isinstance(event, BuildDone):
+            self.running = False
+            self.last = event.record
+            self.failure = event.failure
+            for step in self.steps:
+                step.finished = step.finished or now
+            self.history = [*self.history, event.record][-200:]
+        elif isinstance(event, DeployStarted):
+            self.deploy, self.rollout, self.deploy_result = event.how, None, None
+            self.image = event.image or self.image
+        elif isinstance(event, RolloutUpdate):
+            self.rollout = event.state
+        elif isinstance(event, DeployDone):
+            self.deploy_result = (event.ok, event.message)
+            self.deploy = ""
+        elif isinstance(event, LoopNote):
+            self.notes = [*self.notes, (event.severity, event.message)][-MAX_NOTES:]
+
+    def _build_step(self, wrapped: BuildStep, now: float) -> None:
+        event = wrapped.event
+        if isinstance(event, StepStarted):
+            if self.steps and self.steps[-1].finished is None:
+                self.steps[-1].finished = now
+            self.total_steps = event.total
+            self.steps.append(StepView(event.index, event.instruction, now))
+        elif isinstance(event, StepCached):
+            for step in self.steps:
+                if step.index == event.index:
+                    step.cached = True
+        elif isinstance(event, StepDone):
+            for step in self.steps:
+                if step.index == event.index and step.finished is None:
+                    step.finished = now
+        elif isinstance(event, StepOutput):
+            self.output = [*self.output, event.text][-MAX_OUTPUT_LINES:]
