@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.devloop.view import BuildView
+from gok_tui.domain.images import human_size
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from rich.text import Text
@@ -20,17 +21,6 @@ STEPS_SHOWN = 8
 ERROR_LINES_SHOWN = 8
 LAYERS_SHOWN = 4
 HISTORY_ROWS = 50
-
-
-def human_size(size: int | None) -> str:
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 def bar(fraction: float, width: int = 20) -> str:

@@ -23,11 +23,6 @@ class PendingScreen(BaseScreen):
         self.set_focus(None)
 
 
-class ImagesScreen(PendingScreen):
-    TITLE_TEXT = "Images"
-    EXPLANATION = "The local image list and registry tags are not implemented yet."
-
-
 class LogsScreen(PendingScreen):
     TITLE_TEXT = "Logs"
     EXPLANATION = "Multi-pod log following is not implemented yet."

@@ -19,7 +19,8 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.help import HelpScreen
-from gok_tui.screens.pending import ImagesScreen, LogsScreen
+from gok_tui.screens.images import ImagesScreen
+from gok_tui.screens.pending import LogsScreen
 from gok_tui.screens.problems import ProblemsScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session

@@ -1,0 +1,352 @@
+"""Images: the project's local builds, the Deployments that run them, their layers, the
+registry's tags; delete, prune and roll one out."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import ClassVar
+
+from gok_tui.actions.base import ObjectRef, Plan
+from gok_tui.actions.deployments import SetImage
+from gok_tui.backends.docker_backend import DockerError, ImageSummary, LayerSummary
+from gok_tui.backends.kube import KubeError
+from gok_tui.config.keymap import MUTATING_ACTIONS
+from gok_tui.domain.build import registry_of
+from gok_tui.domain.images import (
+    IMAGE_COLUMNS,
+    ImageEntry,
+    deployment_images,
+    human_size,
+    image_row,
+    prune_candidates,
+    sort_entries,
+    users_of,
+)
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.rows import Column, clean
+from gok_tui.screens.base import BaseScreen
+from gok_tui.screens.bindings import bindings_for
+from gok_tui.store.model import RowDelta
+from gok_tui.widgets.confirm import ConfirmModal
+from gok_tui.widgets.resource_table import ResourceTable
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class TextPanel(ModalScreen[None]):
+    """A scrollable text panel (layers, registry tags); esc closes it."""
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape,q,enter", "close", "Close"),
+        Binding("j", "down", show=False),
+        Binding("k", "up", show=False),
+    ]
+    DEFAULT_CSS = """
+    TextPanel { align: center middle; }
+    TextPanel > VerticalScroll {
+        width: 95%; height: 80%; border: round $accent; padding: 0 1; background: $surface;
+    }
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_down(self) -> None:
+        self.query_one(VerticalScroll).scroll_down(animate=False)
+
+    def action_up(self) -> None:
+        self.query_one(VerticalScroll).scroll_up(animate=False)
+
+
+class ImagesScreen(BaseScreen):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *(b for b in bindings_for("table") if b.action not in ("filter", "yaml")),
+        *bindings_for("images"),
+    ]
+    DEFAULT_CSS = """
+    ImagesScreen #images-title { height: 1; padding: 0 1; background: $boost; }
+    ImagesScreen #images-error { padding: 0 1; color: $error; display: none; }
+    ImagesScreen ResourceTable { height: 1fr; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, entries: list[ImageEntry] | None, error: str = "") -> None:
+            super().__init__()
+            self.entries = entries
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        self.sort_by = "age"
+        self.entries: list[ImageEntry] = []
+        self.error = ""
+        self.loading = False
+
+    @property
+    def repository(self) -> str | None:
+        project = self.session.project
+        return project.image.repository if project is not None else None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="images-title")
+        yield Static(id="images-error")
+        yield ResourceTable(id="images")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(ResourceTable).set_columns(
+            [Column(title.lower(), title) for title in IMAGE_COLUMNS]
+        )
+        self.query_one(ResourceTable).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MUTATING_ACTIONS and self.session.readonly:
+            return None
+        return True
+
+    # -- loading ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.loading = True
+        self._title()
+        self._load(self.show_all)
+
+    @work(thread=True, exclusive=True, group="images", exit_on_error=False)
+    def _load(self, show_all: bool) -> None:
+        repository = None if show_all else self.repository
+        try:
+            images = self.session.docker.list_images(repository)
+        except DockerError as error:
+            self.post_message(self.Loaded(None, error.message))
+            return
+        used: dict[str, list[str]] = {}
+        backend = self.session.backend
+        if backend is not None:
+            try:
+                items = backend.list(KINDS["deployments"], self.session.namespace).items
+                used = deployment_images(items)
+            except KubeError:
+                used = {}  # the cluster is optional here: the images still show
+        entries = [ImageEntry(image, tuple(users_of(image, used))) for image in images]
+        self.post_message(self.Loaded(entries))
+
+    def on_images_screen_loaded(self, message: Loaded) -> None:
+        self.loading = False
+        if message.entries is None:
+            self.error = message.error
+            self.entries = []
+        else:
+            self.error = ""
+            self.entries = message.entries
+        self._paint()
+
+    def _paint(self) -> None:
+        table = self.query_one(ResourceTable)
+        now = datetime.now(UTC)
+        rows = [image_row(e, now) for e in sort_entries(self.entries, self.sort_by)]
+        table.apply_delta(RowDelta(reset=True, added=rows))
+        self._title()
+
+    def _title(self) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("Images", style="bold")
+        scope = "all" if self.show_all or not self.repository else self.repository
+        text.append(f"({scope})", style="cyan")
+        text.append(f"[{len(self.entries)}]", style="bold")
+        text.append(f" by {self.sort_by}", style="dim")
+        if self.loading:
+            text.append("  loading…", style="yellow")
+        self.query_one("#images-title", Static).update(text)
+        error = self.query_one("#images-error", Static)
+        error.display = bool(self.error)
+        error.update(self.error)
+
+    def selected(self) -> ImageEntry | None:
+        key = self.query_one(ResourceTable).selected_key()
+        return next((e for e in self.entries if e.key == key), None)
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.reload()
+
+    def action_sort(self) -> None:
+        self.sort_by = "size" if self.sort_by == "age" else "age"
+        self._paint()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(ResourceTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(ResourceTable).action_cursor_up()
+
+    def action_cursor_top(self) -> None:
+        self.query_one(ResourceTable).move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        table = self.query_one(ResourceTable)
+        table.move_cursor(row=max(0, table.row_count - 1))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_open(self) -> None:
+        self.action_describe()
+
+    def on_data_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
+        event.stop()
+        self.action_describe()
+
+    def action_describe(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self._layers(entry.image)
+
+    @work(thread=True, group="image-detail", exit_on_error=False)
+    def _layers(self, image: ImageSummary) -> None:
+        try:
+            layers = self.session.docker.history(image.id)
+        except DockerError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, TextPanel(layers_text(image, layers)))
+
+    def action_registry_tags(self) -> None:
+        repository = self.repository
+        if repository is None:
+            self.notify("no project repository (gok.toml [image] repository)", severity="warning")
+            return
+        self._registry_tags(repository)
+
+    @work(thread=True, group="registry", exit_on_error=False)
+    def _registry_tags(self, repository: str) -> None:
+        registry = registry_of(repository)
+        name = repository.split("/", 1)[1] if "/" in repository else repository
+        try:
+            tags = self.session.docker.registry_tags(registry, name)
+        except DockerError as error:
+            self.app.call_from_thread(self.notify, error.message, severity="error")
+            return
+        text = Text()
+        text.append(f"{repository} in {registry}: {len(tags)} tags\n\n", style="bold")
+        local = {t for e in self.entries for t in e.image.tags}
+        for tag in tags:
+            marker = "local " if f"{repository}:{tag}" in local else "      "
+            text.append(f"{marker}{clean(tag, 128)}\n")
+        self.app.call_from_thread(self.app.push_screen, TextPanel(text))
+
+    def action_delete_image(self) -> None:
+        entry = self.selected()
+        if entry is not None:
+            self._confirm_removal([entry], "delete")
+
+    def action_prune(self) -> None:
+        repository = self.repository
+        if repository is None:
+            self.notify("prune works on the project's repository: no project", severity="warning")
+            return
+        candidates = prune_candidates(self.entries, repository)
+        if not candidates:
+            self.notify("nothing to prune: old builds are in use or among the newest 3")
+            return
+        self._confirm_removal(candidates, "prune")
+
+    def _confirm_removal(self, entries: list[ImageEntry], action: str) -> None:
+        in_use = [e for e in entries if e.users]
+        docker = self.session.docker
+        names = [", ".join(e.image.tags) or e.image.id[7:19] for e in entries]
+        size = sum(e.image.size for e in entries)
+        plan = Plan(
+            action=f"image {action}",
+            ref=ObjectRef("docker", docker.endpoint, "images", "", names[0]),
+            summary=f"{action} {len(entries)} local image(s), {human_size(size)}",
+            before="\n".join(names),
+            after="removed",
+            method="DELETE",
+            path="/images/" + ",".join(e.image.id[7:19] for e in entries),
+            body=None,
+            content_type="",
+            dangerous=bool(in_use),
+            warnings=tuple(f"{e.image.tags} runs in {', '.join(e.users)}" for e in in_use),
+        )
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._remove(entries, plan)
+
+        self.app.push_screen(
+            ConfirmModal(plan, production=False, readonly_reason=self.session.readonly_reason),
+            callback=confirmed,
+        )
+
+    @work(thread=True, group="image-remove", exit_on_error=False)
+    def _remove(self, entries: list[ImageEntry], plan: Plan) -> None:
+        started = time.monotonic()
+        removed, errors = 0, []
+        for entry in entries:
+            try:
+                for ref in entry.image.tags or (entry.image.id,):
+                    self.session.docker.remove_image(ref)
+                removed += 1
+            except DockerError as error:
+                errors.append(error.message)
+        ok = not errors
+        message = f"removed {removed} image(s)" + (f"; {'; '.join(errors)}" if errors else "")
+        self.session.audit.record(
+            plan, kube_user="", result=message, ok=ok, duration_s=time.monotonic() - started
+        )
+        self.app.call_from_thread(self.notify, message, severity="information" if ok else "error")
+        self.app.call_from_thread(self.reload)
+
+    def action_rollout_image(self) -> None:
+        entry = self.selected()
+        project = self.session.project
+        target = self.session.target
+        if entry is None or not entry.image.tags:
+            self.notify("pick a tagged image to roll out", severity="warning")
+            return
+        if project is None or not project.deploy.deployment or target is None:
+            self.notify("roll out needs gok.toml [deploy] deployment and a cluster")
+            return
+        ref = ObjectRef(
+            target.context,
+            target.cluster_server,
+            "deployments",
+            project.deploy.namespace or target.namespace,
+            project.deploy.deployment,
+        )
+        image = entry.image.tags[0]
+        container = project.deploy.container or "app"
+        self.gok.propose(SetImage(ref, container, image, f"gok-tui: rolled out {image} by hand"))
+
+
+def layers_text(image: ImageSummary, layers: list[LayerSummary]) -> Text:
+    text = Text()
+    text.append(f"{', '.join(image.tags) or image.id}\n", style="bold cyan")
+    text.append(f"{image.id}  {human_size(image.size)}\n\n", style="dim")
+    text.append(f"{'SIZE':>9}  CREATED BY\n", style="bold")
+    for layer in layers:
+        command = clean(layer.created_by.replace("/bin/sh -c #(nop) ", "").strip(), 200)
+        text.append(f"{human_size(layer.size):>9}  {command}\n")
+    return text
