@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -307,6 +308,15 @@ class _Handler(BaseHTTPRequestHandler):
             generation = logs.generation.get(key, 0)
         if "sinceSeconds" in query:
             cutoff = time.time() - int(query["sinceSeconds"])
+            lines = [line for line in lines if line[0] >= cutoff]
+        elif "sinceTime" in query:  # RFC 3339, second precision, as the kubelet reads it
+            try:
+                since = datetime.strptime(query["sinceTime"], "%Y-%m-%dT%H:%M:%SZ")
+            except ValueError:
+                raise ApiError(
+                    400, "BadRequest", f"invalid sinceTime {query['sinceTime']!r}"
+                ) from None
+            cutoff = since.replace(tzinfo=UTC).timestamp()
             lines = [line for line in lines if line[0] >= cutoff]
         if "tailLines" in query:
             tail = int(query["tailLines"])

@@ -19,7 +19,7 @@ from typing import Any
 from gok_tui.backends.kube_auth import CredentialError, ExecCredential, with_exec_credential
 from gok_tui.config.errors import ConfigError
 from gok_tui.config.kubeconfig import KubeTarget, reload_merged
-from gok_tui.domain.kinds import Kind
+from gok_tui.domain.kinds import KINDS, Kind
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
@@ -416,6 +416,38 @@ class KubeBackend:
             self._streams.add(stream)
         return stream
 
+    def stream_log(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        *,
+        follow: bool = True,
+        previous: bool = False,
+        since_seconds: int | None = None,
+        since_time: str | None = None,
+        tail_lines: int | None = None,
+        timestamps: bool = True,
+        idle_timeout: float = 300.0,
+    ) -> LogStream:
+        """A pod log as raw lines. Following, the read waits up to ``idle_timeout`` seconds
+        for a line; ``close()`` from another thread ends it at once."""
+        query = {
+            "container": container,
+            "follow": "true" if follow and not previous else None,
+            "previous": "true" if previous else None,
+            "sinceSeconds": since_seconds,
+            "sinceTime": since_time,
+            "tailLines": tail_lines,
+            "timestamps": "true" if timestamps else None,
+        }
+        path = KINDS["pods"].object_path(namespace, pod) + "/log"
+        response = self._send("GET", path, query, timeout=(self.timeout[0], idle_timeout))
+        stream = _TrackedLogStream(response, self)
+        with self._streams_lock:
+            self._streams.add(stream)
+        return stream
+
     def get(self, kind: Kind, namespace: str | None, name: str) -> dict[str, Any]:
         return self.get_json(kind.object_path(namespace if kind.namespaced else None, name))
 
@@ -442,6 +474,40 @@ class KubeBackend:
     def _forget(self, stream: WatchStream) -> None:
         with self._streams_lock:
             self._streams.discard(stream)
+
+
+class LogStream(WatchStream):
+    """A pod log response: iterate batches of raw lines (bytes, without the newline), one
+    batch per network read, so a follower hands lines on as soon as they arrive."""
+
+    def __iter__(self) -> Iterator[list[bytes]]:  # type: ignore[override]
+        pending = b""
+        try:
+            for chunk in self._response.stream(65536, decode_content=False):
+                if self._closed.is_set():
+                    return
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                if lines:
+                    yield lines
+            if pending:
+                yield [pending]
+            self._finished = True
+        except Exception as exc:
+            if not self._closed.is_set():
+                self.broken = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        finally:
+            self._release()
+
+
+class _TrackedLogStream(LogStream):
+    def __init__(self, response: Any, backend: KubeBackend) -> None:
+        super().__init__(response)
+        self._backend = backend
+
+    def _release(self) -> None:
+        super()._release()
+        self._backend._forget(self)
 
 
 class _TrackedStream(WatchStream):

@@ -1,0 +1,209 @@
+"""Log lines made safe to show, recognised (JSON, level), kept in a bounded buffer, filtered.
+
+Pure. Log bytes are untrusted: they are decoded leniently, every control sequence (ANSI colours,
+OSC titles, cursor moves) and control character is removed or made visible, and overlong lines
+are cut, so nothing in a log can drive the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+MAX_LINE_CHARS = 4_000
+LEVELS = ("trace", "debug", "info", "warn", "error", "fatal")
+_LEVEL_ALIASES = {
+    "trace": "trace",
+    "debug": "debug",
+    "dbg": "debug",
+    "info": "info",
+    "information": "info",
+    "notice": "info",
+    "warn": "warn",
+    "warning": "warn",
+    "error": "error",
+    "err": "error",
+    "critical": "fatal",
+    "crit": "fatal",
+    "fatal": "fatal",
+    "panic": "fatal",
+    "alert": "fatal",
+    "emergency": "fatal",
+}
+_LEVEL_KEYS = ("level", "lvl", "severity", "log.level", "loglevel")
+_MESSAGE_KEYS = ("msg", "message", "log", "text")
+_TEXT_LEVEL = re.compile(r"\b(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|ERR|FATAL|PANIC|CRITICAL)\b")
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other ESC x
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated or not
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b[@-Z\\-_]"  # two-character sequences
+    r"|\x1b"  # a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def sanitize(raw: bytes | str, limit: int = MAX_LINE_CHARS) -> str:
+    """Text that is safe for the terminal: no escape sequences, no control characters."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    text = _ESCAPES.sub("", text.rstrip("\r\n"))
+    text = text.replace("\t", "    ")
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text) - limit} more characters)"
+    return text
+
+
+def normalise_level(value: object) -> str | None:
+    if isinstance(value, str):
+        return _LEVEL_ALIASES.get(value.strip().lower())
+    if isinstance(value, int):  # bunyan/pino numeric levels
+        return {10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal"}.get(
+            value
+        )
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    source: int  # index into the follower's sources (pod/container), for prefix and colour
+    text: str  # sanitised; for JSON lines the message first, then the other fields
+    timestamp: str = ""  # RFC 3339 from the API server, when asked for
+    level: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()  # other JSON fields, sanitised
+    marker: bool = False  # a line gok-tui wrote (restart, waiting, stream ended)
+
+
+def parse_line(source: int, raw: bytes, timestamped: bool = False) -> LogLine:
+    """One raw line from the API server (optionally ``<RFC3339> <text>``)."""
+    timestamp = ""
+    if timestamped:
+        stamp, sep, rest = raw.partition(b" ")
+        if sep and stamp[:1].isdigit():
+            timestamp, raw = stamp.decode("ascii", "replace"), rest
+    text = raw.decode("utf-8", "replace").rstrip("\r\n")
+    stripped = text.lstrip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return _json_line(source, data, timestamp)
+    match = _TEXT_LEVEL.search(text[:200])
+    level = normalise_level(match.group(1)) if match else None
+    return LogLine(source, sanitize(text), timestamp, level)
+
+
+def _json_line(source: int, data: dict[str, object], timestamp: str) -> LogLine:
+    level = next((normalise_level(data[k]) for k in _LEVEL_KEYS if k in data), None)
+    message_key = next((k for k in _MESSAGE_KEYS if isinstance(data.get(k), str)), None)
+    message = str(data[message_key]) if message_key else ""
+    others = tuple(
+        (sanitize(str(k), 64), sanitize(v if isinstance(v, str) else json.dumps(v), 400))
+        for k, v in data.items()
+        if k != message_key and k not in _LEVEL_KEYS
+    )
+    summary = " ".join(f"{k}={v}" for k, v in others[:6])
+    text = sanitize(f"{message}  {summary}".strip() if message else summary)
+    return LogLine(source, text, timestamp, level, others)
+
+
+def marker(source: int, text: str) -> LogLine:
+    return LogLine(source, sanitize(text), marker=True)
+
+
+class RingBuffer:
+    """The newest ``capacity`` lines; counts what fell off the front."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        self.lines: deque[LogLine] = deque(maxlen=self.capacity)
+        self.dropped = 0
+        self.total = 0  # lines ever appended: line number of lines[0] is dropped
+
+    def extend(self, batch: Sequence[LogLine]) -> None:
+        overflow = len(self.lines) + len(batch) - self.capacity
+        if overflow > 0:
+            self.dropped += overflow
+        self.lines.extend(batch)
+        self.total += len(batch)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+@dataclass
+class LogFilter:
+    """Which lines show: a regex (or none), a minimum level, and N lines of context."""
+
+    pattern: str = ""
+    min_level: str | None = None
+    context: int = 0
+    inverse: bool = False
+    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    error: str = ""
+
+    def __post_init__(self) -> None:
+        text = self.pattern
+        if text.startswith("!"):
+            self.inverse, text = True, text[1:]
+        if text:
+            try:
+                self._regex = re.compile(text, re.IGNORECASE)
+            except re.error as exc:
+                self.error = f"not a regular expression: {exc}"
+                self._regex = re.compile(re.escape(text), re.IGNORECASE)
+
+    @property
+    def active(self) -> bool:
+        return self._regex is not None or self.min_level is not None
+
+    def level_ok(self, line: LogLine) -> bool:
+        if self.min_level is None or line.marker:
+            return True
+        if line.level is None:
+            return False
+        return LEVELS.index(line.level) >= LEVELS.index(self.min_level)
+
+    def matches(self, line: LogLine) -> bool:
+        if not self.level_ok(line):
+            return False
+        if self._regex is None:
+            return True
+        found = self._regex.search(line.text) is not None
+        return found != self.inverse
+
+    def highlights(self, text: str) -> list[tuple[int, int]]:
+        if self._regex is None or self.inverse:
+            return []
+        return [m.span() for m in self._regex.finditer(text) if m.end() > m.start()]
+
+    def visible(self, lines: Sequence[LogLine]) -> tuple[list[int], set[int]]:
+        """Indexes of the lines to show (matches with their context, in order), and which of
+        them are matches (the rest are context, like ``grep -C``)."""
+        if not self.active:
+            return list(range(len(lines))), set()
+        matches = [i for i, line in enumerate(lines) if self.matches(line)]
+        if not self.context:
+            return matches, set(matches)
+        shown: set[int] = set()
+        for i in matches:
+            shown.update(range(max(0, i - self.context), min(len(lines), i + self.context + 1)))
+        return sorted(shown), set(matches)
+
+
+def render_plain(lines: Iterable[LogLine], prefixes: Sequence[str], timestamps: bool) -> str:
+    """Lines as a file holds them (for save): prefix, optional timestamp, text."""
+    out = []
+    for line in lines:
+        stamp = f"{line.timestamp} " if timestamps and line.timestamp else ""
+        prefix = prefixes[line.source] if 0 <= line.source < len(prefixes) else ""
+        out.append(f"{stamp}{prefix} {line.text}" if prefix else f"{stamp}{line.text}")
+    return "\n".join(out) + ("\n" if out else "")
