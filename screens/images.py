@@ -75,7 +75,7 @@ class TextPanel(ModalScreen[None]):
 
 class ImagesScreen(BaseScreen):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        *(b for b in bindings_for("table") if b.action not in ("filter", "yaml")),
+        *(b for b in bindings_for("table") if b.action not in ("filter", "yaml", "logs")),
         *bindings_for("images"),
     ]
     DEFAULT_CSS = """

@@ -13,6 +13,7 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.buffer import FeedStatus
 from gok_tui.store.feeds import Feed
+from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects, TableModel
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.resource_table import ResourceTable
@@ -248,6 +249,23 @@ class ResourceScreen(BaseScreen):
         picked = self.selected()
         if picked is not None:
             self.open_selected(picked[1], picked[0])
+
+    def action_logs(self) -> None:
+        picked = self.selected()
+        if picked is None:
+            return
+        request = self.log_request(picked[1])
+        if request is None:
+            self.notify(
+                f"{self.TITLE_TEXT} have no logs of their own: use l on a Deployment or Pod"
+            )
+            return
+        from gok_tui.screens.logs import LogsScreen
+
+        self.app.push_screen(LogsScreen(request))
+
+    def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+        return None
 
     def action_describe(self) -> None:
         self.show_detail("describe")

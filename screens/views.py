@@ -15,6 +15,7 @@ from gok_tui.domain.rows import Column, Row
 from gok_tui.domain.selectors import selector_string, service_selector_string
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen, Scope
+from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects
 from gok_tui.widgets.confirm import ReplicaPrompt
 from textual.binding import Binding
@@ -26,6 +27,15 @@ def with_why(row: Row, snapshot: Snapshot) -> Row:
     """The row plus a WHY cell: the worst problem the object shows on its own."""
     worst = next((f for f in diagnose(snapshot) if f.severity != "info"), None)
     return Row(row.key, (*row.cells, worst.cause if worst else ""), row.tone)
+
+
+def deployment_log_request(obj: dict[str, Any]) -> LogRequest | None:
+    """Every pod of the Deployment, by its own selector: pods of a rollout join as they start."""
+    meta = obj.get("metadata") or {}
+    selector = selector_string((obj.get("spec") or {}).get("selector"))
+    if not selector:
+        return None
+    return LogRequest(meta.get("namespace", ""), f"deploy/{meta.get('name')}", selector=selector)
 
 
 class DeploymentsScreen(ResourceScreen):
@@ -94,6 +104,9 @@ class DeploymentsScreen(ResourceScreen):
             paused = bool((picked[1].get("spec") or {}).get("paused"))
             self.gok.propose(SetPaused(picked[0], not paused))
 
+    def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+        return deployment_log_request(obj)
+
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         return (*render.columns_for("deployments", all_namespaces), WHY_COLUMN)
 
@@ -117,6 +130,12 @@ class DeploymentsScreen(ResourceScreen):
 class PodsScreen(ResourceScreen):
     TITLE_TEXT = "Pods"
     PRIMARY = "pods"
+
+    def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+        meta = obj.get("metadata") or {}
+        return LogRequest(
+            meta.get("namespace", ""), f"pod/{meta.get('name')}", pod=meta.get("name")
+        )
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         return (*render.columns_for("pods", all_namespaces), WHY_COLUMN)

@@ -20,7 +20,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.images import ImagesScreen
-from gok_tui.screens.pending import LogsScreen
+from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.problems import ProblemsScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
@@ -185,10 +185,37 @@ class GokApp(App[None]):
             self.action_help()
         elif command.kind == "view":
             self.goto(command.argument)
+        elif command.kind == "logs":
+            plural, name = command.argument.split("/", 1)
+            self.open_logs(plural, name)
         elif command.kind == "context":
             self._retarget(lambda: self.session.switch_context(command.argument))
         elif command.kind == "namespace":
             self._retarget(lambda: self.session.switch_namespace(command.argument or None))
+
+    @work(thread=True, group="open-logs", exit_on_error=False)
+    def open_logs(self, plural: str, name: str) -> None:
+        """`:logs deploy/NAME` or `:logs pod/NAME` in the current namespace."""
+        backend, namespace = self.session.backend, self.session.namespace
+        if backend is None or namespace is None:
+            self.call_from_thread(self.notify, "logs need a cluster and one namespace (:ns NAME)")
+            return
+        try:
+            obj = backend.get(KINDS[plural], namespace, name)
+        except KubeError as error:
+            self.call_from_thread(self.notify, error.message, severity="error")
+            return
+        from gok_tui.screens.logs import LogsScreen
+        from gok_tui.screens.views import deployment_log_request
+        from gok_tui.store.logs import LogRequest
+
+        request = (
+            deployment_log_request(obj)
+            if plural == "deployments"
+            else LogRequest(namespace, f"pod/{name}", pod=name)
+        )
+        if request is not None:
+            self.call_from_thread(self.push_screen, LogsScreen(request))
 
     def _retarget(self, change: Callable[[], None]) -> None:
         try:

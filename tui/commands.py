@@ -31,8 +31,16 @@ VIEW_ALIASES: dict[str, str] = {
 }
 VIEWS = ("deployments", "pods", "ingress", "build", "images", "logs", "problems")
 ALL_NAMESPACES = ("all", "-A", "*")
+LOG_KINDS = {
+    "deploy": "deployments",
+    "deployment": "deployments",
+    "deployments": "deployments",
+    "po": "pods",
+    "pod": "pods",
+    "pods": "pods",
+}
 
-CommandKind = Literal["view", "context", "namespace", "quit", "help", "error"]
+CommandKind = Literal["view", "context", "namespace", "quit", "help", "logs", "error"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,11 @@ def parse_command(text: str) -> Command:
             return Command("error", message="usage: ns NAME (or ns all)")
         return Command("namespace", "" if rest[0] in ALL_NAMESPACES else rest[0])
     view = VIEW_ALIASES.get(head)
+    if view == "logs" and rest:
+        kind, sep, name = rest[0].partition("/")
+        if len(rest) != 1 or not sep or not name or kind not in LOG_KINDS:
+            return Command("error", message="usage: logs deploy/NAME or logs pod/NAME")
+        return Command("logs", f"{LOG_KINDS[kind]}/{name}")
     if view is not None:
         if rest:
             return Command("error", message=f"'{head}' takes no arguments")

@@ -193,3 +193,18 @@ def test_hostile_bytes_never_reach_the_terminal(fake_kube: FakeKube, follow) -> 
     assert len(texts[4]) < 4_100 and texts[4].endswith("more characters)")
     for text in texts:
         assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in text)
+
+
+def test_a_dropped_connection_resumes_without_repeating_or_losing_lines(
+    fake_kube: FakeKube, follow
+) -> None:
+    fake_kube.apply_object(bare_pod("api-1", labels={"app": "api"}))
+    running(fake_kube, "api-1")
+    fake_kube.append_log("default", "api-1", "main", [f"before {n}" for n in range(50)])
+    f = follow(LogRequest("default", "pod/api-1", pod="api-1", tail_lines=None))
+    f.wait(lambda t: "before 49" in t)
+    fake_kube.expire_watches()  # the server ends every open stream, as an API server restart does
+    fake_kube.append_log("default", "api-1", "main", [f"after {n}" for n in range(50)])
+    f.wait(lambda t: "after 49" in t, timeout=15)
+    texts = [t for t in f.texts() if not t.startswith("---")]
+    assert texts == [f"before {n}" for n in range(50)] + [f"after {n}" for n in range(50)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -78,6 +77,7 @@ class LogLine:
     level: str | None = None
     fields: tuple[tuple[str, str], ...] = ()  # other JSON fields, sanitised
     marker: bool = False  # a line gok-tui wrote (restart, waiting, stream ended)
+    structured: bool = False  # a JSON log line: message first, level shown, fields apart
 
 
 def parse_line(source: int, raw: bytes, timestamped: bool = False) -> LogLine:
@@ -110,9 +110,8 @@ def _json_line(source: int, data: dict[str, object], timestamp: str) -> LogLine:
         for k, v in data.items()
         if k != message_key and k not in _LEVEL_KEYS
     )
-    summary = " ".join(f"{k}={v}" for k, v in others[:6])
-    text = sanitize(f"{message}  {summary}".strip() if message else summary)
-    return LogLine(source, text, timestamp, level, others)
+    text = sanitize(message) if message else " ".join(f"{k}={v}" for k, v in others)
+    return LogLine(source, text, timestamp, level, others, structured=True)
 
 
 def marker(source: int, text: str) -> LogLine:
@@ -120,20 +119,25 @@ def marker(source: int, text: str) -> LogLine:
 
 
 class RingBuffer:
-    """The newest ``capacity`` lines; counts what fell off the front."""
+    """The newest ``capacity`` lines; counts what fell off the front. A list, not a deque:
+    the view reads lines by index, and deque indexing is O(n) in the middle."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = max(1, capacity)
-        self.lines: deque[LogLine] = deque(maxlen=self.capacity)
+        self.lines: list[LogLine] = []
         self.dropped = 0
         self.total = 0  # lines ever appended: line number of lines[0] is dropped
 
-    def extend(self, batch: Sequence[LogLine]) -> None:
-        overflow = len(self.lines) + len(batch) - self.capacity
-        if overflow > 0:
-            self.dropped += overflow
+    def extend(self, batch: Sequence[LogLine]) -> int:
+        """Append a batch; returns how many lines fell off the front."""
         self.lines.extend(batch)
         self.total += len(batch)
+        overflow = len(self.lines) - self.capacity
+        if overflow <= 0:
+            return 0
+        del self.lines[:overflow]
+        self.dropped += overflow
+        return overflow
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -177,7 +181,9 @@ class LogFilter:
             return False
         if self._regex is None:
             return True
-        found = self._regex.search(line.text) is not None
+        found = self._regex.search(line.text) is not None or any(
+            self._regex.search(f"{k}={v}") for k, v in line.fields
+        )
         return found != self.inverse
 
     def highlights(self, text: str) -> list[tuple[int, int]]:
@@ -205,5 +211,7 @@ def render_plain(lines: Iterable[LogLine], prefixes: Sequence[str], timestamps: 
     for line in lines:
         stamp = f"{line.timestamp} " if timestamps and line.timestamp else ""
         prefix = prefixes[line.source] if 0 <= line.source < len(prefixes) else ""
-        out.append(f"{stamp}{prefix} {line.text}" if prefix else f"{stamp}{line.text}")
+        fields = "".join(f" {k}={v}" for k, v in line.fields)
+        text = f"{line.text}{fields}"
+        out.append(f"{stamp}{prefix} {text}" if prefix else f"{stamp}{text}")
     return "\n".join(out) + ("\n" if out else "")

@@ -66,6 +66,7 @@ class _Stream(threading.Thread):
         self.changed = threading.Event()  # the pod object changed
         self.stream: LogStream | None = None
         self.last_stamp: str | None = None
+        self.same_stamp_count = 0  # lines shown with exactly last_stamp
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -106,7 +107,7 @@ class _Stream(threading.Thread):
                 continue
             if restarts > restarts_seen:
                 self._emit(f"--- container {self.source.container} restarted ({restarts}) ---")
-                restarts_seen, self.last_stamp = restarts, None
+                restarts_seen, self.last_stamp, self.same_stamp_count = restarts, None, 0
                 first = False
             ended = self._read(first)
             first = False
@@ -144,16 +145,27 @@ class _Stream(threading.Thread):
                 self._emit(f"--- log stream error: {error.message} ---")
                 self.stop_event.wait(ERROR_BACKOFF_SECONDS)
             return False
-        seen = _stamp_key(self.last_stamp) if self.last_stamp else None
+        # After a reconnect (sinceTime has second precision) the server repeats lines: skip
+        # those older than the last one shown, and as many at its exact time as were shown.
+        resume = _stamp_key(self.last_stamp) if self.last_stamp else None
+        skip_same = self.same_stamp_count
         for raw_lines in self.stream:
             batch: list[LogLine] = []
             for raw in raw_lines:
                 line = parse_line(self.index, raw, timestamped=True)
                 if line.timestamp:
                     key = _stamp_key(line.timestamp)
-                    if seen is not None and key <= seen:
-                        continue  # already shown before the reconnect
-                    seen, self.last_stamp = key, line.timestamp
+                    if resume is not None:
+                        if key < resume:
+                            continue
+                        if key == resume and skip_same > 0:
+                            skip_same -= 1
+                            continue
+                        resume = None
+                    if line.timestamp == self.last_stamp:
+                        self.same_stamp_count += 1
+                    else:
+                        self.last_stamp, self.same_stamp_count = line.timestamp, 1
                 batch.append(line)
             if batch:
                 self.follower._push(batch)

@@ -1,0 +1,269 @@
+"""LogView: a line-API scroll view over a ring buffer; it renders only the rows on screen.
+
+Lines arrive in batches (one ``append`` per UI tick). With no filter the visible rows are the
+buffer itself; with a filter an index list is kept up to date incrementally, and shifted when
+lines fall off the front of the buffer.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+
+from gok_tui.domain.logs import LogFilter, LogLine, RingBuffer
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PALETTE = (
+    "cyan",
+    "magenta",
+    "green",
+    "yellow",
+    "bright_blue",
+    "bright_magenta",
+    "bright_cyan",
+    "bright_green",
+    "orange1",
+    "orchid",
+)
+LEVEL_STYLES = {
+    "trace": Style(dim=True),
+    "debug": Style(color="bright_black"),
+    "info": Style(color="green"),
+    "warn": Style(color="yellow", bold=True),
+    "error": Style(color="red", bold=True),
+    "fatal": Style(color="white", bgcolor="red", bold=True),
+}
+MATCH_STYLE = Style(bgcolor="dark_goldenrod", color="black", bold=True)
+MARKER_STYLE = Style(color="bright_black", italic=True)
+CONTEXT_STYLE = Style(dim=True)
+TIMESTAMP_STYLE = Style(color="bright_black")
+MAX_FIELDS_COLLAPSED = 3
+
+
+def source_style(label: str) -> Style:
+    """A stable colour per pod/container: the same on every run (crc32, not hash())."""
+    return Style(color=PALETTE[zlib.crc32(label.encode()) % len(PALETTE)])
+
+
+class LogView(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    LogView { height: 1fr; background: $surface; }
+    """
+
+    def __init__(self, capacity: int, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.buffer = RingBuffer(capacity)
+        self.filter = LogFilter()
+        self.prefixes: list[str] = []
+        self.follow = True
+        self.new_while_paused = 0
+        self.timestamps = False
+        self.wrap = False
+        self.expand_fields = False
+        self._visible: list[int] | None = None  # None: every line
+        self._matches: set[int] = set()
+        self._rows: list[tuple[int, int]] | None = None  # wrap: (line, start char)
+        self._width = 0
+        self._last_match_row: int | None = None
+
+    # -- data ------------------------------------------------------------------------------
+    def set_prefixes(self, prefixes: Sequence[str]) -> None:
+        self.prefixes = list(prefixes)
+
+    def append(self, batch: Sequence[LogLine]) -> None:
+        if not batch:
+            return
+        start = len(self.buffer.lines)
+        dropped = self.buffer.extend(batch)
+        start -= dropped
+        if self._visible is not None:
+            if dropped:
+                self._visible = [i - dropped for i in self._visible if i >= dropped]
+                self._matches = {i - dropped for i in self._matches if i >= dropped}
+            self._extend_filtered(max(0, start))
+        if not self.follow:
+            self.new_while_paused += len(batch)
+        self._relayout()
+
+    def _extend_filtered(self, start: int) -> None:
+        """Filter the lines from ``start`` on, with context before and after each match."""
+        assert self._visible is not None
+        lines = self.buffer.lines
+        context = self.filter.context
+        shown = set(self._visible[-(context + 1) :]) if context else set()
+        last_match = max(self._matches) if self._matches else -(10**9)
+        for i in range(start, len(lines)):
+            if self.filter.matches(lines[i]):
+                self._matches.add(i)
+                for j in range(max(0, i - context), i):
+                    if j not in shown and (not self._visible or j > self._visible[-1]):
+                        self._visible.append(j)
+                        shown.add(j)
+                if not self._visible or i > self._visible[-1]:
+                    self._visible.append(i)
+                    shown.add(i)
+                last_match = i
+            elif (
+                context
+                and i - last_match <= context
+                and (not self._visible or i > self._visible[-1])
+            ):
+                self._visible.append(i)
+                shown.add(i)
+
+    def set_filter(self, log_filter: LogFilter) -> None:
+        self.filter = log_filter
+        if log_filter.active:
+            self._visible, self._matches = [], set()
+            self._extend_filtered(0)
+        else:
+            self._visible, self._matches = None, set()
+        self._last_match_row = None
+        self._relayout()
+
+    # -- geometry --------------------------------------------------------------------------
+    @property
+    def visible_count(self) -> int:
+        return len(self.buffer.lines) if self._visible is None else len(self._visible)
+
+    def line_at(self, position: int) -> int:
+        return position if self._visible is None else self._visible[position]
+
+    def visible_lines(self) -> list[LogLine]:
+        lines = self.buffer.lines
+        if self._visible is None:
+            return list(lines)
+        return [lines[i] for i in self._visible]
+
+    def _relayout(self) -> None:
+        width = max(20, self.scrollable_content_region.width or self.size.width or 80)
+        self._width = width
+        if self.wrap:
+            rows: list[tuple[int, int]] = []
+            for position in range(self.visible_count):
+                length = len(self._plain(self.buffer.lines[self.line_at(position)]))
+                for offset in range(0, max(1, length), width):
+                    rows.append((position, offset))
+            self._rows = rows
+            height = len(rows)
+            longest = width
+        else:
+            self._rows = None
+            height = self.visible_count
+            longest = width * 4  # horizontal scroll for long lines, without measuring them all
+        self.virtual_size = Size(longest, height)
+        if self.follow:
+            self.scroll_end(animate=False, x_axis=False)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._relayout()
+
+    # -- keys and modes --------------------------------------------------------------------
+    def set_follow(self, follow: bool) -> None:
+        self.follow = follow
+        if follow:
+            self.new_while_paused = 0
+            self.scroll_end(animate=False, x_axis=False)
+
+    def toggle_wrap(self) -> None:
+        self.wrap = not self.wrap
+        self._relayout()
+
+    def toggle_timestamps(self) -> None:
+        self.timestamps = not self.timestamps
+        self._relayout()
+
+    def toggle_fields(self) -> None:
+        self.expand_fields = not self.expand_fields
+        self._relayout()
+
+    def jump_to_match(self, forward: bool) -> bool:
+        """Move to the next/previous matching line; False when there is none."""
+        if not self._matches or self._visible is None:
+            return False
+        current = self._last_match_row
+        if current is None:
+            current = int(self.scroll_offset.y) + (0 if forward else self.size.height)
+        positions = [p for p, i in enumerate(self._visible) if i in self._matches]
+        candidates = (
+            [p for p in positions if p > current]
+            if forward
+            else [p for p in positions if p < current]
+        )
+        if not candidates:
+            return False
+        target = candidates[0] if forward else candidates[-1]
+        self._last_match_row = target
+        self.set_follow(False)
+        self.scroll_to(y=max(0, target - self.size.height // 2), animate=False)
+        return True
+
+    # -- painting --------------------------------------------------------------------------
+    def _prefix(self, line: LogLine) -> str:
+        if 0 <= line.source < len(self.prefixes):
+            return self.prefixes[line.source]
+        return ""
+
+    def _fields_text(self, line: LogLine) -> str:
+        if not line.fields:
+            return ""
+        fields = line.fields if self.expand_fields else line.fields[:MAX_FIELDS_COLLAPSED]
+        more = "" if self.expand_fields or len(line.fields) <= MAX_FIELDS_COLLAPSED else " …"
+        return "  " + " ".join(f"{k}={v}" for k, v in fields) + more
+
+    def _plain(self, line: LogLine) -> str:
+        stamp = f"{line.timestamp} " if self.timestamps and line.timestamp else ""
+        prefix = self._prefix(line)
+        level = f"{line.level.upper():<5} " if line.level and line.structured else ""
+        return f"{stamp}{prefix + ' ' if prefix else ''}{level}{line.text}{self._fields_text(line)}"
+
+    def _segments(self, index: int) -> list[Segment]:
+        line = self.buffer.lines[index]
+        segments: list[Segment] = []
+        if self.timestamps and line.timestamp:
+            segments.append(Segment(f"{line.timestamp} ", TIMESTAMP_STYLE))
+        prefix = self._prefix(line)
+        if prefix:
+            segments.append(Segment(f"{prefix} ", source_style(prefix)))
+        if line.marker:
+            segments.append(Segment(line.text, MARKER_STYLE))
+            return segments
+        base = Style()
+        if self._visible is not None and self._matches and index not in self._matches:
+            base = CONTEXT_STYLE
+        if line.level and line.structured:
+            segments.append(Segment(f"{line.level.upper():<5} ", LEVEL_STYLES[line.level]))
+        elif line.level in ("error", "fatal", "warn"):
+            base = base + LEVEL_STYLES[line.level]
+        text = line.text
+        position = 0
+        for start, end in self.filter.highlights(text):
+            if start > position:
+                segments.append(Segment(text[position:start], base))
+            segments.append(Segment(text[start:end], MATCH_STYLE))
+            position = end
+        segments.append(Segment(text[position:], base))
+        fields = self._fields_text(line)
+        if fields:
+            segments.append(Segment(fields, Style(color="bright_black")))
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        if self._rows is not None:
+            if row >= len(self._rows):
+                return Strip.blank(width)
+            position, offset = self._rows[row]
+            strip = Strip(self._segments(self.line_at(position)))
+            return strip.crop(offset, offset + width).extend_cell_length(width)
+        if row >= self.visible_count:
+            return Strip.blank(width)
+        strip = Strip(self._segments(self.line_at(row)))
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
