@@ -7,12 +7,15 @@ lines fall off the front of the buffer.
 
 from __future__ import annotations
 
+import bisect
 import zlib
+from collections import deque
 from collections.abc import Sequence
 
 from gok_tui.domain.logs import LogFilter, LogLine, RingBuffer
 from rich.segment import Segment
 from rich.style import Style
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -66,13 +69,19 @@ class LogView(ScrollView, can_focus=True):
         self.expand_fields = False
         self._visible: list[int] | None = None  # None: every line
         self._matches: set[int] = set()
+        self._recent: dict[int, deque[int]] = {}  # per source: recent unshown lines (context)
+        self._after: dict[int, int] = {}  # per source: context lines still owed after a match
         self._rows: list[tuple[int, int]] | None = None  # wrap: (line, start char)
         self._width = 0
         self._last_match_row: int | None = None
+        # rendered lines: following a fast stream repaints the same rows several times a tick
+        self._strips: LRUCache[tuple[int, int, bool, int], tuple[LogLine, Strip]] = LRUCache(2048)
+        self._style_version = 0
 
     # -- data ------------------------------------------------------------------------------
     def set_prefixes(self, prefixes: Sequence[str]) -> None:
         self.prefixes = list(prefixes)
+        self._restyle()
 
     def append(self, batch: Sequence[LogLine]) -> None:
         if not batch:
@@ -84,39 +93,45 @@ class LogView(ScrollView, can_focus=True):
             if dropped:
                 self._visible = [i - dropped for i in self._visible if i >= dropped]
                 self._matches = {i - dropped for i in self._matches if i >= dropped}
+                for source, recent in self._recent.items():
+                    self._recent[source] = deque(
+                        (i - dropped for i in recent if i >= dropped), maxlen=recent.maxlen
+                    )
             self._extend_filtered(max(0, start))
         if not self.follow:
             self.new_while_paused += len(batch)
         self._relayout()
 
     def _extend_filtered(self, start: int) -> None:
-        """Filter the lines from ``start`` on, with context before and after each match."""
+        """Filter the lines from ``start`` on. Context (like ``grep -C``) is taken from the
+        same pod/container as the match, since streams of several pods interleave."""
         assert self._visible is not None
         lines = self.buffer.lines
         context = self.filter.context
-        shown = set(self._visible[-(context + 1) :]) if context else set()
-        last_match = max(self._matches) if self._matches else -(10**9)
+        visible = self._visible
         for i in range(start, len(lines)):
-            if self.filter.matches(lines[i]):
+            line = lines[i]
+            source = line.source
+            if self.filter.matches(line):
                 self._matches.add(i)
-                for j in range(max(0, i - context), i):
-                    if j not in shown and (not self._visible or j > self._visible[-1]):
-                        self._visible.append(j)
-                        shown.add(j)
-                if not self._visible or i > self._visible[-1]:
-                    self._visible.append(i)
-                    shown.add(i)
-                last_match = i
-            elif (
-                context
-                and i - last_match <= context
-                and (not self._visible or i > self._visible[-1])
-            ):
-                self._visible.append(i)
-                shown.add(i)
+                if context:
+                    recent = self._recent.get(source)
+                    if recent:
+                        for j in recent:
+                            bisect.insort(visible, j)
+                        recent.clear()
+                    self._after[source] = context
+                visible.append(i)
+            elif context and self._after.get(source, 0) > 0:
+                self._after[source] -= 1
+                visible.append(i)
+            elif context:
+                self._recent.setdefault(source, deque(maxlen=context)).append(i)
 
     def set_filter(self, log_filter: LogFilter) -> None:
         self.filter = log_filter
+        self._restyle()  # highlights and context dimming change
+        self._recent, self._after = {}, {}
         if log_filter.active:
             self._visible, self._matches = [], set()
             self._extend_filtered(0)
@@ -176,10 +191,12 @@ class LogView(ScrollView, can_focus=True):
 
     def toggle_timestamps(self) -> None:
         self.timestamps = not self.timestamps
+        self._restyle()
         self._relayout()
 
     def toggle_fields(self) -> None:
         self.expand_fields = not self.expand_fields
+        self._restyle()
         self._relayout()
 
     def jump_to_match(self, forward: bool) -> bool:
@@ -253,6 +270,20 @@ class LogView(ScrollView, can_focus=True):
             segments.append(Segment(fields, Style(color="bright_black")))
         return segments
 
+    def _restyle(self) -> None:
+        self._style_version += 1
+        self._strips.clear()
+
+    def _strip(self, index: int) -> Strip:
+        line = self.buffer.lines[index]
+        key = (id(line), self._style_version, index in self._matches, len(self.prefixes))
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is line:  # ids are reused once a line is freed
+            return cached[1]
+        strip = Strip(self._segments(index))
+        self._strips[key] = (line, strip)
+        return strip
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = scroll_y + y
@@ -261,9 +292,9 @@ class LogView(ScrollView, can_focus=True):
             if row >= len(self._rows):
                 return Strip.blank(width)
             position, offset = self._rows[row]
-            strip = Strip(self._segments(self.line_at(position)))
+            strip = self._strip(self.line_at(position))
             return strip.crop(offset, offset + width).extend_cell_length(width)
         if row >= self.visible_count:
             return Strip.blank(width)
-        strip = Strip(self._segments(self.line_at(row)))
+        strip = self._strip(self.line_at(row))
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)

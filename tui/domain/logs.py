@@ -70,18 +70,73 @@ def normalise_level(value: object) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class LogLine:
-    source: int  # index into the follower's sources (pod/container), for prefix and colour
-    text: str  # sanitised; for JSON lines the message first, then the other fields
+class ParsedLine:
+    text: str  # sanitised; for JSON lines the message
     timestamp: str = ""  # RFC 3339 from the API server, when asked for
     level: str | None = None
     fields: tuple[tuple[str, str], ...] = ()  # other JSON fields, sanitised
-    marker: bool = False  # a line gok-tui wrote (restart, waiting, stream ended)
     structured: bool = False  # a JSON log line: message first, level shown, fields apart
 
 
+class LogLine:
+    """One line as received; decoded, sanitised and recognised on first use. Most lines of a
+    fast stream are never looked at (they scroll by, or fall off the buffer), so ingesting
+    one costs an object, not a parse."""
+
+    __slots__ = ("_parsed", "_raw", "_timestamped", "marker", "source")
+
+    def __init__(
+        self, source: int, raw: bytes, timestamped: bool = False, *, marker: bool = False
+    ) -> None:
+        self.source = source  # index into the follower's sources (pod/container)
+        self._raw = raw
+        self._timestamped = timestamped
+        self._parsed: ParsedLine | None = None
+        self.marker = marker  # a line gok-tui wrote (restart, waiting, stream ended)
+
+    @property
+    def parsed(self) -> ParsedLine:
+        if self._parsed is None:
+            self._parsed = _parse(self._raw, self._timestamped)
+        return self._parsed
+
+    @property
+    def text(self) -> str:
+        return self.parsed.text
+
+    @property
+    def timestamp(self) -> str:
+        return self.parsed.timestamp
+
+    @property
+    def level(self) -> str | None:
+        return self.parsed.level
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        return self.parsed.fields
+
+    @property
+    def structured(self) -> bool:
+        return self.parsed.structured
+
+    def raw_timestamp(self) -> str:
+        """The RFC 3339 prefix without parsing the rest (for resuming a stream)."""
+        if not self._timestamped:
+            return ""
+        stamp, sep, _ = self._raw.partition(b" ")
+        return stamp.decode("ascii", "replace") if sep and stamp[:1].isdigit() else ""
+
+    def __repr__(self) -> str:
+        return f"LogLine({self.source}, {self.text!r})"
+
+
 def parse_line(source: int, raw: bytes, timestamped: bool = False) -> LogLine:
-    """One raw line from the API server (optionally ``<RFC3339> <text>``)."""
+    """One raw line from the API server (optionally ``<RFC3339> <text>``), parsed lazily."""
+    return LogLine(source, raw, timestamped)
+
+
+def _parse(raw: bytes, timestamped: bool) -> ParsedLine:
     timestamp = ""
     if timestamped:
         stamp, sep, rest = raw.partition(b" ")
@@ -95,13 +150,13 @@ def parse_line(source: int, raw: bytes, timestamped: bool = False) -> LogLine:
         except ValueError:
             data = None
         if isinstance(data, dict):
-            return _json_line(source, data, timestamp)
+            return _json_line(data, timestamp)
     match = _TEXT_LEVEL.search(text[:200])
     level = normalise_level(match.group(1)) if match else None
-    return LogLine(source, sanitize(text), timestamp, level)
+    return ParsedLine(sanitize(text), timestamp, level)
 
 
-def _json_line(source: int, data: dict[str, object], timestamp: str) -> LogLine:
+def _json_line(data: dict[str, object], timestamp: str) -> ParsedLine:
     level = next((normalise_level(data[k]) for k in _LEVEL_KEYS if k in data), None)
     message_key = next((k for k in _MESSAGE_KEYS if isinstance(data.get(k), str)), None)
     message = str(data[message_key]) if message_key else ""
@@ -111,11 +166,13 @@ def _json_line(source: int, data: dict[str, object], timestamp: str) -> LogLine:
         if k != message_key and k not in _LEVEL_KEYS
     )
     text = sanitize(message) if message else " ".join(f"{k}={v}" for k, v in others)
-    return LogLine(source, text, timestamp, level, others, structured=True)
+    return ParsedLine(text, timestamp, level, others, structured=True)
 
 
 def marker(source: int, text: str) -> LogLine:
-    return LogLine(source, sanitize(text), marker=True)
+    line = LogLine(source, b"", marker=True)
+    line._parsed = ParsedLine(sanitize(text))
+    return line
 
 
 class RingBuffer:
@@ -193,15 +250,22 @@ class LogFilter:
 
     def visible(self, lines: Sequence[LogLine]) -> tuple[list[int], set[int]]:
         """Indexes of the lines to show (matches with their context, in order), and which of
-        them are matches (the rest are context, like ``grep -C``)."""
+        them are matches. Context comes from the match's own pod/container, as streams of
+        several pods interleave."""
         if not self.active:
             return list(range(len(lines))), set()
         matches = [i for i, line in enumerate(lines) if self.matches(line)]
         if not self.context:
             return matches, set(matches)
+        by_source: dict[int, list[int]] = {}
+        for i, line in enumerate(lines):
+            by_source.setdefault(line.source, []).append(i)
+        position = {i: n for indexes in by_source.values() for n, i in enumerate(indexes)}
         shown: set[int] = set()
         for i in matches:
-            shown.update(range(max(0, i - self.context), min(len(lines), i + self.context + 1)))
+            own = by_source[lines[i].source]
+            n = position[i]
+            shown.update(own[max(0, n - self.context) : n + self.context + 1])
         return sorted(shown), set(matches)
 
 

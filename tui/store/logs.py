@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gok_tui.backends.kube import KubeBackend, KubeError, LogStream
-from gok_tui.domain.logs import LogLine, marker, parse_line
+from gok_tui.domain.logs import LogLine, marker
 
 RECONNECT_SECONDS = 1.0
 ERROR_BACKOFF_SECONDS = 3.0
@@ -118,6 +118,22 @@ class _Stream(threading.Thread):
             # the stream ended: the container stopped, or the connection did; look again
             self.stop_event.wait(RECONNECT_SECONDS)
 
+    def _remember_last_stamp(self, batch: list[LogLine]) -> None:
+        """Where a reconnect resumes: the newest timestamp, and how many lines carry it.
+        Only the batch's tail is read, so ingesting stays one object per line."""
+        newest = batch[-1].raw_timestamp()
+        if not newest:
+            return
+        same = 0
+        for line in reversed(batch):
+            if line.raw_timestamp() != newest:
+                break
+            same += 1
+        if same == len(batch) and newest == self.last_stamp:
+            self.same_stamp_count += same
+        else:
+            self.last_stamp, self.same_stamp_count = newest, same
+
     def _read(self, first: bool) -> bool:
         request = self.follower.request
         backend = self.follower.backend
@@ -149,12 +165,13 @@ class _Stream(threading.Thread):
         # those older than the last one shown, and as many at its exact time as were shown.
         resume = _stamp_key(self.last_stamp) if self.last_stamp else None
         skip_same = self.same_stamp_count
+        index = self.index
         for raw_lines in self.stream:
-            batch: list[LogLine] = []
-            for raw in raw_lines:
-                line = parse_line(self.index, raw, timestamped=True)
-                if line.timestamp:
-                    key = _stamp_key(line.timestamp)
+            batch = [LogLine(index, raw, True) for raw in raw_lines]
+            if resume is not None:
+                kept = []
+                for line in batch:
+                    key = _stamp_key(line.raw_timestamp())
                     if resume is not None:
                         if key < resume:
                             continue
@@ -162,12 +179,10 @@ class _Stream(threading.Thread):
                             skip_same -= 1
                             continue
                         resume = None
-                    if line.timestamp == self.last_stamp:
-                        self.same_stamp_count += 1
-                    else:
-                        self.last_stamp, self.same_stamp_count = line.timestamp, 1
-                batch.append(line)
+                    kept.append(line)
+                batch = kept
             if batch:
+                self._remember_last_stamp(batch)
                 self.follower._push(batch)
         if self.stream.broken and not self.stop_event.is_set():
             self._emit(f"--- connection lost ({self.stream.broken}); reconnecting ---")
