@@ -25,8 +25,8 @@ from gok_tui.domain.images import (
 )
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rows import Column, clean
-from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.resource import TableCursor
 from gok_tui.store.model import RowDelta
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.resource_table import ResourceTable
@@ -73,7 +73,7 @@ class TextPanel(ModalScreen[None]):
         self.query_one(VerticalScroll).scroll_up(animate=False)
 
 
-class ImagesScreen(BaseScreen):
+class ImagesScreen(TableCursor):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         *(b for b in bindings_for("table") if b.action not in ("filter", "yaml", "logs")),
         *bindings_for("images"),
@@ -193,19 +193,6 @@ class ImagesScreen(BaseScreen):
     def action_sort(self) -> None:
         self.sort_by = "size" if self.sort_by == "age" else "age"
         self._paint()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(ResourceTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(ResourceTable).action_cursor_up()
-
-    def action_cursor_top(self) -> None:
-        self.query_one(ResourceTable).move_cursor(row=0)
-
-    def action_cursor_bottom(self) -> None:
-        table = self.query_one(ResourceTable)
-        table.move_cursor(row=max(0, table.row_count - 1))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -34,7 +34,25 @@ class Scope:
     title: str
 
 
-class ResourceScreen(BaseScreen):
+class TableCursor(BaseScreen):
+    """j/k/g/G on the screen's ResourceTable (bound at screen level so they work whatever
+    has the focus)."""
+
+    def action_cursor_down(self) -> None:
+        self.query_one(ResourceTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(ResourceTable).action_cursor_up()
+
+    def action_cursor_top(self) -> None:
+        self.query_one(ResourceTable).move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        table = self.query_one(ResourceTable)
+        table.move_cursor(row=max(0, table.row_count - 1))
+
+
+class ResourceScreen(TableCursor):
     """Subclasses name their kinds, columns and renderer, and what enter opens."""
 
     BINDINGS: ClassVar[list[Binding]] = bindings_for("table")  # type: ignore[assignment]
@@ -224,19 +242,6 @@ class ResourceScreen(BaseScreen):
             self.apply_filter("")
         elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-
-    def action_cursor_down(self) -> None:
-        self.query_one(ResourceTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(ResourceTable).action_cursor_up()
-
-    def action_cursor_top(self) -> None:
-        self.query_one(ResourceTable).move_cursor(row=0)
-
-    def action_cursor_bottom(self) -> None:
-        table = self.query_one(ResourceTable)
-        table.move_cursor(row=max(0, table.row_count - 1))
 
     def selected(self) -> tuple[str, dict[str, Any]] | None:
         key = self.query_one(ResourceTable).selected_key()

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
@@ -90,6 +91,23 @@ def registry_problem(registry: str, timeout: float = 5.0) -> str | None:
             return f"registry {registry} answered HTTP {response.status} to GET /v2/"
     except (urllib.error.URLError, OSError) as exc:
         return f"registry {registry} is not reachable ({exc})"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for a registry that is down)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def engine(docker_host: str) -> Iterator[Any]:
+    """A DockerBackend on the private engine; RUN steps get no network (there is no bridge)."""
+    from gok_tui.backends.docker_backend import DockerBackend
+
+    backend = DockerBackend(docker_host, network_mode="none")
+    yield backend
+    backend.close()
 
 
 @pytest.fixture(scope="session")

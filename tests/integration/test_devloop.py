@@ -4,7 +4,6 @@ registry, and the fake API server for the rollout. Nothing here is simulated."""
 from __future__ import annotations
 
 import shutil
-import socket
 import threading
 import time
 import uuid
@@ -32,6 +31,7 @@ from gok_tui.devloop.loop import (
 )
 from gok_tui.domain.build import PushLayer, StepCached
 
+from tests.docker_env import free_port
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
 
@@ -89,19 +89,6 @@ class Events:
                 return
             time.sleep(0.05)
         raise AssertionError(f"timed out waiting for {what}; events: {self.items[-15:]}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def engine(docker_host: str) -> Iterator[DockerBackend]:
-    backend = DockerBackend(docker_host, network_mode="none")
-    yield backend
-    backend.close()
 
 
 def make_project(

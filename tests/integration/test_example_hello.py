@@ -4,18 +4,17 @@ httpd serves the page (offline, on a busybox base made FROM scratch)."""
 
 from __future__ import annotations
 
-import socket
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from gok_tui.backends.docker_backend import DockerBackend
 from gok_tui.config.project import load_project
 from gok_tui.domain.build import BuildFailed, BuildSucceeded
+
+from tests.docker_env import free_port
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "hello"
 BASE_IMAGE = "gok-test/busybox-base:1"
@@ -49,19 +48,6 @@ def test_blue_green_pair_differs_only_by_track() -> None:
 
     assert labels_without_track(blue) == labels_without_track(green)
     assert service["spec"]["selector"] == blue["spec"]["template"]["metadata"]["labels"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def engine(docker_host: str) -> Iterator[DockerBackend]:
-    backend = DockerBackend(docker_host, network_mode="none")
-    yield backend
-    backend.close()
 
 
 def build(engine: DockerBackend, context: Path, tag: str, **kwargs: Any) -> BuildSucceeded:

@@ -500,7 +500,9 @@ class LogStream(WatchStream):
             self._release()
 
 
-class _TrackedLogStream(LogStream):
+class _Tracked(WatchStream):
+    """A stream the backend knows about, so closing the backend closes it."""
+
     def __init__(self, response: Any, backend: KubeBackend) -> None:
         super().__init__(response)
         self._backend = backend
@@ -510,14 +512,12 @@ class _TrackedLogStream(LogStream):
         self._backend._forget(self)
 
 
-class _TrackedStream(WatchStream):
-    def __init__(self, response: Any, backend: KubeBackend) -> None:
-        super().__init__(response)
-        self._backend = backend
+class _TrackedStream(_Tracked):
+    pass
 
-    def _release(self) -> None:
-        super()._release()
-        self._backend._forget(self)
+
+class _TrackedLogStream(_Tracked, LogStream):
+    pass
 
 
 def describe_status(

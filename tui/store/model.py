@@ -65,6 +65,23 @@ class RowFilter:
         return found != self.inverse
 
 
+def apply_batch(store: dict[str, dict[str, Any]], batch: Drained) -> set[str]:
+    """Fold a drained batch into a store of objects by key; returns the keys it touched."""
+    touched: set[str] = set()
+    if batch.snapshot is not None:
+        touched.update(store)
+        touched.update(batch.snapshot)
+        store.clear()
+        store.update(batch.snapshot)
+    for key, obj in batch.changes.items():
+        if obj is None:
+            store.pop(key, None)
+        else:
+            store[key] = obj
+        touched.add(key)
+    return touched
+
+
 class TableModel:
     def __init__(self, primary: str, render: RenderFn, secondary: Iterable[str] = ()) -> None:
         self.primary = primary
@@ -87,24 +104,11 @@ class TableModel:
         for plural, batch in drained.items():
             if plural not in self.objects or not batch.has_data:
                 continue
-            store = self.objects[plural]
-            if batch.snapshot is not None:
-                if plural == self.primary:
-                    touched.update(store.keys())
-                    touched.update(batch.snapshot.keys())
-                else:
-                    rerender_all = True
-                store.clear()
-                store.update(batch.snapshot)
-            for key, obj in batch.changes.items():
-                if obj is None:
-                    store.pop(key, None)
-                else:
-                    store[key] = obj
-                if plural == self.primary:
-                    touched.add(key)
-                else:
-                    rerender_all = True
+            keys = apply_batch(self.objects[plural], batch)
+            if plural == self.primary:
+                touched.update(keys)
+            else:
+                rerender_all = True
         if rerender_all:
             touched = set(self.objects[self.primary]) | set(self.rows_of)
         if not touched:

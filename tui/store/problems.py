@@ -13,7 +13,7 @@ from typing import Any
 from gok_tui.domain.diagnosis import SEVERITY_ORDER, Finding, Snapshot, diagnose
 from gok_tui.domain.rows import Column, Row
 from gok_tui.store.buffer import Drained
-from gok_tui.store.model import Objects, RowDelta, TableModel
+from gok_tui.store.model import Objects, RowDelta, TableModel, apply_batch
 
 # Secrets are never watched: the kubelet's messages name a missing Secret or key, and their
 # values have no business in this process.
@@ -86,15 +86,7 @@ class ProblemsModel(TableModel):
         for plural, batch in drained.items():
             if plural not in SOURCE_KINDS or not batch.has_data:
                 continue
-            store = self.objects[plural]
-            if batch.snapshot is not None:
-                store.clear()
-                store.update(batch.snapshot)
-            for key, obj in batch.changes.items():
-                if obj is None:
-                    store.pop(key, None)
-                else:
-                    store[key] = obj
+            apply_batch(self.objects[plural], batch)
             changed = True
         if not changed:
             return RowDelta()
