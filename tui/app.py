@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 from functools import partial
@@ -13,15 +14,10 @@ from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.commands import VIEWS, command_candidates, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import MUTATING_ACTIONS
-from gok_tui.devloop.loop import BuildDone, DeployDone, LoopEvent, LoopNote
 from gok_tui.domain.kinds import KINDS
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
-from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.help import HelpScreen
-from gok_tui.screens.images import ImagesScreen
-from gok_tui.screens.logs import LogsScreen
-from gok_tui.screens.problems import ProblemsScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.widgets.confirm import ConfirmModal
@@ -30,6 +26,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 
@@ -61,6 +58,10 @@ class GokCommands(Provider):
                 yield Hit(score, matcher.highlight(text), callback, help=help_text)
 
 
+def _screen(module: str, name: str) -> Screen[Any]:
+    return getattr(importlib.import_module(f"gok_tui.screens.{module}"), name)()
+
+
 class GokApp(App[None]):
     TITLE = "gok-tui"
     BINDINGS: ClassVar[list[Binding]] = bindings_for("app")  # type: ignore[assignment]
@@ -68,10 +69,11 @@ class GokApp(App[None]):
         "deployments": DeploymentsScreen,
         "pods": PodsScreen,
         "ingress": IngressScreen,
-        "build": BuildScreen,
-        "images": ImagesScreen,
-        "logs": LogsScreen,
-        "problems": ProblemsScreen,
+        # imported when first opened: the views a session starts in load nothing else
+        "build": lambda: _screen("build", "BuildScreen"),
+        "images": lambda: _screen("images", "ImagesScreen"),
+        "logs": lambda: _screen("logs", "LogsScreen"),
+        "problems": lambda: _screen("problems", "ProblemsScreen"),
     }
     DEFAULT_MODE = "deployments"
     COMMANDS = App.COMMANDS | {GokCommands}
@@ -132,15 +134,20 @@ class GokApp(App[None]):
 
     def _tick(self) -> None:
         now = time.monotonic()
-        for event in self.session.build_feed.drain():
-            self.session.build_view.apply(event, now)
-            self._announce(event)
+        events = self.session.build_feed.drain()
+        if events:
+            view = self.session.build_view
+            for event in events:
+                view.apply(event, now)
+                self._announce(event)
         screen = self.screen
         if isinstance(screen, BaseScreen):
             screen.sync(now)
 
-    def _announce(self, event: LoopEvent) -> None:
+    def _announce(self, event: object) -> None:
         """Build and deploy outcomes reach whichever view is open."""
+        from gok_tui.devloop.loop import BuildDone, DeployDone, LoopNote
+
         if isinstance(event, BuildDone):
             record = event.record
             if record.ok:

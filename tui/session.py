@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gok_tui.actions.audit import AuditLog
-from gok_tui.backends.docker_backend import DockerBackend
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.config.kubeconfig import KubeTarget, retarget_context
 from gok_tui.config.project import ProjectConfig
 from gok_tui.config.settings import Settings, audit_log_path
-from gok_tui.devloop.history import BuildHistory
-from gok_tui.devloop.loop import DevLoop
-from gok_tui.devloop.view import BuildFeed, BuildView
+from gok_tui.devloop.feed import BuildFeed
 from gok_tui.store.feeds import FeedHub
+
+if TYPE_CHECKING:
+    from gok_tui.backends.docker_backend import DockerBackend
+    from gok_tui.devloop.loop import DevLoop
+    from gok_tui.devloop.view import BuildView
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Session:
     _docker: DockerBackend | None = field(init=False, default=None)
     devloop: DevLoop | None = field(init=False, default=None)
     build_feed: BuildFeed = field(init=False, default_factory=BuildFeed)
-    build_view: BuildView = field(init=False, default_factory=BuildView)
+    _build_view: BuildView | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
@@ -42,6 +45,8 @@ class Session:
     def docker(self) -> DockerBackend:
         """The one Docker engine client; it connects on first use, so start-up never waits."""
         if self._docker is None:
+            from gok_tui.backends.docker_backend import DockerBackend
+
             self._docker = DockerBackend(self.docker_host)
         return self._docker
 
@@ -98,11 +103,22 @@ class Session:
             return None
         return KubeBackend(self.target, readonly=self.readonly)
 
+    @property
+    def build_view(self) -> BuildView:
+        """What the Build view shows (made on first use: the loop's modules load late)."""
+        if self._build_view is None:
+            from gok_tui.devloop.view import BuildView
+
+            self._build_view = BuildView()
+        return self._build_view
+
     def start_devloop(self) -> DevLoop | None:
         """The build loop for the project; it watches files only when asked to."""
         if self.project is None or self.devloop is not None:
             return self.devloop
         from gok_tui.config.settings import state_dir
+        from gok_tui.devloop.history import BuildHistory
+        from gok_tui.devloop.loop import DevLoop
 
         history = BuildHistory(state_dir() / "builds.jsonl")
         project = self.project

@@ -7,7 +7,6 @@ showing, so switching to it shows the build as it stands.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -38,21 +37,6 @@ from gok_tui.domain.rollout import RolloutState
 
 MAX_OUTPUT_LINES = 200
 MAX_NOTES = 20
-
-
-class BuildFeed:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._events: list[LoopEvent] = []
-
-    def put(self, event: LoopEvent) -> None:
-        with self._lock:
-            self._events.append(event)
-
-    def drain(self) -> list[LoopEvent]:
-        with self._lock:
-            events, self._events = self._events, []
-        return events
 
 
 @dataclass
