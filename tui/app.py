@@ -140,6 +140,8 @@ class GokApp(App[None]):
             for event in events:
                 view.apply(event, now)
                 self._announce(event)
+        if not self.screen_stack:
+            return  # shutting down: the last tick may fire after the screens are gone
         screen = self.screen
         if isinstance(screen, BaseScreen):
             screen.sync(now)
