@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
+from gok_tui.actions.manifests import ManifestError, load_manifests
 from gok_tui.backends.kube import KubeError
-from gok_tui.domain.diagnosis import Finding
+from gok_tui.domain.diagnosis import Finding, manifest_findings
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rows import Column, Row
 from gok_tui.screens.bindings import bindings_for
@@ -117,7 +119,10 @@ class ProblemsScreen(ResourceScreen):
     def make_model(
         self, render: Callable[[dict[str, Any], Objects, float], list[Row]], all_ns: bool
     ) -> TableModel:
-        return ProblemsModel(all_ns, self._facts)
+        model = ProblemsModel(all_ns, self._facts)
+        if isinstance(self.model, ProblemsModel):  # a re-target keeps what the files said
+            model.file_findings = self.model.file_findings
+        return model
 
     def _facts(self) -> Mapping[str, Any]:
         target = self.session.target
@@ -125,6 +130,43 @@ class ProblemsScreen(ResourceScreen):
             "production": self.session.production,
             "local_cluster": local_cluster_of(target.context) if target else None,
         }
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        project = self.session.project
+        if project is not None and project.deploy.manifests:
+            self.check_manifests(project.root, project.deploy.manifests)
+
+    @work(thread=True, group="manifests", exit_on_error=False)
+    def check_manifests(self, root: Path, files: tuple[str, ...]) -> None:
+        """The project's manifest files, for API versions the cluster no longer serves."""
+        findings: list[Finding] = []
+        for name in files:
+            try:
+                documents = [doc for _, doc in load_manifests(root, [name])]
+            except ManifestError as error:
+                findings.append(
+                    Finding(
+                        "warning",
+                        "manifests",
+                        "",
+                        name,
+                        "unreadable",
+                        str(error),
+                        name,
+                        "fix the file",
+                    )
+                )
+                continue
+            findings.extend(manifest_findings(documents, name))
+        self.app.call_from_thread(self._add_file_findings, findings)
+
+    def _add_file_findings(self, findings: list[Finding]) -> None:
+        if isinstance(self.model, ProblemsModel) and self.is_attached:
+            self.query_one(ResourceTable).apply_delta(
+                self.model.set_file_findings(findings, time.time())
+            )
+            self._refresh_title()
 
     def sync(self, now: float) -> None:
         super().sync(now)

@@ -132,10 +132,25 @@ class Session:
             readonly=lambda: self.readonly,
             namespace=lambda: project.deploy.namespace or self._namespace_or_default(),
             network_mode=self.build_network,
+            loader=self._load_into_local_cluster,
         )
         self.build_view.history = history.load(self.devloop.project_name)
         self.devloop.start(watch=self.watch_project)
         return self.devloop
+
+    def _load_into_local_cluster(self, image: str) -> str:
+        """Delivery "load": into the kind/minikube/k3d cluster the current context is."""
+        from gok_tui.backends.local_cluster import LoadError, detect, load_image
+
+        context = self.target.context if self.target is not None else ""
+        configured = self.project.deploy.local_cluster if self.project else "auto"
+        cluster = detect(context, configured)
+        if cluster is None:
+            raise LoadError(
+                f"context {context or '(none)'} is not a kind, minikube or k3d cluster; set "
+                'deploy.local_cluster in gok.toml, or use delivery = "push"'
+            )
+        return load_image(cluster, image)
 
     def _namespace_or_default(self) -> str:
         return self.target.namespace if self.target is not None else "default"

@@ -17,6 +17,7 @@ from gok_tui.backends.docker_backend import DockerBackend
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.config.project import load_project
+from gok_tui.config.settings import Settings
 from gok_tui.devloop.history import BuildHistory
 from gok_tui.devloop.loop import (
     BuildDone,
@@ -30,6 +31,7 @@ from gok_tui.devloop.loop import (
     RolloutUpdate,
 )
 from gok_tui.domain.build import PushLayer, StepCached
+from gok_tui.session import Session
 
 from tests.docker_env import free_port
 from tests.integration.helpers import deployment
@@ -378,3 +380,42 @@ def test_history_is_kept_in_the_state_directory(harness: Callable[..., Harness])
     assert h.loop.history is not None
     (record,) = h.loop.history.load(h.loop.project_name)
     assert record.ok and record.trigger == ("manual",) and record.size and record.size > 0
+
+
+def test_load_delivery_outside_a_local_cluster_fails_clearly_and_deploys_nothing(
+    tmp_path: Path,
+    busybox_binary: Path,
+    docker_host: str,
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+) -> None:
+    """Through the Session, as the app wires it: the context "fake" is no kind/minikube/k3d."""
+    fake_kube.apply_object(deployment("web", image="web:running"))
+    fake_kube.clear_requests()
+    root = make_project(tmp_path, busybox_binary, "gok-test/load", delivery="load")
+    session = Session(
+        settings=Settings(),
+        target=resolve_target(kubeconfig=str(fake_kubeconfig), environ={}),
+        project=load_project(root),
+        docker_host=docker_host,
+        build_network="none",
+    )
+    try:
+        loop = session.start_devloop()
+        assert loop is not None
+        loop.build_now()
+        events = Events()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not events.of(BuildDone):
+            for event in session.build_feed.drain():
+                events(event)
+            time.sleep(0.05)
+        (done,) = events.of(BuildDone)
+        assert done.record.result == "load failed"
+        assert done.record.message == (
+            "load failed: context fake is not a kind, minikube or k3d cluster; set "
+            'deploy.local_cluster in gok.toml, or use delivery = "push"'
+        )
+        assert mutating(fake_kube) == []
+    finally:
+        session.close()

@@ -101,3 +101,27 @@ async def test_pods_view_says_why_under_the_table_at_80_columns(
         )
         await pilot.press("j")  # web-1 is healthy: the line goes away
         await until(pilot, lambda: "why:" not in screen_text(app), what="no why line")
+
+
+async def test_removed_api_versions_in_the_project_manifests_are_listed(
+    fake_kube: FakeKube, fake_kubeconfig: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "ingress.yaml").write_text(
+        "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: shop\n"
+    )
+    (tmp_path / "gok.toml").write_text(
+        '[image]\nrepository = "shop"\n[deploy]\nmanifests = ["k8s/ingress.yaml"]\n'
+    )
+    app = make_app(fake_kubeconfig, view="problems", project=tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(
+            pilot,
+            lambda: (
+                table_column(app, "CAUSE")
+                == ["Ingress extensions/v1beta1 was removed in Kubernetes 1.22"]
+            ),
+            what="the manifest finding",
+        )
+        assert table_column(app, "OBJECT") == ["file/k8s/ingress.yaml: Ingress/shop"]
+        assert table_column(app, "NEXT") == ["use apiVersion: networking.k8s.io/v1"]

@@ -402,7 +402,12 @@ class DevLoop:
         delivered, note = self._deliver(tag)
         if not delivered:
             failed = record(
-                "push failed", tag=tag, image_id=outcome.image_id, size=size, message=note, **counts
+                "push failed" if self.project.deploy.delivery == "push" else "load failed",
+                tag=tag,
+                image_id=outcome.image_id,
+                size=size,
+                message=note,
+                **counts,
             )
             self.emit(BuildDone(failed))
             return

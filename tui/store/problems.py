@@ -80,6 +80,7 @@ class ProblemsModel(TableModel):
         self.show_info = show_info
         self.previous_logs: dict[tuple[str, str, str], list[str]] = {}
         self.findings: list[Finding] = []
+        self.file_findings: list[Finding] = []  # from the project's manifest files
 
     def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
         changed = False
@@ -103,7 +104,7 @@ class ProblemsModel(TableModel):
             previous_logs=dict(self.previous_logs),
             **self.facts(),
         )
-        findings = diagnose(snapshot)
+        findings = self.file_findings + diagnose(snapshot)
         if not self.show_info:
             findings = [f for f in findings if f.severity != "info"]
         self.findings = findings
@@ -111,6 +112,10 @@ class ProblemsModel(TableModel):
             finding_row_key(f): {"finding": f, "object": self._object_of(f)} for f in findings
         }
         return super().apply({FINDINGS: Drained(snapshot=by_key)}, now)
+
+    def set_file_findings(self, findings: list[Finding], now: float) -> RowDelta:
+        self.file_findings = findings
+        return self.recompute(now)
 
     def toggle_info(self, now: float) -> RowDelta:
         self.show_info = not self.show_info
