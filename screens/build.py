@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.devloop.view import BuildView
@@ -16,6 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, ProgressBar, Sparkline, Static
+
+if TYPE_CHECKING:
+    from gok_tui.devloop.loop import DevLoop
 
 STEPS_SHOWN = 8
 ERROR_LINES_SHOWN = 8
@@ -68,7 +71,7 @@ class BuildScreen(BaseScreen):
         return True
 
     # -- keys ------------------------------------------------------------------------------
-    def _loop(self):
+    def _loop(self) -> DevLoop | None:
         loop = self.session.start_devloop()
         if loop is None:
             self.notify("no project: start gok-tui with --project DIR", severity="warning")
