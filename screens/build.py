@@ -106,6 +106,8 @@ class BuildScreen(BaseScreen):
 
     # -- painting --------------------------------------------------------------------------
     def sync(self, now: float) -> None:
+        if not self.is_attached or not self.query("#build-text"):
+            return  # not composed yet, or being torn down
         view = self.view
         if view.version == self._painted_version and not view.running:
             return

@@ -124,6 +124,8 @@ class LogsScreen(BaseScreen):
         self._start()
 
     def sync(self, now: float) -> None:
+        if not self.is_attached or not self.query(LogView):
+            return  # not composed yet, or being torn down (a tick can land in between)
         if self.session.generation != self._generation:
             self._start()
         if self.feed is None or self.follower is None:
