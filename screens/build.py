@@ -101,8 +101,16 @@ class BuildScreen(BaseScreen):
 
     def action_deploy_last(self) -> None:
         loop = self._loop()
-        if loop is not None:
-            loop.deploy_last_good()
+        if loop is None:
+            return
+        loop.deploy_last_good()
+        project, target = self.session.project, self.session.target
+        if loop.last_good is None or self.session.readonly:
+            return  # nothing is rolled out (the loop says why)
+        if project is not None and project.deploy.deployment and target is not None:
+            namespace = project.deploy.namespace or target.namespace
+            if namespace:
+                self.gok.follow_rollout(namespace, project.deploy.deployment)
 
     # -- painting --------------------------------------------------------------------------
     def sync(self, now: float) -> None:

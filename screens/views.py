@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from gok_tui.actions.base import ObjectRef
-from gok_tui.actions.deployments import Restart, Scale, SetPaused, Undo
-from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain import rows as render
 from gok_tui.domain.diagnosis import Snapshot, diagnose
 from gok_tui.domain.rows import Column, Row
 from gok_tui.domain.selectors import selector_string, service_selector_string
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.deployment_actions import DeploymentActions
 from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects
-from gok_tui.widgets.confirm import ReplicaPrompt
 from textual.binding import Binding
 
 WHY_COLUMN = Column("why", "WHY")
@@ -38,7 +34,7 @@ def deployment_log_request(obj: dict[str, Any]) -> LogRequest | None:
     return LogRequest(meta.get("namespace", ""), f"deploy/{meta.get('name')}", selector=selector)
 
 
-class DeploymentsScreen(ResourceScreen):
+class DeploymentsScreen(ResourceScreen, DeploymentActions):
     TITLE_TEXT = "Deployments"
     PRIMARY = "deployments"
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -46,63 +42,9 @@ class DeploymentsScreen(ResourceScreen):
         *bindings_for("deployments"),
     ]
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING_ACTIONS and self.session.readonly:
-            return None
-        return True
-
-    def _ref(self) -> tuple[ObjectRef, dict[str, Any]] | None:
+    def acted_on(self) -> dict[str, Any] | None:
         picked = self.selected()
-        target = self.session.target
-        if picked is None or target is None:
-            return None
-        obj = picked[1]
-        meta = obj.get("metadata") or {}
-        ref = ObjectRef(
-            target.context,
-            target.cluster_server,
-            "deployments",
-            meta.get("namespace", ""),
-            meta.get("name", ""),
-        )
-        return ref, obj
-
-    def action_scale(self) -> None:
-        picked = self._ref()
-        if picked is None:
-            return
-        ref, obj = picked
-        current = int((obj.get("spec") or {}).get("replicas", 1))
-
-        def chosen(replicas: int | None) -> None:
-            if replicas is not None:
-                self.gok.propose(Scale(ref, replicas))
-
-        self.app.push_screen(ReplicaPrompt(ref.name, current), callback=chosen)
-
-    def action_restart(self) -> None:
-        picked = self._ref()
-        if picked is not None:
-            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self.gok.propose(Restart(picked[0], now))
-
-    def action_undo(self) -> None:
-        picked = self._ref()
-        if picked is not None:
-            self.gok.propose(Undo(picked[0]))
-
-    def action_revisions(self) -> None:
-        picked = self._ref()
-        if picked is not None:
-            from gok_tui.screens.revisions import RevisionScreen
-
-            self.app.push_screen(RevisionScreen(picked[0]))
-
-    def action_pause_resume(self) -> None:
-        picked = self._ref()
-        if picked is not None:
-            paused = bool((picked[1].get("spec") or {}).get("paused"))
-            self.gok.propose(SetPaused(picked[0], not paused))
+        return picked[1] if picked is not None else None
 
     def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
         return deployment_log_request(obj)
@@ -117,14 +59,20 @@ class DeploymentsScreen(ResourceScreen):
         return [with_why(row, Snapshot(deployments=[obj]))]
 
     def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
-        """Enter on a Deployment: its pods, selected by the Deployment's own selector."""
+        """Enter on a Deployment: its rollout, ReplicaSets and pods (enter again: pods table)."""
+        from gok_tui.screens.rollout import RolloutScreen
+
         metadata = obj.get("metadata") or {}
-        selector = selector_string((obj.get("spec") or {}).get("selector"))
-        if not selector:
-            self.notify("this Deployment has no selector", severity="warning")
-            return
-        scope = Scope(metadata.get("namespace"), selector, f"deploy/{metadata.get('name')}")
-        self.app.push_screen(PodsScreen(scope))
+        self.app.push_screen(RolloutScreen(metadata.get("namespace", ""), metadata.get("name", "")))
+
+
+def pods_of_deployment(obj: dict[str, Any]) -> PodsScreen | None:
+    """The Pods table scoped to a Deployment's own selector; None when it has none."""
+    metadata = obj.get("metadata") or {}
+    selector = selector_string((obj.get("spec") or {}).get("selector"))
+    if not selector:
+        return None
+    return PodsScreen(Scope(metadata.get("namespace"), selector, f"deploy/{metadata.get('name')}"))
 
 
 class PodsScreen(ResourceScreen):

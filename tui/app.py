@@ -319,6 +319,20 @@ class GokApp(App[None]):
         self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
         if result.ok and result.plan is not None and result.plan.inverse is not None:
             self.last_inverse = result.plan.inverse
+        if result.ok and result.plan is not None and result.plan.ref.kind == "deployments":
+            self.follow_rollout(result.plan.ref.namespace, result.plan.ref.name)
+
+    def follow_rollout(self, namespace: str, name: str) -> None:
+        """Open the live rollout panel of a Deployment, unless it is already in front."""
+        from gok_tui.screens.rollout import RolloutScreen
+
+        screen = self.screen
+        if isinstance(screen, RolloutScreen) and (screen.namespace, screen.deployment_name) == (
+            namespace,
+            name,
+        ):
+            return
+        self.push_screen(RolloutScreen(namespace, name))
 
     def action_undo_last(self) -> None:
         if self.last_inverse is None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from gok_tui.config.settings import Settings
 from gok_tui.screens.help import HelpScreen
+from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.widgets.confirm import ConfirmModal, ReplicaPrompt
 from platformdirs import user_log_path
 
@@ -43,6 +44,10 @@ async def test_scale_with_confirmation_changes_cluster_and_audits(
         assert replicas(fake_kube) == 2  # nothing sent before the confirm
         await pilot.press("y")
         await until(pilot, lambda: replicas(fake_kube) == 4, what="scaled in cluster")
+        # the rollout panel opens by itself and follows the change
+        await until(pilot, lambda: isinstance(app.screen, RolloutScreen), what="rollout panel")
+        await until(pilot, lambda: "4/4 of the newest revision ready" in screen_text(app))
+        await pilot.press("escape")
         await until(pilot, lambda: table_column(app, "READY") == ["4/4"], what="table follows")
         await until(pilot, lambda: len(audit_lines()) == 1)
         entry = audit_lines()[0]
@@ -89,8 +94,12 @@ async def test_undo_goes_back_one_revision(fake_kube: FakeKube, fake_kubeconfig:
         text = screen_text(app)
         assert "revision 2  ->  revision 1" in text and "web:2 -> web:1" in text
         await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, RolloutScreen), what="rollout panel")
+        # kubectl numbering: the old template comes back as revision 3
+        await until(pilot, lambda: "rev 3" in screen_text(app) and "COMPLETE" in screen_text(app))
+        await pilot.press("escape")
         await until(pilot, lambda: "web:1" in table_column(app, "IMAGES")[0], what="image back")
-        await until(pilot, lambda: table_column(app, "REVISION") == ["3"], what="kubectl numbering")
+        assert table_column(app, "REVISION") == ["3"]
 
 
 async def test_production_context_needs_the_name_typed(fake_kube: FakeKube, tmp_path: Path) -> None:

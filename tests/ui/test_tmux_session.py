@@ -111,10 +111,12 @@ def test_keyboard_session_at_80x24(terminal: Terminal) -> None:
     assert "Deployments(default)[2]" in screen and "ns:default" in screen
     terminal.wait_for("3/3")
 
-    terminal.keys("j", "Enter")  # shop-web is the second row
+    terminal.keys("j", "Enter")  # shop-web is the second row: its rollout panel
+    terminal.wait_for("3/3 of the newest revision ready")
+    terminal.keys("Enter")  # and its pods table
     terminal.wait_for("Pods(deploy/shop-web)[3]")
     terminal.wait_until(lambda screen: screen.count("Running") == 3, "three Running pods")
-    terminal.keys("Escape")
+    terminal.keys("Escape", "Escape")
     terminal.wait_for("Deployments(default)")
 
     terminal.keys("s")

@@ -96,11 +96,13 @@ async def test_drill_down_from_deployment_to_its_pods_and_back(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: len(table_keys(app)) == 2)
         await pilot.press("j")  # second row, sorted by key: default/web
-        await pilot.press("enter")
+        await pilot.press("enter")  # the rollout panel: ReplicaSets with their pods
+        await until(pilot, lambda: "2/2 of the newest revision ready" in screen_text(app))
+        await pilot.press("enter")  # and on to the pods table
         await until(pilot, lambda: isinstance(app.screen, PodsScreen) and len(table_keys(app)) == 2)
         assert all(key.startswith("default/web-") for key in table_keys(app))
         assert "deploy/web" in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
 
 

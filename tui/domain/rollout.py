@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from gok_tui.domain.revisions import REVISION_ANNOTATION
+from gok_tui.domain.revisions import CHANGE_CAUSE_ANNOTATION, REVISION_ANNOTATION
+from gok_tui.domain.rows import pod_ready, pod_status, strategy_text
+from gok_tui.domain.timefmt import age, human_duration, parse_timestamp
 
 RolloutPhase = Literal["waiting", "progressing", "complete", "failed"]
 
@@ -100,3 +102,197 @@ def rollout_state(
     if available < updated:
         return state("progressing", f"{available} of {updated} updated replicas available")
     return state("complete", f"successfully rolled out ({desired} of {desired} ready)")
+
+
+# -- the rollout panel: ReplicaSets as a tree with their pods ------------------------------
+
+
+@dataclass(frozen=True)
+class PodLeaf:
+    name: str
+    status: str
+    ready: str  # "1/1"
+    restarts: int
+    age: str
+    healthy: bool
+
+
+@dataclass(frozen=True)
+class ReplicaSetBranch:
+    name: str
+    revision: int
+    images: tuple[str, ...]
+    desired: int
+    current: int
+    ready: int
+    newest: bool
+    change_cause: str
+    pods: tuple[PodLeaf, ...]
+
+
+@dataclass(frozen=True)
+class RolloutTree:
+    name: str
+    namespace: str
+    state: RolloutState
+    strategy: str
+    paused: bool
+    revision: int
+    branches: tuple[ReplicaSetBranch, ...]  # newest revision first
+    conditions: tuple[ConditionLine, ...]  # in words
+    deadline: str  # "" or "progress deadline 600 s; last progress 12s ago"
+
+    @property
+    def progress(self) -> float:
+        """How far the newest revision is toward the desired count of available replicas."""
+        if self.state.desired <= 0:
+            return 1.0 if self.state.phase == "complete" else 0.0
+        newest = next((b for b in self.branches if b.newest), None)
+        ready = newest.ready if newest is not None else 0
+        return max(0.0, min(1.0, ready / self.state.desired))
+
+
+_CONDITION_WORDS = {
+    ("Available", "True"): "yes: at least the minimum number of replicas is ready",
+    ("Available", "False"): "NO: fewer ready replicas than the minimum",
+    ("Progressing", "True"): "yes",
+    ("Progressing", "False"): "NO",
+    ("ReplicaFailure", "True"): "FAILING: pods cannot be created",
+}
+
+
+@dataclass(frozen=True)
+class ConditionLine:
+    kind: str  # "Available", "Progressing", ...
+    text: str
+    bad: bool
+
+
+def condition_words(condition: Mapping[str, Any], now: float) -> ConditionLine:
+    kind, status = str(condition.get("type", "")), str(condition.get("status", ""))
+    head = _CONDITION_WORDS.get((kind, status), status)
+    reason = str(condition.get("reason") or "")
+    message = str(condition.get("message") or "")
+    stamp = parse_timestamp(condition.get("lastUpdateTime") or condition.get("lastTransitionTime"))
+    text = head
+    if reason:
+        text += f" ({reason})"
+    if message:
+        text += f": {message}"
+    if stamp is not None:
+        text += f", {human_duration(now - stamp)} ago"
+    bad = (kind == "ReplicaFailure") == (status == "True") or reason == "ProgressDeadlineExceeded"
+    return ConditionLine(kind, text, bad)
+
+
+def _deadline(deployment: Mapping[str, Any], now: float) -> str:
+    spec, status = deployment.get("spec") or {}, deployment.get("status") or {}
+    seconds = _int(spec.get("progressDeadlineSeconds") or 600)
+    progressing = next(
+        (c for c in status.get("conditions") or [] if c.get("type") == "Progressing"), None
+    )
+    if progressing is None:
+        return f"progress deadline {seconds} s"
+    if progressing.get("reason") == "ProgressDeadlineExceeded":
+        return f"progress deadline {seconds} s EXCEEDED"
+    if progressing.get("reason") == "NewReplicaSetAvailable":
+        return f"progress deadline {seconds} s (rollout finished)"
+    last = parse_timestamp(progressing.get("lastUpdateTime"))
+    if last is None:
+        return f"progress deadline {seconds} s"
+    left = seconds - (now - last)
+    return (
+        f"progress deadline {seconds} s; last progress {human_duration(now - last)} ago, "
+        f"{human_duration(max(0.0, left))} left"
+    )
+
+
+def _pod_leaf(pod: Mapping[str, Any], now: float) -> PodLeaf:
+    ready, total = pod_ready(dict(pod))
+    status = pod_status(dict(pod))
+    restarts = sum(
+        _int(c.get("restartCount"))
+        for c in (pod.get("status") or {}).get("containerStatuses") or []
+    )
+    return PodLeaf(
+        name=str((pod.get("metadata") or {}).get("name", "")),
+        status=status,
+        ready=f"{ready}/{total}",
+        restarts=restarts,
+        age=age(dict(pod), now),
+        healthy=status == "Running" and ready == total and total > 0,
+    )
+
+
+def _owner_uids(obj: Mapping[str, Any]) -> set[str]:
+    return {
+        str(ref.get("uid"))
+        for ref in (obj.get("metadata") or {}).get("ownerReferences") or []
+        if ref.get("uid")
+    }
+
+
+def rollout_tree(
+    deployment: Mapping[str, Any],
+    replicasets: Sequence[Mapping[str, Any]],
+    pods: Sequence[Mapping[str, Any]],
+    now: float,
+) -> RolloutTree:
+    """The panel on-call reads during a rollout: which revision runs where, and why it waits.
+
+    ReplicaSets with no replicas and no pods are left out (they are history, see the
+    revisions view), except the newest one, which is the rollout's goal.
+    """
+    meta, spec = deployment.get("metadata") or {}, deployment.get("spec") or {}
+    state = rollout_state(deployment, replicasets)
+    uid = meta.get("uid")
+    revision = _int((meta.get("annotations") or {}).get(REVISION_ANNOTATION))
+    pods_by_owner: dict[str, list[Mapping[str, Any]]] = {}
+    for pod in pods:
+        for owner in _owner_uids(pod):
+            pods_by_owner.setdefault(owner, []).append(pod)
+    branches = []
+    for rs in replicasets:
+        rs_meta = rs.get("metadata") or {}
+        if uid and uid not in _owner_uids(rs):
+            continue
+        rs_revision = _int((rs_meta.get("annotations") or {}).get(REVISION_ANNOTATION))
+        its_pods = sorted(
+            pods_by_owner.get(str(rs_meta.get("uid")), []),
+            key=lambda p: str((p.get("metadata") or {}).get("name", "")),
+        )
+        desired = _int((rs.get("spec") or {}).get("replicas"))
+        newest = bool(revision) and rs_revision == revision
+        if not newest and desired == 0 and not its_pods:
+            continue
+        count = _count(rs)
+        branches.append(
+            ReplicaSetBranch(
+                name=count.name,
+                revision=rs_revision,
+                images=count.images,
+                desired=desired,
+                current=count.replicas,
+                ready=count.ready,
+                newest=newest,
+                change_cause=str(
+                    (rs_meta.get("annotations") or {}).get(CHANGE_CAUSE_ANNOTATION, "")
+                ),
+                pods=tuple(_pod_leaf(p, now) for p in its_pods),
+            )
+        )
+    branches.sort(key=lambda b: b.revision, reverse=True)
+    conditions = tuple(
+        condition_words(c, now) for c in (deployment.get("status") or {}).get("conditions") or []
+    )
+    return RolloutTree(
+        name=str(meta.get("name", "")),
+        namespace=str(meta.get("namespace", "")),
+        state=state,
+        strategy=strategy_text(spec),
+        paused=bool(spec.get("paused")),
+        revision=revision,
+        branches=tuple(branches),
+        conditions=conditions,
+        deadline=_deadline(deployment, now),
+    )

@@ -584,7 +584,7 @@ def _intstr(value: object, default: str) -> str:
     return str(value)
 
 
-def _strategy(spec: Mapping[str, Any]) -> str:
+def strategy_text(spec: Mapping[str, Any]) -> str:
     strategy = spec.get("strategy") or {}
     stype = strategy.get("type") or "RollingUpdate"
     if stype != "RollingUpdate":
@@ -650,7 +650,7 @@ def render_deployment(obj: dict[str, Any], now: float, all_namespaces: bool = Fa
         str(_int(status.get("availableReplicas"))),
         age(obj, now),
         format_images(_template_containers(obj)),
-        _strategy(spec),
+        strategy_text(spec),
         _revision(obj),
     )
     return _row(obj, cells, deployment_tone(obj), all_namespaces)

@@ -1,0 +1,264 @@
+"""The live rollout panel of one Deployment: its ReplicaSets as a tree with their pods, how far
+the newest revision has come, and the Deployment's conditions in words.
+
+It follows whatever changes the Deployment, not only actions started here: the three watches
+(the Deployment by name, its ReplicaSets and pods by its selector) are the same list + watch
+feeds the tables use.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.rollout import RolloutTree, rollout_tree
+from gok_tui.domain.selectors import selector_string
+from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.deployment_actions import DeploymentActions
+from gok_tui.store.feeds import Feed
+from gok_tui.store.model import apply_batch
+from gok_tui.store.watch import FeedSpec
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+PHASE_STYLE = {
+    "complete": "bold green",
+    "progressing": "bold yellow",
+    "waiting": "bold yellow",
+    "failed": "bold red",
+}
+BAR_WIDTH = 30
+
+
+def progress_bar(fraction: float, width: int = BAR_WIDTH) -> Text:
+    filled = round(fraction * width)
+    bar = Text("━" * filled, style="green")
+    bar.append("━" * (width - filled), style="grey37")
+    return bar
+
+
+def render_tree(tree: RolloutTree) -> RenderableType:
+    state = tree.state
+    head = Text(no_wrap=True, overflow="ellipsis")
+    head.append(f"deploy/{tree.name}", style="bold")
+    head.append(f"  revision {tree.revision}  {tree.strategy}  ")
+    head.append(state.phase.upper(), style=PHASE_STYLE.get(state.phase, "bold"))
+    if tree.paused:
+        head.append("  PAUSED", style="bold magenta")
+    progress = progress_bar(tree.progress)
+    newest = next((b for b in tree.branches if b.newest), None)
+    progress.append(
+        f" {newest.ready if newest else 0}/{state.desired} of the newest revision ready"
+    )
+    lines: list[RenderableType] = [head, progress, Text(state.message, style="italic")]
+    for branch in tree.branches:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("● " if branch.newest else "○ ", style="green" if branch.newest else "dim")
+        line.append(f"rev {branch.revision} ", style="bold")
+        line.append(f"{branch.name}  ")
+        tone = "green" if branch.ready >= branch.desired and branch.desired else "yellow"
+        if branch.desired == 0:
+            tone = "dim"
+        line.append(
+            f"{branch.ready}/{branch.desired} ready ({branch.current} current)  ", style=tone
+        )
+        line.append(", ".join(branch.images), style="cyan")
+        if branch.change_cause:
+            line.append(f"  {branch.change_cause}", style="dim")
+        lines.append(line)
+        for index, pod in enumerate(branch.pods):
+            leaf = Text(no_wrap=True, overflow="ellipsis")
+            leaf.append("  └ " if index == len(branch.pods) - 1 else "  ├ ", style="dim")
+            leaf.append(f"{pod.name}  ")
+            leaf.append(f"{pod.status} {pod.ready}", style="green" if pod.healthy else "red")
+            if pod.restarts:
+                leaf.append(f"  {pod.restarts} restarts", style="yellow")
+            leaf.append(f"  {pod.age}", style="dim")
+            lines.append(leaf)
+    lines.append(Text("conditions", style="bold underline"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for condition in tree.conditions:
+        grid.add_row(condition.kind, Text(condition.text, style="red" if condition.bad else ""))
+    if not tree.conditions:
+        grid.add_row("", Text("none reported yet", style="dim"))
+    exceeded = "EXCEEDED" in tree.deadline
+    grid.add_row("Deadline", Text(tree.deadline, style="red" if exceeded else ""))
+    lines.append(grid)
+    return Group(*lines)
+
+
+class RolloutScreen(DeploymentActions):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *bindings_for("rollout"),
+        *bindings_for("deployments"),
+    ]
+    DEFAULT_CSS = """
+    RolloutScreen #rollout-title { height: 1; padding: 0 1; background: $boost; }
+    RolloutScreen #rollout-body { height: 1fr; padding: 0 1; }
+    """
+    REFRESH_SECONDS = 1.0  # ages and the deadline countdown move on without events
+
+    def __init__(self, namespace: str, name: str) -> None:
+        super().__init__()
+        self.namespace = namespace
+        self.deployment_name = name
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {
+            "deployments": {},
+            "replicasets": {},
+            "pods": {},
+        }
+        self.feeds: dict[str, Feed] = {}
+        self._selector: str | None = None
+        self._generation = -1
+        self._last_render = 0.0
+        self._dirty = True
+
+    @property
+    def deployment(self) -> dict[str, Any] | None:
+        return self.objects["deployments"].get(f"{self.namespace}/{self.deployment_name}")
+
+    def acted_on(self) -> dict[str, Any] | None:
+        return self.deployment
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="rollout-title")
+        with VerticalScroll(id="rollout-scroll"):
+            yield Static(Text("loading…", style="dim"), id="rollout-body")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._open_feeds()
+        self.query_one("#rollout-scroll").focus()
+
+    def on_unmount(self) -> None:
+        self._close_feeds()
+
+    def _open_feeds(self) -> None:
+        self._close_feeds()
+        self._generation = self.session.generation
+        self.feeds["deployments"] = self.session.hub.open(
+            FeedSpec(
+                KINDS["deployments"],
+                self.namespace,
+                field_selector=f"metadata.name={self.deployment_name}",
+            )
+        )
+
+    def _open_children(self, selector: str) -> None:
+        """ReplicaSets and pods by the Deployment's selector (immutable in apps/v1)."""
+        self._selector = selector
+        for plural in ("replicasets", "pods"):
+            self.feeds[plural] = self.session.hub.open(
+                FeedSpec(KINDS[plural], self.namespace, label_selector=selector)
+            )
+
+    def _close_feeds(self) -> None:
+        for feed in self.feeds.values():
+            self.session.hub.close(feed)
+        self.feeds = {}
+        self._selector = None
+
+    def sync(self, now: float) -> None:
+        if not self.is_attached or not self.query("#rollout-body"):
+            return
+        if self.session.generation != self._generation:
+            self.app.pop_screen()  # another cluster or namespace: this panel is not about it
+            return
+        for plural, feed in list(self.feeds.items()):
+            batch = feed.drain()
+            if batch.has_data:
+                apply_batch(self.objects[plural], batch)
+                self._dirty = True
+            if batch.status is not None:
+                self._dirty = True
+        deployment = self.deployment
+        if deployment is not None and self._selector is None:
+            selector = selector_string((deployment.get("spec") or {}).get("selector"))
+            if selector:
+                self._open_children(selector)
+        if self._dirty or now - self._last_render >= self.REFRESH_SECONDS:
+            self._paint(now)
+
+    def _paint(self, now: float) -> None:
+        self._dirty = False
+        self._last_render = now
+        self.refresh_cluster_bar()
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append("Rollout", style="bold")
+        title.append(f"({self.namespace}/{self.deployment_name})", style="cyan")
+        problem = next(
+            (
+                f"{feed.spec.kind.plural}: {feed.status.message}"
+                for feed in self.feeds.values()
+                if feed.status.state not in ("live", "connecting") and feed.status.message
+            ),
+            "",
+        )
+        if problem:
+            title.append(f"  {problem}", style="red")
+        self.query_one("#rollout-title", Static).update(title)
+        body = self.query_one("#rollout-body", Static)
+        deployment = self.deployment
+        if deployment is None:
+            loading = self.feeds.get("deployments")
+            live = loading is not None and loading.status.state == "live"
+            body.update(
+                Text(
+                    f"deployment {self.deployment_name} does not exist in {self.namespace}"
+                    if live
+                    else "loading…",
+                    style="yellow" if live else "dim",
+                )
+            )
+            return
+        tree = rollout_tree(
+            deployment,
+            list(self.objects["replicasets"].values()),
+            list(self.objects["pods"].values()),
+            time.time(),
+        )
+        body.update(render_tree(tree))
+
+    def connection_state(self) -> str:
+        states = [feed.status.state for feed in self.feeds.values()]
+        if self.session.target is None:
+            return "stopped"
+        for state in ("unauthorized", "forbidden", "retrying", "connecting"):
+            if state in states:
+                return state
+        return "live" if states else "connecting"
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_pods(self) -> None:
+        from gok_tui.screens.views import pods_of_deployment
+
+        deployment = self.deployment
+        screen = pods_of_deployment(deployment) if deployment is not None else None
+        if screen is not None:
+            self.app.push_screen(screen)
+
+    def action_logs(self) -> None:
+        from gok_tui.screens.logs import LogsScreen
+        from gok_tui.screens.views import deployment_log_request
+
+        deployment = self.deployment
+        request = deployment_log_request(deployment) if deployment is not None else None
+        if request is not None:
+            self.app.push_screen(LogsScreen(request))
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#rollout-scroll", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#rollout-scroll", VerticalScroll).scroll_up(animate=False)
