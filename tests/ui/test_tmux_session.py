@@ -127,7 +127,10 @@ def test_keyboard_session_at_80x24(terminal: Terminal) -> None:
         "context   fake" in screen
         and "PATCH /apis/apps/v1/namespaces/default/deployments" in screen
     )
-    terminal.keys("y")
+    terminal.keys("y")  # the rollout panel opens by itself and follows the scale
+    terminal.wait_for("4/4 of the newest revision ready")
+    terminal.keys("Escape")
+    terminal.wait_for("Deployments(default)")
     terminal.wait_for("4/4")
 
     terminal.keys("/", "a", "p", "i")
