@@ -35,6 +35,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.images", "5", "goto('images')", "Images", "app", show=False),
     KeySpec("app.logs", "6", "goto('logs')", "Logs", "app", show=False),
     KeySpec("app.problems", "7", "goto('problems')", "Problems", "app", show=False),
+    KeySpec("app.traffic", "8", "goto('traffic')", "Traffic", "app", show=False),
+    KeySpec("app.audit", "9", "goto('audit')", "Audit", "app", show=False),
     KeySpec("table.filter", "slash", "filter", "Filter", "table"),
     KeySpec("table.back", "escape", "back", "Back", "table"),
     KeySpec("table.down", "j", "cursor_down", "Down", "table", show=False),
@@ -86,6 +88,14 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("rollout.logs", "l", "logs", "Logs", "rollout"),
     KeySpec("rollout.down", "j", "scroll_down", "Down", "rollout", show=False),
     KeySpec("rollout.up", "k", "scroll_up", "Up", "rollout", show=False),
+    KeySpec("traffic.switch", "s", "switch", "Switch", "traffic", mutates=True),
+    KeySpec("traffic.more", "plus", "weight('+10')", "+10%", "traffic", mutates=True),
+    KeySpec("traffic.less", "minus", "weight('-10')", "-10%", "traffic", mutates=True),
+    KeySpec("traffic.none", "0", "weight('0')", "0%", "traffic", mutates=True),
+    KeySpec("traffic.all", "f", "weight('100')", "100%", "traffic", mutates=True),
+    KeySpec("audit.back", "escape", "back", "Back", "audit"),
+    KeySpec("audit.down", "j", "cursor_down", "Down", "audit", show=False),
+    KeySpec("audit.up", "k", "cursor_up", "Up", "audit", show=False),
     KeySpec("detail.back", "escape", "back", "Back", "detail"),
     KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
     KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),
@@ -97,7 +107,7 @@ KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
 _KEY_NAME = re.compile(r"^((ctrl|shift|alt|super|meta)\+)*([A-Za-z0-9]|[a-z][a-z0-9_]+)$")
 
 
-MUTATING_ACTIONS = frozenset(spec.action for spec in DEFAULT_KEYS if spec.mutates)
+MUTATING_ACTIONS = frozenset(spec.action.split("(")[0] for spec in DEFAULT_KEYS if spec.mutates)
 
 
 def keys_for(scope: str) -> tuple[KeySpec, ...]:

@@ -54,6 +54,17 @@ class WatchSpec:
 
 
 @dataclass(frozen=True)
+class TrafficSpec:
+    """``[traffic]``: pairs named by hand (detection finds the usual ones without it)."""
+
+    namespace: str | None = None
+    service: str | None = None  # blue/green: the Service whose selector flips
+    bluegreen: tuple[str, ...] = ()  # the two Deployments behind it
+    stable: str | None = None  # canary by replica ratio: the two Deployments
+    canary: str | None = None
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     root: Path
     image: ImageSpec
@@ -61,6 +72,7 @@ class ProjectConfig:
     watch: WatchSpec
     source: str | None  # the gok.toml path, or None when inferred
     assumptions: tuple[str, ...] = ()
+    traffic: TrafficSpec = field(default_factory=TrafficSpec)
 
 
 def load_project(root: Path) -> ProjectConfig:
@@ -145,7 +157,34 @@ def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> Pr
         ignore=_str_list(watch_table, "ignore", source, "watch.", ()),
         debounce_ms=debounce,
     )
-    return ProjectConfig(root=root, image=image, deploy=deploy, watch=watch, source=source)
+    return ProjectConfig(
+        root=root,
+        image=image,
+        deploy=deploy,
+        watch=watch,
+        source=source,
+        traffic=_traffic(_table(data, "traffic", source), source),
+    )
+
+
+def _traffic(table: Mapping[str, Any], source: str | None) -> TrafficSpec:
+    _only(table, {"namespace", "service", "bluegreen", "stable", "canary"}, source, "traffic.")
+    spec = TrafficSpec(
+        namespace=_opt_str(table, "namespace", source, "traffic."),
+        service=_opt_str(table, "service", source, "traffic."),
+        bluegreen=_str_list(table, "bluegreen", source, "traffic.", ()),
+        stable=_opt_str(table, "stable", source, "traffic."),
+        canary=_opt_str(table, "canary", source, "traffic."),
+    )
+    if spec.bluegreen and (len(spec.bluegreen) != 2 or len(set(spec.bluegreen)) != 2):
+        raise ConfigError(source, "traffic.bluegreen", "must name two different Deployments")
+    if bool(spec.bluegreen) != bool(spec.service):
+        raise ConfigError(
+            source, "traffic.service", "service and bluegreen are set together (or neither)"
+        )
+    if bool(spec.stable) != bool(spec.canary):
+        raise ConfigError(source, "traffic.canary", "stable and canary are set together")
+    return spec
 
 
 def infer_project(root: Path) -> ProjectConfig:

@@ -74,6 +74,8 @@ class GokApp(App[None]):
         "images": lambda: _screen("images", "ImagesScreen"),
         "logs": lambda: _screen("logs", "LogsScreen"),
         "problems": lambda: _screen("problems", "ProblemsScreen"),
+        "traffic": lambda: _screen("traffic", "TrafficScreen"),
+        "audit": lambda: _screen("audit", "AuditScreen"),
     }
     DEFAULT_MODE = "deployments"
     COMMANDS = App.COMMANDS | {GokCommands}

@@ -28,8 +28,24 @@ VIEW_ALIASES: dict[str, str] = {
     "problem": "problems",
     "why": "problems",
     "pb": "problems",
+    "traffic": "traffic",
+    "tr": "traffic",
+    "bluegreen": "traffic",
+    "canary": "traffic",
+    "audit": "audit",
+    "history": "audit",
 }
-VIEWS = ("deployments", "pods", "ingress", "build", "images", "logs", "problems")
+VIEWS = (
+    "deployments",
+    "pods",
+    "ingress",
+    "build",
+    "images",
+    "logs",
+    "problems",
+    "traffic",
+    "audit",
+)
 ALL_NAMESPACES = ("all", "-A", "*")
 LOG_KINDS = {
     "deploy": "deployments",

@@ -43,6 +43,13 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
     patch = json.dumps(plan.body, indent=2, sort_keys=False)
     parts.append(Text(f"{plan.method} {plan.path}  ({plan.content_type})", style="dim"))
     parts.append(Syntax(patch, "json", theme="ansi_dark", word_wrap=True))
+    for number, request in enumerate(plan.then, start=2):
+        parts.append(Text(f"then ({number}) {request.summary}", style="bold"))
+        parts.append(
+            Text(f"{request.method} {request.path}  ({request.content_type})", style="dim")
+        )
+        body = json.dumps(request.body, indent=2, sort_keys=False)
+        parts.append(Syntax(body, "json", theme="ansi_dark", word_wrap=True))
     return Group(*parts)
 
 

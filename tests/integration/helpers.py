@@ -83,3 +83,62 @@ class Mirror:
     def cell(self, key: str, column: str) -> str:
         titles = [c.title for c in rows.columns_for(self.model.primary, False)]
         return self.model.shown[key].cells[titles.index(column)]
+
+
+def track_deployment(
+    name: str, app: str, track: str, image: str = "hello:1", replicas: int = 2, ns: str = "default"
+) -> dict[str, Any]:
+    """One side of a blue/green or canary pair: pods labelled app=APP, track=TRACK."""
+    labels = {"app": app, "track": track}
+    obj = deployment(name, image=image, replicas=replicas, ns=ns)
+    obj["metadata"]["labels"] = labels
+    obj["spec"]["selector"] = {"matchLabels": labels}
+    obj["spec"]["template"]["metadata"]["labels"] = labels
+    return obj
+
+
+def service(name: str, selector: dict[str, str], ns: str = "default") -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": {"selector": selector, "ports": [{"port": 80, "targetPort": 8080}]},
+    }
+
+
+def ingress(
+    name: str,
+    service_name: str,
+    host: str = "shop.example.com",
+    canary_weight: int | None = None,
+    ns: str = "default",
+) -> dict[str, Any]:
+    annotations = {}
+    if canary_weight is not None:
+        annotations = {
+            "nginx.ingress.kubernetes.io/canary": "true",
+            "nginx.ingress.kubernetes.io/canary-weight": str(canary_weight),
+        }
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": name, "namespace": ns, "annotations": annotations},
+        "spec": {
+            "rules": [
+                {
+                    "host": host,
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {
+                                    "service": {"name": service_name, "port": {"number": 80}}
+                                },
+                            }
+                        ]
+                    },
+                }
+            ]
+        },
+    }

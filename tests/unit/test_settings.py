@@ -65,8 +65,11 @@ def test_project_file_parsed(tmp_path: Path) -> None:
         '[image]\nrepository = "127.0.0.1:5000/hello"\ntag_policy = "content"\n'
         '[deploy]\ndeployment = "hello"\ncontainer = "web"\ndelivery = "push"\n'
         '[watch]\nignore = ["*.md"]\ndebounce_ms = 150\n'
+        '[traffic]\nservice = "hello-bg"\nbluegreen = ["hello-blue", "hello-green"]\n'
     )
     project = load_project(tmp_path)
+    assert project.traffic.service == "hello-bg"
+    assert project.traffic.bluegreen == ("hello-blue", "hello-green")
     assert project.image.repository == "127.0.0.1:5000/hello"
     assert project.image.tag_policy == "content"
     assert (project.deploy.deployment, project.deploy.container) == ("hello", "web")
@@ -85,6 +88,11 @@ def test_project_file_parsed(tmp_path: Path) -> None:
         ),
         ("[image]\nrepository = 'r'\n[watch]\ndebounce_ms = -1", "watch.debounce_ms"),
         ("[image]\nrepository = 'r'\nextra = 1", "image.extra: unknown key"),
+        (
+            "[image]\nrepository = 'r'\n[traffic]\nservice = 's'\nbluegreen = ['a']",
+            "traffic.bluegreen: must name two different Deployments",
+        ),
+        ("[image]\nrepository = 'r'\n[traffic]\ncanary = 'c'", "traffic.canary: stable and"),
     ],
 )
 def test_bad_project_file(tmp_path: Path, text: str, expected: str) -> None:

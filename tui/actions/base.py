@@ -35,6 +35,17 @@ class ObjectRef:
 
 
 @dataclass(frozen=True)
+class Request:
+    """A further request of a plan that needs more than one (e.g. scale two Deployments)."""
+
+    method: str
+    path: str
+    body: Any
+    content_type: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class Plan:
     action: str  # "scale", "undo", ...
     ref: ObjectRef
@@ -51,6 +62,7 @@ class Plan:
     noop: bool = False  # nothing would change
     inverse: Action | None = field(default=None, compare=False)
     query: tuple[tuple[str, str], ...] = ()  # e.g. fieldManager for server-side apply
+    then: tuple[Request, ...] = ()  # sent in order after the first; all dry-run first
 
     @property
     def runnable(self) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gok_tui.actions.audit import AuditLog
-from gok_tui.actions.base import Action, Plan
+from gok_tui.actions.base import Action, Plan, Request
 from gok_tui.backends.kube import KubeBackend, KubeError
 
 CONFLICT_ATTEMPTS = 3
@@ -73,6 +73,8 @@ def execute(
                 return Result(True, f"nothing to do: {plan.summary} is already so", plan)
             if dry_run_first:
                 _send(backend, plan, dry_run=True)
+                for request in plan.then:
+                    _send_request(backend, request, dry_run=True)
             response = _send(backend, plan, dry_run=False)
         except KubeError as error:
             if _is_conflict(error) and attempt < CONFLICT_ATTEMPTS:
@@ -80,6 +82,15 @@ def execute(
             if plan is None:
                 return Result(False, error.message, None, attempts=attempt)
             return _finish(audit, backend, plan, False, error.message, started, attempt)
+        for request in plan.then:
+            try:
+                _send_request(backend, request, dry_run=False)
+            except KubeError as error:
+                message = (
+                    f"partly done: {plan.summary} was sent, but {request.summary} failed: "
+                    f"{error.message}"
+                )
+                return _finish(audit, backend, plan, False, message, started, attempt, response)
         return _finish(
             audit, backend, plan, True, f"done: {plan.summary}", started, attempt, response
         )
@@ -99,6 +110,16 @@ def _send(backend: KubeBackend, plan: Plan, *, dry_run: bool) -> dict[str, Any]:
         query["dryRun"] = "All"
     return backend.mutate(
         plan.method, plan.path, plan.body, content_type=plan.content_type, query=query
+    )
+
+
+def _send_request(backend: KubeBackend, request: Request, *, dry_run: bool) -> dict[str, Any]:
+    return backend.mutate(
+        request.method,
+        request.path,
+        request.body,
+        content_type=request.content_type,
+        query={"dryRun": "All"} if dry_run else {},
     )
 
 

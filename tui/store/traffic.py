@@ -1,0 +1,97 @@
+"""The live traffic table: Services, Deployments, Ingresses and pods in, routes as rows out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.traffic import DeclaredTraffic, TrafficRoute, traffic_routes
+from gok_tui.store.buffer import Drained
+from gok_tui.store.model import Objects, RowDelta, TableModel, apply_batch
+
+ROUTES = "routes"
+TRAFFIC_SOURCES = ("services", "deployments", "ingresses", "pods")
+KIND_LABEL = {
+    "bluegreen": "blue/green",
+    "canary-ingress": "canary ing",
+    "canary-replicas": "canary rs",
+}
+TRAFFIC_COLUMNS = (
+    Column("kind", "KIND", 10),
+    Column("name", "NAME", 20),
+    Column("split", "SPLIT", 24),
+    Column("sides", "BEHIND IT"),
+    Column("state", "STATE"),
+)
+NAMESPACE_TRAFFIC_COLUMNS = (Column("namespace", "NAMESPACE", 12), *TRAFFIC_COLUMNS)
+
+
+def route_state(route: TrafficRoute) -> tuple[str, str]:
+    """What the operator can do next, and the row's tone."""
+    if route.kind == "bluegreen":
+        other = route.other
+        if other is None:
+            return "no other side", "warning"
+        if other.not_ready_reason:
+            return f"switch refused: {other.not_ready_reason}", "warning"
+        return f"{other.value} is ready: s switches", "ok"
+    if route.kind == "canary-ingress":
+        if route.notes:
+            return "; ".join(route.notes), "warning"
+        return f"stable Ingress {route.stable_ingress}", "ok"
+    canary = route.sides[1] if len(route.sides) > 1 else None
+    if canary is not None and canary.not_ready_reason and canary.desired:
+        return canary.not_ready_reason, "warning"
+    return "split by replicas", "ok"
+
+
+def route_row(route: TrafficRoute, all_namespaces: bool) -> Row:
+    sides = " · ".join(
+        f"{side.value or side.deployment}: {side.deployment} {side.ready}/{side.desired}"
+        for side in route.sides
+    )
+    if route.kind == "canary-ingress":
+        sides = f"Ingress {route.name} over {route.stable_ingress or '?'}"
+    state, tone = route_state(route)
+    cells: tuple[str, ...] = (
+        KIND_LABEL[route.kind],
+        route.name,
+        route.split(),
+        sides,
+        state,
+    )
+    if all_namespaces:
+        cells = (route.namespace, *cells)
+    return Row(route.key, cells, tone)  # type: ignore[arg-type]
+
+
+class TrafficModel(TableModel):
+    def __init__(self, all_namespaces: bool, declared: DeclaredTraffic | None = None) -> None:
+        def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
+            return [route_row(obj["route"], all_namespaces)]
+
+        super().__init__(ROUTES, render, TRAFFIC_SOURCES)
+        self.declared = declared or DeclaredTraffic()
+        self.routes: dict[str, TrafficRoute] = {}
+
+    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
+        changed = False
+        for plural, batch in drained.items():
+            if plural in TRAFFIC_SOURCES and batch.has_data:
+                apply_batch(self.objects[plural], batch)
+                changed = True
+        return self.recompute(now) if changed else RowDelta()
+
+    def recompute(self, now: float) -> RowDelta:
+        routes = traffic_routes(
+            *(list(self.objects[plural].values()) for plural in TRAFFIC_SOURCES[:3]),
+            list(self.objects["pods"].values()),
+            self.declared,
+        )
+        self.routes = {route.key: route for route in routes}
+        snapshot = {route.key: {"route": route} for route in routes}
+        return super().apply({ROUTES: Drained(snapshot=snapshot)}, now)
+
+    def rerender_all(self, now: float) -> RowDelta:
+        return RowDelta()  # routes carry no ages
