@@ -62,6 +62,9 @@ class AuditLog:
             "to": plan.after,
             "patch_type": plan.content_type,
             "patch": body,
+            "then": [
+                {"method": r.method, "path": r.path, "patch": _redact(r.body)} for r in plan.then
+            ],
             "dry_run": dry_run,
             "ok": ok,
             "result": result,
@@ -91,15 +94,40 @@ class AuditLog:
                 older.replace(self.path.with_name(f"{self.path.name}.{index + 1}"))
         self.path.replace(self.path.with_name(f"{self.path.name}.1"))
 
-    def entries(self) -> Iterator[dict[str, Any]]:
-        """The current file's entries, oldest first."""
+    def entries(self, path: Path | None = None) -> Iterator[dict[str, Any]]:
+        """A file's entries (the current one by default), oldest first; a damaged line (a
+        crash mid-write, an editor) is skipped rather than hiding every other entry."""
         try:
-            with self.path.open(encoding="utf-8") as handle:
+            with (path or self.path).open(encoding="utf-8", errors="replace") as handle:
                 for line in handle:
-                    if line.strip():
-                        yield json.loads(line)
+                    if not line.strip():
+                        continue
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        continue
+                    if isinstance(entry, dict):
+                        yield entry
         except FileNotFoundError:
             return
+
+    def recent(self, limit: int = 500) -> list[dict[str, Any]]:
+        """The newest entries first, reaching into the rotated files when needed."""
+        found: list[dict[str, Any]] = []
+        for index in range(self.backups + 1):
+            path = self.path if index == 0 else self.path.with_name(f"{self.path.name}.{index}")
+            found.extend(reversed(list(self.entries(path))))
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+    def stamp(self) -> tuple[float, int]:
+        """Changes whenever an entry is written (for views that re-read)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return (0.0, 0)
+        return (stat.st_mtime, stat.st_size)
 
 
 def _local_user() -> str:
