@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from gok_tui.actions.audit import AuditLog
-from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, ObjectRef
+from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, ObjectRef, Plan
 from gok_tui.actions.deployments import RESTARTED_AT, Restart, Scale, SetImage, SetPaused, Undo
 from gok_tui.domain.revisions import revisions, template_diff
 
@@ -233,3 +233,17 @@ def test_plans_are_pure(action: Any) -> None:
     frozen = json.dumps(snapshot, sort_keys=True)
     assert action.plan(snapshot) == action.plan(snapshot)
     assert json.dumps(snapshot, sort_keys=True) == frozen
+
+
+def test_audit_recent_reads_newest_first_across_rotation_and_skips_damage(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl", max_bytes=900, backups=2)
+    ref = ObjectRef("ctx", "https://k", "deployments", "default", "web")
+    for replicas in range(1, 5):
+        plan = Plan("scale", ref, f"scale to {replicas}", "", "", "PATCH", "/x", {}, "m")
+        log.record(plan, kube_user="u", result="ok", ok=True, duration_s=0.01)
+    with log.path.open("a") as handle:
+        handle.write('{"half a line\n')
+    assert log.path.with_name("audit.jsonl.1").exists(), "the log rotated"
+    summaries = [entry["summary"] for entry in log.recent()]
+    assert summaries == ["scale to 4", "scale to 3", "scale to 2", "scale to 1"][: len(summaries)]
+    assert len(summaries) >= 3
