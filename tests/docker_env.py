@@ -9,9 +9,12 @@ the reason, except in CI (``CI=true``) where they fail: CI must never go green b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
+import subprocess
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
@@ -173,3 +176,51 @@ def busybox_context(tmp_path: Path, busybox_binary: Path) -> ContextFactory:
         return context
 
     return make
+
+
+class StoppableEngine:
+    """A second private dockerd (and registry) that a test may stop and start again: the
+    faults a developer meets when the engine dies mid-build. Started by the project's own
+    scripts/test-services in a short state directory of its own."""
+
+    def __init__(self) -> None:
+        self.state = Path(tempfile.mkdtemp(prefix="gokf-", dir="/tmp"))
+        self.env: dict[str, str] = {}
+
+    def _script(self, command: str) -> None:
+        subprocess.run(
+            [str(REPO / "scripts" / "test-services"), command],
+            env={**os.environ, "GOK_TEST_ENV_DIR": str(self.state)},
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    @property
+    def docker_host(self) -> str:
+        return self.env["DOCKER_HOST"]
+
+    def start(self) -> None:
+        self._script("start")
+        self.env = read_env_file(self.state / "env")
+
+    def stop(self) -> None:
+        self._script("stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.SubprocessError):
+            self.stop()
+        shutil.rmtree(self.state, ignore_errors=True)
+
+
+@pytest.fixture
+def stoppable_engine(docker_host: str) -> Iterator[StoppableEngine]:
+    """Needs what the shared engine needs (root, docker.io): if that one runs, this one can."""
+    engine = StoppableEngine()
+    try:
+        engine.start()
+    except subprocess.CalledProcessError as error:
+        engine.remove()
+        unavailable(f"could not start a second engine: {error.stderr.decode()[-500:]}")
+    yield engine
+    engine.remove()

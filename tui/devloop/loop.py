@@ -59,6 +59,11 @@ ROLLOUT_GRACE_SECONDS = 30.0  # beyond progressDeadlineSeconds, in case the cont
 # -- what the loop tells the UI ---------------------------------------------------------------
 
 
+KILLED_EXIT_CODES = (137, 143)  # SIGKILL, SIGTERM
+ENGINE_GONE_PROBES = 6
+ENGINE_GONE_PROBE_SECONDS = 0.5
+
+
 @dataclass(frozen=True)
 class BuildQueued:
     trigger: tuple[str, ...]
@@ -394,6 +399,8 @@ class DevLoop:
             return
         if isinstance(outcome, BuildFailed):
             message = " ".join(describe_failure(outcome, max_lines=0).splitlines()[:2])
+            if outcome.exit_code in KILLED_EXIT_CODES:
+                message = self._why_killed(outcome.exit_code, message)
             self.emit(BuildDone(record("failed", tag=tag, message=message, **counts), outcome))
             return
         size = None
@@ -416,6 +423,17 @@ class DevLoop:
         self.emit(BuildDone(done))
         if self.project.deploy.auto_deploy:
             self._deploy(ref, manifests_changed)
+
+    def _why_killed(self, exit_code: int, message: str) -> str:
+        """A step killed by a signal: an engine that is shutting down kills the build's
+        container first, so ask whether the engine is still there before blaming the step."""
+        for _ in range(ENGINE_GONE_PROBES):
+            try:
+                self.docker.ping()
+            except DockerError as error:
+                return f"the Docker engine stopped during the build ({error.message}); {message}"
+            time.sleep(ENGINE_GONE_PROBE_SECONDS)
+        return f"{message} (exit {exit_code}: the step was killed, e.g. out of memory)"
 
     def _deliver(self, tag: str) -> tuple[bool, str]:
         delivery = self.project.deploy.delivery
