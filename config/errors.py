@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    """Keys and values come from the user's files: a newline or an escape in them must not
+    break the one-line message or reach the terminal raw."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class ConfigError(Exception):
@@ -17,4 +26,5 @@ class ConfigError(Exception):
     def line(self) -> str:
         where = [part for part in (self.source, self.key) if part]
         prefix = ": ".join(where)
-        return f"{prefix}: {self.problem}" if prefix else self.problem
+        line = f"{prefix}: {self.problem}" if prefix else self.problem
+        return _visible(line)

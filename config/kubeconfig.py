@@ -121,11 +121,17 @@ def kubeconfig_files(explicit: str | None, environ: Mapping[str, str]) -> list[P
     return [default] if default.is_file() else []
 
 
+# fields read as text: a list or a number there is a broken file, said as such
+_STRING_FIELDS = frozenset({"cluster", "user", "namespace", "server"})
+
+
 def _read_one(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(path, None, f"cannot read kubeconfig: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, None, "kubeconfig is not UTF-8 text") from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -145,6 +151,18 @@ def _read_one(path: Path) -> dict[str, Any]:
             isinstance(item, dict) and isinstance(item.get("name"), str) for item in value
         ):
             raise ConfigError(path, section, "must be a list of entries with a name")
+        body_key = section[:-1]  # clusters[].cluster, users[].user, contexts[].context
+        for item in value:
+            if not isinstance(item.get(body_key) or {}, dict):
+                raise ConfigError(path, f"{section}.{item['name']}.{body_key}", "must be a mapping")
+            for name, field_value in (item.get(body_key) or {}).items():
+                if name in _STRING_FIELDS and not isinstance(field_value, str | None):
+                    raise ConfigError(
+                        path, f"{section}.{item['name']}.{body_key}.{name}", "must be a string"
+                    )
+    current = data.get("current-context")
+    if current is not None and not isinstance(current, str):
+        raise ConfigError(path, "current-context", "must be a context name (a string)")
     _absolutise_paths(data, path.parent)
     return data
 
