@@ -167,8 +167,8 @@ class RolloutScreen(DeploymentActions):
         self._selector = None
 
     def sync(self, now: float) -> None:
-        if not self.is_attached or not self.query("#rollout-body"):
-            return
+        if not self.is_attached or not self.feeds:
+            return  # not mounted yet (a tick can land between compose and mount), or torn down
         if self.session.generation != self._generation:
             self.app.pop_screen()  # another cluster or namespace: this panel is not about it
             return
