@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gok_tui.backends.kube import KubeBackend
+from gok_tui.config.kubeconfig import resolve_target
 
 from tests.kubefake import FakeKube
 
@@ -63,3 +65,13 @@ def fake_kube() -> Iterator[FakeKube]:
 @pytest.fixture
 def fake_kubeconfig(fake_kube: FakeKube, tmp_path: Path) -> Path:
     return fake_kube.write_kubeconfig(tmp_path / "kubeconfig", context="fake", namespace="default")
+
+
+@pytest.fixture
+def fake_backend(fake_kubeconfig: Path) -> Iterator[KubeBackend]:
+    """The real client's backend, pointed at the fake API server."""
+    target = resolve_target(kubeconfig=str(fake_kubeconfig), environ={})
+    assert target is not None
+    backend = KubeBackend(target, timeout=(2.0, 10.0))
+    yield backend
+    backend.close()

@@ -112,6 +112,7 @@ def ingress(
     host: str = "shop.example.com",
     canary_weight: int | None = None,
     ns: str = "default",
+    tls: bool = False,
 ) -> dict[str, Any]:
     annotations = {}
     if canary_weight is not None:
@@ -124,6 +125,7 @@ def ingress(
         "kind": "Ingress",
         "metadata": {"name": name, "namespace": ns, "annotations": annotations},
         "spec": {
+            **({"tls": [{"hosts": [host]}]} if tls else {}),
             "rules": [
                 {
                     "host": host,
@@ -139,6 +141,6 @@ def ingress(
                         ]
                     },
                 }
-            ]
+            ],
         },
     }

@@ -7,17 +7,14 @@ from pathlib import Path
 
 import pytest
 from gok_tui.backends.kube import KubeBackend
-from gok_tui.config.kubeconfig import resolve_target
 
 from tests.integration import action_scenarios
 from tests.kubefake import FakeKube
 
 
 @pytest.fixture
-def backend(fake_kubeconfig: Path) -> KubeBackend:
-    target = resolve_target(kubeconfig=str(fake_kubeconfig), environ={})
-    assert target is not None
-    return KubeBackend(target, timeout=(2.0, 10.0))
+def backend(fake_backend: KubeBackend) -> KubeBackend:
+    return fake_backend
 
 
 def test_scale(fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path) -> None:

@@ -10,17 +10,14 @@ from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
 from gok_tui.actions.run import execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
-from gok_tui.config.kubeconfig import resolve_target
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube, wait_until
 
 
 @pytest.fixture
-def backend(fake_kubeconfig: Path) -> KubeBackend:
-    target = resolve_target(kubeconfig=str(fake_kubeconfig), environ={})
-    assert target is not None
-    return KubeBackend(target, timeout=(2.0, 10.0))
+def backend(fake_backend: KubeBackend) -> KubeBackend:
+    return fake_backend
 
 
 def ref(fake: FakeKube, name: str = "web") -> ObjectRef:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +15,7 @@ from gok_tui.widgets.confirm import ConfirmModal, ReplicaPrompt
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
-from tests.ui.test_tmux_session import Terminal, fake_server  # noqa: F401
+from tests.ui.test_tmux_session import Terminal, fake_server, start_terminal  # noqa: F401
 
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
@@ -69,17 +66,9 @@ async def test_a_40x10_terminal_and_back(fake_kube: FakeKube, fake_kubeconfig: P
 
 @pytest.fixture
 def no_color_terminal(fake_server: Path, tmp_path: Path) -> Iterator[Terminal]:  # noqa: F811
-    if shutil.which("tmux") is None:
-        pytest.fail("tmux is missing: scripts/test installs it")
-    session = f"gok-nc-{uuid.uuid4().hex[:8]}"
-    gok = Path(sys.executable).parent / "gok-tui"
-    env = f"HOME={tmp_path} XDG_STATE_HOME={tmp_path}/state TERM=xterm-256color NO_COLOR=1"
-    command = f"cd {tmp_path} && env {env} {gok} --kubeconfig {fake_server}"
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True
-    )
-    yield Terminal(session)
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    term = start_terminal(fake_server, tmp_path, "NO_COLOR=1")
+    yield term
+    term.close()
 
 
 GREY_256 = {0, 7, 8, 15, 16, 231, *range(232, 256)}

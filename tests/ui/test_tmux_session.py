@@ -49,6 +49,11 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"{what} never appeared; screen:\n{self.screen()}")
 
+    def close(self) -> None:
+        subprocess.run(
+            ["tmux", "kill-session", "-t", self.session], capture_output=True, check=False
+        )
+
     def alive(self) -> bool:
         return (
             subprocess.run(
@@ -84,22 +89,27 @@ def fake_server(tmp_path: Path) -> Iterator[Path]:
     proc.wait(10)
 
 
-@pytest.fixture
-def terminal(fake_server: Path, tmp_path: Path) -> Iterator[Terminal]:
+def start_terminal(kubeconfig: Path, home: Path, extra_env: str = "") -> Terminal:
+    """gok-tui in a detached tmux session at 80x24, with a fresh HOME (no user config)."""
     if shutil.which("tmux") is None:
         if os.environ.get("CI"):
             pytest.fail("tmux is missing in CI: scripts/test installs it")
         pytest.skip("tmux is not installed")
     session = f"gok-{uuid.uuid4().hex[:8]}"
     gok = Path(sys.executable).parent / "gok-tui"
-    env = f"HOME={tmp_path} XDG_STATE_HOME={tmp_path}/state TERM=xterm-256color"
-    command = f"cd {tmp_path} && env {env} {gok} --kubeconfig {fake_server}"
+    env = f"HOME={home} XDG_STATE_HOME={home}/state TERM=xterm-256color {extra_env}".strip()
+    command = f"cd {home} && env {env} {gok} --kubeconfig {kubeconfig}"
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True
     )
-    term = Terminal(session)
+    return Terminal(session)
+
+
+@pytest.fixture
+def terminal(fake_server: Path, tmp_path: Path) -> Iterator[Terminal]:
+    term = start_terminal(fake_server, tmp_path)
     yield term
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
+    term.close()
 
 
 def deployment_rows(screen: str) -> list[str]:

@@ -12,43 +12,9 @@ from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.widgets.resource_table import ResourceTable
 
-from tests.integration.helpers import bare_pod, deployment
+from tests.integration.helpers import bare_pod, deployment, ingress, service
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
-
-
-def ingress(name: str, service: str, host: str = "shop.example.com") -> dict:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
-        "metadata": {"name": name, "namespace": "default"},
-        "spec": {
-            "tls": [{"hosts": [host]}],
-            "rules": [
-                {
-                    "host": host,
-                    "http": {
-                        "paths": [
-                            {
-                                "path": "/",
-                                "pathType": "Prefix",
-                                "backend": {"service": {"name": service, "port": {"number": 80}}},
-                            },
-                        ]
-                    },
-                }
-            ],
-        },
-    }
-
-
-def service(name: str, app_label: str) -> dict:
-    return {
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": {"name": name, "namespace": "default"},
-        "spec": {"selector": {"app": app_label}, "ports": [{"port": 80, "targetPort": 8080}]},
-    }
 
 
 async def test_deployments_live_with_cluster_bar(
@@ -190,8 +156,8 @@ async def test_ingress_routes_and_drill_to_pods_behind_service(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
     fake_kube.apply_object(deployment("shop", replicas=2))
-    fake_kube.apply_object(service("shop-svc", "shop"))
-    fake_kube.apply_object(ingress("shop", "shop-svc"))
+    fake_kube.apply_object(service("shop-svc", {"app": "shop"}))
+    fake_kube.apply_object(ingress("shop", "shop-svc", tls=True))
     app = make_app(fake_kubeconfig, view="ingress")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: len(table_keys(app)) == 1)
