@@ -69,9 +69,10 @@ def test_dockerd_stopped_during_a_build(
         events.wait(lambda: events.of(BuildDone), 60, "the build to end")
         (done,) = events.of(BuildDone)
         assert not done.record.ok and done.record.result == "failed"
-        assert done.record.message.startswith("the Docker engine stopped during the build"), (
-            done.record.message
-        )
+        # however the engine's death reaches the client (the step's container killed first,
+        # or the stream cut), the sentence is about the engine, not the user's command
+        assert "Docker engine" in done.record.message, done.record.message
+        assert "stopped during the build" in done.record.message, done.record.message
         assert stoppable_engine.docker_host in done.record.message
         assert events.of(DeployStarted) == [], "a failed build is never deployed"
 

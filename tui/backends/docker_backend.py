@@ -383,6 +383,7 @@ class DockerBackend:
     def _translate(self, exc: Exception, what: str, ref: str | None) -> Exception | None:
         import docker.errors
         import requests.exceptions
+        import urllib3.exceptions
 
         if isinstance(exc, docker.errors.NotFound):
             noun = f"image {ref}" if ref else "the object"
@@ -394,6 +395,11 @@ class DockerBackend:
         if isinstance(exc, requests.exceptions.Timeout):
             return DockerError(
                 f"Docker engine at {self.endpoint} did not answer in time ({what}): {exc}"
+            )
+        if isinstance(exc, urllib3.exceptions.ProtocolError):  # the stream broke mid-answer
+            return DockerError(
+                f"the Docker engine at {self.endpoint} stopped during the {what} "
+                f"(the connection closed mid-stream: {exc})"
             )
         if isinstance(exc, docker.errors.DockerException | requests.exceptions.RequestException):
             return DockerError(self._unreachable(str(exc)))

@@ -393,6 +393,10 @@ class DevLoop:
         except DockerError as error:
             self.emit(BuildDone(record("failed", tag=tag, message=error.message)))
             return
+        except Exception as exc:  # a build that started always ends, whatever broke
+            message = f"the build broke off: {type(exc).__name__}: {exc}"
+            self.emit(BuildDone(record("failed", tag=tag, message=message)))
+            return
         counts = {"steps_cached": cached, "steps_total": total}
         if isinstance(outcome, BuildCancelled) or outcome is None:
             self.emit(BuildDone(record("cancelled", tag=tag, message="cancelled", **counts)))
@@ -431,7 +435,7 @@ class DevLoop:
             try:
                 self.docker.ping()
             except DockerError as error:
-                return f"the Docker engine stopped during the build ({error.message}); {message}"
+                return f"the Docker engine stopped during the build: {error.message}; {message}"
             time.sleep(ENGINE_GONE_PROBE_SECONDS)
         return f"{message} (exit {exit_code}: the step was killed, e.g. out of memory)"
 
