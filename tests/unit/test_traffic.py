@@ -145,3 +145,13 @@ def test_replica_canary_split_keeps_the_total_and_grows_first() -> None:
     back = SetCanaryReplicas(ref, "shop", 0).plan({"canary": canary, "stable": stable})
     assert back.path.endswith("/deployments/shop/scale") and back.body["spec"]["replicas"] == 10
     assert SetCanaryReplicas(ref, "shop", 11).plan({"canary": canary, "stable": stable}).refusal
+    hpa = {
+        "metadata": {"name": "shop-hpa"},
+        "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "shop"}},
+    }
+    warned = SetCanaryReplicas(ref, "shop", 3).plan(
+        {"canary": canary, "stable": stable, "hpas": [hpa]}
+    )
+    assert warned.warnings == (
+        "HorizontalPodAutoscaler shop-hpa controls shop and will move this split",
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gok_tui.actions.base import MERGE_PATCH, ObjectRef, Plan, Request
+from gok_tui.actions.deployments import hpas_targeting
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.traffic import (
     CANARY_ANNOTATION,
@@ -160,6 +161,7 @@ class SetCanaryReplicas:
         return {
             "canary": backend.get(KINDS["deployments"], namespace, self.ref.name),
             "stable": backend.get(KINDS["deployments"], namespace, self.stable),
+            "hpas": backend.list(KINDS["horizontalpodautoscalers"], namespace).items,
         }
 
     def plan(self, snapshot: dict[str, Any]) -> Plan:
@@ -189,6 +191,11 @@ class SetCanaryReplicas:
             else (stable_scale, canary_scale)
         )
         percent = round(100 * canary_to / total) if total else 0
+        warnings = tuple(
+            f"HorizontalPodAutoscaler {hpa} controls {name} and will move this split"
+            for name in (self.ref.name, self.stable)
+            for hpa in hpas_targeting(name, snapshot.get("hpas", []))
+        )
         return Plan(
             action=self.name,
             ref=self.ref,
@@ -204,6 +211,7 @@ class SetCanaryReplicas:
             content_type=MERGE_PATCH,
             then=(Request(second[0], second[1], second[2], MERGE_PATCH, second[3]),),
             dangerous=stable_to == 0,
+            warnings=warnings,
             refusal=refusal,
             noop=not refusal and canary_to == canary_now,
             inverse=SetCanaryReplicas(self.ref, self.stable, canary_now),
