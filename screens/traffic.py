@@ -25,7 +25,9 @@ from gok_tui.store.traffic import (
     TRAFFIC_SOURCES,
     TrafficModel,
 )
+from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import Static
 
 WEIGHT_STEP = 10
 
@@ -71,6 +73,20 @@ class TrafficScreen(ResourceScreen):
         if action in MUTATING_ACTIONS and self.session.readonly:
             return None
         return True
+
+    def _refresh_title(self) -> None:
+        super()._refresh_title()
+        loaded = bool(self.feeds) and all(f.status.state == "live" for f in self.feeds.values())
+        hint = self.query_one("#why", Static)
+        empty = loaded and self.model is not None and not self.model.rows
+        hint.display = empty
+        if empty:
+            hint.update(
+                Text("no blue/green pair or canary found here; name pairs in gok.toml [traffic]")
+            )
+
+    def _refresh_why(self) -> None:
+        """The line under the table is this view's empty-state hint, not a WHY cell."""
 
     # -- the selected route ------------------------------------------------------------------
     def route(self) -> TrafficRoute | None:

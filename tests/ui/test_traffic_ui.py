@@ -102,3 +102,11 @@ async def test_readonly_traffic_keys_are_disabled(
         await pilot.pause(0.3)
         assert not isinstance(app.screen, ConfirmModal)
         assert [r for r in fake_kube.requests if r.method != "GET"] == []
+
+
+async def test_nothing_to_steer_says_so(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    fake_kube.apply_object(service("lonely", {"app": "lonely"}))
+    app = make_app(fake_kubeconfig, view="traffic")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "no blue/green pair or canary found here" in screen_text(app))
+        assert "Traffic(default)[0]" in screen_text(app)
