@@ -79,17 +79,19 @@ class KubeConfig:
         if entry is None:
             raise ConfigError(self._source(), "contexts", f'context "{name}" does not exist')
         ctx = entry.get("context") or {}
-        cluster_name = ctx.get("cluster", "")
+        cluster_name = ctx.get("cluster") or ""  # YAML's "cluster:" with no value is None
+        if not cluster_name:
+            raise ConfigError(self._source(), f"contexts.{name}", "names no cluster")
         cluster = _named(self.merged.get("clusters", []), cluster_name)
         if cluster is None:
             raise ConfigError(
                 self._source(), f"contexts.{name}", f'cluster "{cluster_name}" does not exist'
             )
-        server = (cluster.get("cluster") or {}).get("server", "")
+        server = (cluster.get("cluster") or {}).get("server") or ""
         return ContextInfo(
             name=name,
             cluster=cluster_name,
-            user=ctx.get("user", ""),
+            user=ctx.get("user") or "",
             namespace=ctx.get("namespace") or None,
             server=server,
         )
@@ -139,6 +141,11 @@ def _read_one(path: Path) -> dict[str, Any]:
         where = f"line {mark.line + 1}" if mark is not None else None
         reason = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(path, where, f"kubeconfig is not valid YAML: {reason}") from exc
+    except RecursionError as exc:  # flow collections nested thousands deep
+        raise ConfigError(path, None, "kubeconfig is not valid YAML: nested too deeply") from exc
+    except ValueError as exc:  # a scalar YAML types but cannot build: 2020-13-45, 10**5000
+        reason = str(exc).partition(";")[0]  # not Python's "; use sys.set_int_max_str_digits()"
+        raise ConfigError(path, None, f"kubeconfig has a value YAML cannot read: {reason}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -163,27 +170,37 @@ def _read_one(path: Path) -> dict[str, Any]:
     current = data.get("current-context")
     if current is not None and not isinstance(current, str):
         raise ConfigError(path, "current-context", "must be a context name (a string)")
-    _absolutise_paths(data, path.parent)
+    _absolutise_paths(data, path)
     return data
 
 
-def _absolutise_paths(data: dict[str, Any], base: Path) -> None:
+def _absolutise_paths(data: dict[str, Any], path: Path) -> None:
+    base = path.parent
     for section, kind in (("clusters", "cluster"), ("users", "user")):
         for entry in data.get(section) or []:
             body = entry.get(kind)
             if not isinstance(body, dict):
                 continue
+            where = f"{section}.{entry['name']}.{kind}"
             for key in _PATH_FIELDS[kind]:
                 value = body.get(key)
                 if isinstance(value, str) and value and not os.path.isabs(value):
-                    body[key] = str((base / value).resolve())
+                    body[key] = _resolve_file(base, value, path, f"{where}.{key}")
             exec_section = body.get("exec")
             if kind == "user" and isinstance(exec_section, dict):
                 command = exec_section.get("command")
                 # client-go: a relative command with a separator is relative to its kubeconfig;
                 # a bare name is looked up on PATH
                 if isinstance(command, str) and os.sep in command and not os.path.isabs(command):
-                    exec_section["command"] = str((base / command).resolve())
+                    exec_section["command"] = _resolve_file(
+                        base, command, path, f"{where}.exec.command"
+                    )
+
+
+def _resolve_file(base: Path, value: str, source: Path, key: str) -> str:
+    if "\0" in value:  # YAML's "\0" escape: no file name holds one (Path.resolve raises)
+        raise ConfigError(source, key, "must be a file path; it contains a NUL character")
+    return str((base / value).resolve())
 
 
 def merge_kubeconfigs(documents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gok_tui.config.errors import ConfigError
-from gok_tui.config.settings import read_toml
+from gok_tui.config.settings import read_toml, shown
 
 PROJECT_FILE = "gok.toml"
 TagPolicy = Literal["git", "content", "semver"]
@@ -223,8 +223,8 @@ def _table(data: Mapping[str, Any], key: str, source: str | None) -> Mapping[str
 def _only(data: Mapping[str, Any], known: set[str], source: str | None, prefix: str) -> None:
     for key in data:
         if key not in known:
-            raise ConfigError(
-                source, prefix + key, f"unknown key (known: {', '.join(sorted(known))})"
+            raise ConfigError(  # TOML allows "" = 1: name it, or the message names no key
+                source, prefix + (key or '""'), f"unknown key (known: {', '.join(sorted(known))})"
             )
 
 
@@ -250,7 +250,7 @@ def _choice(
     value = data.get(key, default)
     if value not in choices:
         raise ConfigError(
-            source, prefix + key, f"must be one of {', '.join(choices)}; got {value!r}"
+            source, prefix + key, f"must be one of {', '.join(choices)}; got {shown(value)}"
         )
     return value
 

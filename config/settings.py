@@ -85,6 +85,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, None, "is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"invalid TOML: {exc}") from exc
+    except RecursionError as exc:  # arrays or inline tables nested thousands deep
+        raise ConfigError(path, None, "invalid TOML: values nested too deeply") from exc
+    except ValueError as exc:  # an integer of thousands of digits (Python's int limit)
+        raise ConfigError(path, None, "invalid TOML: a number has too many digits") from exc
 
 
 _KNOWN_KEYS = {
@@ -101,8 +105,10 @@ _KNOWN_KEYS = {
 def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settings:
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
-        raise ConfigError(
-            source, unknown[0], f"unknown setting (known: {', '.join(sorted(_KNOWN_KEYS))})"
+        raise ConfigError(  # TOML allows "" = 1: name it, or the message names no key
+            source,
+            unknown[0] or '""',
+            f"unknown setting (known: {', '.join(sorted(_KNOWN_KEYS))})",
         )
     theme = _string(data, "theme", source, Settings.theme)
     namespace = _optional_string(data, "default_namespace", source)
@@ -161,7 +167,19 @@ def _int(
 ) -> int:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(source, prefix + key, f"must be a whole number, got {value!r}")
+        raise ConfigError(source, prefix + key, f"must be a whole number, got {shown(value)}")
     if not low <= value <= high:
-        raise ConfigError(source, prefix + key, f"must be between {low} and {high}, got {value}")
+        raise ConfigError(
+            source, prefix + key, f"must be between {low} and {high}, got {shown(value)}"
+        )
     return value
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value from the user's file, for an error message: short, and never itself an error
+    (TOML's ``0xfff…`` reads as an int too long for Python to print)."""
+    try:
+        text = repr(value)
+    except ValueError:
+        return "a number too long to show"
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"

@@ -45,12 +45,17 @@ _ESCAPES = re.compile(
     r"|\x1b"  # a lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# \n too: a JSON message or field ("msg": "a\nb", a stack trace) holds newlines, and a raw one
+# in a rendered line moves the terminal's cursor
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# lone surrogates: a JSON "\ud800" escape decodes to one, and no terminal or file takes it
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def sanitize(raw: bytes | str, limit: int = MAX_LINE_CHARS) -> str:
     """Text that is safe for the terminal: no escape sequences, no control characters."""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    text = _SURROGATE.sub("\ufffd", text)
     text = _ESCAPES.sub("", text.rstrip("\r\n"))
     text = text.replace("\t", "    ")
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
@@ -141,13 +146,13 @@ def _parse(raw: bytes, timestamped: bool) -> ParsedLine:
     if timestamped:
         stamp, sep, rest = raw.partition(b" ")
         if sep and stamp[:1].isdigit():
-            timestamp, raw = stamp.decode("ascii", "replace"), rest
+            timestamp, raw = sanitize(stamp.decode("ascii", "replace"), 64), rest
     text = raw.decode("utf-8", "replace").rstrip("\r\n")
     stripped = text.lstrip()
     if stripped.startswith("{") and stripped.endswith("}"):
         try:
             data = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             data = None
         if isinstance(data, dict):
             return _json_line(data, timestamp)
@@ -218,7 +223,7 @@ class LogFilter:
         if text:
             try:
                 self._regex = re.compile(text, re.IGNORECASE)
-            except re.error as exc:
+            except (re.error, OverflowError, RecursionError) as exc:  # a{9999999999}, ((((…
                 self.error = f"not a regular expression: {exc}"
                 self._regex = re.compile(re.escape(text), re.IGNORECASE)
 
