@@ -60,12 +60,13 @@ class ResourceTable(DataTable[Text]):
                     self.remove_row(key)
             for row, indexes in delta.updated:
                 for index in indexes:
-                    self.update_cell(
-                        row.key,
-                        self._column_keys[index],
-                        styled(row.cells[index], row.tone),
-                        update_width=True,
-                    )
+                    column_key = self._column_keys[index]
+                    text = styled(row.cells[index], row.tone)
+                    # Only a wider cell widens its column. A narrower one would make the
+                    # DataTable re-measure every cell of the column (seconds at 10k rows, per
+                    # readiness flip); columns shrink back when the table is rebuilt.
+                    grows = text.cell_len > self.columns[column_key].content_width
+                    self.update_cell(row.key, column_key, text, update_width=grows)
             last_key = self._last_key()
             for row in delta.added:
                 self._add(row)
