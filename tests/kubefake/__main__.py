@@ -2,6 +2,11 @@
 
 Used by bench/ scripts and the tmux session test; handy for trying gok-tui by hand.
 Seeds a small shop (deployments, a service, an ingress) unless --empty; stops on SIGTERM/SIGINT.
+Scale: `--deployments N [--pods-per-deployment M] [--namespace NS]` writes N rolled-out
+Deployments with M running pods each; `--churn RATE` then changes RATE pod statuses a second
+(readiness flips and restart counts); `--no-controllers` keeps the controller thread off (needed
+for thousands of pods: a reconcile pass over them holds the state lock for seconds);
+`--latency S` delays every request by S seconds.
 """
 
 from __future__ import annotations
@@ -88,13 +93,34 @@ def main() -> int:
     parser.add_argument("--pods", type=int, default=0, help="extra running pods in default")
     parser.add_argument("--empty", action="store_true", help="no demo objects")
     parser.add_argument("--ready-file", type=Path, help="touched once the server answers")
+    parser.add_argument(
+        "--deployments", type=int, default=0, help="rolled-out Deployments (with their pods)"
+    )
+    parser.add_argument("--pods-per-deployment", type=int, default=50)
+    parser.add_argument("--namespace", default="default", help="where --deployments go")
+    parser.add_argument(
+        "--churn", type=float, default=0.0, metavar="RATE", help="pod status changes a second"
+    )
+    parser.add_argument(
+        "--no-controllers", action="store_true", help="objects stay exactly as written"
+    )
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
     args = parser.parse_args()
-    fake = FakeKube(port=args.port).start()
+    fake = FakeKube(port=args.port, controllers=not args.no_controllers).start()
+    fake.latency = args.latency
     fake.write_kubeconfig(args.kubeconfig, context=args.context)
     if not args.empty:
         seed_demo(fake)
     if args.pods:
         fake.bulk_create_pods("default", args.pods)
+    if args.deployments:
+        if (
+            args.namespace != "default"
+            and fake.get_object("namespaces", None, args.namespace) is None
+        ):
+            fake.create_namespace(args.namespace)
+        fake.bulk_create_deployments(args.namespace, args.deployments, args.pods_per_deployment)
+    churn = fake.start_churn(args.churn) if args.churn > 0 else None
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
@@ -102,6 +128,8 @@ def main() -> int:
         args.ready_file.write_text(fake.url)
     print(f"fake API server at {fake.url}; kubeconfig {args.kubeconfig}", flush=True)
     done.wait()
+    if churn is not None:
+        churn.stop()
     fake.stop()
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import random
 import socket
 import sys
 import threading
@@ -16,7 +17,14 @@ from typing import Any
 
 import yaml
 
-from tests.kubefake.controllers import Controllers, running_status, set_ready
+from tests.kubefake.controllers import (
+    HASH_LABEL,
+    REVISION,
+    Controllers,
+    running_status,
+    set_ready,
+    template_hash,
+)
 from tests.kubefake.resources import BY_KIND, RESOURCES, Resource, merge_patch
 from tests.kubefake.state import ApiError, State
 
@@ -67,9 +75,14 @@ class LogStore:
 class FakeKube:
     """See the package docstring for the API."""
 
-    def __init__(self, port: int = 0, *, history_limit: int = 10_000) -> None:
+    def __init__(
+        self, port: int = 0, *, history_limit: int = 10_000, controllers: bool = True
+    ) -> None:
         self.state = State(history_limit)
         self.controllers = Controllers(self.state)
+        # False: no controller thread (objects stay exactly as written; for large benchmarks,
+        # where a reconcile pass over thousands of pods would hold the state lock for seconds)
+        self.run_controllers = controllers
         self.logs = LogStore()
         self.port = port
         self.latency = 0.0
@@ -120,7 +133,8 @@ class FakeKube:
             daemon=True,
         )
         self._serve_thread.start()
-        self.controllers.start()
+        if self.run_controllers:
+            self.controllers.start()
         return self
 
     def stop(self) -> None:
@@ -394,6 +408,91 @@ class FakeKube:
             )
             self.state.create("pods", pod)
 
+    def bulk_create_deployments(
+        self,
+        namespace: str,
+        count: int,
+        pods_each: int,
+        prefix: str = "app",
+        image: str = "registry.local/app:1.0.0",
+    ) -> list[str]:
+        """Rolled-out Deployments in bulk, each with its ReplicaSet and ``pods_each`` running,
+        ready pods (owner references and labels as the controllers would make them, written
+        directly: no controller round-trips). Returns the Deployment names. For benchmarks."""
+        names = []
+        for index in range(count):
+            name = f"{prefix}-{index:03d}"
+            labels = {"app": name}
+            template = {
+                "metadata": {"labels": dict(labels)},
+                "spec": {"containers": [{"name": "main", "image": image}]},
+            }
+            pod_hash = template_hash(template)
+            deployment = self.state.create(
+                "deployments",
+                {
+                    "metadata": {
+                        "name": name,
+                        "namespace": namespace,
+                        "labels": labels,
+                        "annotations": {REVISION: "1"},
+                    },
+                    "spec": {
+                        "replicas": pods_each,
+                        "selector": {"matchLabels": dict(labels)},
+                        "template": template,
+                    },
+                    "status": _rolled_out_status(pods_each),
+                },
+            )
+            rs_template = copy.deepcopy(template)
+            rs_template["metadata"]["labels"][HASH_LABEL] = pod_hash
+            rs_labels = dict(rs_template["metadata"]["labels"])
+            replicaset = self.state.create(
+                "replicasets",
+                {
+                    "metadata": {
+                        "name": f"{name}-{pod_hash}",
+                        "namespace": namespace,
+                        "labels": rs_labels,
+                        "annotations": {REVISION: "1"},
+                        "ownerReferences": [_owner_ref(deployment)],
+                    },
+                    "spec": {
+                        "replicas": pods_each,
+                        "selector": {"matchLabels": dict(rs_labels)},
+                        "template": rs_template,
+                    },
+                    "status": {
+                        "replicas": pods_each,
+                        "readyReplicas": pods_each,
+                        "availableReplicas": pods_each,
+                        "observedGeneration": 1,
+                    },
+                },
+            )
+            for number in range(pods_each):
+                serial = index * pods_each + number
+                pod = {
+                    "metadata": {
+                        "name": f"{replicaset['metadata']['name']}-{number:05d}",
+                        "namespace": namespace,
+                        "labels": dict(rs_labels),
+                        "ownerReferences": [_owner_ref(replicaset)],
+                    },
+                    "spec": {"nodeName": "fake-node-1", **copy.deepcopy(rs_template["spec"])},
+                }
+                pod["status"] = running_status(
+                    pod, f"10.2.{serial // 250 % 250}.{serial % 250 + 1}", ready=True
+                )
+                self.state.create("pods", pod)
+            names.append(name)
+        return names
+
+    def start_churn(self, rate: float, namespace: str | None = None, seed: int = 0) -> Churn:
+        """Change ``rate`` pod statuses a second until ``stop()``; see ``Churn``."""
+        return Churn(self, rate, namespace, seed).start()
+
     # -- request handling (called by the HTTP handler) ---------------------------------------
     def check_access(self, method: str, route: Route, query: dict[str, str], headers: Any) -> None:
         if self._token is not None and headers.get("Authorization", "") != f"Bearer {self._token}":
@@ -439,6 +538,125 @@ class FakeKube:
     @property
     def watch_epoch(self) -> int:
         return self._watch_epoch
+
+
+class Churn:
+    """Status churn on random pods, ``rate`` changes a second, alternately flipping a pod's
+    readiness and bumping its first container's restartCount (one watch event each).
+
+    With the controllers running and ``pod_readiness == "auto"`` the fake kubelet flips
+    readiness straight back (an extra event per flip): use ``controllers=False`` or
+    ``pod_readiness = "manual"`` for exactly ``rate`` events a second.
+    """
+
+    def __init__(
+        self, fake: FakeKube, rate: float, namespace: str | None = None, seed: int = 0
+    ) -> None:
+        self.fake = fake
+        self.rate = rate
+        self.namespace = namespace
+        self.changes = 0
+        self._random = random.Random(seed)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fakekube-churn", daemon=True)
+
+    def start(self) -> Churn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _pods(self) -> list[tuple[str, str]]:
+        with self.fake.state.lock:
+            return [
+                (namespace, name)
+                for (plural, namespace, name) in self.fake.state.objects
+                if plural == "pods" and (self.namespace is None or namespace == self.namespace)
+            ]
+
+    def _change(self, namespace: str, name: str) -> None:
+        if self.changes % 2 == 0:
+
+            def flip(obj: dict[str, Any]) -> None:
+                status = obj.setdefault("status", {})
+                ready = any(
+                    c.get("type") == "Ready" and c.get("status") == "True"
+                    for c in status.get("conditions") or []
+                )
+                flag = "False" if ready else "True"
+                for condition in status.get("conditions") or []:
+                    if condition.get("type") in ("Ready", "ContainersReady"):
+                        condition["status"] = flag
+                for container in status.get("containerStatuses") or []:
+                    container["ready"] = not ready
+
+            self.fake.state.mutate("pods", namespace, name, flip)
+        else:
+
+            def bump(obj: dict[str, Any]) -> None:
+                statuses = (obj.get("status") or {}).get("containerStatuses") or []
+                if statuses:
+                    statuses[0]["restartCount"] = statuses[0].get("restartCount", 0) + 1
+
+            self.fake.state.mutate("pods", namespace, name, bump)
+        self.changes += 1
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        pods = self._pods()
+        refreshed = started
+        while not self._stop.wait(0.005):
+            now = time.monotonic()
+            if now - refreshed >= 5.0:
+                pods, refreshed = self._pods(), now
+            if not pods:
+                continue
+            due = int((now - started) * self.rate) - self.changes
+            for _ in range(max(0, due)):
+                self._change(*self._random.choice(pods))
+
+
+def _owner_ref(owner: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def _rolled_out_status(replicas: int) -> dict[str, Any]:
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+    def condition(kind: str, reason: str, message: str) -> dict[str, str]:
+        return {
+            "type": kind,
+            "status": "True",
+            "reason": reason,
+            "message": message,
+            "lastUpdateTime": now,
+            "lastTransitionTime": now,
+        }
+
+    return {
+        "observedGeneration": 1,
+        "replicas": replicas,
+        "updatedReplicas": replicas,
+        "readyReplicas": replicas,
+        "availableReplicas": replicas,
+        "conditions": [
+            condition(
+                "Available", "MinimumReplicasAvailable", "Deployment has minimum availability."
+            ),
+            condition(
+                "Progressing", "NewReplicaSetAvailable", "ReplicaSet has successfully progressed."
+            ),
+        ],
+    }
 
 
 class _Server(ThreadingHTTPServer):
