@@ -57,7 +57,7 @@ def _owned(obj: dict[str, Any], owner: dict[str, Any]) -> bool:
     return any(ref.get("uid") == uid for ref in obj["metadata"].get("ownerReferences") or [])
 
 
-def _owner_ref(owner: dict[str, Any]) -> dict[str, Any]:
+def owner_ref(owner: dict[str, Any]) -> dict[str, Any]:
     return {
         "apiVersion": owner["apiVersion"],
         "kind": owner["kind"],
@@ -192,7 +192,7 @@ class Controllers:
                     "namespace": meta["namespace"],
                     "labels": dict(template["metadata"]["labels"]),
                     "annotations": annotations,
-                    "ownerReferences": [_owner_ref(deployment)],
+                    "ownerReferences": [owner_ref(deployment)],
                 },
                 "spec": {"replicas": 0, "selector": selector, "template": template},
             },
@@ -317,7 +317,7 @@ class Controllers:
             "readyReplicas": ready,
             "availableReplicas": ready,
             "conditions": [
-                _condition(
+                condition(
                     "Available",
                     "True" if available_ok else "False",
                     "MinimumReplicasAvailable" if available_ok else "MinimumReplicasUnavailable",
@@ -326,7 +326,7 @@ class Controllers:
                     else "Deployment does not have minimum availability.",
                     now,
                 ),
-                _condition("Progressing", *progressing, now),
+                condition("Progressing", *progressing, now),
             ],
         }
         if desired - ready > 0:
@@ -379,7 +379,7 @@ class Controllers:
                 "namespace": rs["metadata"]["namespace"],
                 "labels": (template.get("metadata") or {}).get("labels", {}),
                 "annotations": (template.get("metadata") or {}).get("annotations", {}),
-                "ownerReferences": [_owner_ref(rs)],
+                "ownerReferences": [owner_ref(rs)],
             },
             "spec": template.get("spec") or {},
             "status": {"phase": "Pending"},
@@ -486,7 +486,7 @@ def _target_port(port: dict[str, Any]) -> int:
     return target if isinstance(target, int) else int(port.get("port", 0))
 
 
-def _condition(kind: str, status: str, reason: str, message: str, now: str) -> dict[str, str]:
+def condition(kind: str, status: str, reason: str, message: str, now: str) -> dict[str, str]:
     return {
         "type": kind,
         "status": status,

@@ -21,6 +21,8 @@ from tests.kubefake.controllers import (
     HASH_LABEL,
     REVISION,
     Controllers,
+    condition,
+    owner_ref,
     running_status,
     set_ready,
     template_hash,
@@ -456,7 +458,7 @@ class FakeKube:
                         "namespace": namespace,
                         "labels": rs_labels,
                         "annotations": {REVISION: "1"},
-                        "ownerReferences": [_owner_ref(deployment)],
+                        "ownerReferences": [owner_ref(deployment)],
                     },
                     "spec": {
                         "replicas": pods_each,
@@ -478,7 +480,7 @@ class FakeKube:
                         "name": f"{replicaset['metadata']['name']}-{number:05d}",
                         "namespace": namespace,
                         "labels": dict(rs_labels),
-                        "ownerReferences": [_owner_ref(replicaset)],
+                        "ownerReferences": [owner_ref(replicaset)],
                     },
                     "spec": {"nodeName": "fake-node-1", **copy.deepcopy(rs_template["spec"])},
                 }
@@ -618,30 +620,8 @@ class Churn:
                 self._change(*self._random.choice(pods))
 
 
-def _owner_ref(owner: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "apiVersion": owner["apiVersion"],
-        "kind": owner["kind"],
-        "name": owner["metadata"]["name"],
-        "uid": owner["metadata"]["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
-
-
 def _rolled_out_status(replicas: int) -> dict[str, Any]:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-    def condition(kind: str, reason: str, message: str) -> dict[str, str]:
-        return {
-            "type": kind,
-            "status": "True",
-            "reason": reason,
-            "message": message,
-            "lastUpdateTime": now,
-            "lastTransitionTime": now,
-        }
-
     return {
         "observedGeneration": 1,
         "replicas": replicas,
@@ -650,10 +630,18 @@ def _rolled_out_status(replicas: int) -> dict[str, Any]:
         "availableReplicas": replicas,
         "conditions": [
             condition(
-                "Available", "MinimumReplicasAvailable", "Deployment has minimum availability."
+                "Available",
+                "True",
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.",
+                now,
             ),
             condition(
-                "Progressing", "NewReplicaSetAvailable", "ReplicaSet has successfully progressed."
+                "Progressing",
+                "True",
+                "NewReplicaSetAvailable",
+                "ReplicaSet has successfully progressed.",
+                now,
             ),
         ],
     }
