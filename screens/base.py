@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.widgets.cluster_bar import ClusterBar, ClusterStatus
 from gok_tui.widgets.command_line import CommandLine, PromptBar
 from textual.app import ComposeResult
@@ -37,6 +38,13 @@ class BaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.refresh_cluster_bar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that change something are shown disabled when read-only (the backend refuses
+        such requests anyway)."""
+        if action in MUTATING_ACTIONS and self.session.readonly:
+            return None
+        return True
 
     def on_screen_resume(self) -> None:
         self.refresh_cluster_bar()

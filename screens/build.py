@@ -6,7 +6,6 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.devloop.view import BuildView
 from gok_tui.domain.images import human_size
 from gok_tui.screens.base import BaseScreen
@@ -64,11 +63,6 @@ class BuildScreen(BaseScreen):
         super().on_mount()
         self.query_one("#build-current").focus()
         self.sync(time.monotonic())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING_ACTIONS and self.session.readonly:
-            return None
-        return True
 
     # -- keys ------------------------------------------------------------------------------
     def _loop(self) -> DevLoop | None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetPaused, Undo
-from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.screens.base import BaseScreen
 from gok_tui.widgets.confirm import ReplicaPrompt
 
@@ -28,11 +27,6 @@ class DeploymentActions(BaseScreen):
 
     def acted_on(self) -> dict[str, Any] | None:
         raise NotImplementedError
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING_ACTIONS and self.session.readonly:
-            return None  # shown disabled; the backend refuses anyway
-        return True
 
     def _ref(self) -> tuple[ObjectRef, dict[str, Any]] | None:
         obj = self.acted_on()

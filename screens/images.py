@@ -11,7 +11,6 @@ from gok_tui.actions.base import ObjectRef, Plan
 from gok_tui.actions.deployments import SetImage
 from gok_tui.backends.docker_backend import DockerError, ImageSummary, LayerSummary
 from gok_tui.backends.kube import KubeError
-from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain.build import registry_of
 from gok_tui.domain.images import (
     IMAGE_COLUMNS,
@@ -119,11 +118,6 @@ class ImagesScreen(TableCursor):
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         self.reload()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING_ACTIONS and self.session.readonly:
-            return None
-        return True
 
     # -- loading ---------------------------------------------------------------------------
     def reload(self) -> None:

@@ -12,7 +12,6 @@ from gok_tui.actions.traffic import (
     SwitchService,
     replica_split,
 )
-from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain.rows import Column, Row
 from gok_tui.domain.traffic import DeclaredTraffic, TrafficRoute
 from gok_tui.screens.bindings import bindings_for
@@ -68,11 +67,6 @@ class TrafficScreen(ResourceScreen):
             stable=spec.stable,
             canary=spec.canary,
         )
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING_ACTIONS and self.session.readonly:
-            return None
-        return True
 
     def _refresh_title(self) -> None:
         super()._refresh_title()
