@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from typing import Any, Self
 
 from gok_tui.domain.rows import Column, Row
 from gok_tui.store.model import RowDelta
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist, RowKey
+from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
+from textual.widgets.data_table import Row as DataTableRow
 
 TONE_STYLES = {
     "ok": "",
@@ -31,10 +35,57 @@ class ResourceTable(DataTable[Text]):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
+        # DataTable rebuilds its row order and line offsets (a list per row) whenever any cell
+        # changes. Every row here is one line high, so both depend only on which rows there
+        # are and their order: cache them on a counter that moves only when that does. (Set
+        # before DataTable's __init__, which already reads them.)
+        self._row_layout_version = 0
+        self._row_layout_cache: tuple[tuple[int, int], list[DataTableRow], list[tuple[RowKey, int]]]
+        self._row_layout_cache = ((-1, -1), [], [])
+        self._changed_off_screen: set[RowKey] = set()
         super().__init__(
             id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable"
         )
         self._column_keys: list[str] = []
+
+    # -- DataTable internals, cached on the row layout instead of on every cell change ------
+    def _layout(self) -> tuple[list[DataTableRow], list[tuple[RowKey, int]]]:
+        key = (self._row_layout_version, len(self.rows))
+        cached_key, rows, offsets = self._row_layout_cache
+        if cached_key != key:
+            locations = self._row_locations
+            rows = [self.rows[locations.get_key(index)] for index in range(len(self.rows))]
+            offsets = [(row.key, line) for row in rows for line in range(row.height)]
+            self._row_layout_cache = (key, rows, offsets)
+        return rows, offsets
+
+    @property
+    def ordered_rows(self) -> list[DataTableRow]:
+        return self._layout()[0]
+
+    @property
+    def _y_offsets(self) -> list[tuple[RowKey, int]]:
+        return self._layout()[1]
+
+    def _moved_rows(self) -> None:
+        self._row_layout_version += 1
+
+    def add_row(self, *cells: Text, **options: Any) -> RowKey:  # type: ignore[override]
+        self._moved_rows()
+        return super().add_row(*cells, **options)
+
+    def remove_row(self, row_key: RowKey | str) -> None:
+        self._moved_rows()
+        super().remove_row(row_key)
+
+    def clear(self, columns: bool = False) -> Self:
+        self._moved_rows()
+        self._changed_off_screen.clear()
+        return super().clear(columns)
+
+    def sort(self, *columns: ColumnKey | str, **options: Any) -> Self:  # type: ignore[override]
+        self._moved_rows()
+        return super().sort(*columns, **options)
 
     def set_columns(self, columns: Sequence[Column]) -> None:
         """Replace every row and column."""
@@ -58,15 +109,8 @@ class ResourceTable(DataTable[Text]):
             for key in delta.removed:
                 with contextlib.suppress(RowDoesNotExist):
                     self.remove_row(key)
-            for row, indexes in delta.updated:
-                for index in indexes:
-                    column_key = self._column_keys[index]
-                    text = styled(row.cells[index], row.tone)
-                    # Only a wider cell widens its column. A narrower one would make the
-                    # DataTable re-measure every cell of the column (seconds at 10k rows, per
-                    # readiness flip); columns shrink back when the table is rebuilt.
-                    grows = text.cell_len > self.columns[column_key].content_width
-                    self.update_cell(row.key, column_key, text, update_width=grows)
+            if delta.updated:
+                self._update_cells(delta.updated)
             last_key = self._last_key()
             for row in delta.added:
                 self._add(row)
@@ -78,6 +122,42 @@ class ResourceTable(DataTable[Text]):
             if delta.removed or out_of_order:
                 self._restore_cursor(selected)
 
+    def _update_cells(self, updated: list[tuple[Row, tuple[int, ...]]]) -> None:
+        first, end, _ = self.visible_rows()
+        locations = self._row_locations
+        for row, indexes in updated:
+            row_key = RowKey(row.key)
+            position = locations.get(row_key)
+            if position is None:
+                continue
+            on_screen = first <= position < end
+            cells = self._data[row_key]
+            for index in indexes:
+                column_key = self._column_keys[index]
+                text = styled(row.cells[index], row.tone)
+                # Only a wider cell widens its column. A narrower one would make the
+                # DataTable re-measure every cell of the column (seconds at 10k rows, per
+                # readiness flip); columns shrink back when the table is rebuilt.
+                grows = text.cell_len > self.columns[ColumnKey(column_key)].content_width
+                if on_screen or grows:
+                    self.update_cell(row_key, column_key, text, update_width=grows)
+                else:
+                    # Off screen: DataTable would throw away every rendered line and repaint
+                    # the whole view for a row nobody sees. Store the value; the row is
+                    # repainted if it comes into view (render_lines below).
+                    cells[ColumnKey(column_key)] = text
+                    self._changed_off_screen.add(row_key)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._changed_off_screen:
+            first, end, _ = self.visible_rows()
+            locations = self._row_locations
+            positions = (locations.get(key) for key in self._changed_off_screen)
+            if any(position is not None and first <= position < end for position in positions):
+                self._update_count += 1  # a row changed while off screen is in view: re-render
+                self._changed_off_screen.clear()
+        return super().render_lines(crop)
+
     def _last_key(self) -> str | None:
         if self.row_count == 0:
             return None
@@ -88,11 +168,22 @@ class ResourceTable(DataTable[Text]):
         DataTable can only append, and sort() sees cells, not keys, so reorder its index."""
         ordered: list[RowKey] = sorted(self.rows, key=lambda row_key: row_key.value or "")
         self._row_locations = TwoWayDict({key: index for index, key in enumerate(ordered)})
+        self._moved_rows()
         self._update_count += 1
         self.refresh()
 
     def _add(self, row: Row) -> None:
         self.add_row(*(styled(cell, row.tone) for cell in row.cells), key=row.key)
+
+    def visible_rows(self) -> tuple[int, int, int]:
+        """(first, end, layout version) of the rows on screen, one more at each edge."""
+        first = max(0, int(self.scroll_y) - 1)
+        end = min(self.row_count, int(self.scroll_y) + self.scrollable_content_region.height + 1)
+        return first, end, self._row_layout_version
+
+    def keys_between(self, first: int, end: int) -> list[str]:
+        locations = self._row_locations
+        return [locations.get_key(index).value or "" for index in range(first, end)]
 
     def selected_key(self) -> str | None:
         if self.row_count == 0:
