@@ -71,6 +71,7 @@ class ResourceScreen(TableCursor):
         self.model: TableModel | None = None
         self._generation = -1
         self._last_age_refresh = 0.0
+        self._aged_rows = (0, 0, -1)
         self._filter_text = ""
 
     # -- what subclasses provide -----------------------------------------------------------
@@ -153,9 +154,14 @@ class ResourceScreen(TableCursor):
         # Each delta is relative to what the table shows at that moment: apply them in turn.
         delta = self.model.apply(drained, wall)
         table.apply_delta(delta)
-        if now - self._last_age_refresh >= AGE_REFRESH_SECONDS:
+        # Ages move on: re-render the rows on screen every few seconds, and at once when other
+        # rows scroll into view. Rows off screen are brought up to date when they are shown.
+        visible = table.visible_rows()
+        if now - self._last_age_refresh >= AGE_REFRESH_SECONDS or visible != self._aged_rows:
             self._last_age_refresh = now
-            table.apply_delta(self.model.rerender_all(wall))
+            self._aged_rows = visible
+            keys = table.keys_between(*visible[:2])
+            table.apply_delta(self.model.rerender_rows(keys, wall))
         if not delta.empty or any(d.status is not None for d in drained.values()):
             self._refresh_title()
             self.refresh_cluster_bar()

@@ -135,6 +135,37 @@ def test_secondary_kind_change_rerenders_primary_rows() -> None:
     assert [(row.cells[1], cells) for row, cells in delta.updated] == [("yes", (1,))]
 
 
+def test_rerender_rows_brings_only_the_rows_asked_for_up_to_date() -> None:
+    def with_age(obj: dict[str, Any], objects: Any, now: float) -> list[Row]:
+        name = obj["metadata"]["name"]
+        return [Row(f"default/{name}", (name, f"{now:.0f}s"), "ok")]
+
+    model = TableModel("pods", with_age)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a"), pod("b"), pod("c")])
+    model.apply(drained(buffer), 10)
+    delta = model.rerender_rows(["default/b", "default/gone"], 15)
+    assert [(row.key, row.cells[1], cells) for row, cells in delta.updated] == [
+        ("default/b", "15s", (1,))
+    ]
+    assert [row.cells[1] for row in model.shown.values()] == ["10s", "15s", "10s"]
+    assert model.rerender_rows([], 20).empty
+
+
+def test_a_change_is_checked_against_the_filter_row_by_row() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a"), pod("b", "Pending")])
+    model.apply(drained(buffer), 0)
+    model.set_filter("Pending")
+    buffer.put_event("MODIFIED", pod("a", "Pending"))  # now matches: shown
+    buffer.put_event("MODIFIED", pod("b"))  # no longer matches: hidden
+    delta = model.apply(drained(buffer), 0)
+    assert [row.key for row in delta.added] == ["default/a"]
+    assert delta.removed == ["default/b"]
+    assert list(model.shown) == ["default/a"]
+
+
 def test_backoff_stays_capped_after_days_of_failures() -> None:
     from gok_tui.store.watch import Backoff
 

@@ -92,6 +92,7 @@ class TableModel:
         }
         self.rows: dict[str, Row] = {}  # every rendered row, by row key
         self.rows_of: dict[str, tuple[str, ...]] = {}  # primary object key -> its row keys
+        self.owner_of: dict[str, str] = {}  # row key -> its primary object key
         self.shown: dict[str, Row] = {}  # what the table shows now (filtered), in order
         self.row_filter = RowFilter()
         self.now = 0.0
@@ -113,14 +114,16 @@ class TableModel:
             touched = set(self.objects[self.primary]) | set(self.rows_of)
         if not touched:
             return RowDelta()
-        self._rerender(touched)
-        return self._diff_shown()
+        return self._diff_rows(self._rerender(touched))
 
-    def rerender_all(self, now: float) -> RowDelta:
-        """Re-render every row (ages move on); only changed cells reach the table."""
+    def rerender_rows(self, row_keys: Iterable[str], now: float) -> RowDelta:
+        """Re-render the objects behind these rows (the ones on screen, whose ages move on);
+        only changed cells reach the table."""
         self.now = now
-        self._rerender(set(self.objects[self.primary]))
-        return self._diff_shown()
+        owners = {self.owner_of[key] for key in row_keys if key in self.owner_of}
+        if not owners:
+            return RowDelta()
+        return self._diff_rows(self._rerender(owners))
 
     def set_filter(self, text: str) -> RowDelta:
         self.row_filter = RowFilter(text)
@@ -138,14 +141,19 @@ class TableModel:
             store.clear()
         self.rows.clear()
         self.rows_of.clear()
+        self.owner_of.clear()
         return self._diff_shown()
 
     # -- internals -------------------------------------------------------------------------
-    def _rerender(self, keys: set[str]) -> None:
+    def _rerender(self, keys: set[str]) -> set[str]:
+        """Re-render these primary objects; returns the row keys that may have changed."""
         store = self.objects[self.primary]
+        changed: set[str] = set()
         for key in keys:
             for row_key in self.rows_of.pop(key, ()):
                 self.rows.pop(row_key, None)
+                self.owner_of.pop(row_key, None)
+                changed.add(row_key)
             obj = store.get(key)
             if obj is None:
                 continue
@@ -153,8 +161,29 @@ class TableModel:
             self.rows_of[key] = tuple(row.key for row in rows)
             for row in rows:
                 self.rows[row.key] = row
+                self.owner_of[row.key] = key
+                changed.add(row.key)
+        return changed
+
+    def _diff_rows(self, row_keys: set[str]) -> RowDelta:
+        """What changed on screen, looking only at these rows (the rest are as shown)."""
+        previous = self.shown
+        matches = self.row_filter.matches
+        delta = RowDelta()
+        for key in row_keys:
+            row = self.rows.get(key)
+            old = previous.get(key)
+            if row is None or not matches(row):
+                if old is not None:
+                    delta.removed.append(key)
+            elif old is None:
+                delta.added.append(row)
+            elif old != row:
+                delta.updated.append((row, changed_cells(old, row)))
+        return self._commit(delta)
 
     def _diff_shown(self) -> RowDelta:
+        """What changed on screen, looking at every row (after a filter change or a clear)."""
         wanted = {k: r for k, r in self.rows.items() if self.row_filter.matches(r)}
         delta = RowDelta()
         previous = self.shown
@@ -165,16 +194,26 @@ class TableModel:
                 delta.added.append(row)
             elif old != row:
                 delta.updated.append((row, changed_cells(old, row)))
-        delta.added.sort(key=lambda r: r.key)
+        return self._commit(delta)
+
+    def _commit(self, delta: RowDelta) -> RowDelta:
+        """Make ``shown`` what the delta leads to; most rows gone becomes a reset."""
+        previous = self.shown
         if len(previous) >= RESET_MIN_ROWS and len(delta.removed) * 2 > len(previous):
-            delta = RowDelta(reset=True, added=sorted(wanted.values(), key=lambda r: r.key))
-            self.shown = {r.key: r for r in delta.added}
-            return delta
+            for key in delta.removed:
+                del previous[key]
+            for row, _ in delta.updated:
+                previous[row.key] = row
+            for row in delta.added:
+                previous[row.key] = row
+            rows = sorted(previous.values(), key=lambda r: r.key)
+            self.shown = {r.key: r for r in rows}
+            return RowDelta(reset=True, added=rows)
+        delta.added.sort(key=lambda r: r.key)
         for key in delta.removed:
             del previous[key]
         for row, _ in delta.updated:
             previous[row.key] = row
         for row in delta.added:
             previous[row.key] = row
-        self.shown = previous
         return delta

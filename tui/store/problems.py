@@ -7,7 +7,7 @@ table gets the same row deltas, filter and cursor handling as every other view.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from gok_tui.domain.diagnosis import SEVERITY_ORDER, Finding, Snapshot, diagnose
@@ -121,7 +121,7 @@ class ProblemsModel(TableModel):
         self.show_info = not self.show_info
         return self.recompute(now)
 
-    def rerender_all(self, now: float) -> RowDelta:
+    def rerender_rows(self, row_keys: Iterable[str], now: float) -> RowDelta:
         return RowDelta()  # findings carry no ages
 
     def crash_loops_without_logs(self) -> list[tuple[str, str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gok_tui.domain.rows import Column, Row
@@ -93,5 +93,5 @@ class TrafficModel(TableModel):
         snapshot = {route.key: {"route": route} for route in routes}
         return super().apply({ROUTES: Drained(snapshot=snapshot)}, now)
 
-    def rerender_all(self, now: float) -> RowDelta:
+    def rerender_rows(self, row_keys: Iterable[str], now: float) -> RowDelta:
         return RowDelta()  # routes carry no ages
