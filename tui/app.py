@@ -15,13 +15,14 @@ from gok_tui.commands import VIEWS, command_candidates, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain.kinds import KINDS
+from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.widgets.confirm import ConfirmModal
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -100,6 +101,7 @@ class GokApp(App[None]):
         self.start_view = start_view
         self.namespaces: list[str] = []
         self.last_inverse: Action | None = None
+        self.idle_gc = IdleCollector()
 
     def on_mount(self) -> None:
         try:
@@ -111,6 +113,7 @@ class GokApp(App[None]):
         interval = self.session.settings.refresh_interval_ms / 1000
         self.set_interval(interval, self._tick)
         self.call_after_refresh(self.session.start_devloop)  # after the first paint
+        self.call_after_refresh(self.idle_gc.start)
         if self.session.target is None:
             self.notify(
                 "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster: "
@@ -120,7 +123,13 @@ class GokApp(App[None]):
             )
 
     def on_unmount(self) -> None:
+        self.idle_gc.stop()
         self.session.close()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.idle_gc.key_pressed()
+        await super().on_event(event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Any worker that fails unexpectedly is reported; the app stays up."""
@@ -136,10 +145,10 @@ class GokApp(App[None]):
 
     def _tick(self) -> None:
         now = time.monotonic()
-        events = self.session.build_feed.drain()
-        if events:
+        build_events = self.session.build_feed.drain()
+        if build_events:
             view = self.session.build_view
-            for event in events:
+            for event in build_events:
                 view.apply(event, now)
                 self._announce(event)
         if not self.screen_stack:
@@ -147,6 +156,7 @@ class GokApp(App[None]):
         screen = self.screen
         if isinstance(screen, BaseScreen):
             screen.sync(now)
+        self.idle_gc.tick()
 
     def _announce(self, event: object) -> None:
         """Build and deploy outcomes reach whichever view is open."""
