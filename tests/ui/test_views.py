@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
 from gok_tui.config.kubeconfig import merge_kubeconfigs
 from gok_tui.config.settings import Settings
+from gok_tui.idle_gc import NO_AUTOMATIC_FULL_COLLECTION
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
@@ -241,3 +243,14 @@ async def test_rows_scrolled_into_view_show_their_current_age(
             what="the bottom row's age brought up to date",
         )
         assert "p39" in screen_text(app)
+
+
+async def test_the_app_runs_full_collections_in_typing_pauses_and_gives_them_back_on_exit() -> None:
+    before = gc.get_threshold()
+    app = make_app(None, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: gc.get_threshold()[2] == NO_AUTOMATIC_FULL_COLLECTION)
+        typed_before = app.idle_gc.last_input
+        await pilot.press("j")
+        assert app.idle_gc.last_input > typed_before
+    assert gc.get_threshold() == before
