@@ -136,6 +136,7 @@ class Measurements:
     pods: int = 0
     load_s: float | None = None
     rss_after_load: float | None = None
+    census: str = ""
     rss_samples: list[float] = field(default_factory=list)
     key_ms: list[float] = field(default_factory=list)
     key_paint_ms: list[float] = field(default_factory=list)
@@ -268,6 +269,7 @@ async def measure(
             await asyncio.sleep(0.05)
         out.load_s = time.perf_counter() - started
         out.rss_after_load = rss_mb()
+        out.census = census()
         progress(f"table full after {out.load_s:.1f} s; settling {args.settle:g} s")
         out.phase = f"settling {args.settle:g} s after the load (churn running, no keys yet)"
         await asyncio.sleep(args.settle)  # churn events queued during the load drain away
@@ -369,6 +371,18 @@ async def measure(
         app.exit()
 
 
+def census() -> str:
+    """The objects the garbage collector tracks (what a full collection walks), by module."""
+    counts: dict[str, int] = {}
+    objects = gc.get_objects()
+    for obj in objects:
+        kind = type(obj)
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        counts[name] = counts.get(name, 0) + 1
+    top = sorted(counts.items(), key=lambda item: -item[1])[:6]
+    return f"{len(objects):,} (" + ", ".join(f"{name} {count:,}" for name, count in top) + ")"
+
+
 def report(args: argparse.Namespace, baseline: float, out: Measurements) -> None:
     print(
         f"{out.pods:,} pods in {args.deployments} Deployments, {args.churn:g} pod status "
@@ -386,6 +400,8 @@ def report(args: argparse.Namespace, baseline: float, out: Measurements) -> None
         f"under churn (the app's share: {peak - baseline:.0f} MB); "
         f"high-water mark {rss_mb('VmHWM'):.0f} MB"
     )
+    if out.census:
+        print(f"objects the garbage collector tracks with the table full: {out.census}")
     print(
         f"  RESULT memory: {peak:.0f} MB resident (target <= {MEMORY_TARGET_MB:.0f} MB) "
         f"{verdict(peak <= MEMORY_TARGET_MB)}"
