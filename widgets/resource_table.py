@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Self
 
 from gok_tui.domain.rows import Column, Row
 from gok_tui.store.model import RowDelta
+from rich.cells import cell_len
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowDoesNotExist, RowKey
+from textual.widgets.data_table import ColumnKey, DuplicateKey, RowDoesNotExist, RowKey
 from textual.widgets.data_table import Row as DataTableRow
 
 TONE_STYLES = {
@@ -23,6 +24,10 @@ TONE_STYLES = {
     "error": "bold red",
     "muted": "dim",
 }
+
+
+def _widest_line(text: str) -> int:
+    return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
 def styled(cell: str, tone: str) -> Text:
@@ -102,8 +107,7 @@ class ResourceTable(DataTable[Text]):
         with self.app.batch_update():
             if delta.reset:
                 self.clear()
-                for row in delta.added:
-                    self._add(row)
+                self._add_rows(delta.added)
                 self._restore_cursor(selected)
                 return
             for key in delta.removed:
@@ -112,8 +116,7 @@ class ResourceTable(DataTable[Text]):
             if delta.updated:
                 self._update_cells(delta.updated)
             last_key = self._last_key()
-            for row in delta.added:
-                self._add(row)
+            self._add_rows(delta.added)
             out_of_order = (
                 bool(delta.added) and last_key is not None and (delta.added[0].key < last_key)
             )
@@ -172,8 +175,56 @@ class ResourceTable(DataTable[Text]):
         self._update_count += 1
         self.refresh()
 
-    def _add(self, row: Row) -> None:
-        self.add_row(*(styled(cell, row.tone) for cell in row.cells), key=row.key)
+    def _add_rows(self, rows: Sequence[Row]) -> None:
+        """Append rows in one go: what DataTable.add_row does per row (each one re-validates
+        the cursor, runs its watchers and wakes the idle handler: a quarter of a second for
+        1,000 rows), done once for the lot."""
+        if not rows:
+            return
+        was_empty = self.row_count == 0
+        column_keys = [column.key for column in self.ordered_columns]
+        locations, data, table_rows, new_rows = (
+            self._row_locations,
+            self._data,
+            self.rows,
+            self._new_rows,
+        )
+        for row in rows:
+            row_key = RowKey(row.key)
+            if row_key in locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            locations[row_key] = len(table_rows)
+            cells = [styled(cell, row.tone) for cell in row.cells]
+            cells += [styled("", row.tone)] * (len(column_keys) - len(cells))
+            data[row_key] = dict(zip(column_keys, cells, strict=False))
+            table_rows[row_key] = DataTableRow(row_key, 1)
+            new_rows.add(row_key)
+        self._moved_rows()
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self._update_count += 1
+        self.check_idle()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Column widths from the new rows. Every cell here is one line of unwrapped Text, so
+        its width is its length in cells: no need to render each one to measure it (DataTable
+        does, a fifth of a second per 1,000 rows)."""
+        columns = self.ordered_columns
+        widths = [column.content_width for column in columns]
+        data = self._data
+        for row_key in new_rows:
+            cells = data.get(row_key)
+            if cells is None:
+                continue  # removed before the table was idle
+            for index, cell in enumerate(cells.values()):
+                width = cell.cell_len if "\n" not in cell.plain else _widest_line(cell.plain)
+                if width > widths[index]:
+                    widths[index] = width
+        for column, width in zip(columns, widths, strict=True):
+            column.content_width = width
+        super()._update_dimensions(())  # the virtual size, from the new widths
 
     def visible_rows(self) -> tuple[int, int, int]:
         """(first, end, layout version) of the rows on screen, one more at each edge."""

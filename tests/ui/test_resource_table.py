@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from gok_tui.domain.rows import Column, Row
 from gok_tui.store.model import RowDelta
-from gok_tui.widgets.resource_table import ResourceTable
+from gok_tui.widgets.resource_table import ResourceTable, styled
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
@@ -105,3 +105,51 @@ async def test_a_row_changed_on_screen_is_repainted_at_once() -> None:
         table.apply_delta(RowDelta(updated=[(row("p02", "Evicted"), (1,))]))
         await pilot.pause()
         assert shows(app, "p02", "Evicted")
+
+
+class TwinTables(App[None]):
+    """A ResourceTable filled in bulk beside a stock DataTable filled row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted: list[str | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield ResourceTable(id="bulk")
+        yield DataTable(id="stock", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one(ResourceTable).set_columns(COLUMNS)
+        self.query_one("#stock", DataTable).add_columns(*(c.title for c in COLUMNS))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "bulk":
+            self.highlighted.append(event.row_key.value)
+
+
+async def test_rows_added_in_bulk_are_what_datatable_would_make_of_them_row_by_row() -> None:
+    rows = [row("a-pod"), Row("default/b", ("a-much-longer-pod-name", "CrashLoopBackOff"), "error")]
+    rows += [row(f"p{n:03d}") for n in range(100)]
+    app = TwinTables()
+    async with app.run_test(size=(80, 30)) as pilot:
+        bulk = app.query_one(ResourceTable)
+        stock = app.query_one("#stock", DataTable)
+        bulk.apply_delta(RowDelta(reset=True, added=rows))
+        for each in rows:
+            stock.add_row(*(styled(cell, each.tone) for cell in each.cells), key=each.key)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.highlighted[:1] == ["default/a-pod"]  # the cursor lands on the first row
+        assert [r.key.value for r in bulk.ordered_rows] == [r.key.value for r in stock.ordered_rows]
+        assert [c.content_width for c in bulk.ordered_columns] == [
+            c.content_width for c in stock.ordered_columns
+        ]
+        assert bulk.virtual_size == stock.virtual_size
+        for index in (0, 1, 101):
+            assert [cell.plain for cell in bulk.get_row_at(index)] == [
+                cell.plain for cell in stock.get_row_at(index)
+            ]
+        bulk.apply_delta(RowDelta(added=[row("p050x"), row("zz")]))  # in between and at the end
+        await pilot.pause()
+        assert [r.key.value for r in bulk.ordered_rows][52:54] == ["default/p050", "default/p050x"]
+        assert bulk.ordered_rows[-1].key.value == "default/zz"
