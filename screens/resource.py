@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from gok_tui.domain.kinds import KINDS, Kind
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.rows import Column, Row, clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.buffer import FeedStatus
@@ -210,7 +210,7 @@ class ResourceScreen(TableCursor):
         shown = len(self.model.shown) if self.model else 0
         total = len(self.model.rows) if self.model else 0
         text.append(f"{self.TITLE_TEXT}", style="bold")
-        text.append(f"({where})", style="cyan")
+        text.append(f"({clean(where)})", style="cyan")
         count = f"[{shown}/{total}]" if self._filter_text else f"[{total}]"
         text.append(count, style="bold")
         if self._filter_text:

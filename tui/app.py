@@ -15,6 +15,7 @@ from gok_tui.commands import VIEWS, command_candidates, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.rows import clean
 from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -248,7 +249,7 @@ class GokApp(App[None]):
         target = self.session.target
         if target is not None:
             where = "all namespaces" if target.all_namespaces else f"namespace {target.namespace}"
-            self.notify(f"context {target.context}, {where}", timeout=3)
+            self.notify(clean(f"context {target.context}, {where}"), timeout=3)
         self._tick()
 
     @work(thread=True, exclusive=True, group="namespaces", exit_on_error=False)

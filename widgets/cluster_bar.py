@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gok_tui.domain.rows import clean
 from rich.text import Text
 from textual.widgets import Static
 
@@ -38,16 +39,20 @@ class ClusterBar(Static):
 
 
 def render_cluster_status(status: ClusterStatus) -> Text:
+    """The names come from kubeconfig files, which anyone can hand you: control characters in
+    them are shown escaped, never sent to the terminal."""
+    context, namespace = clean(status.context), clean(status.namespace)
+    server = clean(status.server)
     text = Text(no_wrap=True, overflow="ellipsis")
     if status.production:
-        text.append(f" {status.context} ", style="bold white on red")
+        text.append(f" {context} ", style="bold white on red")
         text.append(" PROD", style="bold red")
     else:
-        text.append(status.context, style="bold cyan")
-    text.append(f" ns:{status.namespace}", style="bold")
+        text.append(context, style="bold cyan")
+    text.append(f" ns:{namespace}", style="bold")
     symbol, style = STATE_STYLES.get(status.state, ("?", ""))
     text.append(f" {symbol} {status.state}", style=style)
     if status.readonly:
         text.append(" READ-ONLY", style="bold black on yellow")
-    text.append(f" {status.server}", style="dim")
+    text.append(f" {server}", style="dim")
     return text

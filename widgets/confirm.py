@@ -6,6 +6,7 @@ import json
 from typing import ClassVar
 
 from gok_tui.actions.base import Plan
+from gok_tui.domain.rows import clean
 from rich.console import Group
 from rich.syntax import Syntax
 from rich.table import Table
@@ -24,10 +25,10 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
     context_style = "bold white on red" if production else "bold cyan"
     table.add_row(
         "context",
-        Text(plan.ref.context + (" (PRODUCTION)" if production else ""), style=context_style),
+        Text(clean(plan.ref.context) + (" (PRODUCTION)" * production), style=context_style),
     )
-    table.add_row("cluster", plan.ref.server)
-    table.add_row("namespace", plan.ref.namespace)
+    table.add_row("cluster", clean(plan.ref.server))
+    table.add_row("namespace", clean(plan.ref.namespace))
     table.add_row("object", str(plan.ref))
     table.add_row("change", Text(f"{plan.before}  ->  {plan.after}", style="bold"))
     parts: list[object] = [Text(plan.summary, style="bold"), table]

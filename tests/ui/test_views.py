@@ -254,3 +254,20 @@ async def test_the_app_runs_full_collections_in_typing_pauses_and_gives_them_bac
         await pilot.press("j")
         assert app.idle_gc.last_input > typed_before
     assert gc.get_threshold() == before
+
+
+async def test_control_characters_in_kubeconfig_names_never_reach_the_terminal(
+    fake_kube: FakeKube, tmp_path: Path
+) -> None:
+    """A kubeconfig is data anyone can hand you: an escape sequence in a context name (here
+    one that would retitle the terminal window) is shown escaped on the cluster bar."""
+    kubeconfig = fake_kube.write_kubeconfig(
+        tmp_path / "config", context="prod\x1b]0;pwned\x07", namespace="team\x1b[2J"
+    )
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "Deployments(" in screen_text(app))
+        text = screen_text(app)
+        assert "\x1b" not in text and "\x07" not in text
+        assert "prod^[]0;pwned^G" in text and "ns:team^[[2J" in text
+        assert "Deployments(team^[[2J)" in text
