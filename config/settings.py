@@ -102,6 +102,9 @@ _KNOWN_KEYS = {
 }
 
 
+_KNOWN_LOG_KEYS = {"buffer_lines"}
+
+
 def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settings:
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
@@ -118,6 +121,15 @@ def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settin
     logs = data.get("logs", {})
     if not isinstance(logs, dict):
         raise ConfigError(source, "logs", "must be a table")
+    unknown = sorted(set(logs) - _KNOWN_LOG_KEYS)
+    if unknown:  # a misspelt buffer_lines must not silently leave the default in place
+        raise ConfigError(
+            source,
+            f"logs.{unknown[0]}",
+            "unknown setting (known: "
+            + ", ".join(f"logs.{key}" for key in sorted(_KNOWN_LOG_KEYS))
+            + ")",
+        )
     buffer_lines = _int(logs, "buffer_lines", source, 100_000, 1_000, 10_000_000, prefix="logs.")
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):

@@ -42,6 +42,7 @@ def test_full_file(tmp_path: Path) -> None:
         ("colour = 'x'", "colour: unknown setting"),
         ("[logs]\nbuffer_lines = 'many'", "logs.buffer_lines: must be a whole number"),
         ("[logs]\nbuffer_lines = 5", "logs.buffer_lines: must be between"),
+        ("[logs]\nbuffer_line = 5000", "logs.buffer_line: unknown setting (known: logs.buffer_"),
         ("[keymap]\n'nope.x' = 'a'", "keymap.nope.x: unknown binding id"),
         ("[keymap]\n'table.filter' = 'not a key'", "is not a key name"),
         ("production_contexts = 'prod'", "production_contexts: must be a list"),
