@@ -19,6 +19,11 @@ STRATEGIC_PATCH = "application/strategic-merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"  # server-side apply; JSON is valid YAML
 
 
+def resource_version(obj: dict[str, Any]) -> str:
+    """The version a patch is made against (sent back so a concurrent change gives a 409)."""
+    return (obj.get("metadata") or {}).get("resourceVersion", "")
+
+
 @dataclass(frozen=True)
 class ObjectRef:
     """Which object, on which cluster: always shown before a confirm."""

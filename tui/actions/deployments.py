@@ -11,6 +11,7 @@ from gok_tui.actions.base import (
     STRATEGIC_PATCH,
     ObjectRef,
     Plan,
+    resource_version,
 )
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.revisions import (
@@ -49,10 +50,6 @@ def _deployment_path(ref: ObjectRef) -> str:
 
 def _fetch_deployment(backend: KubeBackend, ref: ObjectRef) -> dict[str, Any]:
     return backend.get(KINDS["deployments"], ref.namespace, ref.name)
-
-
-def _resource_version(deployment: dict[str, Any]) -> str:
-    return (deployment.get("metadata") or {}).get("resourceVersion", "")
 
 
 def _containers(deployment: dict[str, Any]) -> list[dict[str, Any]]:
@@ -97,7 +94,7 @@ class Scale:
             method="PATCH",
             path=_deployment_path(self.ref) + "/scale",
             body={
-                "metadata": {"resourceVersion": _resource_version(deployment)},
+                "metadata": {"resourceVersion": resource_version(deployment)},
                 "spec": {"replicas": self.replicas},
             },
             content_type=MERGE_PATCH,
@@ -300,7 +297,7 @@ class Undo:
             {
                 "op": "test",
                 "path": "/metadata/resourceVersion",
-                "value": _resource_version(deployment),
+                "value": resource_version(deployment),
             },
             {
                 "op": "replace",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gok_tui.actions.base import MERGE_PATCH, ObjectRef, Plan, Request
+from gok_tui.actions.base import MERGE_PATCH, ObjectRef, Plan, Request, resource_version
 from gok_tui.actions.deployments import hpas_targeting
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.traffic import (
@@ -19,10 +19,6 @@ from gok_tui.domain.traffic import (
 
 if TYPE_CHECKING:
     from gok_tui.backends.kube import KubeBackend
-
-
-def _rv(obj: dict[str, Any]) -> str:
-    return (obj.get("metadata") or {}).get("resourceVersion", "")
 
 
 def _replicas(deployment: dict[str, Any]) -> int:
@@ -77,7 +73,7 @@ class SwitchService:
             method="PATCH",
             path=KINDS["services"].object_path(self.ref.namespace, self.ref.name),
             body={
-                "metadata": {"resourceVersion": _rv(service)},
+                "metadata": {"resourceVersion": resource_version(service)},
                 "spec": {"selector": {self.label: self.to_value}},
             },
             content_type=MERGE_PATCH,
@@ -128,7 +124,7 @@ class SetCanaryWeight:
             path=KINDS["ingresses"].object_path(self.ref.namespace, self.ref.name),
             body={
                 "metadata": {
-                    "resourceVersion": _rv(ingress),
+                    "resourceVersion": resource_version(ingress),
                     "annotations": {CANARY_WEIGHT_ANNOTATION: str(self.weight)},
                 }
             },
