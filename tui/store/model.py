@@ -199,16 +199,7 @@ class TableModel:
     def _commit(self, delta: RowDelta) -> RowDelta:
         """Make ``shown`` what the delta leads to; most rows gone becomes a reset."""
         previous = self.shown
-        if len(previous) >= RESET_MIN_ROWS and len(delta.removed) * 2 > len(previous):
-            for key in delta.removed:
-                del previous[key]
-            for row, _ in delta.updated:
-                previous[row.key] = row
-            for row in delta.added:
-                previous[row.key] = row
-            rows = sorted(previous.values(), key=lambda r: r.key)
-            self.shown = {r.key: r for r in rows}
-            return RowDelta(reset=True, added=rows)
+        reset = len(previous) >= RESET_MIN_ROWS and len(delta.removed) * 2 > len(previous)
         delta.added.sort(key=lambda r: r.key)
         for key in delta.removed:
             del previous[key]
@@ -216,4 +207,8 @@ class TableModel:
             previous[row.key] = row
         for row in delta.added:
             previous[row.key] = row
+        if reset:
+            rows = sorted(previous.values(), key=lambda r: r.key)
+            self.shown = {r.key: r for r in rows}
+            return RowDelta(reset=True, added=rows)
         return delta
