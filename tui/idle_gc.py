@@ -17,6 +17,11 @@ import time
 from collections.abc import Callable
 
 NO_AUTOMATIC_FULL_COLLECTION = 1_000_000_000  # CPython's third threshold, effectively "never"
+ENOUGH_YOUNG_COLLECTIONS = 10  # CPython's own default: a full pass is worth it after ten of them
+
+
+def young_collections_since_full() -> int:
+    return gc.get_count()[2]
 
 
 class IdleCollector:
@@ -28,12 +33,14 @@ class IdleCollector:
         longest_wait_seconds: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
         collect: Callable[[], object] = gc.collect,
+        pending: Callable[[], int] = young_collections_since_full,
     ) -> None:
         self.quiet_seconds = quiet_seconds
         self.every_seconds = every_seconds
         self.longest_wait_seconds = longest_wait_seconds
         self.clock = clock
         self.collect = collect
+        self.pending = pending
         self.last_input = clock()
         self.last_full = clock()
         self.collections = 0
@@ -61,8 +68,8 @@ class IdleCollector:
 
     def tick(self) -> bool:
         """Run a full collection if one is due and the moment is right; says whether it did."""
-        if self._saved_threshold is None:
-            return False
+        if self._saved_threshold is None or self.pending() < ENOUGH_YOUNG_COLLECTIONS:
+            return False  # not started, or too little allocated since the last pass to bother
         now = self.clock()
         waited = now - self.last_full
         quiet = now - self.last_input >= self.quiet_seconds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from gok_tui.idle_gc import NO_AUTOMATIC_FULL_COLLECTION, IdleCollector
+from gok_tui.idle_gc import ENOUGH_YOUNG_COLLECTIONS, NO_AUTOMATIC_FULL_COLLECTION, IdleCollector
 
 
 class Clock:
@@ -15,13 +15,15 @@ class Clock:
         return self.now
 
 
-def collector(clock: Clock, runs: list[float]) -> IdleCollector:
+def collector(clock: Clock, runs: list[float], allocated: list[int] | None = None) -> IdleCollector:
+    allocated = allocated if allocated is not None else [ENOUGH_YOUNG_COLLECTIONS]
     return IdleCollector(
         quiet_seconds=1.0,
         every_seconds=10.0,
         longest_wait_seconds=120.0,
         clock=clock,
         collect=lambda: runs.append(clock.now),
+        pending=lambda: allocated[0],
     )
 
 
@@ -56,6 +58,21 @@ def test_a_user_who_never_pauses_still_gets_a_collection_after_the_longest_wait(
             idle.tick()
         assert len(runs) == 1
         assert runs[0] - 1000.0 >= 120.0
+    finally:
+        idle.stop()
+
+
+def test_an_idle_app_that_allocates_nothing_is_never_collected() -> None:
+    clock, runs, allocated = Clock(), [], [0]
+    idle = collector(clock, runs, allocated)
+    idle.start()
+    try:
+        for _ in range(300):  # ten minutes, no keys, nothing new
+            clock.now += 2
+            assert not idle.tick()
+        allocated[0] = ENOUGH_YOUNG_COLLECTIONS  # a burst of watch events
+        assert idle.tick()
+        assert len(runs) == 1
     finally:
         idle.stop()
 
