@@ -16,7 +16,7 @@ from gok_tui.domain.logs import LogFilter, LogLine, RingBuffer
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -77,6 +77,7 @@ class LogView(ScrollView, can_focus=True):
         # rendered lines: following a fast stream repaints the same rows several times a tick
         self._strips: LRUCache[tuple[int, int, bool, int], tuple[LogLine, Strip]] = LRUCache(2048)
         self._style_version = 0
+        self._frame = (0, 0, 0)  # scroll x, scroll y, width: set per frame in render_lines
 
     # -- data ------------------------------------------------------------------------------
     def set_prefixes(self, prefixes: Sequence[str]) -> None:
@@ -172,7 +173,7 @@ class LogView(ScrollView, can_focus=True):
             longest = width * 4  # horizontal scroll for long lines, without measuring them all
         self.virtual_size = Size(longest, height)
         if self.follow:
-            self.scroll_end(animate=False, x_axis=False)
+            self.scroll_end(animate=False, x_axis=False, immediate=True)
         self.refresh()
 
     def on_resize(self) -> None:
@@ -183,7 +184,7 @@ class LogView(ScrollView, can_focus=True):
         self.follow = follow
         if follow:
             self.new_while_paused = 0
-            self.scroll_end(animate=False, x_axis=False)
+            self.scroll_end(animate=False, x_axis=False, immediate=True)
 
     def toggle_wrap(self) -> None:
         self.wrap = not self.wrap
@@ -284,17 +285,19 @@ class LogView(ScrollView, can_focus=True):
         self._strips[key] = (line, strip)
         return strip
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the scroll offset and width are the same for every row of a frame: read them once
+        self._frame = (*self.scroll_offset, self.scrollable_content_region.width)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_x, scroll_y, width = self._frame
         row = scroll_y + y
-        width = self.scrollable_content_region.width
         if self._rows is not None:
             if row >= len(self._rows):
                 return Strip.blank(width)
             position, offset = self._rows[row]
-            strip = self._strip(self.line_at(position))
-            return strip.crop(offset, offset + width).extend_cell_length(width)
+            return self._strip(self.line_at(position)).crop_extend(offset, offset + width, None)
         if row >= self.visible_count:
             return Strip.blank(width)
-        strip = self._strip(self.line_at(row))
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
+        return self._strip(self.line_at(row)).crop_extend(scroll_x, scroll_x + width, None)
