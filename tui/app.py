@@ -89,6 +89,9 @@ class GokApp(App[None]):
             self.plan = plan
             self.error = error
 
+    class FeedLoaded(Message):
+        """A watch thread has a full list for a view: show it now, not at the next tick."""
+
     class ActionDone(Message):
         def __init__(self, result: Result) -> None:
             super().__init__()
@@ -103,6 +106,8 @@ class GokApp(App[None]):
         self.namespaces: list[str] = []
         self.last_inverse: Action | None = None
         self.idle_gc = IdleCollector()
+        # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
+        session.hub.wake = lambda: self.post_message(self.FeedLoaded())
 
     def on_mount(self) -> None:
         try:
@@ -124,6 +129,7 @@ class GokApp(App[None]):
             )
 
     def on_unmount(self) -> None:
+        self.session.hub.wake = None
         self.idle_gc.stop()
         self.session.close()
 
@@ -289,6 +295,9 @@ class GokApp(App[None]):
             self.post_message(self.PlanReady(action, plan_action(action, backend)))
         except KubeError as error:
             self.post_message(self.PlanReady(action, None, error.message))
+
+    def on_gok_app_feed_loaded(self, message: FeedLoaded) -> None:
+        self._tick()
 
     def on_gok_app_plan_ready(self, message: PlanReady) -> None:
         plan = message.plan

@@ -271,3 +271,13 @@ async def test_control_characters_in_kubeconfig_names_never_reach_the_terminal(
         assert "\x1b" not in text and "\x07" not in text
         assert "prod^[]0;pwned^G" in text and "ns:team^[[2J" in text
         assert "Deployments(team^[[2J)" in text
+
+
+async def test_a_views_first_list_shows_as_it_lands_not_at_the_next_refresh_tick(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(bare_pod("early"))
+    slow_ticks = Settings(refresh_interval_ms=5_000)
+    app = make_app(fake_kubeconfig, view="pods", settings=slow_ticks)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "early" in screen_text(app), timeout=2.5, what="first list")

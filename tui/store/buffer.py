@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,7 +44,8 @@ class Drained:
 
 
 class LatestWinsBuffer:
-    def __init__(self) -> None:
+    def __init__(self, on_snapshot: Callable[[], None] | None = None) -> None:
+        self._on_snapshot = on_snapshot  # called (on the writer's thread) after a snapshot
         self._lock = threading.Lock()
         self._snapshot: dict[str, dict[str, Any]] | None = None
         self._changes: dict[str, dict[str, Any] | None] = {}
@@ -55,6 +57,8 @@ class LatestWinsBuffer:
         with self._lock:
             self._snapshot = snapshot
             self._changes = {}
+        if self._on_snapshot is not None:
+            self._on_snapshot()
 
     def put_event(self, event_type: str, obj: dict[str, Any]) -> None:
         key = object_key(obj)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gok_tui.backends.kube import KubeBackend
@@ -25,16 +26,20 @@ class Feed:
 
 
 class FeedHub:
-    """Starts, stops and re-targets the watch loops behind every open screen."""
+    """Starts, stops and re-targets the watch loops behind every open screen.
+
+    ``wake``, when set, is called from a watch thread each time a full list lands (a view's
+    first data, a relist), so the UI can show it without waiting for its next tick."""
 
     def __init__(self, backend: KubeBackend | None, *, watch_timeout: int = 240) -> None:
         self.backend = backend
         self.watch_timeout = watch_timeout
+        self.wake: Callable[[], None] | None = None
         self._feeds: list[Feed] = []
         self._lock = threading.Lock()
 
     def open(self, spec: FeedSpec) -> Feed:
-        feed = Feed(spec)
+        feed = Feed(spec, LatestWinsBuffer(on_snapshot=self._snapshot_landed))
         with self._lock:
             self._feeds.append(feed)
         self._start(feed)
@@ -47,6 +52,11 @@ class FeedHub:
         if feed.loop is not None:
             feed.loop.stop()
             feed.loop = None
+
+    def _snapshot_landed(self) -> None:
+        wake = self.wake
+        if wake is not None:
+            wake()
 
     def retarget(self, backend: KubeBackend | None) -> None:
         """Stop every loop and switch backends; screens open fresh feeds when next shown."""
