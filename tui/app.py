@@ -118,7 +118,10 @@ class GokApp(App[None]):
             self.set_keymap(dict(self.session.settings.keymap))
         interval = self.session.settings.refresh_interval_ms / 1000
         self.set_interval(interval, self._tick)
-        self.call_after_refresh(self.session.start_devloop)  # after the first paint
+        if self.session.watch_project:
+            # the inner loop: watching starts after the first paint; otherwise the Build view
+            # starts the loop when opened (its modules and the Docker client cost ~100 ms)
+            self.call_after_refresh(self.session.start_devloop)
         self.call_after_refresh(self.idle_gc.start)
         if self.session.target is None:
             self.notify(
