@@ -65,3 +65,10 @@ def test_saved_text_has_prefixes_and_optional_timestamps() -> None:
     line = parse_line(0, b'2026-11-22T10:00:00Z {"msg":"hi","user":"ann"}', timestamped=True)
     assert render_plain([line], ["web-1"], timestamps=False) == "web-1 hi user=ann\n"
     assert render_plain([line], ["web-1"], timestamps=True).startswith("2026-11-22T10:00:00Z web-1")
+
+
+def test_bidi_overrides_and_line_separators_in_a_log_line_are_shown_as_escapes() -> None:
+    # "\u202e" would show "exe.txt" as "txt.exe"; U+2028 ends the line in some terminals
+    line = parse_line(0, "upload ok: \u202etxt.exe done\u2028forged: admin login".encode())
+    assert line.text == "upload ok: \\u202etxt.exe done forged: admin login"
+    assert "\u202e" not in render_plain([line], [], timestamps=False)

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .rows import escape_unprintable
+
 ERROR_LINES_KEPT = 20
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -38,8 +40,10 @@ _LOOKUP = re.compile(r"lookup ([^\s]+)(?: on [^\s]+)?: (.+)$")
 
 
 def clean_text(text: str) -> str:
-    """Drop ANSI escapes and control characters (tabs and newlines survive)."""
-    return _CONTROL.sub("", _ANSI.sub("", text))
+    """Drop ANSI escapes and control characters (tabs and newlines survive); invisible format
+    characters (bidi overrides, line separators) are shown as escapes."""
+    text = _CONTROL.sub("", _ANSI.sub("", text))
+    return text if text.isprintable() else escape_unprintable(text, keep="\t\n")
 
 
 def _clean_line(line: str) -> str:

@@ -1,8 +1,9 @@
 """Log lines made safe to show, recognised (JSON, level), kept in a bounded buffer, filtered.
 
 Pure. Log bytes are untrusted: they are decoded leniently, every control sequence (ANSI colours,
-OSC titles, cursor moves) and control character is removed or made visible, and overlong lines
-are cut, so nothing in a log can drive the terminal.
+OSC titles, cursor moves) and control character is removed or made visible, as are invisible
+format characters (bidi overrides that would reorder what is shown, line separators), and
+overlong lines are cut, so nothing in a log can drive the terminal or disguise a line.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from .rows import escape_unprintable
 
 MAX_LINE_CHARS = 4_000
 LEVELS = ("trace", "debug", "info", "warn", "error", "fatal")
@@ -59,6 +62,8 @@ def sanitize(raw: bytes | str, limit: int = MAX_LINE_CHARS) -> str:
     text = _ESCAPES.sub("", text.rstrip("\r\n"))
     text = text.replace("\t", "    ")
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if not text.isprintable():  # bidi overrides, zero-width and line separators, ...
+        text = escape_unprintable(text)
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text) - limit} more characters)"
     return text

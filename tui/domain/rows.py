@@ -109,8 +109,10 @@ def _escape_char(ch: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def _escape(text: str) -> str:
-    return "".join(ch if ch.isprintable() else _escape_char(ch) for ch in text)
+def escape_unprintable(text: str, keep: str = "") -> str:
+    """``text`` with every character a terminal would not draw as itself made visible (see
+    ``clean``); characters in ``keep`` (say, newlines in a multi-line message) stay."""
+    return "".join(ch if ch.isprintable() or ch in keep else _escape_char(ch) for ch in text)
 
 
 def clean(value: object, limit: int = MAX_CELL) -> str:
@@ -130,7 +132,7 @@ def clean(value: object, limit: int = MAX_CELL) -> str:
     else:
         text = str(value)
     if not text.isprintable():
-        text = _escape(text)
+        text = escape_unprintable(text)
     if len(text) > limit:
         text = text[: max(limit - 1, 0)] + ELLIPSIS
     return text
