@@ -681,7 +681,7 @@ def test_any_filter_text_filters_and_a_bad_pattern_is_searched_literally(
     if log_filter.error:
         assert log_filter.error.startswith("not a regular expression: ")
         assert "\n" not in log_filter.error
-        if not CONTROL.search(literal):  # the line holds it as written: the literal finds it
+        if literal.isprintable():  # the line shows it as written: the literal finds it
             assert log_filter.matches(lines[-1]) != log_filter.inverse
 
 
@@ -847,12 +847,12 @@ def test_timestamp_prefix_is_sanitised_like_the_text() -> None:
 @pytest.mark.parametrize(
     ("pattern", "reason"),
     [
-        ("a{99999999999}", "the repetition number is too large"),
+        ("a{99999999999}", "repeat count too big"),
         ("(" * 1_500 + "a" + ")" * 1_500, "maximum recursion depth exceeded"),
     ],
     ids=["huge-repetition", "nested-1500-deep"],
 )
-def test_filter_pattern_re_rejects_without_re_error_is_searched_literally(
+def test_filter_pattern_the_engine_cannot_compile_is_searched_literally(
     pattern: str, reason: str
 ) -> None:
     log_filter = LogFilter(pattern)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from gok_tui.domain.logs import LogFilter, RingBuffer, parse_line, render_plain, sanitize
 
 
@@ -72,3 +73,12 @@ def test_bidi_overrides_and_line_separators_in_a_log_line_are_shown_as_escapes()
     line = parse_line(0, "upload ok: \u202etxt.exe done\u2028forged: admin login".encode())
     assert line.text == "upload ok: \\u202etxt.exe done forged: admin login"
     assert "\u202e" not in render_plain([line], [], timestamps=False)
+
+
+@pytest.mark.timeout(20)  # with Python's re, each of these lines takes seconds: minutes in all
+def test_a_backtracking_filter_pattern_answers_at_once() -> None:
+    lines = [parse_line(0, b"a" * 24 + b"b") for _ in range(100)] + [parse_line(0, b"aaaa")]
+    log_filter = LogFilter("^(a|a?)+$")
+    assert not log_filter.error
+    assert log_filter.visible(lines) == ([100], {100})
+    assert log_filter.highlights("aaaa") == [(0, 4)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from gok_tui.domain.rows import Row
 from gok_tui.store.buffer import LatestWinsBuffer
-from gok_tui.store.model import TableModel
+from gok_tui.store.model import RowFilter, TableModel
 
 
 def pod(name: str, phase: str = "Running", ns: str = "default") -> dict[str, Any]:
@@ -173,3 +174,11 @@ def test_backoff_stays_capped_after_days_of_failures() -> None:
     backoff.attempt = 5000
     assert 0 < backoff.next_delay() <= 10.0
     assert backoff.next_delay(cap=60.0) <= 60.0
+
+
+@pytest.mark.timeout(20)  # with Python's re, each of these rows takes seconds: minutes in all
+def test_a_backtracking_table_filter_answers_at_once() -> None:
+    row_filter = RowFilter("(a+)+b")
+    rows = [Row(f"default/p{n}", ("a" * 26 + "c", "Running"), "ok") for n in range(100)]
+    assert not any(row_filter.matches(row) for row in rows)
+    assert row_filter.matches(Row("default/q", ("aab", "Running"), "ok"))

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .rows import escape_unprintable
+from .search import Pattern, compile_filter
 
 MAX_LINE_CHARS = 4_000
 LEVELS = ("trace", "debug", "info", "warn", "error", "fatal")
@@ -218,7 +219,7 @@ class LogFilter:
     min_level: str | None = None
     context: int = 0
     inverse: bool = False
-    _regex: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _regex: Pattern[str] | None = field(default=None, init=False, repr=False)
     error: str = ""
 
     def __post_init__(self) -> None:
@@ -226,11 +227,7 @@ class LogFilter:
         if text.startswith("!"):
             self.inverse, text = True, text[1:]
         if text:
-            try:
-                self._regex = re.compile(text, re.IGNORECASE)
-            except (re.error, OverflowError, RecursionError) as exc:  # a{9999999999}, ((((…
-                self.error = f"not a regular expression: {exc}"
-                self._regex = re.compile(re.escape(text), re.IGNORECASE)
+            self._regex, self.error = compile_filter(text)
 
     @property
     def active(self) -> bool:

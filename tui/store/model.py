@@ -8,12 +8,12 @@ when most rows went away (cheaper for a table to refill than to remove one by on
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gok_tui.domain.rows import Row
+from gok_tui.domain.search import Pattern, compile_filter
 from gok_tui.store.buffer import Drained
 
 Objects = Mapping[str, Mapping[str, dict[str, Any]]]  # plural -> key -> object
@@ -47,12 +47,7 @@ class RowFilter:
         self.text = text
         self.inverse = text.startswith("!")
         pattern = text[1:] if self.inverse else text
-        try:
-            self._regex: re.Pattern[str] | None = (
-                re.compile(pattern, re.IGNORECASE) if pattern else None
-            )
-        except re.error:
-            self._regex = re.compile(re.escape(pattern), re.IGNORECASE)
+        self._regex: Pattern[str] | None = compile_filter(pattern)[0] if pattern else None
 
     @property
     def active(self) -> bool:
