@@ -12,9 +12,13 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .rows import escape_unprintable
-from .search import Pattern, compile_filter
+from .search import compile_filter
+
+if TYPE_CHECKING:
+    from regex import Pattern
 
 MAX_LINE_CHARS = 4_000
 LEVELS = ("trace", "debug", "info", "warn", "error", "fatal")

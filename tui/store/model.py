@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gok_tui.domain.rows import Row
-from gok_tui.domain.search import Pattern, compile_filter
+from gok_tui.domain.search import compile_filter
 from gok_tui.store.buffer import Drained
+
+if TYPE_CHECKING:
+    from regex import Pattern
 
 Objects = Mapping[str, Mapping[str, dict[str, Any]]]  # plural -> key -> object
 RenderFn = Callable[[dict[str, Any], Objects, float], list[Row]]
