@@ -61,6 +61,7 @@ async def test_blue_green_switch_refused_then_confirmed_audited_and_reverted(
         await pilot.press("y")
         await until(pilot, lambda: live_track(fake_kube) == "blue", what="reverted")
 
+        app.clear_notifications()  # the two "done" toasts would cover the detail pane's right half
         await pilot.press("9")  # the audit view lists both, newest first
         await until(pilot, lambda: isinstance(app.screen, AuditScreen))
         await until(pilot, lambda: "Audit[2]" in screen_text(app))
