@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.widgets.plain import cell
 from rich.console import Group
 from rich.syntax import Syntax
 from rich.text import Text
@@ -18,17 +19,17 @@ from textual.widgets import DataTable, Static
 AUDIT_COLUMNS = ("TIME", "RESULT", "ACTION", "OBJECT", "CHANGE", "CONTEXT")
 
 
-def entry_cells(entry: dict[str, Any]) -> tuple[Text | str, ...]:
+def entry_cells(entry: dict[str, Any]) -> tuple[Text, ...]:
     ok = bool(entry.get("ok"))
     kind = str(entry.get("kind", ""))
     singular = {"deployments": "deploy", "services": "svc", "ingresses": "ing"}.get(kind, kind)
     return (
-        str(entry.get("time", ""))[5:19].replace("T", " "),  # MM-DD HH:MM:SS
+        cell(str(entry.get("time", ""))[5:19].replace("T", " ")),  # MM-DD HH:MM:SS
         Text("ok" if ok else "FAILED", style="green" if ok else "bold red"),
-        str(entry.get("action", "")),
-        f"{singular}/{entry.get('namespace', '')}/{entry.get('name', '')}",
-        f"{entry.get('from', '')} -> {entry.get('to', '')}",
-        str(entry.get("context", "")),
+        cell(entry.get("action", "")),
+        cell(f"{singular}/{entry.get('namespace', '')}/{entry.get('name', '')}"),
+        cell(f"{entry.get('from', '')} -> {entry.get('to', '')}"),
+        cell(entry.get("context", "")),
     )
 
 

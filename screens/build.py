@@ -10,6 +10,7 @@ from gok_tui.devloop.view import BuildView
 from gok_tui.domain.images import human_size
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.widgets.plain import cell
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -237,13 +238,18 @@ class BuildScreen(BaseScreen):
         table.clear()
         for record in reversed(view.history[-HISTORY_ROWS:]):
             table.add_row(
-                datetime.fromtimestamp(record.started_at).strftime("%H:%M:%S"),
-                ", ".join(record.trigger)[:24],
-                f"{record.duration_s:.1f}s",
-                record.result,
-                record.tag[:20],
-                f"{record.steps_cached}/{record.steps_total}",
-                human_size(record.size),
+                *map(
+                    cell,
+                    (
+                        datetime.fromtimestamp(record.started_at).strftime("%H:%M:%S"),
+                        ", ".join(record.trigger)[:24],
+                        f"{record.duration_s:.1f}s",
+                        record.result,
+                        record.tag[:20],
+                        f"{record.steps_cached}/{record.steps_total}",
+                        human_size(record.size),
+                    ),
+                )
             )
         durations = [r.duration_s for r in view.history[-40:]]
         self.query_one("#build-spark", Sparkline).data = durations

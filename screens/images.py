@@ -28,6 +28,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import TableCursor
 from gok_tui.store.model import RowDelta
 from gok_tui.widgets.confirm import ConfirmModal
+from gok_tui.widgets.plain import block
 from gok_tui.widgets.resource_table import ResourceTable
 from rich.text import Text
 from textual import work
@@ -173,7 +174,7 @@ class ImagesScreen(TableCursor):
         self.query_one("#images-title", Static).update(text)
         error = self.query_one("#images-error", Static)
         error.display = bool(self.error)
-        error.update(self.error)
+        error.update(block(self.error))
 
     def selected(self) -> ImageEntry | None:
         key = self.query_one(ResourceTable).selected_key()

@@ -10,6 +10,7 @@ from gok_tui.actions.deployments import Undo
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.revisions import Revision, revisions, template_diff
 from gok_tui.domain.timefmt import human_duration, parse_timestamp
+from gok_tui.widgets.plain import cell
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -86,12 +87,17 @@ class RevisionScreen(Screen[None]):
             age = human_duration(now - created) if created else "?"
             marker = f"{revision.number}*" if revision.current else str(revision.number)
             table.add_row(
-                marker,
-                revision.replicaset,
-                ", ".join(revision.images),
-                f"{revision.ready}/{revision.replicas}",
-                age,
-                revision.change_cause,
+                *map(
+                    cell,
+                    (
+                        marker,
+                        revision.replicaset,
+                        ", ".join(revision.images),
+                        f"{revision.ready}/{revision.replicas}",
+                        age,
+                        revision.change_cause,
+                    ),
+                ),
                 key=str(revision.number),
             )
         self._show_diff()

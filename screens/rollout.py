@@ -19,6 +19,7 @@ from gok_tui.screens.deployment_actions import DeploymentActions
 from gok_tui.store.feeds import Feed
 from gok_tui.store.model import apply_batch
 from gok_tui.store.watch import FeedSpec
+from gok_tui.widgets.plain import block, cell
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -86,7 +87,7 @@ def render_tree(tree: RolloutTree) -> RenderableType:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for condition in tree.conditions:
-        grid.add_row(condition.kind, Text(condition.text, style="red" if condition.bad else ""))
+        grid.add_row(cell(condition.kind), block(condition.text, "red" if condition.bad else ""))
     if not tree.conditions:
         grid.add_row("", Text("none reported yet", style="dim"))
     exceeded = "EXCEEDED" in tree.deadline

@@ -15,7 +15,7 @@ from gok_tui.commands import VIEWS, command_candidates, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rows import clean
+from gok_tui.domain.rows import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -23,11 +23,14 @@ from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.widgets.confirm import ConfirmModal
+from gok_tui.widgets.plain import highlighted
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -50,14 +53,14 @@ class GokCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, callback, help_text in self._entries():
-            yield DiscoveryHit(text, callback, help=help_text)
+            yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, callback, help_text in self._entries():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+                yield Hit(score, highlighted(matcher, text), callback, text=text, help=help_text)
 
 
 def _screen(module: str, name: str) -> Screen[Any]:
@@ -130,6 +133,24 @@ class GokApp(App[None]):
                 severity="warning",
                 timeout=8,
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Toasts are plain text: they carry server, Docker and typed text, never markup."""
+        super().notify(
+            escape_unprintable(message, keep="\n"),
+            title=escape_unprintable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_unmount(self) -> None:
         self.session.hub.wake = None

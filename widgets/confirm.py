@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from gok_tui.actions.base import Plan
 from gok_tui.domain.rows import clean
+from gok_tui.widgets.plain import cell
 from rich.console import Group
 from rich.syntax import Syntax
 from rich.table import Table
@@ -27,9 +28,9 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
         "context",
         Text(clean(plan.ref.context) + (" (PRODUCTION)" * production), style=context_style),
     )
-    table.add_row("cluster", clean(plan.ref.server))
-    table.add_row("namespace", clean(plan.ref.namespace))
-    table.add_row("object", str(plan.ref))
+    table.add_row("cluster", cell(plan.ref.server))
+    table.add_row("namespace", cell(plan.ref.namespace))
+    table.add_row("object", cell(plan.ref))
     table.add_row("change", Text(f"{plan.before}  ->  {plan.after}", style="bold"))
     parts: list[object] = [Text(plan.summary, style="bold"), table]
     if plan.warnings:
@@ -97,7 +98,7 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Static("nothing will be sent · esc closes", id="confirm-help")
             elif self.production:
                 yield Static(
-                    f"type {self.plan.ref.name!r} and enter to confirm · esc cancels",
+                    cell(f"type {self.plan.ref.name!r} and enter to confirm · esc cancels"),
                     id="confirm-help",
                 )
                 yield Input(placeholder=self.plan.ref.name, id="confirm-name")
@@ -154,7 +155,7 @@ class ReplicaPrompt(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"scale {self.object_name}: now {self.current} replicas")
+            yield Static(cell(f"scale {self.object_name}: now {self.current} replicas"))
             yield Input(str(self.current), id="replicas", restrict=r"[0-9]*")
             yield Static("+/- step · enter: review the change · esc cancel")
 

@@ -28,10 +28,11 @@ async def test_build_from_a_saved_file_to_a_followed_rollout(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert isinstance(app.screen, BuildScreen)
         await until(pilot, lambda: "watching ." in screen_text(app), what="the watcher")
-        (root / "app.txt").write_text("version 2\n")
+        # a file name that reads as markup ([slug] routes are common) is shown as it is
+        (root / "[slug].txt").write_text("a route\n")
         await until(
             pilot,
-            lambda: "triggered by app.txt" in screen_text(app),
+            lambda: "triggered by [slug].txt" in screen_text(app),
             timeout=10,
             what="the build, with what triggered it",
         )
@@ -43,7 +44,7 @@ async def test_build_from_a_saved_file_to_a_followed_rollout(
         )
         text = screen_text(app)
         assert "step 7 of 7" in text and "push" in text and "ok" in text
-        assert "app.txt" in text.split("WHEN")[1]  # the history row names the trigger
+        assert "[slug].txt" in text.split("WHEN")[1]  # the history row names the trigger
         image = fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"][
             "containers"
         ][0]["image"]
