@@ -17,6 +17,7 @@ namespace, else ``default``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,19 @@ from gok_tui.config.errors import ConfigError
 
 IN_CLUSTER_TOKEN = Path("/var/run/secrets/kubernetes.io/serviceaccount/token")
 IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+
+NAMESPACE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")  # an RFC 1123 label
+
+
+def namespace_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a namespace (the API server would reject it), or None."""
+    if len(name) <= 63 and NAMESPACE_NAME.fullmatch(name):
+        return None
+    return (
+        f'"{name}" is not a namespace name: lowercase letters, digits and "-", '
+        "starting and ending with a letter or digit, at most 63 characters"
+    )
+
 
 _PATH_FIELDS = {
     "cluster": ("certificate-authority",),
@@ -258,6 +272,8 @@ def resolve_target(
 ) -> KubeTarget | None:
     """Resolve what kubectl would talk to. None means no cluster is configured at all."""
     env = os.environ if environ is None else environ
+    if namespace and (problem := namespace_name_problem(namespace)):
+        raise ConfigError(None, "--namespace", problem)
     config = load_kubeconfig(kubeconfig, env)
     if config is None:
         if in_cluster_available(env):

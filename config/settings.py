@@ -12,6 +12,7 @@ from typing import Any
 
 from gok_tui.config.errors import ConfigError
 from gok_tui.config.keymap import validate_keymap
+from gok_tui.config.kubeconfig import namespace_name_problem
 
 CONFIG_ENV = "GOK_TUI_CONFIG"
 APP_NAME = "gok-tui"
@@ -115,6 +116,8 @@ def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settin
         )
     theme = _string(data, "theme", source, Settings.theme)
     namespace = _optional_string(data, "default_namespace", source)
+    if namespace and (problem := namespace_name_problem(namespace)):
+        raise ConfigError(source, "default_namespace", problem)
     production = _patterns(data, "production_contexts", source, DEFAULT_PRODUCTION_PATTERNS)
     readonly = _patterns(data, "readonly_contexts", source, ())
     refresh = _int(data, "refresh_interval_ms", source, 100, 20, 5_000)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from gok_tui.actions.base import Action, Plan
 from gok_tui.actions.run import Result, execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
-from gok_tui.commands import VIEWS, command_candidates, parse_command
+from gok_tui.commands import VIEWS, command_candidates, missing_namespace_message, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.domain.kinds import KINDS
@@ -126,6 +126,7 @@ class GokApp(App[None]):
             # starts the loop when opened (its modules and the Docker client cost ~100 ms)
             self.call_after_refresh(self.session.start_devloop)
         self.call_after_refresh(self.idle_gc.start)
+        self.call_after_refresh(self.check_namespace)
         if self.session.target is None:
             self.notify(
                 "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster: "
@@ -280,7 +281,36 @@ class GokApp(App[None]):
         if target is not None:
             where = "all namespaces" if target.all_namespaces else f"namespace {target.namespace}"
             self.notify(clean(f"context {target.context}, {where}"), timeout=3)
+            self.check_namespace()
         self._tick()
+
+    @work(thread=True, exclusive=True, group="namespace-check", exit_on_error=False)
+    def check_namespace(self) -> None:
+        """Say so when the namespace shown does not exist: a typo or a stale kubeconfig
+        namespace would otherwise read as "no workloads here"."""
+        session = self.session
+        target, backend, generation = session.target, session.backend, session.generation
+        if target is None or backend is None or target.all_namespaces:
+            return
+        try:
+            backend.get(KINDS["namespaces"], None, target.namespace)
+            return
+        except KubeError as error:
+            if error.status != 404:
+                return  # forbidden to read namespaces, or unreachable: the views say so
+        try:
+            existing = [
+                item["metadata"]["name"] for item in backend.list(KINDS["namespaces"], None).items
+            ]
+        except KubeError:
+            existing = []
+        if session.generation == generation:  # still showing that namespace
+            self.call_from_thread(
+                self.notify,
+                missing_namespace_message(target.namespace, target.context, existing),
+                severity="warning",
+                timeout=10,
+            )
 
     @work(thread=True, exclusive=True, group="namespaces", exit_on_error=False)
     def load_namespaces(self) -> None:

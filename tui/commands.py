@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -102,3 +103,10 @@ def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> li
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]
     return lines
+
+
+def missing_namespace_message(namespace: str, context: str, existing: Iterable[str]) -> str:
+    """The warning for a namespace that does not exist, with the nearest ones that do."""
+    near = difflib.get_close_matches(namespace, list(existing), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(near)}?" if near else "; :ns NAME switches"
+    return f"namespace {namespace} does not exist in context {context}: nothing will show{hint}"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from gok_tui.actions.audit import AuditLog
 from gok_tui.backends.kube import KubeBackend
-from gok_tui.config.kubeconfig import KubeTarget, retarget_context
+from gok_tui.config.kubeconfig import KubeTarget, namespace_name_problem, retarget_context
 from gok_tui.config.project import ProjectConfig
 from gok_tui.config.settings import Settings, audit_log_path
 from gok_tui.devloop.feed import BuildFeed
@@ -94,6 +94,8 @@ class Session:
     def switch_namespace(self, namespace: str | None) -> None:
         if self.target is None:
             raise ValueError("no kubeconfig is loaded")
+        if namespace is not None and (problem := namespace_name_problem(namespace)):
+            raise ValueError(problem)
         self.target = self.target.with_namespace(namespace)
         self.generation += 1
         self.hub.retarget(self.hub.backend)

@@ -54,6 +54,7 @@ def test_version_and_help(tmp_path: Path) -> None:
             ["--kubeconfig", "kc", "--context", "prod"],
             'context "prod" does not exist',
         ),
+        (lambda d: None, ["-n", "Bad_NS"], '--namespace: "Bad_NS" is not a namespace name'),
         (
             lambda d: (d / "gok.toml").write_text("[image]\nrepository = 1\n"),
             [],

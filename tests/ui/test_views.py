@@ -114,6 +114,29 @@ async def test_command_mode_switches_views_and_namespace(
         await until(pilot, lambda: "unknown command" in screen_text(app))
 
 
+async def test_a_bad_or_missing_namespace_is_said_not_shown_as_empty(
+    fake_kube: FakeKube, tmp_path: Path
+) -> None:
+    fake_kube.create_namespace("shop")
+    kubeconfig = fake_kube.write_kubeconfig(tmp_path / "kc", context="fake", namespace="gone")
+    app = make_app(kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        # the kubeconfig's namespace was deleted: the empty table is explained
+        await until(pilot, lambda: "namespace gone does not exist" in screen_text(app))
+        app.clear_notifications()
+        await pilot.press("colon", *"ns Shop_1", "enter")
+        await until(pilot, lambda: '"Shop_1" is not a namespace name' in screen_text(app))
+        assert app.session.namespace == "gone"  # nothing was switched
+        app.clear_notifications()
+        await pilot.press("colon", *"ns shpo", "enter")
+        await until(pilot, lambda: "you mean shop?" in screen_text(app))  # toasts wrap
+        app.clear_notifications()
+        await pilot.press("colon", *"ns shop", "enter")
+        await until(pilot, lambda: "ns:shop" in screen_text(app))
+        await pilot.pause(0.5)
+        assert "does not exist" not in screen_text(app)
+
+
 async def test_context_switch_retargets_every_watch(fake_kube: FakeKube, tmp_path: Path) -> None:
     other = FakeKube(port=0)
     other.start()

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from gok_tui.commands import Command, command_candidates, parse_command
+from gok_tui.commands import (
+    Command,
+    command_candidates,
+    missing_namespace_message,
+    parse_command,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,3 +42,10 @@ def test_bad_commands_say_why(text: str, fragment: str) -> None:
 def test_candidates_complete_contexts_and_namespaces() -> None:
     lines = command_candidates(["dev", "prod"], ["default", "team-a"])
     assert "ctx prod" in lines and "ns team-a" in lines and "ns all" in lines
+
+
+def test_a_missing_namespace_is_named_with_the_nearest_existing_ones() -> None:
+    message = missing_namespace_message("shpo", "prod", ["default", "shop", "shop-v2", "kube"])
+    assert message.startswith("namespace shpo does not exist in context prod")
+    assert message.endswith("did you mean shop?")
+    assert "did you mean" not in missing_namespace_message("zzz", "prod", ["default"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from gok_tui.config.errors import ConfigError
-from gok_tui.config.kubeconfig import resolve_target, retarget_context
+from gok_tui.config.kubeconfig import namespace_name_problem, resolve_target, retarget_context
 
 
 def write_config(
@@ -144,3 +144,18 @@ def test_exec_command_with_a_separator_resolves_against_its_file(tmp_path: Path)
     assert target is not None
     commands = {u["name"]: u["user"]["exec"]["command"] for u in target.merged["users"]}
     assert commands == {"u": str(folder / "bin" / "helper"), "plain": "aws"}  # bare: PATH
+
+
+@pytest.mark.parametrize(
+    "name", ["default", "team-a", "a", "0day", "x" * 63, "kube-system", "a-b-c1"]
+)
+def test_namespace_names_the_api_server_accepts(name: str) -> None:
+    assert namespace_name_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    "name", ["Team", "team_a", "-team", "team-", "x" * 64, "a.b", "", "ns\x1b[31m", "é"]
+)
+def test_namespace_names_the_api_server_rejects_are_refused_with_the_rule(name: str) -> None:
+    problem = namespace_name_problem(name)
+    assert problem is not None and "lowercase letters, digits" in problem

@@ -46,6 +46,7 @@ def test_full_file(tmp_path: Path) -> None:
         ("[keymap]\n'nope.x' = 'a'", "keymap.nope.x: unknown binding id"),
         ("[keymap]\n'table.filter' = 'not a key'", "is not a key name"),
         ("production_contexts = 'prod'", "production_contexts: must be a list"),
+        ("default_namespace = 'Team_A'", 'default_namespace: "Team_A" is not a namespace name'),
     ],
 )
 def test_bad_settings_give_file_key_and_reason(tmp_path: Path, text: str, expected: str) -> None:
