@@ -83,6 +83,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("deploy.undo", "u", "undo", "Undo", "deployments", mutates=True),
     KeySpec("deploy.pause", "p", "pause_resume", "Pause/Resume", "deployments", mutates=True),
     KeySpec("deploy.history", "h", "revisions", "History", "deployments"),
+    KeySpec("pods.delete", "ctrl+d", "delete_pod", "Delete", "pods", mutates=True),
     KeySpec("rollout.back", "escape", "back", "Back", "rollout"),
     KeySpec("rollout.pods", "enter", "pods", "Pods table", "rollout"),
     KeySpec("rollout.logs", "l", "logs", "Logs", "rollout"),

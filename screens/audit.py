@@ -19,10 +19,13 @@ from textual.widgets import DataTable, Static
 AUDIT_COLUMNS = ("TIME", "RESULT", "ACTION", "OBJECT", "CHANGE", "CONTEXT")
 
 
+SHORT_KIND = {"deployments": "deploy", "services": "svc", "ingresses": "ing", "pods": "pod"}
+
+
 def entry_cells(entry: dict[str, Any]) -> tuple[Text, ...]:
     ok = bool(entry.get("ok"))
     kind = str(entry.get("kind", ""))
-    singular = {"deployments": "deploy", "services": "svc", "ingresses": "ing"}.get(kind, kind)
+    singular = SHORT_KIND.get(kind, kind)
     return (
         cell(str(entry.get("time", ""))[5:19].replace("T", " ")),  # MM-DD HH:MM:SS
         Text("ok" if ok else "FAILED", style="green" if ok else "bold red"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from gok_tui.actions.base import ObjectRef
+from gok_tui.actions.pods import DeletePod
 from gok_tui.domain import rows as render
 from gok_tui.domain.diagnosis import Snapshot, diagnose
 from gok_tui.domain.rows import Column, Row
@@ -78,6 +80,24 @@ def pods_of_deployment(obj: dict[str, Any]) -> PodsScreen | None:
 class PodsScreen(ResourceScreen):
     TITLE_TEXT = "Pods"
     PRIMARY = "pods"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        *ResourceScreen.BINDINGS,
+        *bindings_for("pods"),
+    ]
+
+    def action_delete_pod(self) -> None:
+        picked, target = self.selected(), self.session.target
+        if picked is None or target is None:
+            return
+        meta = picked[1].get("metadata") or {}
+        ref = ObjectRef(
+            target.context,
+            target.cluster_server,
+            "pods",
+            meta.get("namespace", ""),
+            meta.get("name", ""),
+        )
+        self.gok.propose(DeletePod(ref))
 
     def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
         meta = obj.get("metadata") or {}

@@ -107,7 +107,7 @@ class GokApp(App[None]):
         self.session = session
         self.start_view = start_view
         self.namespaces: list[str] = []
-        self.last_inverse: Action | None = None
+        self.last_done: Plan | None = None  # my last action that ran, for ctrl+z
         self.idle_gc = IdleCollector()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self.post_message(self.FeedLoaded())
@@ -393,8 +393,8 @@ class GokApp(App[None]):
     def on_gok_app_action_done(self, message: ActionDone) -> None:
         result = message.result
         self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
-        if result.ok and result.plan is not None and result.plan.inverse is not None:
-            self.last_inverse = result.plan.inverse
+        if result.ok and result.plan is not None:
+            self.last_done = result.plan
         if result.ok and result.plan is not None and result.plan.ref.kind == "deployments":
             self.follow_rollout(result.plan.ref.namespace, result.plan.ref.name)
 
@@ -411,7 +411,18 @@ class GokApp(App[None]):
         self.push_screen(RolloutScreen(namespace, name))
 
     def action_undo_last(self) -> None:
-        if self.last_inverse is None:
+        last = self.last_done
+        if last is None:
             self.notify("nothing to undo: no action of yours has run in this session")
-            return
-        self.propose(self.last_inverse)
+        elif last.inverse is None:  # undoing an older action instead would surprise
+            self.notify(
+                f"your last action cannot be undone with ctrl+z: {last.summary}"
+                + (
+                    "; u rolls a Deployment back a revision"
+                    if last.ref.kind == "deployments"
+                    else ""
+                ),
+                severity="warning",
+            )
+        else:
+            self.propose(last.inverse)

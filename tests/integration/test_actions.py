@@ -8,10 +8,11 @@ import pytest
 from gok_tui.actions.audit import AuditLog
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
+from gok_tui.actions.pods import DeletePod
 from gok_tui.actions.run import execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
 
-from tests.integration.helpers import deployment
+from tests.integration.helpers import bare_pod, deployment
 from tests.kubefake import FakeKube, wait_until
 
 
@@ -131,3 +132,75 @@ def test_action_for_another_context_is_refused_without_a_request(
     assert fake_kube.requests == []
     with pytest.raises(KubeError, match="made for context prod-a"):
         plan_action(Scale(elsewhere, 0), backend)
+
+
+def pod_ref(fake: FakeKube, name: str) -> ObjectRef:
+    return ObjectRef("fake", fake.url, "pods", "default", name)
+
+
+def pods_of(fake: FakeKube, app: str = "web") -> list[str]:
+    return sorted(
+        pod["metadata"]["name"]
+        for pod in fake.list_objects("pods", "default")
+        if pod["metadata"].get("labels", {}).get("app") == app
+    )
+
+
+def test_deleting_a_pod_dry_runs_then_its_replicaset_replaces_it(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    wait_until(lambda: len(pods_of(fake_kube)) == 2)
+    victim, survivor = pods_of(fake_kube)
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    fake_kube.clear_requests()
+    result = execute(DeletePod(pod_ref(fake_kube, victim)), backend, audit=audit)
+    assert result.ok, result.message
+    deletes = [r for r in fake_kube.requests if r.method == "DELETE"]
+    assert [r.query.get("dryRun") for r in deletes] == ["All", None]
+    wait_until(lambda: len(pods_of(fake_kube)) == 2 and victim not in pods_of(fake_kube))
+    assert survivor in pods_of(fake_kube)
+    [entry] = audit.entries()
+    assert (entry["action"], entry["kind"], entry["name"], entry["ok"]) == (
+        "delete",
+        "pods",
+        victim,
+        True,
+    )
+    assert entry["to"].startswith("deleted; ReplicaSet web-")
+
+
+def test_a_pod_recreated_under_the_same_name_after_the_confirm_is_not_deleted(
+    fake_kube: FakeKube, backend: KubeBackend
+) -> None:
+    fake_kube.apply_object(bare_pod("db-0", labels={"app": "db"}))  # as a StatefulSet names pods
+    action = DeletePod(pod_ref(fake_kube, "db-0"))
+    confirmed = plan_action(action, backend)
+    assert confirmed.dangerous and "nothing will recreate it" in confirmed.warnings[0]
+    old_uid = fake_kube.get_object("pods", "default", "db-0")["metadata"]["uid"]
+    fake_kube.delete_object("pods", "default", "db-0")
+    fake_kube.apply_object(bare_pod("db-0", labels={"app": "db"}))
+    new_uid = fake_kube.get_object("pods", "default", "db-0")["metadata"]["uid"]
+    assert new_uid != old_uid
+    fake_kube.clear_requests()
+    result = execute(action, backend, confirmed=confirmed)
+    assert not result.ok and "changed since you confirmed" in result.message
+    assert [r for r in fake_kube.requests if r.method != "GET"] == []
+    assert fake_kube.get_object("pods", "default", "db-0")["metadata"]["uid"] == new_uid
+
+
+def test_the_delete_carries_a_uid_precondition_the_server_enforces(
+    fake_kube: FakeKube, backend: KubeBackend
+) -> None:
+    fake_kube.apply_object(bare_pod("db-0"))
+    with pytest.raises(KubeError) as info:
+        backend.mutate(
+            "DELETE",
+            "/api/v1/namespaces/default/pods/db-0",
+            {"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": "not-it"}},
+        )
+    assert info.value.status == 409
+    assert fake_kube.get_object("pods", "default", "db-0") is not None
+    plan = plan_action(DeletePod(pod_ref(fake_kube, "db-0")), backend)
+    uid = fake_kube.get_object("pods", "default", "db-0")["metadata"]["uid"]
+    assert plan.body["preconditions"] == {"uid": uid}

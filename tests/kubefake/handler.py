@@ -135,7 +135,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif method == "PATCH":
             self._json(200, self._patch(route, body, content_type, query, dry_run))
         elif method == "DELETE":
-            self._delete(route, dry_run)
+            options = _decode(body, content_type) if body else {}
+            self._delete(route, options.get("preconditions") or {}, dry_run)
         self.fake.controllers.wake.set()
 
     # -- discovery ---------------------------------------------------------------------------
@@ -484,11 +485,15 @@ class _Handler(BaseHTTPRequestHandler):
         )
         return _scale_of(result)
 
-    def _delete(self, route: Route, dry_run: bool) -> None:
+    def _delete(self, route: Route, preconditions: dict[str, Any], dry_run: bool) -> None:
         if not route.name:
             raise ApiError(405, "MethodNotAllowed", "deletecollection is not supported by the fake")
         obj = self.fake.state.delete(
-            route.resource.plural, route.namespace, route.name, dry_run=dry_run
+            route.resource.plural,
+            route.namespace,
+            route.name,
+            dry_run=dry_run,
+            preconditions=preconditions,
         )
         self._json(200, obj)
 

@@ -176,7 +176,13 @@ class State:
             return self._store(key, obj, "MODIFIED")
 
     def delete(
-        self, plural: str, namespace: str, name: str, *, dry_run: bool = False
+        self,
+        plural: str,
+        namespace: str,
+        name: str,
+        *,
+        dry_run: bool = False,
+        preconditions: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         with self.lock:
             key = (plural, namespace, name)
@@ -185,6 +191,17 @@ class State:
                 raise ApiError(
                     404, "NotFound", f'{plural}{_group_suffix(plural)} "{name}" not found'
                 )
+            for field_name, label in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
+                wanted = (preconditions or {}).get(field_name)
+                actual = current["metadata"].get(field_name)
+                if wanted and wanted != actual:  # the apiserver's wording (rest/delete.go)
+                    raise ApiError(
+                        409,
+                        "Conflict",
+                        f'Operation cannot be fulfilled on {plural} "{name}": '
+                        f"Precondition failed: {label} in precondition: {wanted}, "
+                        f"{label} in object meta: {actual}",
+                    )
             if dry_run:
                 return copy.deepcopy(current)
             del self.objects[key]

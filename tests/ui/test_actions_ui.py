@@ -123,6 +123,33 @@ async def test_production_context_needs_the_name_typed(fake_kube: FakeKube, tmp_
         )
 
 
+async def test_deleting_a_pod_is_confirmed_replaced_audited_and_not_undone_by_ctrl_z(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 2, what="two pods")
+        victim = table_keys(app)[0]
+        await pilot.press("ctrl+d")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await until(pilot, lambda: f"delete pod {victim}" in screen_text(app))
+        assert "ReplicaSet web-" in screen_text(app) and "starts a" in screen_text(app)
+        await pilot.press("y")
+        await until(
+            pilot,
+            lambda: victim not in table_keys(app) and len(table_keys(app)) == 2,
+            what="the pod replaced by its ReplicaSet",
+        )
+        assert [(e["action"], e["kind"], e["ok"]) for e in audit_lines()] == [
+            ("delete", "pods", True)
+        ]
+        app.clear_notifications()
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: "last action cannot be undone" in screen_text(app))
+        assert not isinstance(app.screen, ConfirmModal)
+
+
 async def test_readonly_disables_keys_and_sends_nothing(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
@@ -134,6 +161,12 @@ async def test_readonly_disables_keys_and_sends_nothing(
         await pilot.press("s", "r", "u", "p", "ctrl+z")
         await pilot.pause(0.3)
         assert not isinstance(app.screen, (ConfirmModal, ReplicaPrompt))
+        await pilot.press("2")
+        await until(pilot, lambda: len(table_keys(app)) == 2, what="the pods")
+        await pilot.press("ctrl+d")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ConfirmModal)
+        await pilot.press("1")
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         text = screen_text(app)

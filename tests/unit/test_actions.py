@@ -11,6 +11,7 @@ import pytest
 from gok_tui.actions.audit import AuditLog
 from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, ObjectRef, Plan
 from gok_tui.actions.deployments import RESTARTED_AT, Restart, Scale, SetImage, SetPaused, Undo
+from gok_tui.actions.pods import DeletePod
 from gok_tui.domain.revisions import revisions, template_diff
 
 REF = ObjectRef("prod-eu", "https://10.0.0.1", "deployments", "shop", "web")
@@ -247,3 +248,57 @@ def test_audit_recent_reads_newest_first_across_rotation_and_skips_damage(tmp_pa
     summaries = [entry["summary"] for entry in log.recent()]
     assert summaries == ["scale to 4", "scale to 3", "scale to 2", "scale to 1"][: len(summaries)]
     assert len(summaries) >= 3
+
+
+POD_REF = ObjectRef("prod-eu", "https://10.0.0.1", "pods", "shop", "web-7d9-abcde")
+
+
+def pod(restarts: int = 0, ready: bool = True, owner: dict[str, Any] | None = None) -> dict:
+    meta: dict[str, Any] = {"name": POD_REF.name, "namespace": "shop", "uid": "p-uid-12345678"}
+    if owner is not None:
+        meta["ownerReferences"] = [{**owner, "controller": True}]
+    return {
+        "metadata": meta,
+        "spec": {"containers": [{"name": "web", "image": "web:2"}]},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [
+                {
+                    "name": "web",
+                    "ready": ready,
+                    "restartCount": restarts,
+                    "state": {"running": {}},
+                }
+            ],
+        },
+    }
+
+
+RS_OWNER = {"kind": "ReplicaSet", "name": "web-7d9", "uid": "rs-uid"}
+
+
+def test_delete_pod_plan_names_who_replaces_it_and_checks_the_uid() -> None:
+    replicaset = {"status": {"readyReplicas": 3}}
+    plan = DeletePod(POD_REF).plan(
+        {"pod": pod(restarts=4, owner=RS_OWNER), "replicaset": replicaset}
+    )
+    assert (plan.method, plan.path) == ("DELETE", "/api/v1/namespaces/shop/pods/web-7d9-abcde")
+    assert plan.body["preconditions"] == {"uid": "p-uid-12345678"}
+    assert plan.summary == "delete pod shop/web-7d9-abcde (Running, 1/1 ready, 4 restarts)"
+    assert plan.after == "deleted; ReplicaSet web-7d9 starts a replacement"
+    assert not plan.dangerous and plan.warnings == () and plan.inverse is None
+    # a crash-looping pod restarts between confirm and send: that is not "changed"
+    later = DeletePod(POD_REF).plan({"pod": pod(restarts=5, owner=RS_OWNER), "replicaset": None})
+    assert later.before == plan.before
+
+
+def test_delete_pod_warns_for_the_last_ready_pod_and_a_pod_nothing_recreates() -> None:
+    last = DeletePod(POD_REF).plan(
+        {"pod": pod(owner=RS_OWNER), "replicaset": {"status": {"readyReplicas": 1}}}
+    )
+    assert last.warnings == (
+        "the only Ready pod of ReplicaSet web-7d9: nothing serves until its replacement is Ready",
+    )
+    bare = DeletePod(POD_REF).plan({"pod": pod(), "replicaset": None})
+    assert bare.dangerous and bare.after == "deleted for good"
+    assert bare.warnings == ("no controller owns this pod: nothing will recreate it",)

@@ -35,7 +35,12 @@ class ObjectRef:
     name: str
 
     def __str__(self) -> str:
-        singular = {"deployments": "deployment", "services": "service", "ingresses": "ingress"}
+        singular = {
+            "deployments": "deployment",
+            "services": "service",
+            "ingresses": "ingress",
+            "pods": "pod",
+        }
         return f"{singular.get(self.kind, self.kind)} {self.namespace}/{self.name}"
 
 

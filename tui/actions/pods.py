@@ -1,0 +1,92 @@
+"""Pod actions: delete one pod (k9s ctrl+d), so its controller starts a fresh one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gok_tui.actions.base import ObjectRef, Plan
+from gok_tui.backends.kube import KubeError
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.rows import pod_ready
+
+if TYPE_CHECKING:
+    from gok_tui.backends.kube import KubeBackend
+
+
+def controller_of(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """The ownerReference with ``controller: true`` (what recreates the pod), if any."""
+    for owner in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if owner.get("controller"):
+            return owner
+    return None
+
+
+def _restarts(pod: dict[str, Any]) -> int:
+    statuses = (pod.get("status") or {}).get("containerStatuses") or []
+    return sum(int(status.get("restartCount") or 0) for status in statuses)
+
+
+@dataclass(frozen=True)
+class DeletePod:
+    """Delete one pod with a UID precondition: a pod recreated under the same name (as a
+    StatefulSet does) after the confirm is never the one deleted."""
+
+    ref: ObjectRef
+    name: str = "delete"
+
+    def fetch(self, backend: KubeBackend) -> dict[str, Any]:
+        pod = backend.get(KINDS["pods"], self.ref.namespace, self.ref.name)
+        owner = controller_of(pod)
+        replicaset = None
+        if owner is not None and owner.get("kind") == "ReplicaSet":
+            try:
+                replicaset = backend.get(KINDS["replicasets"], self.ref.namespace, owner["name"])
+            except KubeError:
+                replicaset = None  # the warning about the last Ready pod is then not given
+        return {"pod": pod, "replicaset": replicaset}
+
+    def plan(self, snapshot: dict[str, Any]) -> Plan:
+        pod = snapshot["pod"]
+        meta = pod.get("metadata") or {}
+        uid = str(meta.get("uid", ""))
+        phase = (pod.get("status") or {}).get("phase", "Unknown")
+        ready, total = pod_ready(pod)
+        restarts = _restarts(pod)
+        owner = controller_of(pod)
+        warnings: list[str] = []
+        if owner is None:
+            after = "deleted for good"
+            warnings.append("no controller owns this pod: nothing will recreate it")
+        else:
+            after = f"deleted; {owner.get('kind')} {owner.get('name')} starts a replacement"
+            if owner.get("kind") in ("Job", "CronJob"):
+                warnings.append("a Job's pod: the Job may count it as failed")
+        replicaset = snapshot.get("replicaset")
+        if replicaset is not None and total and ready == total:
+            ready_pods = int((replicaset.get("status") or {}).get("readyReplicas") or 0)
+            if ready_pods <= 1:
+                warnings.append(
+                    f"the only Ready pod of ReplicaSet {owner and owner.get('name')}: "
+                    "nothing serves until its replacement is Ready"
+                )
+        if meta.get("deletionTimestamp"):
+            warnings.append(f"already terminating since {meta['deletionTimestamp']}")
+        return Plan(
+            action=self.name,
+            ref=self.ref,
+            summary=f"delete {self.ref} ({phase}, {ready}/{total} ready, {restarts} restarts)",
+            # only the identity: a crash-looping pod's status moves between confirm and send
+            before=f"pod uid {uid[:8]}",
+            after=after,
+            method="DELETE",
+            path=KINDS["pods"].object_path(self.ref.namespace, self.ref.name),
+            body={
+                "apiVersion": "v1",
+                "kind": "DeleteOptions",
+                "preconditions": {"uid": uid},
+            },
+            content_type="application/json",
+            dangerous=owner is None,
+            warnings=tuple(warnings),
+        )
