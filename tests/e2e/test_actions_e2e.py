@@ -1,5 +1,5 @@
-"""Release actions on a real cluster (KUBECONFIG + GOK_E2E=1): scale, restart, undo, blue/green.
-Each test uses its own namespace (the `cluster` fixture) and deletes it."""
+"""Release actions on a real cluster (KUBECONFIG + GOK_E2E=1): scale, restart, undo, blue/green,
+pod delete. Each test uses its own namespace (the `cluster` fixture) and deletes it."""
 
 from __future__ import annotations
 
@@ -30,3 +30,7 @@ def test_blue_green(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
     backend, namespace = cluster
     # without ready nodes no pod can become Ready: the refusal is what a real cluster shows
     action_scenarios.blue_green(backend, namespace, pods_can_run=ready_nodes(backend) > 0)
+
+
+def test_delete_pod(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
+    action_scenarios.delete_pod(*cluster)

@@ -1,5 +1,5 @@
 """Release-action scenarios written once, run against the fake API server (integration) and a
-real cluster (e2e): scale, restart, undo to a revision, blue/green switch."""
+real cluster (e2e): scale, restart, undo to a revision, blue/green switch, pod delete."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from typing import Any
 from gok_tui.actions.audit import AuditLog
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
-from gok_tui.actions.run import execute
+from gok_tui.actions.pods import DeletePod
+from gok_tui.actions.run import execute, plan_action
 from gok_tui.actions.traffic import SwitchService
-from gok_tui.backends.kube import KubeBackend
+from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.revisions import revision_of, revisions
 from gok_tui.domain.rollout import rollout_state
 
-from tests.integration.helpers import deployment, service, track_deployment
+from tests.integration.helpers import bare_pod, deployment, service, track_deployment
 
 PAUSE_IMAGE = "registry.k8s.io/pause:3.9"  # runs anywhere, serves nothing
 PAUSE_IMAGE_NEXT = "registry.k8s.io/pause:3.10"
@@ -132,3 +133,37 @@ def blue_green(backend: KubeBackend, namespace: str, pods_can_run: bool) -> None
     result = execute(switch, backend)
     assert not result.ok and "not every endpoint would be Ready" in result.message
     assert get(backend, "services", namespace, "bg")["spec"]["selector"]["track"] == "blue"
+
+
+def _gone(backend: KubeBackend, namespace: str, name: str) -> bool:
+    try:
+        get(backend, "pods", namespace, name)
+    except KubeError as error:
+        return error.status == 404
+    return False
+
+
+def delete_pod(backend: KubeBackend, namespace: str) -> None:
+    """A pod nothing recreates is deleted after a dangerous confirm; a pod recreated under the
+    confirmed name (as a StatefulSet does) is not."""
+    pod = bare_pod("solo", namespace, {"app": "solo"})
+    pod["spec"]["containers"][0]["image"] = PAUSE_IMAGE
+    pod["spec"]["terminationGracePeriodSeconds"] = 0
+    create(backend, "pods", namespace, pod)
+    action = DeletePod(ref(backend, "pods", namespace, "solo"))
+    confirmed = plan_action(action, backend)
+    assert confirmed.dangerous and confirmed.after == "deleted for good"
+
+    create(backend, "pods", namespace, {**pod, "metadata": {**pod["metadata"], "name": "spare"}})
+    backend.mutate("DELETE", KINDS["pods"].object_path(namespace, "solo"))
+    wait(lambda: _gone(backend, namespace, "solo"), 60, "the first solo pod gone")
+    create(backend, "pods", namespace, pod)  # same name, new UID
+    result = execute(action, backend, confirmed=confirmed)
+    assert not result.ok and "changed since you confirmed" in result.message
+    assert not _gone(backend, namespace, "solo")
+
+    again = plan_action(action, backend)
+    result = execute(action, backend, confirmed=again)
+    assert result.ok, result.message
+    wait(lambda: _gone(backend, namespace, "solo"), 60, "the solo pod deleted")
+    assert not _gone(backend, namespace, "spare")

@@ -36,3 +36,7 @@ def test_blue_green_refused_without_ready_pods(fake_kube: FakeKube, backend: Kub
 
 def test_blue_green_switches_once_ready(fake_kube: FakeKube, backend: KubeBackend) -> None:
     action_scenarios.blue_green(backend, "default", pods_can_run=True)
+
+
+def test_delete_pod(fake_kube: FakeKube, backend: KubeBackend) -> None:
+    action_scenarios.delete_pod(backend, "default")
