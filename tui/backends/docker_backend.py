@@ -7,11 +7,16 @@ instead: ``build()`` yields ``BuildFailed`` for a build that the engine rejects 
 (a Dockerfile mistake is not an exception), and ``push()`` yields ``PushFailed`` for a push the
 engine or registry refuses. An engine that cannot be reached raises ``DockerError`` everywhere.
 
-Registry credentials for ``push()`` and ``registry_tags()`` come from the ``auths`` section of
-the Docker CLI's config (``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json``).
-Credential helpers (``credsStore``/``credHelpers``) are not run for pushes: log in so that the
-config holds the credentials, or pass ``auth_config``. (Builds let the SDK send what it finds,
-for ``FROM`` images in private registries.) Docker CLI contexts are not read: the engine is
+Registry credentials for ``push()`` and ``registry_tags()`` are found as the Docker CLI finds
+them in its config (``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json``), through the
+SDK's ``docker.auth``: the registry's ``credHelpers`` entry, else ``credsStore``, is run as
+``docker-credential-NAME get`` (Docker Desktop, osxkeychain, ecr-login, gcloud, ...; with a
+timeout, its stderr kept off the screen), then ``auths`` is read. Docker Hub's names
+(``docker.io``, ``index.docker.io``, ``registry-1.docker.io``) are looked up as
+``https://index.docker.io/v1/``. A helper that is missing or fails gives no credentials: the
+push goes ahead without them and an authentication failure says which helper failed. Passing
+``auth_config`` to ``push()`` skips the lookup. (Builds let the SDK send what it finds, for
+``FROM`` images in private registries.) Docker CLI contexts are not read: the engine is
 ``base_url``, else ``DOCKER_HOST``, else the default local socket.
 """
 
@@ -19,14 +24,17 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import json
 import os
 import re
+import shutil
+import subprocess
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,6 +60,7 @@ DEFAULT_STREAM_TIMEOUT = 900.0  # seconds of silence allowed on a build or push 
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 REGISTRY_PAGE_LIMIT = 50  # pages of /tags/list followed at most
 _PARSE_ERROR_LINE = re.compile(r"line (\d+)")
+_NO_BASIC_AUTH = "no basic auth credentials"
 
 
 class DockerError(Exception):
@@ -256,7 +265,9 @@ class DockerBackend:
         """Push ``repository:tag`` and yield layer progress, ending with ``PushSucceeded`` or
         ``PushFailed`` (registry down, refused, image missing...)."""
         registry = registry_of(repository)
-        auth = dict(auth_config) if auth_config is not None else registry_auth(registry)
+        found = registry_credentials(registry) if auth_config is None else None
+        auth = dict(auth_config) if found is None else found.auth
+        problem = found.problem if found is not None else None
         parser = PushStreamParser(registry)
         chunks: Iterator[dict[str, Any]] | None = None
         try:
@@ -268,10 +279,11 @@ class DockerBackend:
                     chunk = next(chunks, None)
                 if chunk is None:
                     break
-                yield from parser.feed(chunk)
-            yield from parser.finish()
+                yield from _explained(parser.feed(chunk), registry, problem)
+            yield from _explained(parser.finish(), registry, problem)
         except _Rejected as rejected:
-            yield PushFailed(humanize_push_error(rejected.message, registry))
+            failed = PushFailed(humanize_push_error(rejected.message, registry))
+            yield from _explained([failed], registry, problem)
         finally:
             if chunks is not None and hasattr(chunks, "close"):
                 chunks.close()
@@ -322,9 +334,10 @@ class DockerBackend:
         """Tags of ``registry/repository`` from the registry's HTTP API v2 (sorted);
         an unknown repository has none. Plain HTTP for loopback registries, HTTPS otherwise."""
         url = f"{registry_base_url(registry)}/v2/{repository}/tags/list?n=1000"
+        credentials = registry_credentials(registry)
         tags: list[str] = []
         for _ in range(REGISTRY_PAGE_LIMIT):
-            body, link = self._registry_get(registry, url)
+            body, link = self._registry_get(registry, url, credentials)
             if body is None:
                 return []
             tags.extend(str(tag) for tag in body.get("tags") or ())
@@ -333,18 +346,18 @@ class DockerBackend:
             url = urllib.parse.urljoin(url, link)
         return sorted(set(tags))
 
-    def _registry_get(self, registry: str, url: str) -> tuple[dict[str, Any] | None, str | None]:
+    def _registry_get(
+        self, registry: str, url: str, credentials: RegistryCredentials
+    ) -> tuple[dict[str, Any] | None, str | None]:
         """GET a registry JSON document: (None, None) on 404; the next page's link if any."""
-        credentials = registry_auth(registry)
         try:
-            return _registry_request(url, credentials, self.timeout)
+            return _registry_request(url, credentials.auth, self.timeout)
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return None, None
             if exc.code == 401:
-                raise DockerError(
-                    f"registry {registry} requires authentication (docker login {registry})"
-                ) from exc
+                message = f"registry {registry} requires authentication (docker login {registry})"
+                raise DockerError(_with_problem(message, credentials.problem)) from exc
             raise DockerError(f"registry {registry} answered HTTP {exc.code} for {url}") from exc
         except (urllib.error.URLError, OSError) as exc:
             raise DockerError(f"registry {registry} is unreachable: {_url_reason(exc)}") from exc
@@ -432,6 +445,23 @@ class _Rejected(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def _explained(
+    events: Iterable[PushEvent], registry: str, problem: str | None
+) -> Iterator[PushEvent]:
+    """Push events, with an auth failure said as one (the engine says only "no basic auth
+    credentials" when it had none for a Basic-auth registry: htpasswd, ECR, Nexus...) and with
+    why a credential helper gave nothing added to it."""
+    for event in events:
+        if isinstance(event, PushFailed):
+            message = event.message
+            if _NO_BASIC_AUTH in message.lower():
+                message = humanize_push_error("unauthorized: authentication required", registry)
+            if problem and "authentication" in message:
+                message = _with_problem(message, problem)
+            event = PushFailed(message)
+        yield event
 
 
 def _explanation(exc: Any) -> str:
@@ -543,41 +573,132 @@ def parse_engine_time(text: str) -> datetime:
 
 # --- registry auth and HTTP --------------------------------------------------------------------
 
+DOCKER_HUB = "docker.io"
+DOCKER_HUB_ALIASES = frozenset({DOCKER_HUB, "index.docker.io", "registry-1.docker.io"})
+DOCKER_HUB_SERVER = "https://index.docker.io/v1/"  # the key `docker login` uses for Docker Hub
+HELPER_TIMEOUT = 20.0  # seconds a credential helper may take (ecr-login, gcloud ask a server)
+_NOT_FOUND = "credentials not found in native keychain"  # the helper protocol's "no entry"
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryCredentials:
+    """What the Docker CLI's config gives for one registry: ``auth`` is the engine's
+    ``X-Registry-Auth`` dict ({} when none); ``problem`` says why a credential helper gave
+    nothing (missing, failed, timed out), else it is None."""
+
+    auth: dict[str, str]
+    problem: str | None = None
+
 
 def docker_config_path() -> Path:
     base = os.environ.get("DOCKER_CONFIG")
     return Path(base) / "config.json" if base else Path.home() / ".docker" / "config.json"
 
 
-def _auth_key(key: str) -> str:
-    host = key.removeprefix("https://").removeprefix("http://").split("/", 1)[0]
-    return "docker.io" if host in ("index.docker.io", "registry-1.docker.io") else host
+def registry_host(registry: str) -> str:
+    """The host of a registry name or URL, with Docker Hub's aliases as "docker.io"."""
+    host = registry.removeprefix("https://").removeprefix("http://").split("/", 1)[0]
+    return DOCKER_HUB if host in DOCKER_HUB_ALIASES else host
 
 
 def registry_auth(registry: str) -> dict[str, str]:
-    """Credentials for ``registry`` from the CLI config's ``auths`` ({} when none)."""
+    """Credentials for ``registry`` as the engine takes them ({} when none)."""
+    return registry_credentials(registry).auth
+
+
+def registry_credentials(registry: str) -> RegistryCredentials:
+    """Credentials for ``registry`` the way the Docker CLI finds them: ``credHelpers`` for the
+    registry, else ``credsStore``, run as ``docker-credential-NAME get``; then ``auths``.
+    Docker Hub is looked up as ``https://index.docker.io/v1/``, as ``docker login`` stores it.
+    Never raises: an unreadable config or a helper that fails gives no credentials."""
+    from docker.errors import DockerException
+
+    path = docker_config_path()
+    if not path.is_file():  # the SDK would fall back to ~/.docker and ~/.dockercfg: docker doesn't
+        return RegistryCredentials({})
+    host = registry_host(registry)
     try:
-        config = json.loads(docker_config_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    wanted = _auth_key(registry)
-    for key, entry in (config.get("auths") or {}).items():
-        if _auth_key(key) == wanted and isinstance(entry, Mapping):
-            return _auth_entry(entry, registry)
+        config = _auth_config_class().load_config(str(path), None)
+        helper = config.get_credential_store(host)
+    except Exception as exc:  # malformed entries: InvalidConfigFile, bad base64, not a mapping
+        return RegistryCredentials({}, f"cannot read the Docker config {path}: {exc}")
+    program = f"docker-credential-{helper}"
+    if helper and shutil.which(program) is None:
+        return RegistryCredentials(
+            {}, f"credential helper {program} is not installed (not on PATH)"
+        )
+    try:
+        found = config.resolve_authconfig(host)
+    except DockerException as exc:  # the SDK wraps the helper's StoreError
+        return RegistryCredentials(
+            {}, f"credential helper {program} failed: {exc.__cause__ or exc}"
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        reason = f"its answer is not credentials JSON ({exc!r})"
+        return RegistryCredentials({}, f"credential helper {program} failed: {reason}")
+    server = DOCKER_HUB_SERVER if host == DOCKER_HUB else host
+    return RegistryCredentials(_engine_auth(found, server))
+
+
+def _engine_auth(found: Mapping[str, Any] | None, server: str) -> dict[str, str]:
+    """The SDK answers ``username``/``password`` from ``auths`` but ``Username``/``Password``/
+    ``IdentityToken`` from helpers: one lower-case shape for the engine and our HTTP calls."""
+    fields = {str(key).lower(): value for key, value in (found or {}).items() if value}
+    if fields.get("identitytoken"):
+        return {"identitytoken": str(fields["identitytoken"]), "serveraddress": server}
+    if fields.get("username"):
+        return {
+            "username": str(fields["username"]),
+            "password": str(fields.get("password") or ""),
+            "serveraddress": server,
+        }
     return {}
 
 
-def _auth_entry(entry: Mapping[str, Any], registry: str) -> dict[str, str]:
-    if entry.get("identitytoken"):
-        return {"identitytoken": str(entry["identitytoken"]), "serveraddress": registry}
-    username, password = entry.get("username"), entry.get("password")
-    if entry.get("auth"):
-        with contextlib.suppress(ValueError):
-            decoded = base64.b64decode(str(entry["auth"])).decode("utf-8")
-            username, _, password = decoded.partition(":")
-    if not username:
-        return {}
-    return {"username": str(username), "password": str(password or ""), "serveraddress": registry}
+@functools.cache
+def _auth_config_class() -> Any:
+    """``docker.auth.AuthConfig`` whose helpers run with a timeout and with their stderr
+    captured: the TUI draws on the terminal, and a helper waiting for a login must not hang a
+    push. Built on first use, so that importing this module does not import ``docker``."""
+    from docker import auth, credentials
+
+    class Store(credentials.Store):  # type: ignore[misc]
+        def _execute(self, subcmd: str, data_input: bytes | None) -> bytes:
+            if self.exe is None:
+                raise credentials.StoreError(f"{self.program} is not installed (not on PATH)")
+            try:
+                done = subprocess.run(
+                    [self.exe, subcmd],
+                    input=data_input,
+                    capture_output=True,
+                    timeout=HELPER_TIMEOUT,
+                    env={**os.environ, **(self.environment or {})},
+                    check=False,
+                )
+            except subprocess.TimeoutExpired as exc:
+                raise credentials.StoreError(f"no answer in {HELPER_TIMEOUT:g} s") from exc
+            except OSError as exc:
+                raise credentials.StoreError(str(exc)) from exc
+            if done.returncode != 0:
+                out = done.stdout.decode("utf-8", "replace").strip()
+                if _NOT_FOUND in out:
+                    raise credentials.CredentialsNotFound(f"no entry in {self.program}")
+                detail = out or done.stderr.decode("utf-8", "replace").strip()
+                detail = " ".join(detail.split())[:300] or "no message"
+                raise credentials.StoreError(f"exit status {done.returncode}: {detail}")
+            return bytes(done.stdout)
+
+    class HelperAuthConfig(auth.AuthConfig):  # type: ignore[misc]
+        def _get_store_instance(self, name: str) -> Store:
+            if name not in self._stores:
+                self._stores[name] = Store(name, environment=self._credstore_env)
+            return self._stores[name]
+
+    return HelperAuthConfig
+
+
+def _with_problem(message: str, problem: str | None) -> str:
+    return f"{message}; {problem}" if problem else message
 
 
 def registry_base_url(registry: str) -> str:
@@ -599,7 +720,7 @@ def _registry_request(
             raise
         challenge = exc.headers.get("WWW-Authenticate", "")
         if challenge.lower().startswith("bearer "):
-            token = _bearer_token(challenge, basic, timeout)
+            token = _bearer_token(challenge, credentials, timeout)
             headers["Authorization"] = f"Bearer {token}"
         elif basic:
             headers["Authorization"] = basic
@@ -609,9 +730,11 @@ def _registry_request(
 
 
 def _get_json(
-    url: str, headers: Mapping[str, str], timeout: float
+    url: str, headers: Mapping[str, str], timeout: float, form: Mapping[str, str] | None = None
 ) -> tuple[dict[str, Any], str | None]:
-    request = urllib.request.Request(url, headers=dict(headers))
+    """GET ``url``, or POST ``form`` to it, and decode the JSON answer."""
+    data = urllib.parse.urlencode(form).encode("ascii") if form is not None else None
+    request = urllib.request.Request(url, data=data, headers=dict(headers))
     with urllib.request.urlopen(request, timeout=timeout) as response:
         body = json.loads(response.read().decode("utf-8") or "{}")
         return body, _next_link(response.headers.get("Link", ""))
@@ -629,14 +752,26 @@ def _basic_header(credentials: Mapping[str, str]) -> str | None:
     return "Basic " + base64.b64encode(pair).decode("ascii")
 
 
-def _bearer_token(challenge: str, basic: str | None, timeout: float) -> str:
+def _bearer_token(challenge: str, credentials: Mapping[str, str], timeout: float) -> str:
+    """A token from the registry's token service: an identity token (from ``docker login`` to
+    an OAuth registry, or a helper answering user ``<token>``) is exchanged as an OAuth2
+    refresh token, as the engine does; a username and password go as HTTP Basic."""
     params = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
     realm = params.pop("realm", "")
     if not realm:
         raise DockerError(f"registry asked for a token without saying where: {challenge}")
-    url = f"{realm}?{urllib.parse.urlencode(params)}"
-    headers = {"Authorization": basic} if basic else {}
-    body, _ = _get_json(url, headers, timeout)
+    if credentials.get("identitytoken"):
+        form = {
+            **params,
+            "grant_type": "refresh_token",
+            "refresh_token": credentials["identitytoken"],
+            "client_id": "gok-tui",
+        }
+        body, _ = _get_json(realm, {"Accept": "application/json"}, timeout, form)
+    else:
+        basic = _basic_header(credentials)
+        url = f"{realm}?{urllib.parse.urlencode(params)}"
+        body, _ = _get_json(url, {"Authorization": basic} if basic else {}, timeout)
     token = body.get("token") or body.get("access_token")
     if not token:
         raise DockerError(f"registry token service {realm} gave no token")

@@ -1,0 +1,190 @@
+"""Pushes to a registry that requires a login, on real parts: the private Docker engine, a
+``docker-registry`` (distribution 2.x, as scripts/test-services installs it) with htpasswd auth
+on its own loopback port, and a real ``docker-credential-gokfake`` program as the Docker CLI
+config's ``credsStore``. Nothing is mocked."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import bcrypt
+import pytest
+from gok_tui.backends.docker_backend import DockerBackend, DockerError
+from gok_tui.domain.build import BuildSucceeded, PushFailed, PushSucceeded
+
+from tests.docker_env import free_port, unavailable
+
+REGISTRY_BINARY = Path("/usr/bin/docker-registry")
+USER, PASSWORD = "gok", "pushing-is-allowed"
+START_TIMEOUT = 15.0
+
+
+def registry_status(address: str) -> int | None:
+    """HTTP status of ``GET /v2/`` without credentials (None while nothing listens)."""
+    try:
+        with urllib.request.urlopen(f"http://{address}/v2/", timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+@pytest.fixture
+def auth_registry(tmp_path: Path) -> Iterator[str]:
+    """``127.0.0.1:PORT`` of a registry that answers 401 to anyone without USER's password."""
+    if not REGISTRY_BINARY.is_file():
+        unavailable(f"no {REGISTRY_BINARY} (Debian: docker-registry): scripts/test-services start")
+    root = tmp_path / "auth-registry"
+    (root / "storage").mkdir(parents=True)
+    hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=5)).decode()
+    (root / "htpasswd").write_text(f"{USER}:{hashed}\n", encoding="utf-8")
+    address = f"127.0.0.1:{free_port()}"
+    (root / "config.yml").write_text(
+        f"""version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: {root / "storage"}
+  delete:
+    enabled: true
+auth:
+  htpasswd:
+    realm: gok-test
+    path: {root / "htpasswd"}
+http:
+  addr: {address}
+  secret: gok-test-secret
+""",
+        encoding="utf-8",
+    )
+    log = (root / "registry.log").open("wb")
+    process = subprocess.Popen(
+        [str(REGISTRY_BINARY), "serve", str(root / "config.yml")],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while (status := registry_status(address)) is None:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(
+                    f"docker-registry did not start: {(root / 'registry.log').read_text()[-2000:]}"
+                )
+            time.sleep(0.05)
+        assert status == 401, f"the registry must require a login, GET /v2/ said {status}"
+        yield address
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def docker_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty DOCKER_CONFIG directory, and a PATH that starts with ``tmp_path/bin``."""
+    directory = tmp_path / "docker-config"
+    directory.mkdir()
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("DOCKER_CONFIG", str(directory))
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    return directory
+
+
+def install_helper(bin_dir: Path, server: str, user: str, secret: str, fail: bool = False) -> Path:
+    """``docker-credential-gokfake``: answers ``get SERVER`` with the credentials, as the
+    protocol says; every asked server URL is logged to the returned file."""
+    log = bin_dir / "gokfake.calls"
+    answer = json.dumps({"ServerURL": server, "Username": user, "Secret": secret})
+    failure = "echo 'error: the keychain is locked'; exit 4\n" if fail else ""
+    script = bin_dir / "docker-credential-gokfake"
+    script.write_text(
+        "#!/bin/sh\n"
+        '[ "$1" = get ] || exit 2\n'
+        "asked=$(cat)\n"
+        f"printf '%s\\n' \"$asked\" >> '{log}'\n"
+        f"{failure}"
+        f"if [ \"$asked\" = '{server}' ]; then printf '%s\\n' '{answer}'; exit 0; fi\n"
+        "echo 'credentials not found in native keychain'\n"
+        "exit 1\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return log
+
+
+def build_tiny_image(engine: DockerBackend, tmp_path: Path, repository: str) -> None:
+    """``repository:v1``, one small layer. Built before a test writes its Docker config: the
+    SDK's build sends every credential it can list (``docker-credential-X list``), which these
+    get-only helpers do not answer."""
+    context = tmp_path / "context"
+    context.mkdir()
+    (context / "hello.txt").write_text(f"hello {uuid.uuid4()}\n", encoding="utf-8")
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
+    events = list(engine.build(context, tags=[f"{repository}:v1"]))
+    assert isinstance(events[-1], BuildSucceeded), events[-3:]
+
+
+def test_without_credentials_the_push_fails_saying_a_login_is_needed(
+    engine: DockerBackend, auth_registry: str, docker_config: Path, tmp_path: Path
+) -> None:
+    repository = f"{auth_registry}/auth-{uuid.uuid4().hex[:8]}"
+    build_tiny_image(engine, tmp_path, repository)
+    events = list(engine.push(repository, "v1"))
+    assert isinstance(events[-1], PushFailed), events[-3:]
+    assert events[-1].message == (
+        f"registry {auth_registry} refused the push: authentication required "
+        f"(docker login {auth_registry})"
+    )
+    with pytest.raises(DockerError, match=f"registry {auth_registry} requires authentication"):
+        engine.registry_tags(auth_registry, repository.split("/", 1)[1])
+
+
+def test_credentials_only_in_a_creds_store_helper_push_and_list_tags(
+    engine: DockerBackend, auth_registry: str, docker_config: Path, tmp_path: Path
+) -> None:
+    name = f"auth-{uuid.uuid4().hex[:8]}"
+    repository = f"{auth_registry}/{name}"
+    build_tiny_image(engine, tmp_path, repository)  # before the config: see build_tiny_image
+    calls = install_helper(tmp_path / "bin", auth_registry, USER, PASSWORD)
+    (docker_config / "config.json").write_text(
+        json.dumps({"credsStore": "gokfake", "auths": {auth_registry: {}}}), encoding="utf-8"
+    )
+
+    events = list(engine.push(repository, "v1"))
+    assert isinstance(events[-1], PushSucceeded), events[-3:]
+    assert events[-1].tag == "v1" and events[-1].digest.startswith("sha256:")
+    assert engine.registry_tags(auth_registry, name) == ["v1"]
+    assert calls.read_text().splitlines() == [auth_registry, auth_registry]
+
+
+def test_a_failing_helper_is_named_in_the_push_failure(
+    engine: DockerBackend, auth_registry: str, docker_config: Path, tmp_path: Path
+) -> None:
+    repository = f"{auth_registry}/auth-{uuid.uuid4().hex[:8]}"
+    build_tiny_image(engine, tmp_path, repository)
+    install_helper(tmp_path / "bin", auth_registry, USER, PASSWORD, fail=True)
+    (docker_config / "config.json").write_text(json.dumps({"credsStore": "gokfake"}))
+    events = list(engine.push(repository, "v1"))
+    assert isinstance(events[-1], PushFailed), events[-3:]
+    assert "authentication required" in events[-1].message
+    assert events[-1].message.endswith(
+        "; credential helper docker-credential-gokfake failed: "
+        "exit status 4: error: the keychain is locked"
+    )

@@ -1,0 +1,283 @@
+"""Registry credentials found as the Docker CLI finds them: a real config.json in a temporary
+DOCKER_CONFIG and real ``docker-credential-*`` programs on PATH that speak the helper protocol
+(``get``: the server URL on stdin, ``{"ServerURL","Username","Secret"}`` on stdout, exit 1 with
+"credentials not found in native keychain" for an unknown server). Nothing is mocked."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import urllib.parse
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from gok_tui.backends.docker_backend import (
+    DockerBackend,
+    DockerError,
+    registry_auth,
+    registry_credentials,
+)
+
+HUB = "https://index.docker.io/v1/"
+
+Helper = Callable[..., Path]
+
+
+def basic(user: str, password: str) -> str:
+    return base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+@pytest.fixture
+def docker_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Any], Path]:
+    """``write(config)``: config.json in a fresh DOCKER_CONFIG directory."""
+    directory = tmp_path / "docker-config"
+    directory.mkdir()
+    monkeypatch.setenv("DOCKER_CONFIG", str(directory))
+
+    def write(config: Any) -> Path:
+        path = directory / "config.json"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Helper:
+    """``make(name, entries, fail=None)``: an executable ``docker-credential-NAME`` on PATH.
+    ``entries`` maps server URL to (username, secret); every ``get`` is logged to the returned
+    file. ``fail=(status, stderr)`` makes every call exit so, as a broken helper does."""
+    bin_dir = tmp_path / "helpers"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+
+    def make(
+        name: str,
+        entries: Mapping[str, tuple[str, str]] | None = None,
+        fail: tuple[int, str] | None = None,
+    ) -> Path:
+        log = tmp_path / f"{name}.calls"
+        cases = "".join(
+            f"  '{server}') printf '%s\\n' '"
+            + json.dumps({"ServerURL": server, "Username": user, "Secret": secret})
+            + "' ;;\n"
+            for server, (user, secret) in (entries or {}).items()
+        )
+        failure = f"echo '{fail[1]}' >&2; exit {fail[0]}\n" if fail else ""
+        script = bin_dir / f"docker-credential-{name}"
+        script.write_text(
+            "#!/bin/sh\n"
+            f'[ "$1" = get ] || {{ echo "unsupported command $1" >&2; exit 2; }}\n'
+            "server=$(cat)\n"
+            f"printf '%s\\n' \"$server\" >> '{log}'\n"
+            f"{failure}"
+            'case "$server" in\n'
+            f"{cases}"
+            "  *) echo 'credentials not found in native keychain'; exit 1 ;;\n"
+            "esac\n",
+            encoding="utf-8",
+        )
+        script.chmod(0o755)
+        return log
+
+    return make
+
+
+def calls(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+
+
+def test_auths_only_gives_the_logged_in_user_and_nothing_for_other_registries(
+    docker_config: Callable[[Any], Path],
+) -> None:
+    docker_config(
+        {
+            "auths": {
+                "reg.example:5000": {"auth": basic("alice", "s3cret:with:colons")},
+                "https://tokens.example/v1/": {"identitytoken": "refresh-me"},
+            }
+        }
+    )
+    assert registry_auth("reg.example:5000") == {
+        "username": "alice",
+        "password": "s3cret:with:colons",
+        "serveraddress": "reg.example:5000",
+    }
+    assert registry_auth("tokens.example") == {
+        "identitytoken": "refresh-me",
+        "serveraddress": "tokens.example",
+    }
+    assert registry_auth("other.example") == {}
+
+
+def test_creds_store_is_asked_for_the_registry_host_then_auths_is_the_fallback(
+    docker_config: Callable[[Any], Path], helper: Helper
+) -> None:
+    log = helper("gokfake", {"reg.example:5000": ("bob", "from-the-keychain")})
+    docker_config(
+        {
+            "credsStore": "gokfake",
+            "auths": {
+                "reg.example:5000": {},  # what `docker login` leaves when a store holds the secret
+                "plain.example": {"auth": basic("carol", "in-the-file")},
+            },
+        }
+    )
+    assert registry_credentials("reg.example:5000").auth == {
+        "username": "bob",
+        "password": "from-the-keychain",
+        "serveraddress": "reg.example:5000",
+    }
+    # the store has no entry ("credentials not found"): not an error, auths answers
+    found = registry_credentials("plain.example")
+    assert found.auth["username"] == "carol" and found.problem is None
+    assert registry_credentials("nowhere.example").auth == {}
+    assert calls(log) == ["reg.example:5000", "plain.example", "nowhere.example"]
+
+
+def test_cred_helpers_override_creds_store_for_their_registry_only(
+    docker_config: Callable[[Any], Path], helper: Helper
+) -> None:
+    store_log = helper(
+        "gokfake", {"a.example": ("store-a", "pa"), "ecr.example": ("store-ecr", "wrong")}
+    )
+    ecr_log = helper("gokfake-ecr", {"ecr.example": ("AWS", "ecr-token")})
+    docker_config({"credsStore": "gokfake", "credHelpers": {"ecr.example": "gokfake-ecr"}})
+    assert registry_auth("ecr.example")["username"] == "AWS"
+    assert registry_auth("ecr.example")["password"] == "ecr-token"
+    assert registry_auth("a.example")["username"] == "store-a"
+    assert calls(ecr_log) == ["ecr.example", "ecr.example"]
+    assert calls(store_log) == ["a.example"]
+
+
+def test_an_identity_token_from_a_helper_is_sent_as_one(
+    docker_config: Callable[[Any], Path], helper: Helper
+) -> None:
+    helper("gokfake", {"acr.example": ("<token>", "eyJ.refresh.token")})
+    docker_config({"credHelpers": {"acr.example": "gokfake"}})
+    assert registry_auth("acr.example") == {
+        "identitytoken": "eyJ.refresh.token",
+        "serveraddress": "acr.example",
+    }
+
+
+def test_a_missing_helper_gives_no_credentials_and_says_so(
+    docker_config: Callable[[Any], Path], helper: Helper
+) -> None:
+    helper("gokfake", {"reg.example": ("bob", "pw")})  # on PATH, but not the one configured
+    docker_config({"credsStore": "desktop-gokmissing", "auths": {"reg.example": {}}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the SDK warns about a missing helper: not on screen
+        found = registry_credentials("reg.example")
+    assert found.auth == {}
+    assert found.problem == (
+        "credential helper docker-credential-desktop-gokmissing is not installed (not on PATH)"
+    )
+
+
+def test_a_failing_helper_gives_no_credentials_names_itself_and_keeps_stderr_off_screen(
+    docker_config: Callable[[Any], Path], helper: Helper, capfd: pytest.CaptureFixture[str]
+) -> None:
+    log = helper("gokfake", {"reg.example": ("bob", "pw")}, fail=(3, "keychain is locked"))
+    docker_config({"credsStore": "gokfake"})
+    found = registry_credentials("reg.example")
+    assert found.auth == {}
+    assert found.problem == (
+        "credential helper docker-credential-gokfake failed: exit status 3: keychain is locked"
+    )
+    assert calls(log) == ["reg.example"]
+    assert capfd.readouterr().err == ""  # the TUI draws on the terminal: nothing may leak there
+
+
+@pytest.mark.parametrize(
+    "name", ["docker.io", "index.docker.io", "registry-1.docker.io", HUB, "https://index.docker.io"]
+)
+def test_docker_hub_aliases_all_use_the_key_docker_login_writes(
+    docker_config: Callable[[Any], Path], helper: Helper, name: str
+) -> None:
+    log = helper("gokfake", {HUB: ("hubuser", "hub-pat")})
+    docker_config({"credsStore": "gokfake"})
+    assert registry_auth(name) == {
+        "username": "hubuser",
+        "password": "hub-pat",
+        "serveraddress": HUB,
+    }
+    assert calls(log) == [HUB]
+    docker_config({"auths": {HUB: {"auth": basic("filehub", "pw")}}})  # no helper at all
+    assert registry_auth(name)["username"] == "filehub"
+
+
+class TokenRegistry(BaseHTTPRequestHandler):
+    """A registry whose tag list needs a bearer token, and its OAuth2 token service that
+    takes only the refresh token "eyJ.refresh.token" (what ACR and `docker login` tokens use)."""
+
+    token_requests: list[dict[str, list[str]]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _json(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization") == "Bearer access-123":
+            self._json(200, {"name": "team/app", "tags": ["v2", "v1"]})
+            return
+        host = self.headers["Host"]
+        challenge = (
+            f'Bearer realm="http://{host}/oauth2/token",service="{host}",'
+            'scope="repository:team/app:pull"'
+        )
+        self._json(401, {"errors": [{"code": "UNAUTHORIZED"}]}, {"WWW-Authenticate": challenge})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+        type(self).token_requests.append(form)
+        if form.get("refresh_token") == ["eyJ.refresh.token"]:
+            self._json(200, {"access_token": "access-123"})
+        else:
+            self._json(401, {"errors": [{"code": "UNAUTHORIZED"}]})
+
+
+@pytest.fixture
+def token_registry() -> Iterator[str]:
+    TokenRegistry.token_requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), TokenRegistry)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_registry_tags_trades_a_helpers_identity_token_for_a_bearer_token(
+    docker_config: Callable[[Any], Path], helper: Helper, token_registry: str
+) -> None:
+    docker_config({"credHelpers": {token_registry: "gokfake"}})
+    backend = DockerBackend("unix:///nonexistent.sock", timeout=5)
+    with pytest.raises(DockerError) as missing:
+        backend.registry_tags(token_registry, "team/app")  # the helper is not on PATH yet
+    assert missing.value.message == (
+        f"registry {token_registry} requires authentication (docker login {token_registry}); "
+        "credential helper docker-credential-gokfake is not installed (not on PATH)"
+    )
+    helper("gokfake", {token_registry: ("<token>", "eyJ.refresh.token")})
+    assert backend.registry_tags(token_registry, "team/app") == ["v1", "v2"]
+    form = TokenRegistry.token_requests[-1]
+    assert form["grant_type"] == ["refresh_token"]
+    assert form["service"] == [token_registry]
+    assert form["scope"] == ["repository:team/app:pull"]
