@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from gok_tui.config.settings import state_dir
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.logs import LogFilter, render_plain
+from gok_tui.domain.rows import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.feeds import Feed
@@ -185,7 +186,7 @@ class LogsScreen(BaseScreen):
             self.query_one("#logs-title", Static).update(text)
             return
         where = self.request.title + (" (previous)" if self.request.previous else "")
-        text.append(f"({where})", style="cyan")
+        text.append(f"({clean(where)})", style="cyan")
         text.append(f" {follower.streams if follower else 0} streams")
         text.append(f" {view.buffer.total:,} lines")
         if view.buffer.dropped:
@@ -197,7 +198,7 @@ class LogsScreen(BaseScreen):
         else:
             text.append(f"  PAUSED, {view.new_while_paused:,} new lines", style="bold yellow")
         if self.pattern:
-            text.append(f"  /{self.pattern}", style="magenta")
+            text.append(f"  /{clean(self.pattern)}", style="magenta")
             if self.context:
                 text.append(f" ±{self.context}", style="magenta")
         if LEVEL_CYCLE[self.level_index]:
