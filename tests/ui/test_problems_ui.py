@@ -56,7 +56,8 @@ async def test_problems_lists_causes_worst_first_with_the_previous_log(
             "container main keeps crashing (exit code 1, Error)",
             "Service shop selects no pods",
         ]
-        await pilot.press("enter")
+        # the cursor stays on the row it was on when a worse one lands above it: go to the top
+        await pilot.press("g", "enter")
         await until(pilot, lambda: isinstance(app.screen, FindingPanel))
         await until(
             pilot,
