@@ -12,13 +12,20 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import bcrypt
 import pytest
 from gok_tui.backends.docker_backend import DockerBackend, DockerError
-from gok_tui.domain.build import BuildSucceeded, PushFailed, PushSucceeded
+from gok_tui.domain.build import (
+    BuildEvent,
+    BuildFailed,
+    BuildSucceeded,
+    PushFailed,
+    PushSucceeded,
+)
 
 from tests.docker_env import free_port, unavailable
 
@@ -108,18 +115,20 @@ def docker_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def install_helper(bin_dir: Path, server: str, user: str, secret: str, fail: bool = False) -> Path:
-    """``docker-credential-gokfake``: answers ``get SERVER`` with the credentials, as the
-    protocol says; every asked server URL is logged to the returned file."""
+    """``docker-credential-gokfake``: answers ``list`` and ``get SERVER`` with the credentials,
+    as the protocol says; every asked server URL is logged to the returned file. ``fail``: every
+    command fails, saying so on stderr, as with a locked keychain."""
     log = bin_dir / "gokfake.calls"
     answer = json.dumps({"ServerURL": server, "Username": user, "Secret": secret})
-    failure = "echo 'error: the keychain is locked'; exit 4\n" if fail else ""
+    failure = "echo 'error: the keychain is locked' >&2; exit 4\n" if fail else ""
     script = bin_dir / "docker-credential-gokfake"
     script.write_text(
         "#!/bin/sh\n"
-        '[ "$1" = get ] || exit 2\n'
+        f"{failure}"
+        f"[ \"$1\" = list ] && {{ printf '%s\\n' '{json.dumps({server: user})}'; exit 0; }}\n"
+        '[ "$1" = get ] || { echo "unsupported command $1" >&2; exit 2; }\n'
         "asked=$(cat)\n"
         f"printf '%s\\n' \"$asked\" >> '{log}'\n"
-        f"{failure}"
         f"if [ \"$asked\" = '{server}' ]; then printf '%s\\n' '{answer}'; exit 0; fi\n"
         "echo 'credentials not found in native keychain'\n"
         "exit 1\n",
@@ -129,15 +138,19 @@ def install_helper(bin_dir: Path, server: str, user: str, secret: str, fail: boo
     return log
 
 
-def build_tiny_image(engine: DockerBackend, tmp_path: Path, repository: str) -> None:
-    """``repository:v1``, one small layer. Built before a test writes its Docker config: the
-    SDK's build sends every credential it can list (``docker-credential-X list``), which these
-    get-only helpers do not answer."""
-    context = tmp_path / "context"
+def build_events(
+    engine: DockerBackend, tmp_path: Path, repository: str, base: str = "scratch"
+) -> list[BuildEvent]:
+    """Build ``repository:v1`` as ``base`` plus one small layer."""
+    context = tmp_path / f"context-{uuid.uuid4().hex[:8]}"
     context.mkdir()
     (context / "hello.txt").write_text(f"hello {uuid.uuid4()}\n", encoding="utf-8")
-    (context / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
-    events = list(engine.build(context, tags=[f"{repository}:v1"]))
+    (context / "Dockerfile").write_text(f"FROM {base}\nCOPY hello.txt /hello.txt\n")
+    return list(engine.build(context, tags=[f"{repository}:v1"]))
+
+
+def build_tiny_image(engine: DockerBackend, tmp_path: Path, repository: str) -> None:
+    events = build_events(engine, tmp_path, repository)
     assert isinstance(events[-1], BuildSucceeded), events[-3:]
 
 
@@ -184,6 +197,67 @@ def test_a_failing_helper_is_named_in_the_push_failure(
     events = list(engine.push(repository, "v1"))
     assert isinstance(events[-1], PushFailed), events[-3:]
     assert "authentication required" in events[-1].message
+    assert events[-1].message.endswith(
+        "; credential helper docker-credential-gokfake failed: "
+        "exit status 4: error: the keychain is locked"
+    )
+
+
+@pytest.mark.parametrize("helper", ["missing", "failing"])
+def test_a_broken_creds_store_helper_does_not_stop_a_build_that_needs_no_credentials(
+    engine: DockerBackend,
+    docker_config: Path,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    helper: str,
+) -> None:
+    """A config.json copied from Docker Desktop into a VM: ``"credsStore": "desktop"`` names a
+    helper that is not installed there (or one that fails). The build sends what ``auths`` has
+    and goes ahead; the helper's complaints stay off the terminal the TUI draws on."""
+    store = "gok-desktop-missing"
+    if helper == "failing":
+        install_helper(tmp_path / "bin", "elsewhere.example", USER, PASSWORD, fail=True)
+        store = "gokfake"
+    config = {"credsStore": store, "auths": {"plain.example": {"auth": "Z29rOnB3"}}}
+    (docker_config / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    capfd.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the SDK warns (on stderr) about a missing helper
+        events = build_events(engine, tmp_path, f"gok-creds/{helper}-{uuid.uuid4().hex[:8]}")
+    assert isinstance(events[-1], BuildSucceeded), events[-3:]
+    assert capfd.readouterr().err == ""
+
+
+def push_private_base(engine: DockerBackend, auth_registry: str, tmp_path: Path) -> str:
+    """``auth_registry/base-X:v1``, pushed with the password and gone from the engine: a
+    ``FROM`` of it must pull it, with credentials."""
+    base = f"{auth_registry}/base-{uuid.uuid4().hex[:8]}"
+    build_tiny_image(engine, tmp_path, base)
+    pushed = list(engine.push(base, "v1", auth_config={"username": USER, "password": PASSWORD}))
+    assert isinstance(pushed[-1], PushSucceeded), pushed[-3:]
+    engine.remove_image(f"{base}:v1")
+    return f"{base}:v1"
+
+
+def test_a_build_pulls_a_private_base_image_with_the_creds_store_credentials(
+    engine: DockerBackend, auth_registry: str, docker_config: Path, tmp_path: Path
+) -> None:
+    base = push_private_base(engine, auth_registry, tmp_path)
+    calls = install_helper(tmp_path / "bin", auth_registry, USER, PASSWORD)
+    (docker_config / "config.json").write_text(json.dumps({"credsStore": "gokfake"}))
+    events = build_events(engine, tmp_path, f"gok-creds/child-{uuid.uuid4().hex[:8]}", base)
+    assert isinstance(events[-1], BuildSucceeded), events[-3:]
+    assert calls.read_text().splitlines() == [auth_registry]
+
+
+def test_a_build_whose_base_image_needs_a_login_names_the_failing_helper(
+    engine: DockerBackend, auth_registry: str, docker_config: Path, tmp_path: Path
+) -> None:
+    base = push_private_base(engine, auth_registry, tmp_path)
+    install_helper(tmp_path / "bin", auth_registry, USER, PASSWORD, fail=True)
+    (docker_config / "config.json").write_text(json.dumps({"credsStore": "gokfake"}))
+    events = build_events(engine, tmp_path, f"gok-creds/child-{uuid.uuid4().hex[:8]}", base)
+    assert isinstance(events[-1], BuildFailed), events[-3:]
     assert events[-1].message.endswith(
         "; credential helper docker-credential-gokfake failed: "
         "exit status 4: error: the keychain is locked"

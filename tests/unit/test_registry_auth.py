@@ -20,6 +20,7 @@ import pytest
 from gok_tui.backends.docker_backend import (
     DockerBackend,
     DockerError,
+    _load_auth_config,
     registry_auth,
     registry_credentials,
 )
@@ -193,6 +194,32 @@ def test_a_failing_helper_gives_no_credentials_names_itself_and_keeps_stderr_off
     )
     assert calls(log) == ["reg.example"]
     assert capfd.readouterr().err == ""  # the TUI draws on the terminal: nothing may leak there
+
+
+def test_what_a_build_sends_keeps_auths_when_a_cred_helper_fails_and_says_why(
+    docker_config: Callable[[Any], Path], helper: Helper, capfd: pytest.CaptureFixture[str]
+) -> None:
+    log = helper("gokfake", {"ecr.example": ("AWS", "t")}, fail=(3, "token expired"))
+    docker_config(
+        {
+            "credHelpers": {"ecr.example": "gokfake", "gcr.example": "gokfake"},
+            "auths": {"plain.example": {"auth": basic("carol", "in-the-file")}},
+        }
+    )
+    config = _load_auth_config()
+    assert config.get_all_credentials() == {
+        "plain.example": {
+            "username": "carol",
+            "password": "in-the-file",
+            "email": None,
+            "serveraddress": "plain.example",
+        }
+    }
+    assert config.problem == (
+        "credential helper docker-credential-gokfake failed: exit status 3: token expired"
+    )
+    assert calls(log) == ["ecr.example"]  # a helper that failed is not asked again
+    assert capfd.readouterr().err == ""
 
 
 @pytest.mark.parametrize(

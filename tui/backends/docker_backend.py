@@ -15,9 +15,12 @@ timeout, its stderr kept off the screen), then ``auths`` is read. Docker Hub's n
 (``docker.io``, ``index.docker.io``, ``registry-1.docker.io``) are looked up as
 ``https://index.docker.io/v1/``. A helper that is missing or fails gives no credentials: the
 push goes ahead without them and an authentication failure says which helper failed. Passing
-``auth_config`` to ``push()`` skips the lookup. (Builds let the SDK send what it finds, for
-``FROM`` images in private registries.) Docker CLI contexts are not read: the engine is
-``base_url``, else ``DOCKER_HOST``, else the default local socket.
+``auth_config`` to ``push()`` skips the lookup. A build sends every credential the config
+gives (for ``FROM`` images in private registries): ``auths``, then all of ``credsStore``'s
+entries (``list``), then each ``credHelpers`` registry, through the same helper runner; a
+helper that is missing or fails adds nothing, and a build that then fails on authentication
+says which helper failed. Docker CLI contexts are not read: the engine is ``base_url``, else
+``DOCKER_HOST``, else the default local socket.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +64,10 @@ DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 REGISTRY_PAGE_LIMIT = 50  # pages of /tags/list followed at most
 _PARSE_ERROR_LINE = re.compile(r"line (\d+)")
 _NO_BASIC_AUTH = "no basic auth credentials"
+# how the engine says a registry wanted credentials (Basic, token, Docker Hub's "pull access")
+_AUTH_FAILURE = re.compile(
+    r"no basic auth credentials|unauthorized|authentication required|docker login", re.I
+)
 
 
 class DockerError(Exception):
@@ -215,9 +222,12 @@ class DockerBackend:
         extra_tags: tuple[str, ...],
     ) -> Iterator[BuildEvent]:
         chunks: Iterator[dict[str, Any]] | None = None
+        credentials = _load_auth_config()  # read now: a `docker login` since the last build counts
         try:
             with self._errors("build"):
                 api = self._api(self.stream_timeout)
+                # SDK private: APIClient.build() sends _auth_configs.get_all_credentials()
+                api._auth_configs = credentials
                 chunks = api.build(decode=True, rm=True, forcerm=True, **kwargs)
             while True:
                 with self._errors("build"):
@@ -227,7 +237,7 @@ class DockerBackend:
                 if cancel is not None and cancel.is_set():
                     yield parser.cancelled()
                     return
-                yield from parser.feed(chunk)
+                yield from _build_explained(parser.feed(chunk), credentials.problem)
             if cancel is not None and cancel.is_set():
                 yield parser.cancelled()
                 return
@@ -464,6 +474,15 @@ def _explained(
         yield event
 
 
+def _build_explained(events: Iterable[BuildEvent], problem: str | None) -> Iterator[BuildEvent]:
+    """Build events, with why a credential helper gave nothing added to a failure to pull a
+    ``FROM`` image for want of credentials."""
+    for event in events:
+        if problem and isinstance(event, BuildFailed) and _AUTH_FAILURE.search(event.message):
+            event = replace(event, message=_with_problem(event.message, problem))
+        yield event
+
+
 def _explanation(exc: Any) -> str:
     explanation = getattr(exc, "explanation", None)
     if isinstance(explanation, bytes):
@@ -622,22 +641,39 @@ def registry_credentials(registry: str) -> RegistryCredentials:
         helper = config.get_credential_store(host)
     except Exception as exc:  # malformed entries: InvalidConfigFile, bad base64, not a mapping
         return RegistryCredentials({}, f"cannot read the Docker config {path}: {exc}")
-    program = f"docker-credential-{helper}"
-    if helper and shutil.which(program) is None:
-        return RegistryCredentials(
-            {}, f"credential helper {program} is not installed (not on PATH)"
-        )
     try:
         found = config.resolve_authconfig(host)
-    except DockerException as exc:  # the SDK wraps the helper's StoreError
-        return RegistryCredentials(
-            {}, f"credential helper {program} failed: {exc.__cause__ or exc}"
-        )
-    except (ValueError, KeyError, TypeError) as exc:
-        reason = f"its answer is not credentials JSON ({exc!r})"
-        return RegistryCredentials({}, f"credential helper {program} failed: {reason}")
+    except (DockerException, ValueError, KeyError, TypeError) as exc:
+        return RegistryCredentials({}, _helper_problem(helper, exc))
     server = DOCKER_HUB_SERVER if host == DOCKER_HUB else host
     return RegistryCredentials(_engine_auth(found, server))
+
+
+def _load_auth_config() -> Any:
+    """The Docker CLI config as an ``_auth_config_class()``, for a build's credentials: empty
+    when there is none, empty with a ``problem`` when it cannot be read. Never raises."""
+    cls = _auth_config_class()
+    path = docker_config_path()
+    try:
+        return cls.load_config(str(path), None) if path.is_file() else cls({})
+    except Exception as exc:  # malformed entries: InvalidConfigFile, bad base64, not a mapping
+        config = cls({})
+        config.problem = f"cannot read the Docker config {path}: {exc}"
+        return config
+
+
+def _helper_problem(helper: str, exc: Exception) -> str:
+    """Why credential helper ``helper`` gave nothing, from what asking it raised: the Store's
+    ``StoreError``, which the SDK wraps in a ``DockerException``, or a bad answer's error."""
+    from docker.credentials import StoreError
+
+    program = f"docker-credential-{helper}"
+    if shutil.which(program) is None:
+        return f"credential helper {program} is not installed (not on PATH)"
+    if isinstance(exc, ValueError | KeyError | TypeError):
+        return f"credential helper {program} failed: its answer is not credentials JSON ({exc!r})"
+    reason = exc.__cause__ if isinstance(exc.__cause__, StoreError) else exc
+    return f"credential helper {program} failed: {reason}"
 
 
 def _engine_auth(found: Mapping[str, Any] | None, server: str) -> dict[str, str]:
@@ -659,10 +695,21 @@ def _engine_auth(found: Mapping[str, Any] | None, server: str) -> dict[str, str]
 def _auth_config_class() -> Any:
     """``docker.auth.AuthConfig`` whose helpers run with a timeout and with their stderr
     captured: the TUI draws on the terminal, and a helper waiting for a login must not hang a
-    push. Built on first use, so that importing this module does not import ``docker``."""
+    push or a build. Built on first use, so that importing this module does not import
+    ``docker``."""
     from docker import auth, credentials
+    from docker.errors import DockerException
+
+    failures = (credentials.StoreError, DockerException, ValueError, KeyError, TypeError)
 
     class Store(credentials.Store):  # type: ignore[misc]
+        def __init__(self, program: str, environment: Mapping[str, str] | None = None) -> None:
+            # not the SDK's, which warns (on stderr) when the helper is missing: _execute says so
+            self.program = f"docker-credential-{program}"
+            self.exe = shutil.which(self.program)
+            self.environment = environment
+
+        # SDK private: Store.get() and .list() run the helper through _execute(subcmd, input)
         def _execute(self, subcmd: str, data_input: bytes | None) -> bytes:
             if self.exe is None:
                 raise credentials.StoreError(f"{self.program} is not installed (not on PATH)")
@@ -689,10 +736,47 @@ def _auth_config_class() -> Any:
             return bytes(done.stdout)
 
     class HelperAuthConfig(auth.AuthConfig):  # type: ignore[misc]
+        problem: str | None = None  # why a helper gave nothing to get_all_credentials()
+
+        @property
+        def is_empty(self) -> bool:
+            # SDK private: APIClient._set_auth_headers swaps an empty config for its own lookup
+            return False
+
+        # SDK private: AuthConfig makes its helpers' Stores here (and keeps them in _stores)
         def _get_store_instance(self, name: str) -> Store:
             if name not in self._stores:
                 self._stores[name] = Store(name, environment=self._credstore_env)
             return self._stores[name]
+
+        def get_all_credentials(self) -> dict[str, Any]:
+            """What a build sends, as the SDK's does: ``auths``, then every entry ``credsStore``
+            lists, then each ``credHelpers`` registry. Unlike the SDK's, never raises: a helper
+            that is missing or fails adds nothing, is not asked again, and says why in
+            ``problem``."""
+            found: dict[str, Any] = dict(self.auths)
+            problems: dict[str, str] = {}
+            wanted: list[tuple[str, str]] = []
+            if self.creds_store:
+                try:
+                    listed = self._get_store_instance(self.creds_store).list()
+                    wanted = [(str(registry), self.creds_store) for registry in listed]
+                except failures as exc:
+                    problems[self.creds_store] = _helper_problem(self.creds_store, exc)
+            for registry, helper in [*wanted, *self.cred_helpers.items()]:
+                if helper in problems:
+                    continue
+                try:
+                    # SDK private: asks helper for one registry (None when it has no entry)
+                    entry = self._resolve_authconfig_credstore(registry, helper)
+                except failures as exc:
+                    problems[helper] = _helper_problem(helper, exc)
+                    continue
+                if entry is not None:
+                    found[registry] = found[auth.convert_to_hostname(registry)] = entry
+            if problems:
+                self.problem = "; ".join(problems.values())
+            return found
 
     return HelperAuthConfig
 
