@@ -98,6 +98,14 @@ class BuildScreen(BaseScreen):
         loop = self._loop()
         if loop is None:
             return
+        backend = self.session.backend
+        if self.session.production and backend is not None:
+            # as every change on a production context: planned, shown, confirmed by name
+            try:
+                self.gok.propose(loop.rollout_of_last_good(backend))
+            except ValueError as refusal:
+                self.notify(str(refusal), severity="warning")
+            return
         loop.deploy_last_good()
         project, target = self.session.project, self.session.target
         if loop.last_good is None or self.session.readonly:
@@ -130,7 +138,6 @@ class BuildScreen(BaseScreen):
         if project is None:
             return text.append("(no project)", style="yellow")
         text.append(project.root.name, style="cyan")
-        text.append(f"  {project.image.repository}", style="dim")
         if not self.session.watch_project:
             text.append("  not watching (b builds)", style="yellow")
         elif view.paused:
@@ -139,7 +146,12 @@ class BuildScreen(BaseScreen):
             text.append(f"  watching {', '.join(view.watch_paths) or '.'}", style="green")
         if project.deploy.deployment:
             auto = "auto-deploy" if project.deploy.auto_deploy else "deploy with D"
-            text.append(f"  -> deploy/{project.deploy.deployment} ({auto})", style="dim")
+            if self.session.production:
+                text.append(f"  -> deploy/{project.deploy.deployment} ", style="dim")
+                text.append("(PROD: D asks first)", style="bold yellow")
+            else:
+                text.append(f"  -> deploy/{project.deploy.deployment} ({auto})", style="dim")
+        text.append(f"  {project.image.repository}", style="dim")  # shown in full while building
         return text
 
     def _current(self, view: BuildView, now: float) -> Text:
@@ -167,8 +179,8 @@ class BuildScreen(BaseScreen):
             )
         if view.failure is not None:
             failure = view.failure
-            where = f"step {failure.step_index}" if failure.step_index else "before any step"
-            text.append(f"FAILED at {where}: {failure.message}\n", style="bold red")
+            where = f"at step {failure.step_index}" if failure.step_index else "before any step"
+            text.append(f"FAILED {where}: {failure.message}\n", style="bold red")
             for line in failure.error_lines[-ERROR_LINES_SHOWN:]:
                 text.append(f"  {line}\n", style="red")
             text.append("Nothing was deployed; the running version stays.\n", style="yellow")

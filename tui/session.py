@@ -132,11 +132,13 @@ class Session:
             history=history,
             audit=self.audit,
             readonly=lambda: self.readonly,
+            production=lambda: self.production,
             namespace=lambda: project.deploy.namespace or self._namespace_or_default(),
             network_mode=self.build_network,
             loader=self._load_into_local_cluster,
         )
         self.build_view.history = history.load(self.devloop.project_name)
+        self.build_view.last = self.build_view.history[-1] if self.build_view.history else None
         self.devloop.start(watch=self.watch_project)
         return self.devloop
 

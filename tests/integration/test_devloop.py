@@ -18,7 +18,7 @@ from gok_tui.backends.kube import KubeBackend
 from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.config.project import load_project
 from gok_tui.config.settings import Settings
-from gok_tui.devloop.history import BuildHistory
+from gok_tui.devloop.history import BuildHistory, BuildRecord
 from gok_tui.devloop.loop import (
     BuildDone,
     BuildStarted,
@@ -162,7 +162,12 @@ def harness(
     backends: list[KubeBackend] = []
 
     def make(
-        *, watch: bool = True, repository: str | None = None, readonly: bool = False, **kw: Any
+        *,
+        watch: bool = True,
+        repository: str | None = None,
+        readonly: bool = False,
+        production: bool = False,
+        **kw: Any,
     ) -> Harness:
         repository = repository or f"{registry}/devloop-{uuid.uuid4().hex[:8]}"
         root = make_project(tmp_path, busybox_binary, repository, **kw)
@@ -179,6 +184,7 @@ def harness(
             history=BuildHistory(tmp_path / "history.jsonl"),
             audit=AuditLog(tmp_path / "audit.jsonl"),
             readonly=lambda: readonly,
+            production=lambda: production,
             network_mode="none",
         )
         loops.append(loop)
@@ -351,6 +357,77 @@ def test_read_only_builds_but_never_deploys(
     h.events.wait(lambda: h.events.of(LoopNote), 10, "the skipped-deploy note")
     assert "read-only" in h.events.of(LoopNote)[0].message
     assert mutating(fake_kube) == []
+
+
+def test_a_production_context_gets_the_build_but_no_rollout_unasked(
+    harness: Callable[..., Harness], fake_kube: FakeKube
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:running"))
+    fake_kube.clear_requests()
+    h = harness(production=True)
+    h.loop.build_now()
+    (done,) = h.wait_builds_done(1)
+    assert done.record.ok
+    ref = f"{h.loop.project.image.repository}:{done.record.tag}"
+    h.events.wait(lambda: h.events.of(LoopNote), 10, "the held-deploy note")
+    assert h.events.of(LoopNote)[0].message == (
+        f"{ref} is ready but not deployed: fake is a production context, where nothing rolls "
+        "out unasked; D deploys it after you confirm"
+    )
+    h.loop.deploy_last_good()  # the key's loop path refuses too: D goes through a confirm
+    (h.root / "k8s" / "deploy.yaml").write_text(MANIFEST.format(replicas=5))
+    h.events.wait(lambda: len(h.events.of(LoopNote)) == 3, 10, "two more notes")
+    assert h.events.of(LoopNote)[2].message == (
+        "manifests changed (k8s/deploy.yaml); not applied: fake is a production context"
+    )
+    time.sleep(0.3)
+    assert mutating(fake_kube) == [] and not h.events.of(DeployStarted)
+    # what D proposes instead: the build's own reference, on the configured Deployment
+    action = h.loop.rollout_of_last_good(h.loop.kube())  # type: ignore[arg-type]
+    assert (action.ref.namespace, action.ref.name, action.image) == ("default", "web", ref)
+
+
+def test_only_a_delivered_build_of_the_current_repository_is_deployed_by_d(
+    harness: Callable[..., Harness], fake_kube: FakeKube, tmp_path: Path
+) -> None:
+    """The history outlives gok.toml edits: a build pushed to another repository, or one
+    recorded before records named their image, is not what D may roll out."""
+    fake_kube.apply_object(deployment("web", image="web:running"))
+    fake_kube.clear_requests()
+    history = BuildHistory(tmp_path / "history.jsonl")
+    root = str(tmp_path / "project")
+    history.append(
+        BuildRecord(1.0, ("manual",), 1.0, "ok", tag="t1", project=root)  # an older format
+    )
+    history.append(
+        BuildRecord(
+            2.0,
+            ("manual",),
+            1.0,
+            "ok",
+            tag="t2",
+            project=root,
+            image="elsewhere.example/web:t2",
+            delivery="push",
+        )
+    )
+    h = harness(watch=False, auto_deploy=False)
+    assert [r.tag for r in history.load(h.loop.project_name)] == ["t1", "t2"]
+    assert h.loop.last_good is None
+    h.loop.deploy_last_good()
+    h.events.wait(lambda: h.events.of(LoopNote), 10, "the refusal")
+    assert h.events.of(LoopNote)[0].message == (
+        "no build to deploy yet: none was built and delivered (pushed or loaded) as gok.toml "
+        "says now"
+    )
+    time.sleep(0.3)
+    assert mutating(fake_kube) == []
+
+    h.loop.build_now()
+    (done,) = h.wait_builds_done(1)
+    again = DevLoop(h.loop.project, h.loop.docker, h.loop.kube, Events(), history=history)
+    assert again.last_good is not None and again.last_good.tag == done.record.tag
+    assert again.last_good.image == f"{h.loop.project.image.repository}:{done.record.tag}"
 
 
 def test_cancel_stops_a_running_build(harness: Callable[..., Harness]) -> None:

@@ -6,7 +6,10 @@ import time
 import uuid
 from pathlib import Path
 
+from gok_tui.config.settings import Settings
 from gok_tui.screens.build import BuildScreen
+from gok_tui.screens.rollout import RolloutScreen
+from gok_tui.widgets.confirm import ConfirmModal
 
 from tests.integration.helpers import deployment
 from tests.integration.test_devloop import BROKEN_DOCKERFILE, make_project
@@ -84,3 +87,53 @@ async def test_a_broken_dockerfile_is_shown_in_red_and_nothing_rolls_out(
         assert time.monotonic() - started < 30
         web = fake_kube.get_object("deployments", "default", "web")
         assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "web:old"
+
+
+async def test_on_a_production_context_a_build_waits_for_d_and_a_typed_confirm(
+    fake_kube: FakeKube,
+    tmp_path: Path,
+    busybox_binary: Path,
+    registry: str,
+    docker_host: str,
+) -> None:
+    kubeconfig = fake_kube.write_kubeconfig(tmp_path / "kc", context="prod-eu")
+    fake_kube.apply_object(deployment("web", image="web:old", replicas=1))
+    root = make_project(tmp_path, busybox_binary, f"{registry}/ui-{uuid.uuid4().hex[:8]}")
+    app = make_app(
+        kubeconfig,
+        view="build",
+        project=root,
+        docker_host=docker_host,
+        settings=Settings(production_contexts=("prod-*",)),
+    )
+
+    def running_image() -> str:
+        web = fake_kube.get_object("deployments", "default", "web")
+        return str(web["spec"]["template"]["spec"]["containers"][0]["image"])
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "(PROD: D asks first)" in screen_text(app), what="head")
+        await pilot.press("b")
+        await until(
+            pilot,
+            lambda: "prod-eu is a production context" in screen_text(app),
+            timeout=60,
+            what="the built image held back",
+        )
+        assert running_image() == "web:old"
+        loop = app.session.devloop
+        assert loop is not None and loop.last_good is not None
+        built = loop.last_good.image
+
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirm")
+        text = screen_text(app)
+        assert "prod-eu" in text and "web:old" in text
+        await pilot.press("enter")  # the name is not typed: nothing happens
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ConfirmModal) and running_image() == "web:old"
+        await pilot.press(*"web", "enter")
+        await until(pilot, lambda: running_image() == built, what="the rollout of the build")
+        await until(pilot, lambda: isinstance(app.screen, RolloutScreen), what="followed")
+    audit = app.session.audit.path.read_text(encoding="utf-8")
+    assert '"action": "rollout"' in audit and built in audit and "prod-eu" in audit

@@ -153,6 +153,19 @@ def test_set_image_merges_container_by_name_and_records_cause() -> None:
     assert "has no container 'sidecar' (it has: web)" in refused.refusal
 
 
+def test_set_image_without_a_container_name_takes_the_first_and_names_it() -> None:
+    """gok.toml may leave deploy.container out; the plan (and its inverse) name the one used."""
+    two = deployment()
+    two["spec"]["template"]["spec"]["containers"].append({"name": "proxy", "image": "envoy:1"})
+    plan = SetImage(REF, "", "web:4", "c").plan({"deployment": two})
+    assert plan.refusal == "" and (plan.before, plan.after) == ("web:3", "web:4")
+    assert plan.summary.endswith("container web to web:4")
+    assert plan.body["spec"]["template"]["spec"]["containers"] == [
+        {"name": "web", "image": "web:4"}
+    ]
+    assert plan.inverse == SetImage(REF, "web", "web:3", "revert to web:3")
+
+
 def test_revision_history_newest_first_from_owned_replicasets() -> None:
     stranger = replicaset(9, "other:1", "x")
     stranger["metadata"]["ownerReferences"] = [{"uid": "someone-else"}]

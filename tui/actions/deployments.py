@@ -179,19 +179,23 @@ class SetImage:
 
     def plan(self, snapshot: dict[str, Any]) -> Plan:
         deployment = snapshot["deployment"]
-        containers = {c.get("name"): c for c in _containers(deployment)}
-        container = containers.get(self.container)
+        in_order = _containers(deployment)
+        containers = {c.get("name"): c for c in in_order}
+        name = self.container
+        if not name and in_order:  # no container named (gok.toml may leave it out): the first
+            name = str(in_order[0].get("name", ""))
+        container = containers.get(name)
         refusal = ""
         current = ""
         if container is None:
             names = ", ".join(sorted(str(n) for n in containers)) or "none"
-            refusal = f"{self.ref} has no container {self.container!r} (it has: {names})"
+            refusal = f"{self.ref} has no container {name!r} (it has: {names})"
         else:
             current = container.get("image", "")
         return Plan(
             action=self.name,
             ref=self.ref,
-            summary=f"set image of {self.ref} container {self.container} to {self.image}",
+            summary=f"set image of {self.ref} container {name} to {self.image}",
             before=current,
             after=self.image,
             method="PATCH",
@@ -199,18 +203,14 @@ class SetImage:
             body={
                 "metadata": {"annotations": {CHANGE_CAUSE_ANNOTATION: self.cause}},
                 "spec": {
-                    "template": {
-                        "spec": {"containers": [{"name": self.container, "image": self.image}]}
-                    }
+                    "template": {"spec": {"containers": [{"name": name, "image": self.image}]}}
                 },
             },
             content_type=STRATEGIC_PATCH,
             refusal=refusal,
             noop=not refusal and current == self.image,
             inverse=(
-                SetImage(self.ref, self.container, current, f"revert to {current}")
-                if current
-                else None
+                SetImage(self.ref, name, current, f"revert to {current}") if current else None
             ),
         )
 

@@ -24,6 +24,8 @@ class BuildRecord:
     steps_cached: int = 0
     steps_total: int = 0
     deployed: bool = False
+    image: str = ""  # repository:tag as delivered (pushed, loaded or left in the engine)
+    delivery: str = ""  # "push", "load" or "none": how ``image`` reached the cluster
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 
 ROLLOUT_POLL_SECONDS = 0.5
 ROLLOUT_GRACE_SECONDS = 30.0  # beyond progressDeadlineSeconds, in case the controller is slow
+NOTHING_DELIVERED = (
+    "no build to deploy yet: none was built and delivered (pushed or loaded) as gok.toml says now"
+)
 
 
 # -- what the loop tells the UI ---------------------------------------------------------------
@@ -159,6 +162,7 @@ class DevLoop:
         history: BuildHistory | None = None,
         audit: AuditLog | None = None,
         readonly: Callable[[], bool] = lambda: False,
+        production: Callable[[], bool] = lambda: False,
         namespace: Callable[[], str] | None = None,
         network_mode: str | None = None,
         loader: Callable[[str], str] | None = None,
@@ -170,6 +174,7 @@ class DevLoop:
         self.history = history
         self.audit = audit
         self.readonly = readonly
+        self.production = production  # the current context: nothing deploys there unasked
         self.namespace = namespace or (lambda: project.deploy.namespace or "default")
         self.network_mode = network_mode
         self.loader = loader  # delivery "load": image ref -> message; raises on failure
@@ -189,7 +194,7 @@ class DevLoop:
         self._cancel = threading.Event()
         self._threads: list[threading.Thread] = []
         if history is not None:
-            good = [r for r in history.load(self.project_name) if r.ok]
+            good = [r for r in history.load(self.project_name) if self._deployable(r)]
             self.last_good = good[-1] if good else None
 
     @property
@@ -236,15 +241,48 @@ class DevLoop:
         self.paused = False
         self.emit(WatchState(True, False, self._watch_paths_text()))
 
+    def _deployable(self, record: BuildRecord) -> bool:
+        """A build from the history that reached the cluster the way gok.toml says now: an
+        image of the current repository, delivered as now (a record from before gok.toml's
+        repository or delivery changed names an image the cluster cannot get)."""
+        return (
+            record.ok
+            and record.image == self._image_ref(record.tag)
+            and record.delivery == self.project.deploy.delivery
+        )
+
     def deploy_last_good(self) -> None:
-        """Roll out the last good build now (for auto_deploy = false)."""
+        """Roll out the last good build now (for auto_deploy = false). Not on a production
+        context: there ``rollout_of_last_good`` gives the action to confirm first."""
         record = self.last_good
         if record is None:
-            self.emit(LoopNote("no successful build to deploy yet", "warning"))
+            self.emit(LoopNote(NOTHING_DELIVERED, "warning"))
             return
-        threading.Thread(
-            target=self._deploy, args=(self._image_ref(record.tag), False), daemon=True
-        ).start()
+        if self.production():
+            self.emit(LoopNote(self._held_message(record.image), "warning"))
+            return
+        self.emit(LoopNote(f"deploying {record.image}, the last good build"))
+        threading.Thread(target=self._deploy, args=(record.image, False), daemon=True).start()
+
+    def rollout_of_last_good(self, backend: KubeBackend) -> SetImage:
+        """The last good build's image as a ``SetImage`` on the Deployment, to be planned and
+        confirmed like any action. ``ValueError`` says why there is none."""
+        record = self.last_good
+        if record is None:
+            raise ValueError(NOTHING_DELIVERED)
+        ref = self._target_ref(backend)
+        if ref is None:
+            raise ValueError("no [deploy] deployment in gok.toml: nothing to roll out")
+        cause = f"gok-tui: {record.image} built from {self.project.root.name}"
+        return SetImage(ref, self.project.deploy.container, record.image, cause)
+
+    def _held_message(self, image: str) -> str:
+        backend = self.kube()
+        context = backend.target.context if backend is not None else "the current context"
+        return (
+            f"{image} is ready but not deployed: {context} is a production context, where "
+            "nothing rolls out unasked; D deploys it after you confirm"
+        )
 
     # -- changes ---------------------------------------------------------------------------
     def changed(self, paths: Iterable[Path | str]) -> None:
@@ -422,7 +460,16 @@ class DevLoop:
             )
             self.emit(BuildDone(failed))
             return
-        done = record("ok", tag=tag, image_id=outcome.image_id, size=size, message=note, **counts)
+        done = record(
+            "ok",
+            tag=tag,
+            image_id=outcome.image_id,
+            size=size,
+            message=note,
+            image=ref,
+            delivery=self.project.deploy.delivery,
+            **counts,
+        )
         self.last_good = done
         self.emit(BuildDone(done))
         if self.project.deploy.auto_deploy:
@@ -483,6 +530,9 @@ class DevLoop:
         backend = self.kube()
         if backend is None:
             self.emit(LoopNote("not deployed: no cluster is configured", "warning"))
+            return
+        if self.production():
+            self.emit(LoopNote(self._held_message(image), "warning"))
             return
         ref = self._target_ref(backend)
         assert ref is not None
@@ -556,7 +606,16 @@ class DevLoop:
         if backend is None:
             self.emit(LoopNote("manifests changed; no cluster is configured", "warning"))
             return
-        image = self._image_ref(self.last_good.tag) if self.last_good else None
+        if self.production():
+            self.emit(
+                LoopNote(
+                    f"manifests changed ({', '.join(changed)}); not applied: "
+                    f"{backend.target.context} is a production context",
+                    "warning",
+                )
+            )
+            return
+        image = self.last_good.image if self.last_good else None
         self.emit(DeployStarted(image or "(image from the manifests)", "", "apply manifests"))
         if self._apply(backend, image):
             ref = self._target_ref(backend)
