@@ -105,6 +105,24 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
 
+# The scopes whose keys are live at the same time, one group per kind of screen ("app" is
+# live everywhere): two bindings of one group must not share a key, or one silently wins.
+SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
+    frozenset({"app", *group})
+    for group in (
+        ("table", "deployments"),
+        ("table", "pods"),
+        ("table", "problems"),
+        ("table", "traffic"),
+        ("table", "images"),
+        ("rollout", "deployments"),
+        ("build",),
+        ("audit",),
+        ("detail",),
+        ("logs",),
+    )
+)
+
 _KEY_NAME = re.compile(r"^((ctrl|shift|alt|super|meta)\+)*([A-Za-z0-9]|[a-z][a-z0-9_]+)$")
 
 
@@ -133,4 +151,28 @@ def validate_keymap(overrides: Mapping[str, object], source: str | None) -> dict
                     f"'{key.strip()}' is not a key name (e.g. 'ctrl+f', 'slash', 'x')",
                 )
         checked[binding_id] = ",".join(k.strip() for k in keys.split(","))
+    _refuse_shared_keys(checked, source)
     return checked
+
+
+def _refuse_shared_keys(overrides: Mapping[str, str], source: str | None) -> None:
+    """A remapped key must not be one another binding live on the same screen already has."""
+    keys_of = {spec.id: overrides.get(spec.id, spec.key).split(",") for spec in DEFAULT_KEYS}
+    scope_of = {spec.id: spec.scope for spec in DEFAULT_KEYS}
+    for group in SCOPES_LIVE_TOGETHER:
+        owner: dict[str, str] = {}
+        for binding_id, keys in keys_of.items():
+            if scope_of[binding_id] not in group:
+                continue
+            for key in keys:
+                other = owner.setdefault(key, binding_id)
+                if other == binding_id:
+                    continue
+                remapped = binding_id if binding_id in overrides else other
+                kept = other if remapped == binding_id else binding_id
+                raise ConfigError(
+                    source,
+                    f"keymap.{remapped}",
+                    f"'{key}' is already the key of {kept}, live on the same screen; "
+                    f"give one of them another key",
+                )

@@ -52,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         session = build_session(args)
+        check_theme(session.settings.theme, session.settings.source)
     except ConfigError as error:
         print(f"gok-tui: {error.line()}", file=sys.stderr)
         return EXIT_CONFIG
@@ -94,6 +95,15 @@ def build_session(args: argparse.Namespace):
         watch_project=args.project is not None or project.source is not None,
         build_network=os.environ.get("GOK_BUILD_NETWORK") or None,
     )
+
+
+def check_theme(theme: str, source: str | None) -> None:
+    """The settings cannot know Textual's themes (config/ stays free of it): asked here."""
+    from textual.theme import BUILTIN_THEMES
+
+    if theme not in BUILTIN_THEMES:
+        known = ", ".join(sorted(BUILTIN_THEMES))
+        raise ConfigError(source, "theme", f"unknown theme {theme!r} (known: {known})")
 
 
 def _context_namespace(target) -> str | None:

@@ -73,10 +73,21 @@ def test_bad_input_is_one_line_exit_2(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_bad_user_config_named_by_env(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[keymap]\n'no.such' = 'x'\n", "keymap.no.such: unknown binding id"),
+        ("theme = 'nope'\n", "theme: unknown theme 'nope' (known: ansi-dark, "),
+        (
+            "[keymap]\n'table.filter' = 'j'\n",
+            "keymap.table.filter: 'j' is already the key of table.down, live on the same screen",
+        ),
+    ],
+)
+def test_bad_user_config_named_by_env(tmp_path: Path, text: str, expected: str) -> None:
     config = tmp_path / "bad.toml"
-    config.write_text("[keymap]\n'no.such' = 'x'\n")
+    config.write_text(text)
     result = run([], tmp_path, GOK_TUI_CONFIG=str(config))
     assert result.returncode == 2
-    assert f"{config}: keymap.no.such: unknown binding id" in result.stderr
+    assert f"{config}: {expected}" in result.stderr
     assert "Traceback" not in result.stderr

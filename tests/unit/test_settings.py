@@ -45,6 +45,8 @@ def test_full_file(tmp_path: Path) -> None:
         ("[logs]\nbuffer_line = 5000", "logs.buffer_line: unknown setting (known: logs.buffer_"),
         ("[keymap]\n'nope.x' = 'a'", "keymap.nope.x: unknown binding id"),
         ("[keymap]\n'table.filter' = 'not a key'", "is not a key name"),
+        ("[keymap]\n'logs.follow' = 'g'", "keymap.logs.follow: 'g' is already the key of logs.top"),
+        ("[keymap]\n'deploy.scale' = '1'", "'1' is already the key of app.deployments"),
         ("production_contexts = 'prod'", "production_contexts: must be a list"),
         ("default_namespace = 'Team_A'", 'default_namespace: "Team_A" is not a namespace name'),
     ],
