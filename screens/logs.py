@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from gok_tui.config.settings import state_dir
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.logs import LogFilter, render_plain
+from gok_tui.domain.logs import LogFilter, render_raw
 from gok_tui.domain.rows import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.feeds import Feed
-from gok_tui.store.logs import LogFollower, LogRequest
+from gok_tui.store.logs import LogFollower, LogRequest, LogSource
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.log_view import LogView
 from rich.text import Text
@@ -36,11 +37,22 @@ def short_pod(name: str, sources: int) -> str:
     return name if len(name) <= 32 or sources == 1 else "…" + name[-31:]
 
 
+def source_labels(sources: Sequence[LogSource], *, shorten: bool) -> list[str]:
+    """Who wrote each line: the pod, and the container when the pods run several."""
+    containers = {s.container for s in sources}
+    return [
+        (short_pod(s.pod, len(sources)) if shorten else s.pod)
+        + (f"/{s.container}" if len(containers) > 1 else "")
+        for s in sources
+    ]
+
+
 class LogsScreen(BaseScreen):
     BINDINGS: ClassVar[list[Binding]] = bindings_for("logs")  # type: ignore[assignment]
     DEFAULT_CSS = """
     LogsScreen #logs-title { height: 1; padding: 0 1; background: $boost; }
     LogsScreen #logs-hint { padding: 1 2; }
+    LogsScreen #logs-filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     """
 
     def __init__(self, request: LogRequest | None = None) -> None:
@@ -59,6 +71,7 @@ class LogsScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="logs-title")
+        yield Static(id="logs-filter-error")  # under the title, as in the resource views
         yield LogView(self.session.settings.log_buffer_lines, id="log-view")
         yield Static(
             "Pick what to follow: press l on a Deployment (all its pods, as they come and go) "
@@ -146,14 +159,7 @@ class LogsScreen(BaseScreen):
         lines = self.follower.drain()
         view = self.query_one(LogView)
         if len(self.follower.sources) != len(view.prefixes):
-            count = len(self.follower.sources)
-            containers = {s.container for s in self.follower.sources}
-            view.set_prefixes(
-                [
-                    short_pod(s.pod, count) + (f"/{s.container}" if len(containers) > 1 else "")
-                    for s in self.follower.sources
-                ]
-            )
+            view.set_prefixes(source_labels(self.follower.sources, shorten=True))
         if lines:
             with self.app.batch_update():
                 view.append(lines)
@@ -209,8 +215,12 @@ class LogsScreen(BaseScreen):
     # -- filter ----------------------------------------------------------------------------
     def _apply(self) -> None:
         log_filter = LogFilter(self.pattern, LEVEL_CYCLE[self.level_index], self.context)
+        # a line that holds while the pattern is wrong, not a toast: the filter is applied on
+        # every key typed, and a toast each time would pile up
+        error_line = self.query_one("#logs-filter-error", Static)
+        error_line.display = bool(log_filter.error)
         if log_filter.error:
-            self.notify(log_filter.error, severity="warning")
+            error_line.update(Text(f"{clean(log_filter.error)} · matched as plain text"))
         self.query_one(LogView).set_filter(log_filter)
         self._refresh_title()
 
@@ -286,9 +296,18 @@ class LogsScreen(BaseScreen):
         stamp = time.strftime("%Y%m%d-%H%M%S")
         name = self.request.title.replace("/", "-")
         path = folder / f"{name}-{stamp}.log"
+        copy = 1
+        while path.exists():  # saved twice within a second
+            copy += 1
+            path = folder / f"{name}-{stamp}-{copy}.log"
+        # what is shown (the filter applies), as the containers wrote it: a file is for grep,
+        # jq and less, so none of the view's decoration; one pod needs no prefix
+        sources = self.follower.sources if self.follower is not None else []
+        prefixes = source_labels(sources, shorten=False) if len(sources) > 1 else []
         lines = view.visible_lines()
-        path.write_text(render_plain(lines, view.prefixes, view.timestamps), encoding="utf-8")
-        self.notify(f"saved {len(lines):,} lines to {path}", timeout=8)
+        path.write_bytes(render_raw(lines, prefixes, view.timestamps))
+        saved = sum(not line.marker for line in lines)
+        self.notify(f"saved {saved:,} lines to {path}", timeout=8)
         self.saved_path = path
 
     def action_back(self) -> None:

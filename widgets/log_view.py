@@ -173,8 +173,14 @@ class LogView(ScrollView, can_focus=True):
             longest = width * 4  # horizontal scroll for long lines, without measuring them all
         self.virtual_size = Size(longest, height)
         if self.follow:
-            self.scroll_end(animate=False, x_axis=False, immediate=True)
+            self._scroll_to_newest()
         self.refresh()
+
+    def _scroll_to_newest(self) -> None:
+        # force: until the next layout pass Textual still thinks the content fits (no vertical
+        # scrollbar yet), and would refuse to scroll the first batch, leaving its oldest lines
+        # on screen
+        self.scroll_end(animate=False, x_axis=False, immediate=True, force=True)
 
     def on_resize(self) -> None:
         self._relayout()
@@ -184,7 +190,7 @@ class LogView(ScrollView, can_focus=True):
         self.follow = follow
         if follow:
             self.new_while_paused = 0
-            self.scroll_end(animate=False, x_axis=False, immediate=True)
+            self._scroll_to_newest()
 
     def toggle_wrap(self) -> None:
         self.wrap = not self.wrap

@@ -116,3 +116,86 @@ async def test_hostile_log_bytes_and_the_dropped_lines_counter(
         await until(pilot, lambda: "line 500" in screen_text(app))
         for line in screen_text(app).splitlines():
             assert "\x1b" not in line and "\x07" not in line
+
+
+async def test_following_opens_at_the_newest_lines_of_the_first_batch(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(bare_pod("chatty-1", labels={"app": "chatty"}))
+    running(fake_kube, "chatty-1")
+    fake_kube.append_log("default", "chatty-1", "main", [f"line {n:03}" for n in range(200)])
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/chatty-1"])
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, LogsScreen))
+        await until(pilot, lambda: log_view(app).buffer.total == 200, what="the first batch")
+        # no line arrives after the first batch: the view must already sit at its end
+        await until(pilot, lambda: "line 199" in screen_text(app), what="the newest line")
+        text = screen_text(app)
+        assert "FOLLOWING" in text
+        assert "line 000" not in text
+
+
+async def test_save_writes_the_lines_as_the_containers_wrote_them(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    raw_lines: list[bytes] = [
+        json.dumps({"level": "error", "msg": "payment failed", "order": 42}).encode(),
+        b"\x1b[31mred\x1b[0m\ttabbed \xff",
+        b"x" * 5000,
+    ]
+    fake_kube.apply_object(bare_pod("api-1", labels={"app": "api"}))
+    running(fake_kube, "api-1")
+    fake_kube.append_log("default", "api-1", "main", raw_lines)
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/api-1"])
+        await pilot.press("l")
+        await until(pilot, lambda: "payment failed" in screen_text(app), what="the lines")
+        await pilot.press("s")
+        await until(pilot, lambda: "saved 3 lines to" in screen_text(app), what="saved")
+        saved_path = app.screen.saved_path
+        assert saved_path is not None
+        # one pod: no prefix, no timestamps, bytes untouched, like `kubectl logs pod > file`
+        assert saved_path.read_bytes() == b"".join(line + b"\n" for line in raw_lines)
+
+        await pilot.press("t", "s")  # timestamps on: as `kubectl logs --timestamps` has them
+        await until(pilot, lambda: app.screen.saved_path != saved_path, what="saved again")
+        stamped = app.screen.saved_path.read_bytes().split(b"\n")
+        assert [line.split(b" ", 1)[1] for line in stamped[:-1]] == raw_lines
+        assert all(line[:4].isdigit() and b"T" in line.split(b" ")[0] for line in stamped[:-1])
+
+
+async def test_typing_a_filter_says_once_that_it_is_not_a_regular_expression(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(bare_pod("api-1", labels={"app": "api"}))
+    running(fake_kube, "api-1")
+    fake_kube.append_log("default", "api-1", "main", ["(ab) literal", "abc", "other"])
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/api-1"])
+        await pilot.press("l")
+        await until(pilot, lambda: "(ab) literal" in screen_text(app), what="the lines")
+        await pilot.press("/", *"(ab")  # invalid from the first key until the ")"
+        await until(
+            pilot,
+            lambda: log_view(app).filter.pattern == "(ab" and "[1 shown]" in screen_text(app),
+            what="searched literally",
+        )
+        text = screen_text(app)
+        assert "not a regular expression: missing ) at position 3" in text
+        assert "matched as plain text" in text
+        assert text.count("not a regular expression") == 1
+        assert len(app._notifications) <= 1
+
+        await pilot.press(")", "c")  # valid again: the message goes away
+        await until(
+            pilot,
+            lambda: "not a regular expression" not in screen_text(app),
+            what="the message cleared",
+        )
+        await pilot.press("enter")
+        await until(pilot, lambda: "/(ab)c" in screen_text(app), what="the filter applied")
+        assert len(app._notifications) <= 1

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from gok_tui.domain.logs import LogFilter, RingBuffer, parse_line, render_plain, sanitize
+from gok_tui.domain.logs import (
+    LogFilter,
+    RingBuffer,
+    marker,
+    parse_line,
+    render_raw,
+    sanitize,
+)
 
 
 def test_control_sequences_are_removed_and_control_characters_made_visible() -> None:
@@ -62,17 +69,25 @@ def test_level_filter_keeps_markers_and_drops_unlevelled_lines() -> None:
     assert [lines[i].text for i in shown] == ["WARN slow"]
 
 
-def test_saved_text_has_prefixes_and_optional_timestamps() -> None:
-    line = parse_line(0, b'2026-11-22T10:00:00Z {"msg":"hi","user":"ann"}', timestamped=True)
-    assert render_plain([line], ["web-1"], timestamps=False) == "web-1 hi user=ann\n"
-    assert render_plain([line], ["web-1"], timestamps=True).startswith("2026-11-22T10:00:00Z web-1")
+def test_saved_file_holds_the_bytes_the_containers_wrote() -> None:
+    written = [
+        b'{"level":"error","msg":"payment failed","order":42}',
+        b"\x1b[31mred\x1b[0m\ttab \xff" + b"x" * 5000,
+    ]
+    stamp = b"2026-11-22T10:00:00.123456789Z"
+    lines = [parse_line(n, stamp + b" " + raw, timestamped=True) for n, raw in enumerate(written)]
+    lines.insert(1, marker(0, "--- container web restarted (1) ---"))
+    assert render_raw(lines, [], timestamps=False) == written[0] + b"\n" + written[1] + b"\n"
+    assert render_raw(lines, ["web-1", "web-2"], timestamps=True) == (
+        b"web-1 " + stamp + b" " + written[0] + b"\nweb-2 " + stamp + b" " + written[1] + b"\n"
+    )
+    assert render_raw([parse_line(0, b"no stamp")], [], timestamps=True) == b"no stamp\n"
 
 
 def test_bidi_overrides_and_line_separators_in_a_log_line_are_shown_as_escapes() -> None:
     # "\u202e" would show "exe.txt" as "txt.exe"; U+2028 ends the line in some terminals
     line = parse_line(0, "upload ok: \u202etxt.exe done\u2028forged: admin login".encode())
     assert line.text == "upload ok: \\u202etxt.exe done forged: admin login"
-    assert "\u202e" not in render_plain([line], [], timestamps=False)
 
 
 @pytest.mark.timeout(20)  # with Python's re, each of these lines takes seconds: minutes in all

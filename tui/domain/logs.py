@@ -142,6 +142,15 @@ class LogLine:
         stamp, sep, _ = self._raw.partition(b" ")
         return stamp.decode("ascii", "replace") if sep and stamp[:1].isdigit() else ""
 
+    def raw_bytes(self, timestamp: bool) -> bytes:
+        """The bytes the container wrote, after the API server's timestamp when ``timestamp``
+        (as ``kubectl logs --timestamps`` has it). Unsanitised: for files, not the terminal."""
+        if self._timestamped and not timestamp:
+            stamp, sep, rest = self._raw.partition(b" ")
+            if sep and stamp[:1].isdigit():
+                return rest
+        return self._raw
+
     def __repr__(self) -> str:
         return f"LogLine({self.source}, {self.text!r})"
 
@@ -280,13 +289,16 @@ class LogFilter:
         return sorted(shown), set(matches)
 
 
-def render_plain(lines: Iterable[LogLine], prefixes: Sequence[str], timestamps: bool) -> str:
-    """Lines as a file holds them (for save): prefix, optional timestamp, text."""
-    out = []
+def render_raw(lines: Iterable[LogLine], prefixes: Sequence[str], timestamps: bool) -> bytes:
+    """Lines as the containers wrote them, for save, like ``kubectl logs [--prefix]
+    [--timestamps] > file``: the pod/container from ``prefixes`` when it has one, then the
+    bytes untouched (colours, tabs, JSON, long lines and all), one line each. The lines
+    gok-tui wrote itself (restarts, waiting) are left out."""
+    out = bytearray()
     for line in lines:
-        stamp = f"{line.timestamp} " if timestamps and line.timestamp else ""
-        prefix = prefixes[line.source] if 0 <= line.source < len(prefixes) else ""
-        fields = "".join(f" {k}={v}" for k, v in line.fields)
-        text = f"{line.text}{fields}"
-        out.append(f"{stamp}{prefix} {text}" if prefix else f"{stamp}{text}")
-    return "\n".join(out) + ("\n" if out else "")
+        if line.marker:
+            continue
+        if 0 <= line.source < len(prefixes):
+            out += prefixes[line.source].encode() + b" "
+        out += line.raw_bytes(timestamps) + b"\n"
+    return bytes(out)
