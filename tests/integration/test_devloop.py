@@ -4,6 +4,7 @@ registry, and the fake API server for the rollout. Nothing here is simulated."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 import time
 import uuid
@@ -216,6 +217,17 @@ def test_an_edit_triggers_exactly_one_build_after_the_debounce(
     assert len(h.builds()) == 1
     assert h.builds()[0].trigger == ("app.txt",)
     assert done.record.ok and done.record.image_id.startswith("sha256:")
+
+
+def test_sed_in_place_triggers_one_build_named_for_the_edited_file(
+    harness: Callable[..., Harness],
+) -> None:
+    """sed -i writes a sedXXXXXX file beside the target and renames it over the target."""
+    h = harness(auto_deploy=False, delivery="none")
+    subprocess.run(["sed", "-i", "s/version 1/version 2/", str(h.root / "app.txt")], check=True)
+    h.wait_builds_done(1)
+    time.sleep(1.0)
+    assert [b.trigger for b in h.builds()] == [("app.txt",)]
 
 
 def test_edits_under_ignored_paths_trigger_no_build(harness: Callable[..., Harness]) -> None:

@@ -9,6 +9,7 @@ event objects, from the worker thread.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -149,6 +150,18 @@ class _Pending:
     @property
     def any(self) -> bool:
         return bool(self.build_files or self.manifest_files or self.manual)
+
+
+def lasting(changes: Iterable[tuple[Any, str]]) -> list[Path]:
+    """The paths of one batch of watchfiles changes, less those created and gone again within
+    it: ``sed -i``'s ``sedXXXXXX`` and editors' atomic-save files, whose content reached the
+    real file the batch names too. A file deleted for good still counts."""
+    from watchfiles import Change
+
+    batch = list(changes)
+    created = {path for change, path in batch if change == Change.added}
+    paths = dict.fromkeys(path for _, path in batch)
+    return [Path(p) for p in paths if p not in created or os.path.lexists(p)]
 
 
 class DevLoop:
@@ -340,7 +353,7 @@ class DevLoop:
                 raise_interrupt=False,
                 watch_filter=lambda _change, path: not self.rules.ignored(Path(path)),
             ):
-                self.changed(Path(p) for _, p in changes)
+                self.changed(lasting(changes))
         except Exception as exc:  # the watcher dies with a sentence, the app stays up
             self.emit(LoopNote(f"file watching stopped: {exc}", "error"))
         self.emit(WatchState(False, self.paused))
