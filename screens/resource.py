@@ -59,6 +59,7 @@ class ResourceScreen(TableCursor):
     DEFAULT_CSS = """
     ResourceScreen #title { height: 1; padding: 0 1; background: $boost; }
     ResourceScreen #why { height: 1; padding: 0 1; color: $warning; display: none; }
+    ResourceScreen #filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     """
     TITLE_TEXT: ClassVar[str] = ""
     PRIMARY: ClassVar[str] = ""
@@ -89,6 +90,7 @@ class ResourceScreen(TableCursor):
     # -- composition and lifecycle ---------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static(id="title")
+        yield Static(id="filter-error")
         yield ResourceTable(id="table")
         yield Static(id="why")
 
@@ -116,6 +118,7 @@ class ResourceScreen(TableCursor):
         self.model = self.make_model(render, all_ns)
         if self._filter_text:
             self.model.set_filter(self._filter_text)
+        self._refresh_filter_error()
         self.query_one(ResourceTable).set_columns(self.columns(all_ns))
         for plural in self.watched_kinds():
             self.feeds[plural] = self.session.hub.open(self._spec_for(KINDS[plural]))
@@ -239,6 +242,16 @@ class ResourceScreen(TableCursor):
             return
         self.query_one(ResourceTable).apply_delta(self.model.set_filter(text))
         self._refresh_title()
+        self._refresh_filter_error()
+
+    def _refresh_filter_error(self) -> None:
+        """Under the title, while the filter is not a regular expression: why, and that it is
+        matched as plain text. One line that follows each key typed, not a toast per key."""
+        line = self.query_one("#filter-error", Static)
+        error = self.model.filter_error if self.model is not None else ""
+        line.display = bool(error)
+        if error:
+            line.update(Text(clean(f"{error} · matched as plain text")))
 
     def action_filter(self) -> None:
         self.open_prompt("filter", self._filter_text)

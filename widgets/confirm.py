@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import ClassVar
 
 from gok_tui.actions.base import Plan
@@ -133,8 +134,38 @@ class ConfirmModal(ModalScreen[bool]):
         self.query_one(VerticalScroll).scroll_up(animate=False)
 
 
+MAX_REPLICAS = 2**31 - 1  # spec.replicas is an int32
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def typed_number(text: str) -> int | None:
+    """The whole number in ``text`` (signed), or None when there is none."""
+    text = text.strip()
+    if WHOLE_NUMBER.fullmatch(text) is None:
+        return None
+    # int() refuses numbers of over 4,300 digits (a paste can hold one). Eleven digits are
+    # already past MAX_REPLICAS, so the rest change nothing about what is said or done.
+    digits = text.lstrip("+-").lstrip("0")[:11] or "0"
+    return -int(digits) if text.startswith("-") else int(digits)
+
+
+def replicas_problem(text: str) -> str:
+    """Why ``text`` is not a count of replicas to scale to ("" when it is one)."""
+    number = typed_number(text)
+    if not text.strip():
+        return "type a number of replicas"
+    if number is None:
+        return f"not a whole number: {text.strip()}"
+    if number < 0:
+        return "replicas cannot be negative"
+    if number > MAX_REPLICAS:
+        return f"at most {MAX_REPLICAS} replicas"
+    return ""
+
+
 class ReplicaPrompt(ModalScreen[int | None]):
-    """Scale: starts at the current count; +/- step, digits type a count, enter plans."""
+    """Scale: starts at the current count, selected, so typed digits replace it; +/- step (the
+    cursor then goes after the count, so digits extend it); enter plans a valid count."""
 
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -146,6 +177,7 @@ class ReplicaPrompt(ModalScreen[int | None]):
     ReplicaPrompt > Vertical {
         width: 50; height: auto; border: thick $accent; background: $surface; padding: 0 1;
     }
+    ReplicaPrompt #replicas-problem { color: $error; display: none; }
     """
 
     def __init__(self, name: str, current: int) -> None:
@@ -156,21 +188,32 @@ class ReplicaPrompt(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(cell(f"scale {self.object_name}: now {self.current} replicas"))
-            yield Input(str(self.current), id="replicas", restrict=r"[0-9]*")
-            yield Static("+/- step · enter: review the change · esc cancel")
+            yield Input(str(self.current), id="replicas")
+            yield Static(id="replicas-problem")
+            yield Static("+/- step · enter: review change · esc cancel")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.query_one("#replicas", Input).focus()
 
     def action_step(self, delta: int) -> None:
-        field = self.query_one(Input)
-        value = int(field.value or "0") + delta
-        field.value = str(max(0, value))
+        field = self.query_one("#replicas", Input)
+        typed = typed_number(field.value) or 0
+        field.value = str(min(MAX_REPLICAS, max(0, typed + delta)))
+        # Setting the value keeps the old selection (clamped): the cursor would stay at the
+        # start, or part of the count stay selected, and the next digit go in front of it.
+        field.cursor_position = len(field.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        problem = replicas_problem(event.value)
+        line = self.query_one("#replicas-problem", Static)
+        line.display = bool(problem)
+        line.update(cell(problem))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
-            self.dismiss(int(event.value))
+        if not replicas_problem(event.value):
+            self.dismiss(typed_number(event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

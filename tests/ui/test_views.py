@@ -91,6 +91,39 @@ async def test_filter_narrows_rows_and_escape_clears_it(
         await until(pilot, lambda: len(table_keys(app)) == 3)
 
 
+async def test_a_filter_that_is_not_a_regex_says_why_once_and_matches_as_text(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    for name in ("api-1", "web-1"):
+        fake_kube.apply_object(bare_pod(name))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 2)
+        await pilot.press("slash", "left_parenthesis", "a", "p", "i")
+        why = "not a regular expression: missing ) at position 4"
+        await until(pilot, lambda: why in screen_text(app), what="why the filter is not a regex")
+        assert screen_text(app).count("not a regular expression") == 1  # not one per key
+        assert "matched as plain text" in screen_text(app)
+        assert table_keys(app) == []  # no pod has "(api" in it
+        await pilot.press("backspace", "backspace", "backspace")
+        await until(pilot, lambda: "missing ) at position 1" in screen_text(app))
+        await pilot.press("backspace")
+        await until(pilot, lambda: len(table_keys(app)) == 2, what="no filter")
+        assert "not a regular expression" not in screen_text(app)
+        await pilot.press(*"api", "minus", "left_parenthesis", "1", "vertical_line", "2")
+        await pilot.press("right_parenthesis")
+        await until(pilot, lambda: table_keys(app) == ["default/api-1"], what="a valid regex")
+        assert "not a regular expression" not in screen_text(app)
+        await pilot.press("backspace")
+        await until(pilot, lambda: "missing ) at position 8" in screen_text(app))
+        await pilot.press("enter")  # the filter stays, and so does what is wrong with it
+        await pilot.pause()
+        assert "/api-(1|2" in screen_text(app) and "missing ) at position 8" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: len(table_keys(app)) == 2)
+        assert "not a regular expression" not in screen_text(app)
+
+
 async def test_command_mode_switches_views_and_namespace(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:

@@ -121,6 +121,21 @@ def test_invalid_regex_filter_is_taken_literally() -> None:
     assert model.set_filter("a[1").removed == ["default/b"]
 
 
+def test_a_filter_that_is_not_a_regex_says_why() -> None:
+    model = TableModel("pods", render)
+    buffer = LatestWinsBuffer()
+    buffer.put_snapshot([pod("a(1"), pod("b")])
+    model.apply(drained(buffer), 0)
+    assert model.filter_error == ""
+    model.set_filter("!a(")
+    assert model.filter_error == "not a regular expression: missing ) at position 2"
+    assert list(model.shown) == ["default/b"]  # inverted, and still taken literally
+    model.set_filter("a(1|2)")
+    assert model.filter_error == ""
+    model.set_filter("!")
+    assert model.filter_error == ""
+
+
 def test_secondary_kind_change_rerenders_primary_rows() -> None:
     def with_label(obj: dict[str, Any], objects: Any, now: float) -> list[Row]:
         label = "yes" if objects["services"] else "no"

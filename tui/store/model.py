@@ -44,13 +44,19 @@ def changed_cells(old: Row, new: Row) -> tuple[int, ...]:
 
 
 class RowFilter:
-    """k9s-style ``/`` filter: a case-insensitive regex over a row's cells; ``!`` inverts."""
+    """k9s-style ``/`` filter: a case-insensitive regex over a row's cells; ``!`` inverts.
+
+    A pattern that is not a regular expression is searched for as plain text, and ``error``
+    says why ("" when the pattern is a regular expression or there is none)."""
 
     def __init__(self, text: str = "") -> None:
         self.text = text
         self.inverse = text.startswith("!")
         pattern = text[1:] if self.inverse else text
-        self._regex: Pattern[str] | None = compile_filter(pattern)[0] if pattern else None
+        self._regex: Pattern[str] | None = None
+        self.error = ""
+        if pattern:
+            self._regex, self.error = compile_filter(pattern)
 
     @property
     def active(self) -> bool:
@@ -126,6 +132,11 @@ class TableModel:
     def set_filter(self, text: str) -> RowDelta:
         self.row_filter = RowFilter(text)
         return self._diff_shown()
+
+    @property
+    def filter_error(self) -> str:
+        """Why the filter is searched for as plain text ("" when it is a regex or unset)."""
+        return self.row_filter.error
 
     def full(self) -> RowDelta:
         """Everything shown, as a reset (for a table that is (re)built)."""
