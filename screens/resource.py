@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 AGE_REFRESH_SECONDS = 5.0
+STATE_ORDER = ("unauthorized", "forbidden", "retrying", "connecting", "stopped", "live")
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class ResourceScreen(TableCursor):
         self.model: TableModel | None = None
         self._generation = -1
         self._last_age_refresh = 0.0
+        self._title_at = 0.0
         self._aged_rows = (0, 0, -1)
         self._filter_text = ""
 
@@ -165,7 +167,12 @@ class ResourceScreen(TableCursor):
             self._aged_rows = visible
             keys = table.keys_between(*visible[:2])
             table.apply_delta(self.model.rerender_rows(keys, wall))
-        if not delta.empty or any(d.status is not None for d in drained.values()):
+        worst = self.worst_status()
+        counting_down = (  # "retrying in Ns" moves on once a second
+            worst is not None and worst.retry_at is not None and int(now) != int(self._title_at)
+        )
+        if not delta.empty or any(d.status is not None for d in drained.values()) or counting_down:
+            self._title_at = now
             self._refresh_title()
             self.refresh_cluster_bar()
             self._refresh_why()
@@ -190,12 +197,12 @@ class ResourceScreen(TableCursor):
         self.query_one(ResourceTable).focus()
 
     # -- title and state -------------------------------------------------------------------
+    def feeds_worst_first(self) -> list[Feed]:
+        return sorted(self.feeds.values(), key=lambda feed: STATE_ORDER.index(feed.status.state))
+
     def worst_status(self) -> FeedStatus | None:
-        order = ["unauthorized", "forbidden", "retrying", "connecting", "stopped", "live"]
-        statuses = [feed.status for feed in self.feeds.values()]
-        if not statuses:
-            return None
-        return min(statuses, key=lambda s: order.index(s.state))
+        feeds = self.feeds_worst_first()
+        return feeds[0].status if feeds else None
 
     def connection_state(self) -> str:
         status = self.worst_status()
@@ -218,7 +225,8 @@ class ResourceScreen(TableCursor):
         text.append(count, style="bold")
         if self._filter_text:
             text.append(f" /{self._filter_text}", style="magenta")
-        for feed in self.feeds.values():
+        # the worst feed speaks: an error is never hidden behind another kind still loading
+        for feed in self.feeds_worst_first():
             status = feed.status
             if (
                 status.state in ("retrying", "forbidden", "unauthorized", "stopped")
@@ -226,8 +234,8 @@ class ResourceScreen(TableCursor):
             ):
                 retry = ""
                 if status.retry_at is not None:
-                    seconds = max(0, round(status.retry_at - time.monotonic()))
-                    retry = f"; retrying in {seconds}s"
+                    seconds = round(status.retry_at - time.monotonic())
+                    retry = f"; retrying in {seconds}s" if seconds > 0 else "; retrying now"
                 text.append(f"  {feed.spec.kind.plural}: {status.message}{retry}", style="red")
                 break
             if status.state == "connecting":

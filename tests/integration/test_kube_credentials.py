@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import stat
 import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,9 @@ with open(os.path.join(here, "calls.jsonl"), "a") as log:
         "info": json.loads(os.environ["KUBERNETES_EXEC_INFO"]),
         "extra": os.environ.get("EXTRA_ENV"),
     }}) + "\\n")
+if os.path.exists(os.path.join(here, "hang")):  # waits for a login nobody will make
+    import time
+    time.sleep(30)
 if os.path.exists(os.path.join(here, "fail")):
     print("error: no SSO session; run aws sso login", file=sys.stderr)
     sys.exit(3)
@@ -60,6 +65,9 @@ class Plugin:
 
     def fail(self) -> None:
         (self.folder / "fail").write_text("")
+
+    def hang(self) -> None:
+        (self.folder / "hang").write_text("")
 
     def calls(self) -> list[dict[str, Any]]:
         path = self.folder / "calls.jsonl"
@@ -147,6 +155,38 @@ def test_a_failing_plugin_says_why_in_one_sentence(
         "cannot get credentials for context 'eks': exec plugin 'get-token' failed (exit 3): "
         "error: no SSO session; run aws sso login"
     )
+
+
+def test_a_hung_plugin_is_run_once_for_the_requests_queued_behind_it(
+    fake_kube: FakeKube, exec_kubeconfig: Path, plugin: Plugin
+) -> None:
+    """Every view's watches ask for the client at once; a plugin waiting for an SSO login must
+    not be run (and waited for) once per watch, each hiding the others' error meanwhile."""
+    plugin.hang()
+    target = resolve_target(kubeconfig=str(exec_kubeconfig), environ={})
+    assert target is not None
+    backend = KubeBackend(target, exec_timeout=1.0)
+    errors: list[str] = []
+
+    def list_pods() -> None:
+        try:
+            pod_names(backend)
+        except KubeError as error:
+            errors.append(error.message)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=list_pods) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert time.monotonic() - started < 3.0  # one plugin timeout, not four in a row
+    assert len(plugin.calls()) == 1
+    said = (
+        "cannot get credentials for context 'eks': exec plugin 'get-token' gave no credential "
+        "within 1 s (does it wait for a login? log in from a shell first)"
+    )
+    assert errors == [said] * 4
 
 
 def test_a_missing_plugin_names_the_command(

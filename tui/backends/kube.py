@@ -16,7 +16,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gok_tui.backends.kube_auth import CredentialError, ExecCredential, with_exec_credential
+from gok_tui.backends.kube_auth import (
+    EXEC_TIMEOUT,
+    CredentialError,
+    ExecCredential,
+    with_exec_credential,
+)
 from gok_tui.config.errors import ConfigError
 from gok_tui.config.kubeconfig import KubeTarget, reload_merged
 from gok_tui.domain.kinds import KINDS, Kind
@@ -24,6 +29,9 @@ from gok_tui.domain.kinds import KINDS, Kind
 READ_METHODS = frozenset({"GET", "HEAD"})
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 CREDENTIAL_RELOAD_INTERVAL = 5.0  # seconds: at most one kubeconfig re-read per 401 storm
+# seconds a failed client build (an exec plugin that failed or hung) answers for itself: the
+# requests that queued behind it get its error at once instead of each running the plugin again
+CREDENTIAL_FAILURE_HOLD = 5.0
 
 
 class KubeError(Exception):
@@ -143,10 +151,13 @@ class KubeBackend:
         *,
         readonly: bool = False,
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        exec_timeout: float = EXEC_TIMEOUT,
     ) -> None:
         self.target = target
         self.readonly = readonly
         self.timeout = timeout
+        self.exec_timeout = exec_timeout
+        self._build_failure: tuple[float, KubeError] | None = None
         self._client: Any = None
         self._client_lock = threading.Lock()
         self._serialize_lock = threading.Lock()  # the client's auth refresh hook is not reentrant
@@ -166,7 +177,15 @@ class KubeBackend:
             if self._client is not None and self._credential and self._credential.expired():
                 self._drop_client()
             if self._client is None:
-                self._client = self._build_client()
+                failure = self._build_failure
+                if failure is not None and time.monotonic() - failure[0] < CREDENTIAL_FAILURE_HOLD:
+                    raise failure[1]
+                try:
+                    self._client = self._build_client()
+                except KubeError as error:
+                    self._build_failure = (time.monotonic(), error)
+                    raise
+                self._build_failure = None
             return self._client
 
     def _drop_client(self) -> None:
@@ -199,7 +218,7 @@ class KubeBackend:
                 config.load_incluster_config(client_configuration=configuration)
             else:
                 kubeconfig, self._credential = with_exec_credential(
-                    self._merged, self.target.context
+                    self._merged, self.target.context, self.exec_timeout
                 )
                 config.load_kube_config_from_dict(
                     kubeconfig,
