@@ -37,36 +37,55 @@ class BaseScreen(Screen[None]):
         return self.gok.session
 
     def on_mount(self) -> None:
-        self.refresh_cluster_bar()
+        self._show_cluster_status()
+        if self.uses_session_cluster_state:
+            self.gok.probe_cluster()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that change something are shown disabled when read-only (the backend refuses
-        such requests anyway)."""
+        """Keys that change something are shown disabled when read-only; pressed, the app
+        says why (GokApp.run_action), and the backend refuses such requests anyway."""
         if action in MUTATING_ACTIONS and self.session.readonly:
             return None
         return True
 
     def on_screen_resume(self) -> None:
-        self.refresh_cluster_bar()
+        # What a view's watches said before it was hidden is no news (the target may have
+        # changed since): shown, not passed on.
+        self._show_cluster_status()
+        if self.uses_session_cluster_state:
+            self.gok.probe_cluster()
+
+    @property
+    def uses_session_cluster_state(self) -> bool:
+        """Views with watches of their own (tables, rollout) override connection_state; the
+        others (build, images, logs, audit) show what the app last learnt of the cluster."""
+        return type(self).connection_state is BaseScreen.connection_state
 
     def connection_state(self) -> str:
-        if self.session.target is None:
-            return "stopped"
-        return "live"
+        return self.gok.cluster_state()
 
     def refresh_cluster_bar(self) -> None:
+        """Show the target and its state; what this view's own watches found is kept for the
+        views without any."""
+        state = self._show_cluster_status()
+        if not self.uses_session_cluster_state:
+            self.gok.note_cluster_state(state)
+
+    def _show_cluster_status(self) -> str:
         session = self.session
         target = session.target
+        state = self.connection_state()
         status = ClusterStatus(
             context=target.context if target else "(no cluster)",
             server=target.cluster_server if target else "",
             namespace=("all" if target.all_namespaces else target.namespace) if target else "-",
-            state=self.connection_state(),
+            state=state,
             production=session.production,
             readonly=session.readonly,
             readonly_reason=session.readonly_reason,
         )
         self.query_one(ClusterBar).show(status)
+        return state
 
     # -- prompt ----------------------------------------------------------------------------
     def open_prompt(self, mode: str, initial: str = "") -> None:

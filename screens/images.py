@@ -238,7 +238,22 @@ class ImagesScreen(TableCursor):
             text.append(f"{marker}{clean(tag, 128)}\n")
         self.app.call_from_thread(self.app.push_screen, TextPanel(text))
 
+    def _images_unknown(self, action: str) -> bool:
+        """Say so when the engine's images are not known (the last listing failed, or the
+        first one is still running): an empty list then proves nothing. True when ``action``
+        cannot run. A list shown while it reloads is fine: the confirmation names each image."""
+        if self.error:
+            self.notify(f"cannot {action}: {self.error}", severity="error")
+            self.reload()  # the engine may be back: the next press works on a fresh list
+            return True
+        if self.loading and not self.entries:
+            self.notify(f"cannot {action} yet: the images are still loading", severity="warning")
+            return True
+        return False
+
     def action_delete_image(self) -> None:
+        if self._images_unknown("delete"):
+            return
         entry = self.selected()
         if entry is not None:
             self._confirm_removal([entry], "delete")
@@ -247,6 +262,8 @@ class ImagesScreen(TableCursor):
         repository = self.repository
         if repository is None:
             self.notify("prune works on the project's repository: no project", severity="warning")
+            return
+        if self._images_unknown("prune"):
             return
         candidates = prune_candidates(self.entries, repository)
         if not candidates:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
@@ -13,7 +14,7 @@ from gok_tui.actions.run import Result, execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.commands import VIEWS, command_candidates, missing_namespace_message, parse_command
 from gok_tui.config import ConfigError
-from gok_tui.config.keymap import MUTATING_ACTIONS
+from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rows import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
@@ -24,11 +25,13 @@ from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted
-from textual import events, work
+from textual import actions, events, work
+from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -67,6 +70,32 @@ def _screen(module: str, name: str) -> Screen[Any]:
     return getattr(importlib.import_module(f"gok_tui.screens.{module}"), name)()
 
 
+# What a refused key is called in the read-only message: its footer label.
+MUTATING_KEY_LABELS = {
+    spec.action: spec.description.lower() for spec in DEFAULT_KEYS if spec.mutates
+}
+
+CLUSTER_PROBE_INTERVAL = 10.0  # seconds between checks while a view without watches is shown
+
+
+@dataclass(frozen=True)
+class KnownClusterState:
+    """The last connection state learnt for one target (``generation`` of the session)."""
+
+    generation: int
+    state: str
+    learnt_at: float  # monotonic
+
+
+def state_after_error(error: KubeError) -> str:
+    """The cluster bar's word for a failed request, as the watch loops report it."""
+    if error.status == 401:
+        return "unauthorized"
+    if error.status == 403:
+        return "forbidden"
+    return "retrying"
+
+
 class GokApp(App[None]):
     TITLE = "gok-tui"
     BINDINGS: ClassVar[list[Binding]] = bindings_for("app")  # type: ignore[assignment]
@@ -100,6 +129,12 @@ class GokApp(App[None]):
             super().__init__()
             self.result = result
 
+    class ClusterProbed(Message):
+        def __init__(self, generation: int, state: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.state = state
+
     def __init__(self, session: Session, *, start_view: str = "deployments") -> None:
         # The first mode is the one asked for: no other view mounts (or watches) at start.
         self.DEFAULT_MODE = start_view if start_view in self.MODES else "deployments"
@@ -109,6 +144,8 @@ class GokApp(App[None]):
         self.namespaces: list[str] = []
         self.last_done: Plan | None = None  # my last action that ran, for ctrl+z
         self.idle_gc = IdleCollector()
+        self.known_cluster_state: KnownClusterState | None = None
+        self._probing_generation: int | None = None  # a probe of this target is out
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self.post_message(self.FeedLoaded())
 
@@ -188,6 +225,8 @@ class GokApp(App[None]):
         screen = self.screen
         if isinstance(screen, BaseScreen):
             screen.sync(now)
+            if screen.uses_session_cluster_state and self._cluster_state_is_old(now):
+                self.probe_cluster()
         self.idle_gc.tick()
 
     def _announce(self, event: object) -> None:
@@ -277,6 +316,9 @@ class GokApp(App[None]):
             self.notify(str(error), severity="error")
             return
         self.namespaces = []
+        screen = self.screen
+        if isinstance(screen, BaseScreen) and screen.uses_session_cluster_state:
+            screen.refresh_cluster_bar()  # views with watches do on their next sync
         target = self.session.target
         if target is not None:
             where = "all namespaces" if target.all_namespaces else f"namespace {target.namespace}"
@@ -323,19 +365,96 @@ class GokApp(App[None]):
             return
         self.namespaces = sorted(item["metadata"]["name"] for item in items)
 
+    # -- cluster connection state for the views without watches of their own ----------------
+    def cluster_state(self) -> str:
+        """The last state any view learnt for the current target ("connecting" until one has)."""
+        if self.session.target is None:
+            return "stopped"
+        known = self.known_cluster_state
+        if known is None or known.generation != self.session.generation:
+            return "connecting"
+        return known.state
+
+    def note_cluster_state(self, state: str) -> None:
+        if state == "connecting":
+            return  # says nothing about the cluster yet: keep what is known
+        self.known_cluster_state = KnownClusterState(
+            self.session.generation, state, time.monotonic()
+        )
+
+    def _cluster_state_is_old(self, now: float) -> bool:
+        known = self.known_cluster_state
+        return (
+            known is None
+            or known.generation != self.session.generation
+            or now - known.learnt_at >= CLUSTER_PROBE_INTERVAL
+        )
+
+    def probe_cluster(self) -> None:
+        """Ask the cluster for its version, unless an answer is still awaited."""
+        backend, generation = self.session.backend, self.session.generation
+        if backend is None or self._probing_generation == generation:
+            return
+        self._probing_generation = generation
+        self._probe_cluster(backend, generation)
+
+    @work(thread=True, group="cluster-probe", exit_on_error=False)
+    def _probe_cluster(self, backend: KubeBackend, generation: int) -> None:
+        state = "retrying"  # also when something unexpected fails (reported as a worker error)
+        try:
+            backend.server_version()
+            state = "live"
+        except KubeError as error:
+            state = state_after_error(error)
+        finally:
+            self.post_message(self.ClusterProbed(generation, state))
+
+    def on_gok_app_cluster_probed(self, message: ClusterProbed) -> None:
+        if self._probing_generation == message.generation:
+            self._probing_generation = None
+        if message.generation != self.session.generation:
+            return  # asked of a context no longer shown
+        self.note_cluster_state(message.state)
+        if not self.screen_stack:
+            return
+        screen = self.screen
+        if isinstance(screen, BaseScreen) and screen.uses_session_cluster_state:
+            screen.refresh_cluster_bar()
+
     # -- actions: plan -> confirm -> execute -> audit ------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in MUTATING_ACTIONS and self.session.readonly:
-            return None  # shown disabled; the backend refuses anyway
+            return None  # shown disabled; run_action says why when pressed
+        return True
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """A key that would change something is refused here, with the reason, in read-only
+        mode: Textual would drop a disabled binding's key without a word. (The backend refuses
+        such requests too.)"""
+        name = (actions.parse(action) if isinstance(action, str) else action)[1]
+        if name in MUTATING_ACTIONS:
+            label = MUTATING_KEY_LABELS.get(action) if isinstance(action, str) else None
+            if self.refused_as_readonly(label or name.replace("_", " ")):
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def refused_as_readonly(self, what: str) -> bool:
+        """In read-only mode, say that ``what`` is disabled and why; True when refused."""
+        if not self.session.readonly:
+            return False
+        self.notify(
+            f"read-only ({self.session.readonly_reason}): {what} is disabled", severity="warning"
+        )
         return True
 
     def propose(self, action: Action) -> None:
         """Plan an action in a worker, then ask the user to confirm exactly that plan."""
-        if self.session.readonly:
-            self.notify(
-                f"read-only ({self.session.readonly_reason}): {action.name} is disabled",
-                severity="warning",
-            )
+        if self.refused_as_readonly(action.name):
             return
         # The backend is taken now: a :ctx while the plan loads must not move the action.
         self._plan_in_worker(action, self.session.backend)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gok_tui.app import GokApp
 from gok_tui.config.settings import Settings
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.widgets.confirm import ConfirmModal, ReplicaPrompt
 from platformdirs import user_log_path
+from textual.pilot import Pilot
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
+from tests.ui.notices import read_only_refusal, toast_texts
 
 
 def audit_lines() -> list[dict]:
@@ -25,6 +28,18 @@ def audit_lines() -> list[dict]:
 
 def replicas(fake: FakeKube, name: str = "web") -> int:
     return fake.get_object("deployments", "default", name)["spec"]["replicas"]
+
+
+async def press_and_expect_refusal(pilot: Pilot[None], key: str, what: str) -> None:
+    """A mutating key in read-only mode says, once, why nothing happens."""
+    app = pilot.app
+    assert isinstance(app, GokApp)
+    app.clear_notifications()
+    await pilot.press(key)
+    message = read_only_refusal(what)
+    await until(pilot, lambda: message in toast_texts(app), what=f"{key}: {message!r}")
+    await pilot.pause(0.2)
+    assert toast_texts(app) == [message]
 
 
 async def test_scale_with_confirmation_changes_cluster_and_audits(
@@ -158,13 +173,18 @@ async def test_readonly_disables_keys_and_sends_nothing(
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await until(pilot, lambda: table_keys(app) == ["default/web"])
         fake_kube.clear_requests()
-        await pilot.press("s", "r", "u", "p", "ctrl+z")
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, (ConfirmModal, ReplicaPrompt))
+        for key, what in (
+            ("s", "scale"),
+            ("r", "restart"),
+            ("u", "undo"),
+            ("p", "pause/resume"),
+            ("ctrl+z", "undo my last"),
+        ):
+            await press_and_expect_refusal(pilot, key, what)
+            assert not isinstance(app.screen, (ConfirmModal, ReplicaPrompt))
         await pilot.press("2")
         await until(pilot, lambda: len(table_keys(app)) == 2, what="the pods")
-        await pilot.press("ctrl+d")
-        await pilot.pause(0.3)
+        await press_and_expect_refusal(pilot, "ctrl+d", "delete")
         assert not isinstance(app.screen, ConfirmModal)
         await pilot.press("1")
         await pilot.press("question_mark")

@@ -15,6 +15,8 @@ from tests.integration.helpers import deployment
 from tests.integration.test_devloop import QUICK_DOCKERFILE, make_project
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
+from tests.ui.notices import toast_texts
+from tests.ui.test_actions_ui import press_and_expect_refusal
 
 
 def build(engine: DockerBackend, root: Path, ref: str, content: str) -> str:
@@ -79,6 +81,23 @@ async def test_read_only_disables_delete_and_an_unreachable_engine_is_said(
     )
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: "no.sock" in screen_text(app), timeout=10, what="the error")
-        await pilot.press("x")
-        await pilot.pause(0.2)
+        for key, what in (("x", "delete"), ("P", "prune"), ("R", "roll out")):
+            await press_and_expect_refusal(pilot, key, what)
+            assert not isinstance(app.screen, ConfirmModal)
+
+
+async def test_prune_with_the_engine_unreachable_says_so(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "gok.toml").write_text('[image]\nrepository = "127.0.0.1:5000/app"\n')
+    socket_path = tmp_path / "no.sock"
+    app = make_app(None, view="images", project=project, docker_host=f"unix://{socket_path}")
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await until(pilot, lambda: "not reachable" in screen_text(app), timeout=10, what="error")
+        app.clear_notifications()
+        await pilot.press("P")
+        await until(pilot, lambda: toast_texts(app) != [], what="an answer to P")
+        [notice] = toast_texts(app)
+        assert "not reachable" in notice and str(socket_path) in notice, notice
+        assert "nothing to prune" not in notice
         assert not isinstance(app.screen, ConfirmModal)

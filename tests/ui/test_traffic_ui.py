@@ -11,7 +11,7 @@ from gok_tui.widgets.confirm import ConfirmModal
 from tests.integration.helpers import ingress, service, track_deployment
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until
-from tests.ui.test_actions_ui import audit_lines
+from tests.ui.test_actions_ui import audit_lines, press_and_expect_refusal
 
 
 def live_track(fake: FakeKube) -> str:
@@ -99,9 +99,9 @@ async def test_readonly_traffic_keys_are_disabled(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: table_column(app, "SPLIT") == ["stable 90% · canary 10%"])
         fake_kube.clear_requests()
-        await pilot.press("plus", "f", "s")
-        await pilot.pause(0.3)
-        assert not isinstance(app.screen, ConfirmModal)
+        for key, what in (("plus", "+10%"), ("f", "100%"), ("s", "switch")):
+            await press_and_expect_refusal(pilot, key, what)
+            assert not isinstance(app.screen, ConfirmModal)
         assert [r for r in fake_kube.requests if r.method != "GET"] == []
 
 
