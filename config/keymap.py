@@ -37,6 +37,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.problems", "7", "goto('problems')", "Problems", "app", show=False),
     KeySpec("app.traffic", "8", "goto('traffic')", "Traffic", "app", show=False),
     KeySpec("app.audit", "9", "goto('audit')", "Audit", "app", show=False),
+    KeySpec("app.messages", "M", "messages", "Messages", "app", show=False),
     KeySpec("table.filter", "slash", "filter", "Filter", "table"),
     KeySpec("table.back", "escape", "back", "Back", "table"),
     KeySpec("table.down", "j", "cursor_down", "Down", "table", show=False),
@@ -101,6 +102,9 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
     KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),
     KeySpec("detail.toggle", "y", "toggle_view", "YAML/Describe", "detail"),
+    KeySpec("messages.back", "escape", "back", "Back", "messages"),
+    KeySpec("messages.down", "j", "scroll_down", "Down", "messages", show=False),
+    KeySpec("messages.up", "k", "scroll_up", "Up", "messages", show=False),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -120,6 +124,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("audit",),
         ("detail",),
         ("logs",),
+        ("messages",),
     )
 )
 

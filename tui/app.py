@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +22,7 @@ from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.help import HelpScreen
+from gok_tui.screens.messages import LoggedMessage
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.widgets.confirm import ConfirmModal
@@ -75,6 +77,7 @@ MUTATING_KEY_LABELS = {
     spec.action: spec.description.lower() for spec in DEFAULT_KEYS if spec.mutates
 }
 
+MESSAGES_KEPT = 500
 CLUSTER_PROBE_INTERVAL = 10.0  # seconds between checks while a view without watches is shown
 
 
@@ -143,6 +146,7 @@ class GokApp(App[None]):
         self.start_view = start_view
         self.namespaces: list[str] = []
         self.last_done: Plan | None = None  # my last action that ran, for ctrl+z
+        self.messages: deque[LoggedMessage] = deque(maxlen=MESSAGES_KEPT)
         self.idle_gc = IdleCollector()
         self.known_cluster_state: KnownClusterState | None = None
         self._probing_generation: int | None = None  # a probe of this target is out
@@ -181,14 +185,14 @@ class GokApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Toasts are plain text: they carry server, Docker and typed text, never markup."""
-        super().notify(
-            escape_unprintable(message, keep="\n"),
-            title=escape_unprintable(title),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
+        """Toasts are plain text: they carry server, Docker and typed text, never markup.
+        Each is kept, whole, for the Messages view (M): a toast vanishes and is cut short."""
+        shown = escape_unprintable(message, keep="\n")
+        heading = escape_unprintable(title)
+        self.messages.append(
+            LoggedMessage(time.time(), severity, f"{heading}: {shown}" if heading else shown)
         )
+        super().notify(shown, title=heading, severity=severity, timeout=timeout, markup=False)
 
     def on_unmount(self) -> None:
         self.session.hub.wake = None
@@ -258,6 +262,12 @@ class GokApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_messages(self) -> None:
+        from gok_tui.screens.messages import MessagesScreen
+
+        if not isinstance(self.screen, MessagesScreen):
+            self.push_screen(MessagesScreen(self.messages))
+
     def action_goto(self, view: str) -> None:
         self.goto(view)
 
@@ -275,6 +285,8 @@ class GokApp(App[None]):
             self.exit()
         elif command.kind == "help":
             self.action_help()
+        elif command.kind == "messages":
+            self.action_messages()
         elif command.kind == "view":
             self.goto(command.argument)
         elif command.kind == "logs":

@@ -57,7 +57,7 @@ LOG_KINDS = {
     "pods": "pods",
 }
 
-CommandKind = Literal["view", "context", "namespace", "quit", "help", "logs", "error"]
+CommandKind = Literal["view", "context", "namespace", "quit", "help", "messages", "logs", "error"]
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,8 @@ def parse_command(text: str) -> Command:
         return Command("quit")
     if head in ("help", "?", "h"):
         return Command("help")
+    if head in ("messages", "msg", "msgs", "notifications"):
+        return Command("messages")
     if head in ("ctx", "context", "contexts"):
         if len(rest) != 1:
             return Command("error", message="usage: ctx NAME")
@@ -99,7 +101,8 @@ def parse_command(text: str) -> Command:
 
 def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
     """Every full command line, for completion: views first, then contexts and namespaces."""
-    lines = ["deploy", "pods", "ing", "build", "images", "logs", "problems", "help", "quit"]
+    lines = ["deploy", "pods", "ing", "build", "images", "logs", "problems", "messages"]
+    lines += ["help", "quit"]
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]
     return lines

@@ -1,0 +1,87 @@
+"""Messages: every toast of this session in full, newest first.
+
+Toasts vanish after a few seconds and long ones are cut to the toast's width; an error read
+half-way during an incident must be readable again, whole.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from gok_tui.screens.base import BaseScreen
+from gok_tui.screens.bindings import bindings_for
+from gok_tui.widgets.plain import block
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "information": ""}
+SEVERITY_LABEL = {"error": "ERROR", "warning": "WARN", "information": "INFO"}
+
+
+@dataclass(frozen=True)
+class LoggedMessage:
+    at: float  # epoch seconds
+    severity: str  # "information", "warning", "error"
+    text: str  # already made printable by GokApp.notify
+
+
+def render_messages(messages: Sequence[LoggedMessage]) -> Text:
+    text = Text()
+    for message in reversed(messages):
+        stamp = time.strftime("%H:%M:%S", time.localtime(message.at))
+        style = SEVERITY_STYLE.get(message.severity, "")
+        text.append(f"{stamp} ", style="dim")
+        text.append(f"{SEVERITY_LABEL.get(message.severity, message.severity):<5} ", style=style)
+        text.append_text(block(message.text, style))
+        text.append("\n")
+    return text
+
+
+class MessagesScreen(BaseScreen):
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("messages")  # type: ignore[assignment]
+    DEFAULT_CSS = """
+    MessagesScreen #messages-title { height: 1; padding: 0 1; background: $boost; }
+    MessagesScreen #messages-body { padding: 0 1; }
+    """
+
+    def __init__(self, messages: Sequence[LoggedMessage]) -> None:
+        super().__init__()
+        self.messages = messages
+        self._shown = -1
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="messages-title")
+        with VerticalScroll(id="messages-scroll"):
+            yield Static(id="messages-body")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#messages-scroll").focus()
+        self.sync(time.monotonic())
+
+    def sync(self, now: float) -> None:
+        if len(self.messages) == self._shown or not self.is_attached:
+            return
+        self._shown = len(self.messages)
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append("Messages", style="bold")
+        title.append(f"[{len(self.messages)}]", style="bold")
+        title.append("  this session's toasts in full, newest first", style="dim")
+        self.query_one("#messages-title", Static).update(title)
+        body = render_messages(self.messages) if self.messages else Text("No messages yet.")
+        self.query_one("#messages-body", Static).update(body)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#messages-scroll", VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#messages-scroll", VerticalScroll).scroll_up(animate=False)
