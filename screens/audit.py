@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, ClassVar
 
 from gok_tui.screens.base import BaseScreen
@@ -16,7 +17,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-AUDIT_COLUMNS = ("TIME", "RESULT", "ACTION", "OBJECT", "CHANGE", "CONTEXT")
+# The context comes early and short: at 80 columns a last column is off-screen, and which
+# cluster a change went to is what an incident review asks first (the detail has it whole).
+AUDIT_COLUMNS = ("TIME", "RESULT", "CONTEXT", "ACTION", "OBJECT", "CHANGE")
+CONTEXT_WIDTH = 16
 
 
 SHORT_KIND = {"deployments": "deploy", "services": "svc", "ingresses": "ing", "pods": "pod"}
@@ -27,18 +31,40 @@ def entry_cells(entry: dict[str, Any]) -> tuple[Text, ...]:
     kind = str(entry.get("kind", ""))
     singular = SHORT_KIND.get(kind, kind)
     return (
-        cell(str(entry.get("time", ""))[5:19].replace("T", " ")),  # MM-DD HH:MM:SS
+        cell(short_time(str(entry.get("time", "")))),
         Text("ok" if ok else "FAILED", style="green" if ok else "bold red"),
+        cell(short_context(str(entry.get("context", "")))),
         cell(entry.get("action", "")),
         cell(f"{singular}/{entry.get('namespace', '')}/{entry.get('name', '')}"),
         cell(f"{entry.get('from', '')} -> {entry.get('to', '')}"),
-        cell(entry.get("context", "")),
     )
+
+
+def short_time(stamp: str, today: str | None = None) -> str:
+    """``HH:MM:SS`` for today's entries, ``MM-DD HH:MM`` for older ones (the log's local
+    time, as written)."""
+    day, _, clock = stamp.partition("T")
+    if day == (today or time.strftime("%Y-%m-%d")):
+        return clock[:8]
+    return f"{day[5:]} {clock[:5]}".strip()
+
+
+def short_context(context: str) -> str:
+    """A context name for a narrow column: an EKS ARN (``arn:aws:eks:REGION:ACCOUNT:cluster/
+    NAME``) or a GKE name (``gke_PROJECT_ZONE_NAME``) by its cluster name, cut from the left
+    (the end of a name tells clusters apart more often than its start)."""
+    if context.startswith("arn:") and "/" in context:
+        context = context.rsplit("/", 1)[1]
+    elif context.startswith("gke_") and context.count("_") >= 3:
+        context = context.split("_", 3)[3]
+    return context if len(context) <= CONTEXT_WIDTH else "…" + context[-(CONTEXT_WIDTH - 1) :]
 
 
 def entry_detail(entry: dict[str, Any]) -> Group:
     text = Text()
     text.append(f"{entry.get('summary', '')}\n", style="bold")
+    text.append(f"{'change':<11}", style="bold")
+    text.append(f"{entry.get('from', '')} -> {entry.get('to', '')}\n")
     for label, key in (
         ("result", "result"),
         ("when", "time"),
