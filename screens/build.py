@@ -99,12 +99,14 @@ class BuildScreen(BaseScreen):
         if loop is None:
             return
         backend = self.session.backend
-        if self.session.production and backend is not None:
-            # as every change on a production context: planned, shown, confirmed by name
-            try:
+        try:
+            if backend is not None and self.session.settings.is_production(backend.target.context):
+                # as every change on a production context: planned, shown, confirmed by name
                 self.gok.propose(loop.rollout_of_last_good(backend))
-            except ValueError as refusal:
-                self.notify(str(refusal), severity="warning")
+                return
+            loop.last_good_for(backend)
+        except ValueError as refusal:
+            self.notify(str(refusal), severity="warning")
             return
         loop.deploy_last_good()
         project, target = self.session.project, self.session.target

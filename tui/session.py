@@ -132,7 +132,7 @@ class Session:
             history=history,
             audit=self.audit,
             readonly=lambda: self.readonly,
-            production=lambda: self.production,
+            production=self.settings.is_production,
             namespace=lambda: project.deploy.namespace or self._namespace_or_default(),
             network_mode=self.build_network,
             loader=self._load_into_local_cluster,

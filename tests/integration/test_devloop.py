@@ -185,7 +185,7 @@ def harness(
             history=BuildHistory(tmp_path / "history.jsonl"),
             audit=AuditLog(tmp_path / "audit.jsonl"),
             readonly=lambda: readonly,
-            production=lambda: production,
+            production=lambda _context: production,
             network_mode="none",
         )
         loops.append(loop)
@@ -440,6 +440,28 @@ def test_only_a_delivered_build_of_the_current_repository_is_deployed_by_d(
     again = DevLoop(h.loop.project, h.loop.docker, h.loop.kube, Events(), history=history)
     assert again.last_good is not None and again.last_good.tag == done.record.tag
     assert again.last_good.image == f"{h.loop.project.image.repository}:{done.record.tag}"
+
+
+def test_a_build_left_in_one_clusters_engine_is_not_deployed_to_another(
+    harness: Callable[..., Harness], fake_kube: FakeKube, tmp_path: Path
+) -> None:
+    """delivery "none" (or "load") reaches the cluster of the context it was built for only."""
+    h = harness(watch=False, auto_deploy=False, delivery="none")
+    h.loop.build_now()
+    (done,) = h.wait_builds_done(1)
+    assert done.record.loaded_into == "fake"
+    here = h.loop.kube()
+    assert here is not None and h.loop.last_good_for(here).image == done.record.image
+    kubeconfig = fake_kube.write_kubeconfig(tmp_path / "kc-other", context="kind-b")
+    target = resolve_target(kubeconfig=str(kubeconfig), environ={})
+    assert target is not None
+    elsewhere = KubeBackend(target)
+    with pytest.raises(ValueError) as refusal:
+        h.loop.last_good_for(elsewhere)
+    assert str(refusal.value) == (
+        f"the last good build {done.record.image} went to fake, not kind-b: build it again (b)"
+    )
+    elsewhere.close()
 
 
 def test_cancel_stops_a_running_build(harness: Callable[..., Harness]) -> None:

@@ -26,6 +26,7 @@ class BuildRecord:
     deployed: bool = False
     image: str = ""  # repository:tag as delivered (pushed, loaded or left in the engine)
     delivery: str = ""  # "push", "load" or "none": how ``image`` reached the cluster
+    loaded_into: str = ""  # the context a "load" or "none" delivery reached (no registry)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -175,7 +175,7 @@ class DevLoop:
         history: BuildHistory | None = None,
         audit: AuditLog | None = None,
         readonly: Callable[[], bool] = lambda: False,
-        production: Callable[[], bool] = lambda: False,
+        production: Callable[[str], bool] = lambda _context: False,
         namespace: Callable[[], str] | None = None,
         network_mode: str | None = None,
         loader: Callable[[str], str] | None = None,
@@ -187,7 +187,7 @@ class DevLoop:
         self.history = history
         self.audit = audit
         self.readonly = readonly
-        self.production = production  # the current context: nothing deploys there unasked
+        self.production = production  # context name -> nothing deploys there unasked
         self.namespace = namespace or (lambda: project.deploy.namespace or "default")
         self.network_mode = network_mode
         self.loader = loader  # delivery "load": image ref -> message; raises on failure
@@ -267,34 +267,49 @@ class DevLoop:
     def deploy_last_good(self) -> None:
         """Roll out the last good build now (for auto_deploy = false). Not on a production
         context: there ``rollout_of_last_good`` gives the action to confirm first."""
+        threading.Thread(target=self._deploy_last_good, daemon=True).start()
+
+    def _deploy_last_good(self) -> None:
+        try:
+            backend = self.kube()
+            record = self.last_good_for(backend)
+            if backend is not None and self.production(backend.target.context):
+                self.emit(LoopNote(self._held_message(record.image, backend), "warning"))
+                return
+            self._deploy(record.image, False, backend)
+        except ValueError as refusal:
+            self.emit(LoopNote(str(refusal), "warning"))
+        except Exception as exc:  # a bare thread: what broke is said, not printed on the TUI
+            self.emit(LoopNote(f"deploy failed: {type(exc).__name__}: {exc}", "error"))
+
+    def last_good_for(self, backend: KubeBackend | None) -> BuildRecord:
+        """The last good build, if the cluster ``backend`` talks to can have its image: one
+        loaded (or left in the engine) reached one cluster only. ``ValueError`` says why not."""
         record = self.last_good
         if record is None:
-            self.emit(LoopNote(NOTHING_DELIVERED, "warning"))
-            return
-        if self.production():
-            self.emit(LoopNote(self._held_message(record.image), "warning"))
-            return
-        self.emit(LoopNote(f"deploying {record.image}, the last good build"))
-        threading.Thread(target=self._deploy, args=(record.image, False), daemon=True).start()
+            raise ValueError(NOTHING_DELIVERED)
+        context = backend.target.context if backend is not None else ""
+        if record.delivery != "push" and backend is not None and record.loaded_into != context:
+            raise ValueError(
+                f"the last good build {record.image} went to "
+                f"{record.loaded_into or 'another cluster'}, not {context}: build it again (b)"
+            )
+        return record
 
     def rollout_of_last_good(self, backend: KubeBackend) -> SetImage:
         """The last good build's image as a ``SetImage`` on the Deployment, to be planned and
         confirmed like any action. ``ValueError`` says why there is none."""
-        record = self.last_good
-        if record is None:
-            raise ValueError(NOTHING_DELIVERED)
+        record = self.last_good_for(backend)
         ref = self._target_ref(backend)
         if ref is None:
             raise ValueError("no [deploy] deployment in gok.toml: nothing to roll out")
         cause = f"gok-tui: {record.image} built from {self.project.root.name}"
         return SetImage(ref, self.project.deploy.container, record.image, cause)
 
-    def _held_message(self, image: str) -> str:
-        backend = self.kube()
-        context = backend.target.context if backend is not None else "the current context"
+    def _held_message(self, image: str, backend: KubeBackend) -> str:
         return (
-            f"{image} is ready but not deployed: {context} is a production context, where "
-            "nothing rolls out unasked; D deploys it after you confirm"
+            f"{image} is ready but not deployed: {backend.target.context} is a production "
+            "context, where nothing rolls out unasked; D deploys it after you confirm"
         )
 
     # -- changes ---------------------------------------------------------------------------
@@ -473,6 +488,7 @@ class DevLoop:
             )
             self.emit(BuildDone(failed))
             return
+        backend = self.kube()
         done = record(
             "ok",
             tag=tag,
@@ -481,12 +497,13 @@ class DevLoop:
             message=note,
             image=ref,
             delivery=self.project.deploy.delivery,
+            loaded_into=backend.target.context if backend is not None else "",
             **counts,
         )
         self.last_good = done
         self.emit(BuildDone(done))
         if self.project.deploy.auto_deploy:
-            self._deploy(ref, manifests_changed)
+            self._deploy(ref, manifests_changed, backend)
 
     def _why_killed(self, exit_code: int, message: str) -> str:
         """A step killed by a signal: an engine that is shutting down kills the build's
@@ -532,7 +549,9 @@ class DevLoop:
             target.context, target.cluster_server, "deployments", self.namespace(), deployment
         )
 
-    def _deploy(self, image: str, manifests_changed: bool) -> None:
+    def _deploy(self, image: str, manifests_changed: bool, backend: KubeBackend | None) -> None:
+        """Roll ``image`` out through ``backend``: the one connection both the production check
+        and the requests use (a :ctx meanwhile must not split them)."""
         deploy = self.project.deploy
         if not deploy.deployment:
             self.emit(LoopNote("built; no [deploy] deployment in gok.toml, so nothing rolls out"))
@@ -540,12 +559,11 @@ class DevLoop:
         if self.readonly():
             self.emit(LoopNote(f"not deployed: read-only mode ({image} is built)", "warning"))
             return
-        backend = self.kube()
         if backend is None:
             self.emit(LoopNote("not deployed: no cluster is configured", "warning"))
             return
-        if self.production():
-            self.emit(LoopNote(self._held_message(image), "warning"))
+        if self.production(backend.target.context):
+            self.emit(LoopNote(self._held_message(image, backend), "warning"))
             return
         ref = self._target_ref(backend)
         assert ref is not None
@@ -565,9 +583,9 @@ class DevLoop:
                 return
         else:
             self.emit(DeployStarted(image, deploy.deployment, "set image"))
-            container = deploy.container or self._first_container(backend, ref)
             cause = f"gok-tui: {image} built from {self.project.root.name}"
-            result = execute(SetImage(ref, container, image, cause), backend, audit=self.audit)
+            action = SetImage(ref, deploy.container, image, cause)  # "": the first container
+            result = execute(action, backend, audit=self.audit)
             if not result.ok:
                 self.emit(DeployDone(False, result.message))
                 return
@@ -581,13 +599,6 @@ class DevLoop:
                 return False
             raise
         return True
-
-    def _first_container(self, backend: KubeBackend, ref: ObjectRef) -> str:
-        obj = backend.get(KINDS["deployments"], ref.namespace, ref.name)
-        containers = (((obj.get("spec") or {}).get("template") or {}).get("spec") or {}).get(
-            "containers"
-        ) or [{}]
-        return str(containers[0].get("name", ""))
 
     def _apply(self, backend: KubeBackend, image: str | None) -> bool:
         deploy = self.project.deploy
@@ -619,7 +630,7 @@ class DevLoop:
         if backend is None:
             self.emit(LoopNote("manifests changed; no cluster is configured", "warning"))
             return
-        if self.production():
+        if self.production(backend.target.context):
             self.emit(
                 LoopNote(
                     f"manifests changed ({', '.join(changed)}); not applied: "
@@ -628,7 +639,10 @@ class DevLoop:
                 )
             )
             return
-        image = self.last_good.image if self.last_good else None
+        try:
+            image: str | None = self.last_good_for(backend).image
+        except ValueError:  # none, or not one this cluster has: the manifests' own image
+            image = None
         self.emit(DeployStarted(image or "(image from the manifests)", "", "apply manifests"))
         if self._apply(backend, image):
             ref = self._target_ref(backend)
