@@ -76,8 +76,9 @@ class DeletePod:
             action=self.name,
             ref=self.ref,
             summary=f"delete {self.ref} ({phase}, {ready}/{total} ready, {restarts} restarts)",
-            # only the identity: a crash-looping pod's status moves between confirm and send
-            before=f"pod uid {uid[:8]}",
+            # only the identity, whole: the confirmed pod and no other (a crash-looping pod's
+            # status moves between confirm and send; its UID does not)
+            before=f"pod uid {uid}",
             after=after,
             method="DELETE",
             path=KINDS["pods"].object_path(self.ref.namespace, self.ref.name),

@@ -716,7 +716,8 @@ def _auth_config_class() -> Any:
             try:
                 done = subprocess.run(
                     [self.exe, subcmd],
-                    input=data_input,
+                    # `list` has no input: an empty stdin, never the terminal the TUI reads
+                    input=data_input if data_input is not None else b"",
                     capture_output=True,
                     timeout=HELPER_TIMEOUT,
                     env={**os.environ, **(self.environment or {})},

@@ -179,7 +179,11 @@ class KubeBackend:
             if self._client is None:
                 failure = self._build_failure
                 if failure is not None and time.monotonic() - failure[0] < CREDENTIAL_FAILURE_HOLD:
-                    raise failure[1]
+                    # a new exception per thread: one object raised in several would share
+                    # (and grow) one traceback
+                    raise KubeError(
+                        failure[1].message, status=failure[1].status, reason=failure[1].reason
+                    )
                 try:
                     self._client = self._build_client()
                 except KubeError as error:
