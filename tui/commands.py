@@ -101,8 +101,8 @@ def parse_command(text: str) -> Command:
 
 def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
     """Every full command line, for completion: views first, then contexts and namespaces."""
-    lines = ["deploy", "pods", "ing", "build", "images", "logs", "problems", "messages"]
-    lines += ["help", "quit"]
+    lines = ["deploy", "pods", "ing", "build", "images", "logs", "problems", "traffic", "audit"]
+    lines += ["messages", "help", "quit"]
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]
     return lines

@@ -10,6 +10,7 @@ from gok_tui.config.settings import Settings
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.widgets.confirm import ConfirmModal, ReplicaPrompt
+from gok_tui.widgets.resource_table import ResourceTable
 from platformdirs import user_log_path
 from textual.pilot import Pilot
 
@@ -145,6 +146,8 @@ async def test_deleting_a_pod_is_confirmed_replaced_audited_and_not_undone_by_ct
     app = make_app(fake_kubeconfig, view="pods")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: len(table_keys(app)) == 2, what="two pods")
+        await pilot.press("g")  # the cursor stays on its pod when the other sorts above it
+        await until(pilot, lambda: app.screen.query_one(ResourceTable).cursor_row == 0)
         victim = table_keys(app)[0]
         await pilot.press("ctrl+d")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal))

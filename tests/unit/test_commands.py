@@ -44,6 +44,13 @@ def test_candidates_complete_contexts_and_namespaces() -> None:
     assert "ctx prod" in lines and "ns team-a" in lines and "ns all" in lines
 
 
+def test_every_command_the_readme_names_completes() -> None:
+    lines = command_candidates([], [])
+    for command in ("deploy", "pods", "ing", "build", "images", "logs", "problems", "traffic"):
+        assert command in lines
+    assert {"audit", "messages", "help", "quit"} <= set(lines)
+
+
 def test_a_missing_namespace_is_named_with_the_nearest_existing_ones() -> None:
     message = missing_namespace_message("shpo", "prod", ["default", "shop", "shop-v2", "kube"])
     assert message.startswith("namespace shpo does not exist in context prod")
