@@ -44,6 +44,7 @@ class BuildScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self._painted_version = -1
+        self._policy: tuple[str, bool, bool] | None = None
         self._history_len = -1
 
     @property
@@ -122,9 +123,14 @@ class BuildScreen(BaseScreen):
         if not self.is_attached or not self.query("#build-text"):
             return  # not composed yet, or being torn down
         view = self.view
-        if view.version == self._painted_version and not view.running:
+        # what a save does depends on the context too: a :ctx repaints the head at once
+        target = self.session.target
+        policy = (target.context if target else "", self.session.production, self.session.readonly)
+        if self._policy is not None and policy != self._policy:
+            view.forget_notes()
+        if view.version == self._painted_version and not view.running and policy == self._policy:
             return
-        self._painted_version = view.version
+        self._painted_version, self._policy = view.version, policy
         self.query_one("#build-head", Static).update(self._head(view))
         progress = self.query_one("#build-progress", ProgressBar)
         progress.update(progress=view.fraction if (view.running or view.last) else 0.0)
@@ -148,7 +154,10 @@ class BuildScreen(BaseScreen):
             text.append(f"  watching {', '.join(view.watch_paths) or '.'}", style="green")
         if project.deploy.deployment:
             auto = "auto-deploy" if project.deploy.auto_deploy else "deploy with D"
-            if self.session.production:
+            if self.session.readonly:
+                text.append(f"  -> deploy/{project.deploy.deployment} ", style="dim")
+                text.append("(READ-ONLY: builds only)", style="bold yellow")
+            elif self.session.production:
                 text.append(f"  -> deploy/{project.deploy.deployment} ", style="dim")
                 text.append("(PROD: D asks first)", style="bold yellow")
             else:

@@ -484,6 +484,32 @@ def test_cancel_stops_a_running_build(harness: Callable[..., Harness]) -> None:
     assert time.monotonic() - started < 10
 
 
+def test_d_after_a_cancelled_build_follows_its_rollout_to_the_end(
+    harness: Callable[..., Harness], fake_kube: FakeKube
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:old", replicas=1))
+    h = harness(watch=False, auto_deploy=False)
+    h.loop.build_now()
+    (good,) = h.wait_builds_done(1)
+    assert good.record.ok
+    (h.root / "Dockerfile").write_text(
+        QUICK_DOCKERFILE.replace(
+            'RUN ["/bin/busybox", "cp"',
+            'RUN ["/bin/busybox", "sleep", "60"]\nRUN ["/bin/busybox", "cp"',
+        )
+    )
+    h.loop.build_now()
+    h.events.wait(lambda: len(h.builds()) == 2, 10, "the second build to start")
+    time.sleep(0.5)
+    assert h.loop.cancel()
+    _, cancelled = h.wait_builds_done(2, timeout=20)
+    assert cancelled.record.result == "cancelled"
+    h.loop.deploy_last_good()
+    h.events.wait(lambda: h.events.of(DeployDone), 60, "the rollout")
+    (done,) = h.events.of(DeployDone)
+    assert done.ok and "successfully rolled out" in done.message, done.message
+
+
 def test_history_is_kept_in_the_state_directory(harness: Callable[..., Harness]) -> None:
     h = harness(watch=False, auto_deploy=False, delivery="none")
     h.loop.build_now()

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 from gok_tui.config.settings import Settings
+from gok_tui.devloop.loop import LoopNote
 from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.widgets.confirm import ConfirmModal
@@ -138,3 +139,24 @@ async def test_on_a_production_context_a_build_waits_for_d_and_a_typed_confirm(
         await until(pilot, lambda: isinstance(app.screen, RolloutScreen), what="followed")
     audit = app.session.audit.path.read_text(encoding="utf-8")
     assert '"action": "rollout"' in audit and built in audit and "prod-eu" in audit
+
+
+async def test_the_head_says_what_a_save_does_on_the_context_switched_to(
+    fake_kube: FakeKube, tmp_path: Path, busybox_binary: Path, registry: str
+) -> None:
+    kubeconfig = fake_kube.write_kubeconfig(
+        tmp_path / "kc", context="staging", extra_contexts=["prod-eu", "audit-eu"]
+    )
+    root = make_project(tmp_path, busybox_binary, f"{registry}/ui-{uuid.uuid4().hex[:8]}")
+    settings = Settings(production_contexts=("prod-*",), readonly_contexts=("audit-*",))
+    app = make_app(kubeconfig, view="build", project=root, settings=settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "deploy/web (auto-deploy)" in screen_text(app), what="head")
+        note = LoopNote("web:1 is ready but not deployed: ...", "warning")
+        app.session.build_view.apply(note)
+        await until(pilot, lambda: "web:1 is ready" in screen_text(app), what="a note")
+        await pilot.press("colon", *"ctx prod-eu", "enter")
+        await until(pilot, lambda: "(PROD: D asks first)" in screen_text(app), what="prod head")
+        assert "web:1 is ready" not in screen_text(app)  # a note about another context
+        await pilot.press("colon", *"ctx audit-eu", "enter")
+        await until(pilot, lambda: "(READ-ONLY: builds only)" in screen_text(app), what="ro")

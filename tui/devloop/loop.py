@@ -270,6 +270,8 @@ class DevLoop:
         threading.Thread(target=self._deploy_last_good, daemon=True).start()
 
     def _deploy_last_good(self) -> None:
+        if not self.building:
+            self._cancel.clear()  # a cancel of an earlier build must not stop this rollout's follow
         try:
             backend = self.kube()
             record = self.last_good_for(backend)

@@ -109,6 +109,7 @@ class BuildView:
                 now,
             )
             self.queued = ()
+            self.notes = []  # what the loop said of the build before: no news about this one
             self.total_steps, self.steps, self.output, self.failure = 0, [], [], None
             self.layers = OrderedDict()
             self.deploy, self.rollout, self.deploy_result = "", None, None
@@ -137,6 +138,12 @@ class BuildView:
             self.deploy = ""
         elif isinstance(event, LoopNote):
             self.notes = [*self.notes, (event.severity, event.message)][-MAX_NOTES:]
+
+    def forget_notes(self) -> None:
+        """After a change of context or mode: "not deployed: X is production" was of another."""
+        if self.notes:
+            self.notes = []
+            self.version += 1
 
     def _build_step(self, wrapped: BuildStep, now: float) -> None:
         event = wrapped.event
