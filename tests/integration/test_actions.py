@@ -42,18 +42,25 @@ def test_scale_retries_a_409_on_a_fresh_object(
     assert [entry["ok"] for entry in audit.entries()] == [True]
 
 
-def test_state_moved_since_confirm_sends_nothing(fake_kube: FakeKube, backend: KubeBackend) -> None:
+def test_state_moved_since_confirm_sends_nothing(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
     fake_kube.apply_object(deployment("web", replicas=2))
     action = Scale(ref(fake_kube), 5)
     confirmed = plan_action(action, backend)
     fake_kube.apply_object(deployment("web", replicas=4))  # someone else scaled meanwhile
     fake_kube.clear_requests()
-    result = execute(action, backend, confirmed=confirmed)
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    result = execute(action, backend, confirmed=confirmed, audit=audit)
     assert (
         not result.ok
         and "changed since you confirmed (was 2 replicas, now 4 replicas)" in result.message
     )
     assert [r for r in fake_kube.requests if r.method != "GET"] == []
+    # the audit keeps what the user confirmed (and was refused), not the plan re-read after
+    (entry,) = audit.entries()
+    assert (entry["from"], entry["to"], entry["ok"]) == ("2 replicas", "5 replicas", False)
+    assert entry["patch"] == confirmed.body
 
 
 def test_forbidden_patch_says_who_may_not_do_what(

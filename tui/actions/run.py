@@ -66,7 +66,8 @@ def execute(
                     f"not sent: {plan.ref} changed since you confirmed "
                     f"(was {confirmed.before}, now {plan.before}); review it again"
                 )
-                return _finish(audit, backend, plan, False, message, started, attempt)
+                # audited as confirmed: what the user saw and agreed to is what was refused
+                return _finish(audit, backend, confirmed, False, message, started, attempt)
             if plan.refusal:
                 return _finish(audit, backend, plan, False, f"refused: {plan.refusal}", started)
             if plan.noop:
