@@ -230,6 +230,15 @@ def test_sed_in_place_triggers_one_build_named_for_the_edited_file(
     assert [b.trigger for b in h.builds()] == [("app.txt",)]
 
 
+def test_an_edit_of_gok_toml_says_a_restart_is_needed(harness: Callable[..., Harness]) -> None:
+    h = harness(auto_deploy=False, delivery="none")
+    (h.root / "gok.toml").write_text((h.root / "gok.toml").read_text() + "\n# edited\n")
+    h.events.wait(lambda: h.events.of(LoopNote), 10, "the note")
+    assert h.events.of(LoopNote)[0].message.startswith("gok.toml changed: restart gok-tui")
+    time.sleep(0.5)
+    assert h.builds() == []  # gok.toml is dockerignored in this project: nothing to build
+
+
 def test_edits_under_ignored_paths_trigger_no_build(harness: Callable[..., Harness]) -> None:
     h = harness(auto_deploy=False, delivery="none")
     (h.root / "ignored" / "notes.txt").write_text("dockerignored\n")

@@ -28,6 +28,7 @@ from gok_tui.actions.manifests import (
 from gok_tui.actions.run import execute
 from gok_tui.backends.docker_backend import DockerError
 from gok_tui.backends.kube import KubeError
+from gok_tui.config.project import PROJECT_FILE
 from gok_tui.devloop.history import BuildHistory, BuildRecord
 from gok_tui.devloop.ignore import IgnoreRules
 from gok_tui.devloop.tags import TagError, image_tag
@@ -196,6 +197,7 @@ class DevLoop:
             root, root / project.image.context, project.watch.ignore
         )
         self.manifest_paths = {(root / m).resolve() for m in project.deploy.manifests}
+        self.project_file = (root / PROJECT_FILE).resolve()
         self.debounce = project.watch.debounce_ms / 1000
         self.paused = False
         self.building = False
@@ -322,6 +324,14 @@ class DevLoop:
         build_files, manifest_files = [], []
         for raw in paths:
             path = Path(raw)
+            if path.resolve() == self.project_file:
+                self.emit(
+                    LoopNote(
+                        f"{PROJECT_FILE} changed: restart gok-tui to use it (this session keeps "
+                        "the settings it started with)",
+                        "warning",
+                    )
+                )
             if path.resolve() in self.manifest_paths:
                 manifest_files.append(self._relative(path))
             elif not self.rules.ignored(path) and self.rules.in_build_context(path):
