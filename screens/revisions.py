@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Undo
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.revisions import Revision, revisions, template_diff
 from gok_tui.domain.timefmt import human_duration, parse_timestamp
+from gok_tui.screens.base import BaseScreen
 from gok_tui.widgets.plain import cell
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 
-class RevisionScreen(Screen[None]):
+class RevisionScreen(BaseScreen):
+    """Pushed over a Deployments view or rollout panel: the cluster bar says where an undo
+    would go (context, PROD, READ-ONLY), and ``:`` commands work as in every view."""
+
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "back", "Back", id="revisions.back"),
         Binding("enter", "undo_to", "Undo to this revision", id="revisions.undo"),
@@ -44,24 +47,31 @@ class RevisionScreen(Screen[None]):
         self.ref = ref
         self.history: list[Revision] = []
         self.current_template: dict[str, Any] = {}
+        self._generation = -1
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         yield Static(
             Text(f"Revisions of {self.ref} (loading…)", style="bold"), id="revisions-title"
         )
         yield DataTable(id="revisions", cursor_type="row")
         yield Static(id="revision-diff")
-        yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        super().on_mount()
+        self._generation = self.session.generation
+        table = self.query_one("#revisions", DataTable)
         table.add_columns("REV", "REPLICASET", "IMAGES", "READY", "AGE", "CHANGE-CAUSE")
         table.focus()
         self.load()
 
+    def sync(self, now: float) -> None:
+        if self._generation != -1 and self.session.generation != self._generation:
+            # another context or namespace (:ctx, :ns): these revisions are not about it
+            self.app.pop_screen()
+
     @work(thread=True, exclusive=True, group="revisions", exit_on_error=False)
     def load(self) -> None:
-        backend = getattr(self.app, "session").backend  # noqa: B009 - GokApp's session
+        backend = self.session.backend
         if backend is None:
             return
         try:
@@ -79,7 +89,7 @@ class RevisionScreen(Screen[None]):
         self.current_template = (deployment.get("spec") or {}).get("template") or {}
         self.history = revisions(deployment, message.snapshot["replicasets"])
         title.update(Text(f"Revisions of {self.ref} ({len(self.history)})", style="bold"))
-        table = self.query_one(DataTable)
+        table = self.query_one("#revisions", DataTable)
         table.clear()
         now = time.time()
         for revision in self.history:
@@ -106,7 +116,7 @@ class RevisionScreen(Screen[None]):
         self._show_diff()
 
     def _selected(self) -> Revision | None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#revisions", DataTable)
         if not self.history or table.cursor_row >= len(self.history):
             return None
         return self.history[table.cursor_row]
@@ -130,6 +140,8 @@ class RevisionScreen(Screen[None]):
             text.append(f"{change.after}\n", style="green")
         if not changes:
             text.append("  nothing (same pod template)\n", style="dim")
+        # the table has the focus, and its own enter hides the screen's from the footer
+        text.append(f"enter: undo to revision {revision.number} (after a confirm)", style="dim")
         panel.update(text)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -141,15 +153,16 @@ class RevisionScreen(Screen[None]):
         if revision is None or revision.current:
             self.notify("pick an older revision", severity="warning")
             return
-        from gok_tui.app import GokApp
-
-        cast(GokApp, self.app).propose(Undo(self.ref, revision.number))
+        self.gok.propose(Undo(self.ref, revision.number))
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def focus_body(self) -> None:
+        self.query_one("#revisions", DataTable).focus()
+
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self.query_one("#revisions", DataTable).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self.query_one("#revisions", DataTable).action_cursor_up()

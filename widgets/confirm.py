@@ -57,13 +57,19 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
 
 
 class ConfirmModal(ModalScreen[bool]):
-    """y/enter confirms (or typing the object's name on production), n/esc cancels."""
+    """y/enter confirms (or typing the object's name on production), n/esc cancels.
+
+    The plan scrolls with down/up/pgdn/pgup, keys the name field does not use, so on
+    production it scrolls while the field keeps the focus; j/k scroll too, except on
+    production, where the field takes them as letters (names hold j and k)."""
 
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape,n", "cancel", "Cancel", id="confirm.cancel"),
         Binding("y", "confirm", "Confirm", id="confirm.yes"),
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
+        Binding("j,down", "scroll_down", "Down", show=False),
+        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
     ]
     DEFAULT_CSS = """
     ConfirmModal { align: center middle; }
@@ -96,15 +102,23 @@ class ConfirmModal(ModalScreen[bool]):
                     )
                 )
             if self.blocked:
-                yield Static("nothing will be sent · esc closes", id="confirm-help")
+                yield Static(
+                    "nothing will be sent · esc closes · j/k ↑/↓ PgUp/PgDn scroll",
+                    id="confirm-help",
+                )
             elif self.production:
                 yield Static(
-                    cell(f"type {self.plan.ref.name!r} and enter to confirm · esc cancels"),
+                    cell(
+                        f"type {self.plan.ref.name!r} and enter to confirm · esc cancels"
+                        " · ↑/↓ PgUp/PgDn scroll"
+                    ),
                     id="confirm-help",
                 )
                 yield Input(placeholder=self.plan.ref.name, id="confirm-name")
             else:
-                yield Static("y confirm · n/esc cancel", id="confirm-help")
+                yield Static(
+                    "y confirm · n/esc cancel · j/k ↑/↓ PgUp/PgDn scroll", id="confirm-help"
+                )
 
     def on_mount(self) -> None:
         if self.plan.dangerous or self.production:
@@ -132,6 +146,12 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_scroll_up(self) -> None:
         self.query_one(VerticalScroll).scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one(VerticalScroll).scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one(VerticalScroll).scroll_page_up(animate=False)
 
 
 MAX_REPLICAS = 2**31 - 1  # spec.replicas is an int32
@@ -197,15 +217,23 @@ class ReplicaPrompt(ModalScreen[int | None]):
 
     def action_step(self, delta: int) -> None:
         field = self.query_one("#replicas", Input)
-        typed = typed_number(field.value) or 0
-        field.value = str(min(MAX_REPLICAS, max(0, typed + delta)))
+        typed = typed_number(field.value)
+        if typed is None and field.value.strip():
+            # Not a number: a step has nothing to count from, and must not throw away what
+            # was typed. Say so where the problem already is.
+            self.app.bell()
+            self._show_problem(f"{replicas_problem(field.value)} (nothing to step from)")
+            return
+        field.value = str(min(MAX_REPLICAS, max(0, (typed or 0) + delta)))
         # Setting the value keeps the old selection (clamped): the cursor would stay at the
         # start, or part of the count stay selected, and the next digit go in front of it.
         field.cursor_position = len(field.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        problem = replicas_problem(event.value)
+        self._show_problem(replicas_problem(event.value))
+
+    def _show_problem(self, problem: str) -> None:
         line = self.query_one("#replicas-problem", Static)
         line.display = bool(problem)
         line.update(cell(problem))

@@ -89,3 +89,28 @@ async def test_a_negative_or_non_numeric_count_says_so_and_cannot_be_confirmed(
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm modal")
         assert "2 replicas  ->  3 replicas" in screen_text(app)
         assert replicas(fake_kube) == 2
+
+
+async def test_a_step_keeps_a_count_that_is_not_a_number(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=2))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "READY") == ["2/2"])
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, ReplicaPrompt))
+        await pilot.press(*"70abc")
+        await until(pilot, lambda: "not a whole number: 70abc" in screen_text(app))
+        for step in ("plus", "minus", "up", "down"):
+            await pilot.press(step)
+            await pilot.pause()
+            text = screen_text(app)
+            assert "▊  70abc" in text, step  # what was typed is still in the field, whole
+            assert "not a whole number: 70abc" in text and "step" in text, step  # and why
+        await pilot.press("backspace", "backspace", "backspace", "plus")
+        await until(pilot, lambda: "▊  71" in screen_text(app), what="a step from 70")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm modal")
+        assert "2 replicas  ->  71 replicas" in screen_text(app)
+        assert replicas(fake_kube) == 2
