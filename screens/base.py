@@ -36,10 +36,11 @@ class BaseScreen(Screen[None]):
     def session(self) -> Session:
         return self.gok.session
 
+    _asked_cluster = False  # this showing of the view has asked how the cluster answers
+
     def on_mount(self) -> None:
         self._show_cluster_status()
-        if self.uses_session_cluster_state:
-            self.gok.probe_cluster()
+        self._ask_cluster()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that change something are shown disabled when read-only; pressed, the app
@@ -52,8 +53,19 @@ class BaseScreen(Screen[None]):
         # What a view's watches said before it was hidden is no news (the target may have
         # changed since): shown, not passed on.
         self._show_cluster_status()
-        if self.uses_session_cluster_state:
-            self.gok.probe_cluster()
+        self._ask_cluster()
+
+    def on_screen_suspend(self) -> None:
+        self._asked_cluster = False
+
+    def _ask_cluster(self) -> None:
+        """Views without watches ask the cluster once each time they are shown, even while an
+        older probe is out: its answer may be of before the cluster went away (or came back).
+        (Mount and the first resume are one showing; Textual may call these handlers twice,
+        once per class that defines them.)"""
+        if self.uses_session_cluster_state and not self._asked_cluster:
+            self._asked_cluster = True
+            self.gok.probe_cluster(again=True)
 
     @property
     def uses_session_cluster_state(self) -> bool:
@@ -75,6 +87,8 @@ class BaseScreen(Screen[None]):
         session = self.session
         target = session.target
         state = self.connection_state()
+        if not self.query(ClusterBar):
+            return state  # pushed but not composed yet (on_mount shows it), or torn down
         status = ClusterStatus(
             context=target.context if target else "(no cluster)",
             server=target.cluster_server if target else "",

@@ -66,12 +66,18 @@ class MessagesScreen(BaseScreen):
         self.sync(time.monotonic())
 
     def sync(self, now: float) -> None:
-        if len(self.messages) == self._shown or not self.is_attached:
+        if not self.is_attached or not self.query("#messages-body"):
+            return  # pushed but not composed yet, or being torn down
+        # the running total, not len(): once the deque is full its length stays put
+        total = self.gok.messages_total
+        if total == self._shown:
             return
-        self._shown = len(self.messages)
+        self._shown = total
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append("Messages", style="bold")
-        title.append(f"[{len(self.messages)}]", style="bold")
+        title.append(f"[{total}]", style="bold")
+        if total > len(self.messages):
+            title.append(f" (newest {len(self.messages)})")
         title.append("  this session's toasts in full, newest first", style="dim")
         self.query_one("#messages-title", Static).update(title)
         body = render_messages(self.messages) if self.messages else Text("No messages yet.")

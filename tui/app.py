@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gok_tui.actions.base import Action, Plan
 from gok_tui.actions.run import Result, execute, plan_action
@@ -38,6 +38,9 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
+
+if TYPE_CHECKING:
+    from gok_tui.store.logs import LogRequest
 
 
 class GokCommands(Provider):
@@ -132,11 +135,35 @@ class GokApp(App[None]):
             super().__init__()
             self.result = result
 
+    class Notice(Message):
+        """A toast from a thread worker: posting only queues (call_from_thread blocks the
+        worker until the UI runs it, and fails or hangs while the app shuts down)."""
+
+        def __init__(
+            self,
+            text: str,
+            severity: SeverityLevel = "information",
+            timeout: float | None = None,
+            *,
+            generation: int | None = None,  # said of this target only; None: of any
+        ) -> None:
+            super().__init__()
+            self.text = text
+            self.severity: SeverityLevel = severity
+            self.timeout = timeout
+            self.generation = generation
+
+    class LogsFound(Message):
+        def __init__(self, request: LogRequest) -> None:
+            super().__init__()
+            self.request = request
+
     class ClusterProbed(Message):
-        def __init__(self, generation: int, state: str) -> None:
+        def __init__(self, generation: int, state: str, started: float) -> None:
             super().__init__()
             self.generation = generation
             self.state = state
+            self.started = started  # monotonic: when the request went out
 
     def __init__(self, session: Session, *, start_view: str = "deployments") -> None:
         # The first mode is the one asked for: no other view mounts (or watches) at start.
@@ -147,9 +174,10 @@ class GokApp(App[None]):
         self.namespaces: list[str] = []
         self.last_done: Plan | None = None  # my last action that ran, for ctrl+z
         self.messages: deque[LoggedMessage] = deque(maxlen=MESSAGES_KEPT)
+        self.messages_total = 0  # every message of the session, also those no longer kept
         self.idle_gc = IdleCollector()
         self.known_cluster_state: KnownClusterState | None = None
-        self._probing_generation: int | None = None  # a probe of this target is out
+        self._probes_out: Counter[int] = Counter()  # probes awaiting an answer, by generation
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self.post_message(self.FeedLoaded())
 
@@ -192,6 +220,7 @@ class GokApp(App[None]):
         self.messages.append(
             LoggedMessage(time.time(), severity, f"{heading}: {shown}" if heading else shown)
         )
+        self.messages_total += 1
         super().notify(shown, title=heading, severity=severity, timeout=timeout, markup=False)
 
     def on_unmount(self) -> None:
@@ -227,7 +256,8 @@ class GokApp(App[None]):
         if not self.screen_stack:
             return  # shutting down: the last tick may fire after the screens are gone
         screen = self.screen
-        if isinstance(screen, BaseScreen):
+        # a screen just pushed is attached at once but composed later: it syncs on mount
+        if isinstance(screen, BaseScreen) and screen.is_mounted:
             screen.sync(now)
             if screen.uses_session_cluster_state and self._cluster_state_is_old(now):
                 self.probe_cluster()
@@ -302,14 +332,13 @@ class GokApp(App[None]):
         """`:logs deploy/NAME` or `:logs pod/NAME` in the current namespace."""
         backend, namespace = self.session.backend, self.session.namespace
         if backend is None or namespace is None:
-            self.call_from_thread(self.notify, "logs need a cluster and one namespace (:ns NAME)")
+            self.post_message(self.Notice("logs need a cluster and one namespace (:ns NAME)"))
             return
         try:
             obj = backend.get(KINDS[plural], namespace, name)
         except KubeError as error:
-            self.call_from_thread(self.notify, error.message, severity="error")
+            self.post_message(self.Notice(error.message, severity="error"))
             return
-        from gok_tui.screens.logs import LogsScreen
         from gok_tui.screens.views import deployment_log_request
         from gok_tui.store.logs import LogRequest
 
@@ -319,7 +348,17 @@ class GokApp(App[None]):
             else LogRequest(namespace, f"pod/{name}", pod=name)
         )
         if request is not None:
-            self.call_from_thread(self.push_screen, LogsScreen(request))
+            self.post_message(self.LogsFound(request))
+
+    def on_gok_app_logs_found(self, message: LogsFound) -> None:
+        from gok_tui.screens.logs import LogsScreen
+
+        self.push_screen(LogsScreen(message.request))
+
+    def on_gok_app_notice(self, message: Notice) -> None:
+        if message.generation is not None and message.generation != self.session.generation:
+            return  # the target changed while the worker asked
+        self.notify(message.text, severity=message.severity, timeout=message.timeout)
 
     def _retarget(self, change: Callable[[], None]) -> None:
         try:
@@ -352,18 +391,22 @@ class GokApp(App[None]):
         except KubeError as error:
             if error.status != 404:
                 return  # forbidden to read namespaces, or unreachable: the views say so
+        except ValueError:
+            return  # not an API server's answer (an SSO page): the cluster bar says so
         try:
             existing = [
                 item["metadata"]["name"] for item in backend.list(KINDS["namespaces"], None).items
             ]
-        except KubeError:
+        except (KubeError, ValueError):
             existing = []
         if session.generation == generation:  # still showing that namespace
-            self.call_from_thread(
-                self.notify,
-                missing_namespace_message(target.namespace, target.context, existing),
-                severity="warning",
-                timeout=10,
+            self.post_message(
+                self.Notice(
+                    missing_namespace_message(target.namespace, target.context, existing),
+                    severity="warning",
+                    timeout=10,
+                    generation=generation,
+                )
             )
 
     @work(thread=True, exclusive=True, group="namespaces", exit_on_error=False)
@@ -387,11 +430,12 @@ class GokApp(App[None]):
             return "connecting"
         return known.state
 
-    def note_cluster_state(self, state: str) -> None:
+    def note_cluster_state(self, state: str, learnt_at: float | None = None) -> None:
+        """``learnt_at``: when the state was true (a probe's: when its request went out)."""
         if state == "connecting":
             return  # says nothing about the cluster yet: keep what is known
         self.known_cluster_state = KnownClusterState(
-            self.session.generation, state, time.monotonic()
+            self.session.generation, state, time.monotonic() if learnt_at is None else learnt_at
         )
 
     def _cluster_state_is_old(self, now: float) -> bool:
@@ -402,35 +446,53 @@ class GokApp(App[None]):
             or now - known.learnt_at >= CLUSTER_PROBE_INTERVAL
         )
 
-    def probe_cluster(self) -> None:
-        """Ask the cluster for its version, unless an answer is still awaited."""
+    def probe_cluster(self, *, again: bool = False) -> None:
+        """Ask the cluster for its version, unless an answer is still awaited. ``again``: ask
+        even so (a view being shown: an answer to a question asked before may say nothing of
+        now, and a probe is one cheap GET)."""
         backend, generation = self.session.backend, self.session.generation
-        if backend is None or self._probing_generation == generation:
+        if backend is None or (self._probes_out[generation] and not again):
             return
-        self._probing_generation = generation
+        self._probes_out[generation] += 1
         self._probe_cluster(backend, generation)
 
     @work(thread=True, group="cluster-probe", exit_on_error=False)
     def _probe_cluster(self, backend: KubeBackend, generation: int) -> None:
-        state = "retrying"  # also when something unexpected fails (reported as a worker error)
+        started = time.monotonic()  # the answer is true of some time after this, not of arrival
         try:
             backend.server_version()
             state = "live"
         except KubeError as error:
             state = state_after_error(error)
-        finally:
-            self.post_message(self.ClusterProbed(generation, state))
+        except Exception:
+            # a 200 that is no API server's answer (an SSO proxy's sign-in page: not JSON), or
+            # any other surprise: the cluster does not answer as one; no "internal error" toast
+            # every CLUSTER_PROBE_INTERVAL for it
+            state = "retrying"
+        self.post_message(self.ClusterProbed(generation, state, started))
 
     def on_gok_app_cluster_probed(self, message: ClusterProbed) -> None:
-        if self._probing_generation == message.generation:
-            self._probing_generation = None
+        self._probes_out[message.generation] -= 1
+        if self._probes_out[message.generation] <= 0:
+            del self._probes_out[message.generation]
         if message.generation != self.session.generation:
             return  # asked of a context no longer shown
-        self.note_cluster_state(message.state)
+        known = self.known_cluster_state
+        if (
+            known is not None
+            and known.generation == message.generation
+            and known.learnt_at > message.started
+        ):
+            return  # asked before what is known was learnt: old news (answers can overtake)
+        self.note_cluster_state(message.state, learnt_at=message.started)
         if not self.screen_stack:
             return
         screen = self.screen
-        if isinstance(screen, BaseScreen) and screen.uses_session_cluster_state:
+        if (
+            isinstance(screen, BaseScreen)
+            and screen.is_mounted  # one not composed yet shows the state learnt when it mounts
+            and screen.uses_session_cluster_state
+        ):
             screen.refresh_cluster_bar()
 
     # -- actions: plan -> confirm -> execute -> audit ------------------------------------------

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from gok_tui.app import MESSAGES_KEPT, GokApp
 from gok_tui.screens.messages import MessagesScreen
 from gok_tui.screens.views import DeploymentsScreen
 
@@ -39,3 +43,55 @@ async def test_a_vanished_error_toast_is_readable_whole_in_messages(
 
         await pilot.press("colon", *"messages", "enter")
         await until(pilot, lambda: isinstance(app.screen, MessagesScreen), what=":messages")
+
+
+def _tick(app: GokApp) -> None:
+    app._tick()
+
+
+def _probe_answer(app: GokApp) -> None:
+    answer = app.ClusterProbed(app.session.generation, "live", time.monotonic())
+    app.on_gok_app_cluster_probed(answer)
+
+
+def _switch_namespace(app: GokApp) -> None:
+    app.run_command("ns kube-system")  # refreshes the shown screen's cluster bar, then ticks
+
+
+@pytest.mark.parametrize("poke", [_tick, _probe_answer, _switch_namespace])
+async def test_messages_pushed_but_not_composed_yet_survives_a_tick_or_a_probe_answer(
+    fake_kube: FakeKube, fake_kubeconfig: Path, poke: Callable[[GokApp], None]
+) -> None:
+    """push_screen attaches the screen at once and composes it later: whatever runs in
+    between (the drain tick, a probe's answer, a :ns) must not query its widgets."""
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+        for round_ in range(3):
+            note = f"note {round_}"
+            app.notify(note)
+            app.action_messages()
+            screen = app.screen
+            assert isinstance(screen, MessagesScreen) and not screen.is_mounted
+            poke(app)  # in the same step as the push: the screen has no widgets yet
+            await until(pilot, lambda note=note: note in screen_text(app), what="messages")
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen), what="back")
+        assert app.is_running and app.return_code is None
+
+
+async def test_messages_keep_coming_once_the_kept_number_is_reached(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+        before = len(app.messages)
+        for number in range(MESSAGES_KEPT):
+            app.notify(f"note {number}")
+        await pilot.press("M")
+        await until(pilot, lambda: f"note {MESSAGES_KEPT - 1}" in screen_text(app), what="full")
+        app.notify("the newest note")
+        await until(pilot, lambda: "the newest note" in screen_text(app), what="one more")
+        total = before + MESSAGES_KEPT + 1
+        assert f"Messages[{total}] (newest {MESSAGES_KEPT})" in screen_text(app)
