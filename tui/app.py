@@ -81,6 +81,8 @@ MUTATING_KEY_LABELS = {
 }
 
 MESSAGES_KEPT = 500
+TOAST_CHARS = 300
+PROBE_TIMEOUT = (3.0, 3.0)  # connect, read: a hung server must not read as live for long
 CLUSTER_PROBE_INTERVAL = 10.0  # seconds between checks while a view without watches is shown
 
 
@@ -175,6 +177,7 @@ class GokApp(App[None]):
         self.last_done: Plan | None = None  # my last action that ran, for ctrl+z
         self.messages: deque[LoggedMessage] = deque(maxlen=MESSAGES_KEPT)
         self.messages_total = 0  # every message of the session, also those no longer kept
+        self._planning: str | None = None  # the action whose plan is being made
         self.idle_gc = IdleCollector()
         self.known_cluster_state: KnownClusterState | None = None
         self._probes_out: Counter[int] = Counter()  # probes awaiting an answer, by generation
@@ -221,6 +224,8 @@ class GokApp(App[None]):
             LoggedMessage(time.time(), severity, f"{heading}: {shown}" if heading else shown)
         )
         self.messages_total += 1
+        if len(shown) > TOAST_CHARS:  # a toast is a glance: the Messages view keeps it whole
+            shown = shown[: TOAST_CHARS - 1] + "… (M shows all)"
         super().notify(shown, title=heading, severity=severity, timeout=timeout, markup=False)
 
     def on_unmount(self) -> None:
@@ -271,12 +276,14 @@ class GokApp(App[None]):
             record = event.record
             if record.ok:
                 self.notify(f"built {record.tag} in {record.duration_s:.1f}s", timeout=3)
+            elif record.result == "cancelled":
+                self.notify("build cancelled", severity="warning", timeout=3)
             else:
-                self.notify(f"build {record.result}: {record.message}"[:300], severity="error")
+                self.notify(f"build {record.result}: {record.message}", severity="error")
         elif isinstance(event, DeployDone):
-            self.notify(event.message[:300], severity="information" if event.ok else "error")
+            self.notify(event.message, severity="information" if event.ok else "error")
         elif isinstance(event, LoopNote) and event.severity != "information":
-            self.notify(event.message[:300], severity=event.severity)  # type: ignore[arg-type]
+            self.notify(event.message, severity=event.severity)  # type: ignore[arg-type]
 
     # -- commands --------------------------------------------------------------------------
     def command_candidates(self) -> list[str]:
@@ -460,7 +467,7 @@ class GokApp(App[None]):
     def _probe_cluster(self, backend: KubeBackend, generation: int) -> None:
         started = time.monotonic()  # the answer is true of some time after this, not of arrival
         try:
-            backend.server_version()
+            backend.server_version(timeout=PROBE_TIMEOUT)
             state = "live"
         except KubeError as error:
             state = state_after_error(error)
@@ -530,6 +537,14 @@ class GokApp(App[None]):
         """Plan an action in a worker, then ask the user to confirm exactly that plan."""
         if self.refused_as_readonly(action.name):
             return
+        if self._planning is not None or any(
+            isinstance(screen, ConfirmModal) for screen in self.screen_stack
+        ):
+            # a second key press would queue a second, soon stale, confirm behind the first
+            busy = self._planning or "a change"
+            self.notify(f"{action.name} not offered: {busy} is still to be confirmed or cancelled")
+            return
+        self._planning = action.name
         # The backend is taken now: a :ctx while the plan loads must not move the action.
         self._plan_in_worker(action, self.session.backend)
 
@@ -542,11 +557,14 @@ class GokApp(App[None]):
             self.post_message(self.PlanReady(action, plan_action(action, backend)))
         except KubeError as error:
             self.post_message(self.PlanReady(action, None, error.message))
+        except Exception as error:  # the plan is always answered: propose waits for it
+            self.post_message(self.PlanReady(action, None, f"{type(error).__name__}: {error}"))
 
     def on_gok_app_feed_loaded(self, message: FeedLoaded) -> None:
         self._tick()
 
     def on_gok_app_plan_ready(self, message: PlanReady) -> None:
+        self._planning = None
         plan = message.plan
         if plan is None:
             self.notify(f"{message.action.name}: {message.error}", severity="error")

@@ -29,7 +29,7 @@ class StubApiServer:
     whose session expired (200, an HTML page); one request can be held to answer late."""
 
     def __init__(self) -> None:
-        self.mode = "up"  # "up", "down", "sso"
+        self.mode = "up"  # "up", "down", "sso", "hang"
         self._hold_next = False
         self.holding = threading.Event()  # a held request is waiting
         self.release = threading.Event()
@@ -40,6 +40,8 @@ class StubApiServer:
 
             def do_GET(self) -> None:
                 status, content_type, body = stub.answer(self.path)  # decided on arrival
+                if self.path.startswith("/version") and stub.mode == "hang":
+                    stub.release.wait(10)  # accepts, then says nothing (a wedged apiserver)
                 if self.path.startswith("/version") and stub._hold_next:
                     stub._hold_next = False
                     stub.holding.set()
@@ -205,3 +207,19 @@ async def test_a_late_live_from_before_the_cluster_went_away_is_not_taken_as_new
         stub_api.mode = "up"
         await pilot.press("escape")  # back to audit: asks again
         await until(pilot, lambda: "● live" in bar(screen_text(app)), what="audit: live again")
+
+
+async def test_a_server_that_stops_answering_is_not_shown_live_for_long(
+    stub_api: StubApiServer, tmp_path: Path
+) -> None:
+    """Accepted connections and no answer (a wedged API server): a probe gives up after a few
+    seconds, not after the client's usual 30 s read timeout."""
+    app = make_app(stub_api.write_kubeconfig(tmp_path / "kc"), view="audit")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "● live" in bar(screen_text(app)), what="audit: live")
+        await app.workers.wait_for_complete()
+        stub_api.mode = "hang"
+        app.probe_cluster(again=True)
+        await until(
+            pilot, lambda: "✖ retrying" in bar(screen_text(app)), timeout=9, what="retrying"
+        )

@@ -1,4 +1,4 @@
-"""The confirm modal's keys on a production context, where the object's name is typed: the
+"""The confirm modal's keys: on a production context, where the object's name is typed, the
 plan scrolls with keys a text field does not use, and the field keeps every letter."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
-from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until
+from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
 
 SUMMARY = "undo deployment default/web from revision 2 to 1 (web:1)"
 PATCHED_IMAGE = '"image": "web:1"'  # deep in the patch: below the fold at 24 rows
@@ -60,3 +60,27 @@ async def test_production_confirm_scrolls_the_plan_while_the_name_field_keeps_fo
         assert SUMMARY in screen_text(app)
         await pilot.press("backspace", "backspace", *"web", "enter")
         await until(pilot, lambda: image(fake_kube) == "web:1", what="undone after the name")
+
+
+async def test_a_second_press_before_the_confirm_shows_queues_no_second_confirm(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=1))
+    app = make_app(fake_kubeconfig)
+
+    def confirms() -> int:
+        return sum(isinstance(screen, ConfirmModal) for screen in app.screen_stack)
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/web"])
+        # two presses that arrive before the first plan is back (a terminal sends them so)
+        await app.run_action("restart", app.screen)
+        await app.run_action("restart", app.screen)
+        await until(pilot, lambda: confirms() == 1, what="the confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert confirms() == 1
+        said = [message.text for message in app.messages]  # what M lists (the toast wraps)
+        assert said == ["restart not offered: restart is still to be confirmed or cancelled"], said
+        await pilot.press("escape")
+        await until(pilot, lambda: confirms() == 0, what="no confirm left behind")

@@ -95,3 +95,19 @@ async def test_messages_keep_coming_once_the_kept_number_is_reached(
         await until(pilot, lambda: "the newest note" in screen_text(app), what="one more")
         total = before + MESSAGES_KEPT + 1
         assert f"Messages[{total}] (newest {MESSAGES_KEPT})" in screen_text(app)
+
+
+async def test_a_long_toast_is_cut_and_points_at_the_messages_view(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    long = "registry refused: " + " ".join(f"layer{n:03}" for n in range(60)) + " END"
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+        app.notify(long, severity="error")
+        await until(pilot, lambda: "(M shows all)" in screen_text(app), what="the cut toast")
+        assert "END" not in screen_text(app)
+        app.clear_notifications()
+        await pilot.press("M")
+        await until(pilot, lambda: isinstance(app.screen, MessagesScreen))
+        assert "".join(long.split()) in "".join(screen_text(app).split())

@@ -370,9 +370,21 @@ class KubeBackend:
         )
 
     # -- reads -----------------------------------------------------------------------------
-    def get_json(self, path: str, query: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        response = self._send("GET", path, query)
-        return json.loads(response.data)
+    def get_json(
+        self,
+        path: str,
+        query: Mapping[str, Any] | None = None,
+        timeout: tuple[float, float] | None = None,
+    ) -> dict[str, Any]:
+        response = self._send("GET", path, query, timeout=timeout)
+        try:
+            return json.loads(response.data)
+        except ValueError:  # a 200 from something in front of the API server: an SSO page
+            raise KubeError(
+                f"GET {path} answered with something that is not JSON (a proxy's sign-in "
+                "page?): is the server address right, and are you logged in?",
+                status=None,
+            ) from None
 
     def get_text(self, path: str, query: Mapping[str, Any] | None = None) -> str:
         """A GET whose answer is text (a finished pod log), decoded leniently."""
@@ -474,8 +486,8 @@ class KubeBackend:
     def get(self, kind: Kind, namespace: str | None, name: str) -> dict[str, Any]:
         return self.get_json(kind.object_path(namespace if kind.namespaced else None, name))
 
-    def server_version(self) -> str:
-        info = self.get_json("/version")
+    def server_version(self, timeout: tuple[float, float] | None = None) -> str:
+        info = self.get_json("/version", timeout=timeout)
         return str(info.get("gitVersion", "unknown"))
 
     # -- writes (all go through the read-only gate in _send) -------------------------------
