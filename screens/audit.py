@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any, ClassVar
 
+from gok_tui.domain.rows import Row, clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.store.model import RowFilter
 from gok_tui.widgets.plain import cell
 from rich.console import Group
 from rich.syntax import Syntax
@@ -19,25 +22,105 @@ from textual.widgets import DataTable, Static
 
 # The context comes early and short: at 80 columns a last column is off-screen, and which
 # cluster a change went to is what an incident review asks first (the detail has it whole).
-AUDIT_COLUMNS = ("TIME", "RESULT", "CONTEXT", "ACTION", "OBJECT", "CHANGE")
+# The action comes last: the change says what it was (replicas, an image, a label, a
+# revision), and at 80 columns the change's target is what must stay on screen.
+AUDIT_COLUMNS = ("TIME", "RESULT", "CONTEXT", "OBJECT", "CHANGE", "ACTION")
 CONTEXT_WIDTH = 16
 
 
-SHORT_KIND = {"deployments": "deploy", "services": "svc", "ingresses": "ing", "pods": "pod"}
+SHORT_KIND = {
+    "deployments": "deploy",
+    "services": "svc",
+    "ingresses": "ing",
+    "pods": "pod",
+    "images": "image",
+}
 
 
 def entry_cells(entry: dict[str, Any]) -> tuple[Text, ...]:
     ok = bool(entry.get("ok"))
     kind = str(entry.get("kind", ""))
     singular = SHORT_KIND.get(kind, kind)
+    namespace, name = entry.get("namespace", ""), entry.get("name", "")  # images have no namespace
     return (
         cell(short_time(str(entry.get("time", "")))),
         Text("ok" if ok else "FAILED", style="green" if ok else "bold red"),
         cell(short_context(str(entry.get("context", "")))),
+        cell("/".join(str(part) for part in (singular, namespace, name) if part)),
+        cell(short_change(str(entry.get("from", "")), str(entry.get("to", "")))),
         cell(entry.get("action", "")),
-        cell(f"{singular}/{entry.get('namespace', '')}/{entry.get('name', '')}"),
-        cell(f"{entry.get('from', '')} -> {entry.get('to', '')}"),
     )
+
+
+def entry_row(key: str, entry: dict[str, Any]) -> Row:
+    """What ``/`` searches: the cells as shown, and whole what they shorten (the context and
+    the change), so a filter on the image repository or the full context name still finds the
+    entry."""
+    shown = tuple(text.plain for text in entry_cells(entry))
+    whole = (
+        clean(entry.get("context", "")),
+        clean(f"{entry.get('from', '')} -> {entry.get('to', '')}"),
+    )
+    return Row(key, (*shown, *whole), "ok")
+
+
+# An image reference as Docker reads one: [host[:port]/]path[:tag][@digest]. Anything else
+# ("2 replicas", "track=blue", a tag with a space or a bracket) is shown as written.
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_IMAGE_REF = re.compile(
+    rf"(?P<name>(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*)"
+    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
+    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?"
+)
+# A run of 12 or more hex digits with a letter among them: a git sha, a content hash, a
+# digest (an all-digit run is more often a date or a build number, and is kept).
+_LONG_HEX = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-f])[0-9a-f]{12,}(?![0-9A-Za-z])")
+SHORT_HEX = 8
+
+
+def _image_ref(text: str) -> tuple[str, str, str] | None:
+    """(name, tag, digest) of an image reference, else None."""
+    match = _IMAGE_REF.fullmatch(text)
+    if match is None:
+        return None
+    return match["name"], match["tag"] or "", match["digest"] or ""
+
+
+def _repository(name: str) -> str:
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "docker.io/"):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _shorten_hex(text: str) -> str:
+    return _LONG_HEX.sub(lambda match: match[0][:SHORT_HEX], text)
+
+
+def _suffix(tag: str, digest: str, short: bool) -> str:
+    """``:tag@digest`` (an image named without either runs ``latest``)."""
+    tag = tag or ("" if digest else "latest")
+    text = (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
+    return _shorten_hex(text) if short else text
+
+
+def short_change(before: str, after: str) -> str:
+    """The CHANGE cell: ``from -> to`` for a narrow column. A new image of the same repository
+    reads ``hello2:4de2fab3 -> 2f5474ea`` (the repository's last path segment once, hashes in
+    tags and digests cut to 8 digits); images of two repositories keep their whole names with
+    hashes cut; anything else (replicas, labels, weights) is as written. The detail pane has
+    the change whole."""
+    old, new = _image_ref(before), _image_ref(after)
+    if old is None or new is None or not any(old[1:] + new[1:]):
+        return f"{before} -> {after}"  # two plain words ("exists -> absent") are not images
+    (old_name, old_tag, old_digest), (new_name, new_tag, new_digest) = old, new
+    short = _suffix(old_tag, old_digest, True) != _suffix(new_tag, new_digest, True)
+    old_suffix = _suffix(old_tag, old_digest, short)
+    new_suffix = _suffix(new_tag, new_digest, short)
+    if _repository(old_name) == _repository(new_name):
+        last = _repository(old_name).rsplit("/", 1)[-1]
+        return f"{last}{old_suffix} -> {new_suffix.removeprefix(':')}"
+    return f"{old_name}{old_suffix} -> {new_name}{new_suffix}"
 
 
 def short_time(stamp: str, today: str | None = None) -> str:
@@ -91,6 +174,7 @@ class AuditScreen(BaseScreen):
     BINDINGS: ClassVar[list[Binding]] = bindings_for("audit")  # type: ignore[assignment]
     DEFAULT_CSS = """
     AuditScreen #audit-title { height: 1; padding: 0 1; background: $boost; }
+    AuditScreen #audit-filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     AuditScreen DataTable { height: 1fr; max-height: 50%; }
     AuditScreen #audit-scroll { height: 1fr; border-top: solid $accent; padding: 0 1; }
     """
@@ -98,11 +182,14 @@ class AuditScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[dict[str, Any]] = []
+        self.shown: list[dict[str, Any]] = []  # the entries the filter lets through, in order
         self._stamp: tuple[float, int] | None = None
         self._ready = False  # the table has its columns
+        self._filter = RowFilter()
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="audit-title")
+        yield Static(id="audit-filter-error")
         yield DataTable(id="audit-table", cursor_type="row")
         with VerticalScroll(id="audit-scroll"):
             yield Static(id="audit-detail")
@@ -126,29 +213,64 @@ class AuditScreen(BaseScreen):
             return
         self._stamp = stamp
         self.entries = audit.recent()
+        self._fill()
+
+    def _fill(self, keep: dict[str, Any] | None = None) -> None:
+        """Show the entries the filter lets through; the cursor on ``keep`` if it is shown."""
+        self.shown = [
+            entry
+            for index, entry in enumerate(self.entries)
+            if self._filter.matches(entry_row(str(index), entry))
+        ]
         table = self.query_one(DataTable)
         table.clear()
-        for index, entry in enumerate(self.entries):
+        for index, entry in enumerate(self.shown):
             table.add_row(*entry_cells(entry), key=str(index))
+        if keep is not None:
+            row = next((i for i, entry in enumerate(self.shown) if entry is keep), 0)
+            table.move_cursor(row=row, animate=False)
+        self._title()
+        self._show_detail()
+
+    def _title(self) -> None:
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append("Audit", style="bold")
-        title.append(f"[{len(self.entries)}]", style="bold")
-        title.append(f"  {audit.path}", style="dim")
+        total = len(self.entries)
+        title.append(f"[{len(self.shown)}/{total}]" if self._filter.text else f"[{total}]", "bold")
+        if self._filter.text:
+            title.append(f" /{clean(self._filter.text)}", style="magenta")
+        title.append(f"  {self.session.audit.path}", style="dim")
         if not self.entries:
             title.append("  no change has been sent from this machine yet", style="yellow")
         self.query_one("#audit-title", Static).update(title)
-        self._show_detail()
+        # While the filter is not a regular expression: why, and that it is matched as plain
+        # text (one line that follows each key typed, as in the resource views).
+        error = self.query_one("#audit-filter-error", Static)
+        error.display = bool(self._filter.error)
+        if self._filter.error:
+            error.update(Text(clean(f"{self._filter.error} · matched as plain text")))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()
 
+    def selected(self) -> dict[str, Any] | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
     def _show_detail(self) -> None:
-        table = self.query_one(DataTable)
-        detail = self.query_one("#audit-detail", Static)
-        if not self.entries or table.cursor_row >= len(self.entries):
-            detail.update("")
+        entry = self.selected()
+        self.query_one("#audit-detail", Static).update(entry_detail(entry) if entry else "")
+
+    # -- keys ------------------------------------------------------------------------------
+    def apply_filter(self, text: str) -> None:
+        if text == self._filter.text:
             return
-        detail.update(entry_detail(self.entries[table.cursor_row]))
+        self._filter = RowFilter(text)
+        if self._ready:
+            self._fill(keep=self.selected())
+
+    def action_filter(self) -> None:
+        self.open_prompt("filter", self._filter.text)
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
@@ -156,8 +278,17 @@ class AuditScreen(BaseScreen):
     def action_cursor_up(self) -> None:
         self.query_one(DataTable).action_cursor_up()
 
+    def action_cursor_top(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0, animate=False)
+
+    def action_cursor_bottom(self) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(0, table.row_count - 1), animate=False)
+
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
+        if self._filter.text:
+            self.apply_filter("")
+        elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
     def focus_body(self) -> None:

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from gok_tui.actions.base import ObjectRef, Plan
+from gok_tui.actions.base import ObjectRef, Plan, Request
 from gok_tui.actions.deployments import SetImage
 from gok_tui.backends.docker_backend import DockerError, ImageSummary, LayerSummary
 from gok_tui.backends.kube import KubeError
@@ -26,7 +26,7 @@ from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rows import Column, clean
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import TableCursor
-from gok_tui.store.model import RowDelta
+from gok_tui.store.model import RowDelta, RowFilter
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import block
 from gok_tui.widgets.resource_table import ResourceTable
@@ -75,18 +75,22 @@ class TextPanel(ModalScreen[None]):
 
 class ImagesScreen(TableCursor):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        *(b for b in bindings_for("table") if b.action not in ("filter", "yaml", "logs")),
+        *(b for b in bindings_for("table") if b.action not in ("yaml", "logs")),
         *bindings_for("images"),
     ]
     DEFAULT_CSS = """
     ImagesScreen #images-title { height: 1; padding: 0 1; background: $boost; }
+    ImagesScreen #images-filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     ImagesScreen #images-error { padding: 0 1; color: $error; display: none; }
     ImagesScreen ResourceTable { height: 1fr; }
     """
 
     class Loaded(Message):
-        def __init__(self, entries: list[ImageEntry] | None, error: str = "") -> None:
+        def __init__(
+            self, generation: int, entries: list[ImageEntry] | None, error: str = ""
+        ) -> None:
             super().__init__()
+            self.generation = generation
             self.entries = entries
             self.error = error
 
@@ -97,6 +101,9 @@ class ImagesScreen(TableCursor):
         self.entries: list[ImageEntry] = []
         self.error = ""
         self.loading = False
+        self.generation = 0  # of the last listing asked for: an older answer is stale
+        self.row_filter = RowFilter()
+        self.shown = 0  # rows the filter lets through
 
     @property
     def repository(self) -> str | None:
@@ -105,6 +112,7 @@ class ImagesScreen(TableCursor):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="images-title")
+        yield Static(id="images-filter-error")
         yield Static(id="images-error")
         yield ResourceTable(id="images")
 
@@ -123,16 +131,17 @@ class ImagesScreen(TableCursor):
     # -- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
         self.loading = True
+        self.generation += 1
         self._title()
-        self._load(self.show_all)
+        self._load(self.generation, self.show_all)
 
     @work(thread=True, exclusive=True, group="images", exit_on_error=False)
-    def _load(self, show_all: bool) -> None:
+    def _load(self, generation: int, show_all: bool) -> None:
         repository = None if show_all else self.repository
         try:
             images = self.session.docker.list_images(repository)
         except DockerError as error:
-            self.post_message(self.Loaded(None, error.message))
+            self.post_message(self.Loaded(generation, None, error.message))
             return
         used: dict[str, list[str]] = {}
         backend = self.session.backend
@@ -143,9 +152,14 @@ class ImagesScreen(TableCursor):
             except KubeError:
                 used = {}  # the cluster is optional here: the images still show
         entries = [ImageEntry(image, tuple(users_of(image, used))) for image in images]
-        self.post_message(self.Loaded(entries))
+        self.post_message(self.Loaded(generation, entries))
 
     def on_images_screen_loaded(self, message: Loaded) -> None:
+        # A thread worker cannot be cancelled: a listing that started before the last reload
+        # (e.g. on return from the delete confirmation, while the delete ran) may answer after
+        # it, and would show images already removed.
+        if message.generation != self.generation:
+            return
         self.loading = False
         if message.entries is None:
             self.error = message.error
@@ -159,7 +173,9 @@ class ImagesScreen(TableCursor):
         table = self.query_one(ResourceTable)
         now = datetime.now(UTC)
         rows = [image_row(e, now) for e in sort_entries(self.entries, self.sort_by)]
-        table.apply_delta(RowDelta(reset=True, added=rows))
+        shown = [row for row in rows if self.row_filter.matches(row)]
+        self.shown = len(shown)
+        table.apply_delta(RowDelta(reset=True, added=shown))
         self._title()
 
     def _title(self) -> None:
@@ -167,7 +183,11 @@ class ImagesScreen(TableCursor):
         text.append("Images", style="bold")
         scope = "all" if self.show_all or not self.repository else self.repository
         text.append(f"({scope})", style="cyan")
-        text.append(f"[{len(self.entries)}]", style="bold")
+        total = len(self.entries)
+        filtering = bool(self.row_filter.text)
+        text.append(f"[{self.shown}/{total}]" if filtering else f"[{total}]", style="bold")
+        if filtering:
+            text.append(f" /{clean(self.row_filter.text)}", style="magenta")
         text.append(f" by {self.sort_by}", style="dim")
         if self.loading:
             text.append("  loading…", style="yellow")
@@ -175,6 +195,12 @@ class ImagesScreen(TableCursor):
         error = self.query_one("#images-error", Static)
         error.display = bool(self.error)
         error.update(block(self.error))
+        # While the filter is not a regular expression: why, and that it is matched as plain
+        # text (one line that follows each key typed, as in the resource views).
+        why = self.query_one("#images-filter-error", Static)
+        why.display = bool(self.row_filter.error)
+        if self.row_filter.error:
+            why.update(Text(clean(f"{self.row_filter.error} · matched as plain text")))
 
     def selected(self) -> ImageEntry | None:
         key = self.query_one(ResourceTable).selected_key()
@@ -189,9 +215,22 @@ class ImagesScreen(TableCursor):
         self.sort_by = "size" if self.sort_by == "age" else "age"
         self._paint()
 
+    def apply_filter(self, text: str) -> None:
+        if text != self.row_filter.text:
+            self.row_filter = RowFilter(text)
+            self._paint()
+
+    def action_filter(self) -> None:
+        self.open_prompt("filter", self.row_filter.text)
+
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
+        if self.row_filter.text:
+            self.apply_filter("")
+        elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    def focus_body(self) -> None:
+        self.query_one(ResourceTable).focus()
 
     def action_open(self) -> None:
         self.action_describe()
@@ -272,10 +311,12 @@ class ImagesScreen(TableCursor):
         self._confirm_removal(candidates, "prune")
 
     def _confirm_removal(self, entries: list[ImageEntry], action: str) -> None:
-        in_use = [e for e in entries if e.users]
         docker = self.session.docker
-        names = [", ".join(e.image.tags) or e.image.id[7:19] for e in entries]
+        names = [image_name(e) for e in entries]
         size = sum(e.image.size for e in entries)
+        # The requests shown are the ones _remove sends, in its order: one per tag (the engine
+        # deletes an image with its last tag), or one by id for an image without tags.
+        first, *rest = [(ref, f"/images/{ref}") for e in entries for ref in removal_refs(e)]
         plan = Plan(
             action=f"image {action}",
             ref=ObjectRef("docker", docker.endpoint, "images", "", names[0]),
@@ -283,11 +324,16 @@ class ImagesScreen(TableCursor):
             before="\n".join(names),
             after="removed",
             method="DELETE",
-            path="/images/" + ",".join(e.image.id[7:19] for e in entries),
+            path=first[1],
             body=None,
             content_type="",
-            dangerous=bool(in_use),
-            warnings=tuple(f"{e.image.tags} runs in {', '.join(e.users)}" for e in in_use),
+            dangerous=any(e.users for e in entries),
+            warnings=tuple(
+                f"{name} runs in {', '.join(e.users)}"
+                for name, e in zip(names, entries, strict=True)
+                if e.users
+            ),
+            then=tuple(Request("DELETE", path, None, "", f"remove {ref}") for ref, path in rest),
         )
 
         def confirmed(ok: bool | None) -> None:
@@ -305,7 +351,7 @@ class ImagesScreen(TableCursor):
         removed, errors = 0, []
         for entry in entries:
             try:
-                for ref in entry.image.tags or (entry.image.id,):
+                for ref in removal_refs(entry):
                     self.session.docker.remove_image(ref)
                 removed += 1
             except DockerError as error:
@@ -338,6 +384,16 @@ class ImagesScreen(TableCursor):
         image = entry.image.tags[0]
         container = project.deploy.container or "app"
         self.gok.propose(SetImage(ref, container, image, f"gok-tui: rolled out {image} by hand"))
+
+
+def image_name(entry: ImageEntry) -> str:
+    """An image as a person names it: its tags, or its short id when it has none."""
+    return ", ".join(entry.image.tags) or entry.image.id.removeprefix("sha256:")[:12]
+
+
+def removal_refs(entry: ImageEntry) -> tuple[str, ...]:
+    """What removing an image sends, one ``DELETE /images/<ref>`` each: its tags, else its id."""
+    return tuple(entry.image.tags) or (entry.image.id,)
 
 
 def layers_text(image: ImageSummary, layers: list[LayerSummary]) -> Text:

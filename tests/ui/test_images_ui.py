@@ -101,3 +101,115 @@ async def test_prune_with_the_engine_unreachable_says_so(tmp_path: Path) -> None
         assert "not reachable" in notice and str(socket_path) in notice, notice
         assert "nothing to prune" not in notice
         assert not isinstance(app.screen, ConfirmModal)
+
+
+def project_with_two_builds(
+    tmp_path: Path, busybox_binary: Path, registry: str, docker_host: str
+) -> tuple[Path, str, list[str]]:
+    """A project whose repository holds two local builds, tagged as the git policy tags
+    them (12 hex digits): the oldest first. Their content is the repository's own: a build of
+    the same files is the same image, and would carry another test's tags too."""
+    repository = f"{registry}/hello-{uuid.uuid4().hex[:8]}"
+    root = make_project(tmp_path, busybox_binary, repository, dockerfile=QUICK_DOCKERFILE)
+    engine = DockerBackend(docker_host)
+    tags = [uuid.uuid4().hex[:12] for _ in range(2)]
+    for number, tag in enumerate(tags):
+        build(engine, root, f"{repository}:{tag}", f"build {number} of {repository}\n")
+    engine.close()
+    return root, repository, tags
+
+
+async def test_slash_filters_the_images_and_what_is_typed_stays_in_the_filter(
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+    tmp_path: Path,
+    busybox_binary: Path,
+    registry: str,
+    docker_host: str,
+) -> None:
+    root, repository, (old, new) = project_with_two_builds(
+        tmp_path, busybox_binary, registry, docker_host
+    )
+    app = make_app(fake_kubeconfig, view="images", project=root, docker_host=docker_host)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 2, timeout=10, what="two images")
+        # QA typed "/84c": 8 switched to Traffic and c was pressed there. Typed after "/",
+        # digits and letters are the filter, whatever they are bound to elsewhere.
+        await pilot.press("slash", "8", "4", "c", "x")
+        await until(pilot, lambda: "/84cx" in screen_text(app), what="the filter in the title")
+        assert isinstance(app.screen, ImagesScreen)
+        assert table_keys(app) == []  # no image has "84cx" in it
+        assert "[0/2]" in screen_text(app)
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *new[:8])
+        await until(pilot, lambda: table_column(app, "REPOSITORY:TAG") == [f"{repository}:{new}"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert f"[1/2] /{new[:8]}" in screen_text(app)
+        await pilot.press("escape")  # clears the filter; the view stays
+        await until(pilot, lambda: len(table_keys(app)) == 2, what="no filter")
+        assert isinstance(app.screen, ImagesScreen) and "/" + new[:8] not in screen_text(app)
+
+        await pilot.press("slash", "exclamation_mark", *new[:8], "enter")  # ! inverts
+        await until(pilot, lambda: table_column(app, "REPOSITORY:TAG") == [f"{repository}:{old}"])
+        await pilot.press("escape", "slash", "left_parenthesis", *old[:8])
+        why = "not a regular expression: missing ) at position 9 · matched as plain text"
+        await until(pilot, lambda: why in screen_text(app), what="why it is matched as text")
+        assert screen_text(app).count("not a regular expression") == 1
+        assert table_keys(app) == []  # no image has "(" in it
+        await pilot.press("escape")
+        await until(pilot, lambda: len(table_keys(app)) == 2, what="no filter")
+        assert "not a regular expression" not in screen_text(app)
+
+
+async def test_deleting_an_image_in_use_names_its_tags_and_the_requests_that_run(
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+    tmp_path: Path,
+    busybox_binary: Path,
+    registry: str,
+    docker_host: str,
+) -> None:
+    root, repository, (old, new) = project_with_two_builds(
+        tmp_path, busybox_binary, registry, docker_host
+    )
+    engine = DockerBackend(docker_host)
+    engine.tag(f"{repository}:{new}", repository, "stable")  # one image, two tags
+    image = engine.image(f"{repository}:{new}")
+    assert len(image.tags) == 2
+    fake_kube.apply_object(deployment("hello", image=f"{repository}:{new}"))
+    app = make_app(fake_kubeconfig, view="images", project=root, docker_host=docker_host)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 2, timeout=10, what="two images")
+        await until(pilot, lambda: "deploy/hello" in table_column(app, "RUNS IN"))
+        await pilot.press("g", "x")  # the newest build, the one deploy/hello runs
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirmation")
+        text = screen_text(app)
+        # the tags as written (the line wraps inside the 90-column confirmation)
+        assert f"• {image.tags[0]}, " in text and "runs in deploy/hello" in text, text
+        assert "('" not in text
+        for tag in image.tags:  # one request per tag, as sent
+            assert f"DELETE /images/{tag}" in text, text
+        assert image.id.removeprefix("sha256:")[:12] not in text  # the id is not what is sent
+        await pilot.press("y")
+        await until(pilot, lambda: len(table_keys(app)) == 1, timeout=10, what="one left")
+        assert table_column(app, "REPOSITORY:TAG") == [f"{repository}:{old}"]
+    engine.close()
+
+
+async def test_the_deployments_running_an_image_are_readable_at_80_columns(
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+    tmp_path: Path,
+    busybox_binary: Path,
+    registry: str,
+    docker_host: str,
+) -> None:
+    root, repository, (_old, new) = project_with_two_builds(
+        tmp_path, busybox_binary, registry, docker_host
+    )
+    fake_kube.apply_object(deployment("hello-web", image=f"{repository}:{new}"))
+    app = make_app(fake_kubeconfig, view="images", project=root, docker_host=docker_host)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "deploy/hello-web" in table_column(app, "RUNS IN"), timeout=10)
+        line = next(row for row in screen_text(app).splitlines() if f":{new}" in row)
+        assert "deploy/hello-web" in line, line

@@ -81,7 +81,9 @@ class ImageEntry:
         return self.image.id
 
 
-IMAGE_COLUMNS = ("REPOSITORY:TAG", "IMAGE ID", "CREATED", "SIZE", "RUNS IN")
+# At 80 columns a repository:tag of ~35 characters leaves room for four short columns: which
+# Deployments run the image comes before its id (the layers panel, enter, shows the id whole).
+IMAGE_COLUMNS = ("REPOSITORY:TAG", "CREATED", "SIZE", "RUNS IN", "IMAGE ID")
 
 
 def image_row(entry: ImageEntry, now: datetime) -> Row:
@@ -93,10 +95,10 @@ def image_row(entry: ImageEntry, now: datetime) -> Row:
         entry.key,
         (
             clean(tags, 80),
-            short_id,
             age,
             human_size(image.size),
             clean(", ".join(entry.users), 60) or "-",
+            short_id,
         ),
         "ok" if entry.users else "muted",
     )
