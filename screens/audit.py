@@ -11,6 +11,7 @@ from gok_tui.domain.rows import Row, clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.model import RowFilter
+from gok_tui.widgets.confirm import request_parts
 from gok_tui.widgets.plain import cell
 from rich.console import Group
 from rich.syntax import Syntax
@@ -161,12 +162,28 @@ def entry_detail(entry: dict[str, Any]) -> Group:
         suffix = " ms" if key == "duration_ms" else ""
         text.append(f"{label:<11}", style="bold")
         text.append(f"{value}{suffix}\n")
-    patch = json.dumps(entry.get("patch"), indent=2)
-    parts: list[Any] = [text, Text(str(entry.get("patch_type", "")), style="dim")]
-    parts.append(Syntax(patch, "json", theme="ansi_dark", word_wrap=True))
+    parts: list[Any] = [text]
+    if entry.get("method"):  # entries written before the request line was kept have none
+        parts.extend(
+            request_parts(
+                str(entry["method"]),
+                str(entry.get("path", "")),
+                str(entry.get("patch_type", "")),
+                entry.get("patch"),
+            )
+        )
+    else:
+        parts.append(Text(str(entry.get("patch_type", "")), style="dim"))
+        parts.append(
+            Syntax(
+                json.dumps(entry.get("patch"), indent=2), "json", theme="ansi_dark", word_wrap=True
+            )
+        )
     for extra in entry.get("then") or []:
-        parts.append(Text(f"then {extra.get('method')} {extra.get('path')}", style="dim"))
-        parts.append(Syntax(json.dumps(extra.get("patch"), indent=2), "json", theme="ansi_dark"))
+        parts.append(Text("then", style="dim"))
+        parts.extend(
+            request_parts(str(extra.get("method")), str(extra.get("path")), "", extra.get("patch"))
+        )
     return Group(*parts)
 
 

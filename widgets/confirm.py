@@ -43,17 +43,24 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
         parts.append(Text(f"refused: {plan.refusal}", style="bold red"))
     if readonly_reason:
         parts.append(Text(f"read-only: {readonly_reason}", style="bold red"))
-    patch = json.dumps(plan.body, indent=2, sort_keys=False)
-    parts.append(Text(f"{plan.method} {plan.path}  ({plan.content_type})", style="dim"))
-    parts.append(Syntax(patch, "json", theme="ansi_dark", word_wrap=True))
+    parts.extend(request_parts(plan.method, plan.path, plan.content_type, plan.body))
     for number, request in enumerate(plan.then, start=2):
         parts.append(Text(f"then ({number}) {request.summary}", style="bold"))
-        parts.append(
-            Text(f"{request.method} {request.path}  ({request.content_type})", style="dim")
+        parts.extend(
+            request_parts(request.method, request.path, request.content_type, request.body)
         )
-        body = json.dumps(request.body, indent=2, sort_keys=False)
-        parts.append(Syntax(body, "json", theme="ansi_dark", word_wrap=True))
     return Group(*parts)
+
+
+def request_parts(method: str, path: str, content_type: str, body: object) -> list[object]:
+    """One request as it is sent: ``METHOD path (type)`` and its body, when it has one (a
+    DELETE of an image has neither type nor body)."""
+    line = f"{method} {path}" + (f"  ({content_type})" if content_type else "")
+    parts: list[object] = [cell(line, "dim")]
+    if body is not None:
+        text = json.dumps(body, indent=2, sort_keys=False)
+        parts.append(Syntax(text, "json", theme="ansi_dark", word_wrap=True))
+    return parts
 
 
 class ConfirmModal(ModalScreen[bool]):

@@ -61,6 +61,10 @@ def test_state_moved_since_confirm_sends_nothing(
     (entry,) = audit.entries()
     assert (entry["from"], entry["to"], entry["ok"]) == ("2 replicas", "5 replicas", False)
     assert entry["patch"] == confirmed.body
+    assert (entry["method"], entry["path"]) == (
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web/scale",
+    )
 
 
 def test_forbidden_patch_says_who_may_not_do_what(

@@ -190,6 +190,7 @@ async def test_deleting_an_image_in_use_names_its_tags_and_the_requests_that_run
         for tag in image.tags:  # one request per tag, as sent
             assert f"DELETE /images/{tag}" in text, text
         assert image.id.removeprefix("sha256:")[:12] not in text  # the id is not what is sent
+        assert "()" not in text and "null" not in text  # a DELETE has no body to show
         await pilot.press("y")
         await until(pilot, lambda: len(table_keys(app)) == 1, timeout=10, what="one left")
         assert table_column(app, "REPOSITORY:TAG") == [f"{repository}:{old}"]

@@ -60,6 +60,8 @@ class AuditLog:
             "summary": plan.summary,
             "from": plan.before,
             "to": plan.after,
+            "method": plan.method,
+            "path": plan.path,
             "patch_type": plan.content_type,
             "patch": body,
             "then": [
