@@ -105,6 +105,12 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
     KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),
     KeySpec("detail.toggle", "y", "toggle_view", "YAML/Describe", "detail"),
+    KeySpec("revisions.back", "escape", "back", "Back", "revisions"),
+    KeySpec(
+        "revisions.undo", "enter", "undo_to", "Undo to this revision", "revisions", mutates=True
+    ),
+    KeySpec("revisions.down", "j", "cursor_down", "Down", "revisions", show=False),
+    KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     KeySpec("messages.down", "j", "scroll_down", "Down", "messages", show=False),
     KeySpec("messages.up", "k", "scroll_up", "Up", "messages", show=False),
@@ -128,6 +134,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("detail",),
         ("logs",),
         ("messages",),
+        ("revisions",),
     )
 )
 

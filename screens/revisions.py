@@ -11,6 +11,7 @@ from gok_tui.backends.kube import KubeError
 from gok_tui.domain.revisions import Revision, revisions, template_diff
 from gok_tui.domain.timefmt import human_duration, parse_timestamp
 from gok_tui.screens.base import BaseScreen
+from gok_tui.screens.bindings import bindings_for
 from gok_tui.widgets.plain import cell
 from rich.text import Text
 from textual import work
@@ -24,12 +25,7 @@ class RevisionScreen(BaseScreen):
     """Pushed over a Deployments view or rollout panel: the cluster bar says where an undo
     would go (context, PROD, READ-ONLY), and ``:`` commands work as in every view."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("escape", "back", "Back", id="revisions.back"),
-        Binding("enter", "undo_to", "Undo to this revision", id="revisions.undo"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = bindings_for("revisions")  # type: ignore[assignment]
     DEFAULT_CSS = """
     RevisionScreen #revisions-title { height: 1; padding: 0 1; background: $boost; }
     RevisionScreen DataTable { height: 1fr; max-height: 50%; }

@@ -9,7 +9,9 @@ from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.images import ImagesScreen
 from gok_tui.screens.logs import LogsScreen
+from gok_tui.screens.messages import MessagesScreen
 from gok_tui.screens.problems import ProblemsScreen
+from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
@@ -38,8 +40,10 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         ImagesScreen,
         IngressScreen,
         LogsScreen,
+        MessagesScreen,
         PodsScreen,
         ProblemsScreen,
+        RevisionScreen,
         RolloutScreen,
         TrafficScreen,
     ],
