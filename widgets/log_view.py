@@ -73,7 +73,10 @@ class LogView(ScrollView, can_focus=True):
         self._after: dict[int, int] = {}  # per source: context lines still owed after a match
         self._rows: list[tuple[int, int]] | None = None  # wrap: (line, start char)
         self._width = 0
-        self._last_match_row: int | None = None
+        self._last_match_row: int | None = None  # a position in the visible lines
+        # while paused, what a filter change keeps in place: (buffer line, its screen row, is
+        # it the current match, the scroll y that put it there); kept until the reader scrolls
+        self._pinned: tuple[int, int, bool, int] | None = None
         # rendered lines: following a fast stream repaints the same rows several times a tick
         self._strips: LRUCache[tuple[int, int, bool, int], tuple[LogLine, Strip]] = LRUCache(2048)
         self._style_version = 0
@@ -99,6 +102,9 @@ class LogView(ScrollView, can_focus=True):
                         (i - dropped for i in recent if i >= dropped), maxlen=recent.maxlen
                     )
             self._extend_filtered(max(0, start))
+        if dropped and self._pinned is not None:
+            line, *rest = self._pinned
+            self._pinned = (line - dropped, *rest) if line >= dropped else None
         if not self.follow:
             self.new_while_paused += len(batch)
         self._relayout()
@@ -130,6 +136,9 @@ class LogView(ScrollView, can_focus=True):
                 self._recent.setdefault(source, deque(maxlen=context)).append(i)
 
     def set_filter(self, log_filter: LogFilter) -> None:
+        """Show what ``log_filter`` lets through. Following, the view stays at the newest line;
+        paused, the line being read stays where it is on screen (see ``_anchor``)."""
+        anchor = None if self.follow else self._anchor()
         self.filter = log_filter
         self._restyle()  # highlights and context dimming change
         self._recent, self._after = {}, {}
@@ -140,6 +149,70 @@ class LogView(ScrollView, can_focus=True):
             self._visible, self._matches = None, set()
         self._last_match_row = None
         self._relayout()
+        if anchor is not None:
+            self._restore(*anchor)
+
+    def _anchor(self) -> tuple[int, int, bool] | None:
+        """The buffer line a filter change keeps in place, its screen row (negative when the
+        top row continues a wrapped line), and whether it is the current match: the current
+        match while it is on screen, else the line at the top. Through changes with no scroll
+        in between (a filter typed a key at a time, then cleared) the first one found is
+        kept, so a pattern that matches nothing for a moment does not lose the place."""
+        top = int(self.scroll_offset.y)
+        count = len(self.buffer.lines)
+        if self._pinned is not None:
+            line, screen_row, was_match, scroll_y = self._pinned
+            if scroll_y == top and line < count:
+                return line, screen_row, was_match
+        self._pinned = None
+        rows = self._row_count()
+        if not rows:
+            return None
+        height = self.scrollable_content_region.height or self.size.height
+        match = self._last_match_row
+        if match is not None and match < self.visible_count:
+            row = self._position_to_row(match)
+            if top <= row < top + height and self.line_at(match) < count:
+                return self.line_at(match), row - top, True
+        position = self._row_to_position(min(top, rows - 1))
+        line = self.line_at(position)
+        if line >= count:  # the buffer was emptied under a filter (following starts over)
+            return None
+        return line, self._position_to_row(position) - top, False
+
+    def _restore(self, line: int, screen_row: int, was_match: bool) -> None:
+        """Scroll so that ``line`` (or, filtered out, the nearest shown line after it) is at
+        ``screen_row`` again."""
+        if not self.visible_count:  # nothing shown: the place waits for the next filter
+            self.scroll_to(y=0, animate=False, immediate=True, force=True)
+            self._pinned = (line, screen_row, was_match, 0)
+            return
+        position = self._position_of(line)
+        if was_match and self.line_at(position) == line and line in self._matches:
+            self._last_match_row = position  # n and N go on from it
+        y = max(0, self._position_to_row(position) - screen_row)
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
+        self._pinned = (line, screen_row, was_match, int(self.scroll_offset.y))
+
+    def _position_of(self, line: int) -> int:
+        """The position of buffer line ``line`` among the shown lines or, when the filter hides
+        it, of the first shown line after it (the last one when none is)."""
+        if self._visible is None:
+            return min(line, len(self.buffer.lines) - 1)
+        return min(bisect.bisect_left(self._visible, line), len(self._visible) - 1)
+
+    def _row_count(self) -> int:
+        return len(self._rows) if self._rows is not None else self.visible_count
+
+    def _row_to_position(self, row: int) -> int:
+        """Which shown line a screen row (scroll y + row on screen) belongs to."""
+        return self._rows[row][0] if self._rows is not None else row
+
+    def _position_to_row(self, position: int) -> int:
+        """The first row of a shown line (wrapped lines take several)."""
+        if self._rows is None:
+            return position
+        return bisect.bisect_left(self._rows, (position, 0))
 
     # -- geometry --------------------------------------------------------------------------
     @property
@@ -185,11 +258,18 @@ class LogView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._relayout()
 
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        # the horizontal scrollbar takes a row without a resize: a first batch that lands
+        # before it appears was scrolled to an end one row short, and stays there
+        if self.follow and shown:
+            self._scroll_to_newest()
+
     # -- keys and modes --------------------------------------------------------------------
     def set_follow(self, follow: bool) -> None:
         self.follow = follow
         if follow:
             self.new_while_paused = 0
+            self._pinned = None
             self._scroll_to_newest()
 
     def toggle_wrap(self) -> None:
@@ -212,7 +292,14 @@ class LogView(ScrollView, can_focus=True):
             return False
         current = self._last_match_row
         if current is None:
-            current = int(self.scroll_offset.y) + (0 if forward else self.size.height)
+            top = int(self.scroll_offset.y)
+            bottom = top + self.size.height - 1
+            rows = self._row_count()
+            if not rows:
+                return False
+            row = min(top if forward else bottom, rows - 1)
+            # forward: after the line at the top; backward: from the one at the bottom on
+            current = self._row_to_position(row) + (0 if forward else 1)
         positions = [p for p, i in enumerate(self._visible) if i in self._matches]
         candidates = (
             [p for p in positions if p > current]
@@ -223,8 +310,10 @@ class LogView(ScrollView, can_focus=True):
             return False
         target = candidates[0] if forward else candidates[-1]
         self._last_match_row = target
+        self._pinned = None
         self.set_follow(False)
-        self.scroll_to(y=max(0, target - self.size.height // 2), animate=False)
+        row = self._position_to_row(target)
+        self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
         return True
 
     # -- painting --------------------------------------------------------------------------

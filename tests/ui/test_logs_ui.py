@@ -199,3 +199,123 @@ async def test_typing_a_filter_says_once_that_it_is_not_a_regular_expression(
         await pilot.press("enter")
         await until(pilot, lambda: "/(ab)c" in screen_text(app), what="the filter applied")
         assert len(app._notifications) <= 1
+
+
+def log_rows(app) -> list[str]:
+    """The Logs view's rows as they are on screen, top to bottom (not its scrollbars)."""
+    region = log_view(app).scrollable_content_region
+    lines = screen_text(app).splitlines()[region.y : region.y + region.height]
+    return [line[region.x : region.x + region.width].rstrip() for line in lines]
+
+
+def row_of(app, text: str) -> int | None:
+    """The screen row (within the Logs view) of the line holding ``text``."""
+    rows = log_rows(app)
+    return next((n for n, row in enumerate(rows) if text in row), None)
+
+
+async def open_paused_logs(pilot, app, fake_kube: FakeKube, lines: list[str]) -> None:
+    fake_kube.apply_object(bare_pod("api-1", labels={"app": "api"}))
+    running(fake_kube, "api-1")
+    fake_kube.append_log("default", "api-1", "main", lines)
+    await until(pilot, lambda: table_keys(app) == ["default/api-1"])
+    await pilot.press("l")
+    await until(pilot, lambda: isinstance(app.screen, LogsScreen))
+    await until(pilot, lambda: log_view(app).buffer.total == len(lines), what="all the lines")
+    await until(pilot, lambda: lines[-1][:20] in screen_text(app), what="the newest line")
+    await pilot.press("f")
+    await until(pilot, lambda: "PAUSED" in screen_text(app), what="paused")
+
+
+ERROR_EVERY = 40  # lines 017, 057, 097, 137 and 177 say ERROR (the tail is 200 lines)
+
+
+def numbered_lines(count: int, tail: str = "") -> list[str]:
+    return [
+        f"line {n:03} " + ("ERROR payment failed" if n % ERROR_EVERY == 17 else "ok") + tail
+        for n in range(count)
+    ]
+
+
+async def test_clearing_the_filter_while_paused_keeps_the_match_in_its_place(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    """The on-call pattern: find the error with a filter, then clear it to read around it."""
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_paused_logs(pilot, app, fake_kube, numbered_lines(200))
+        await pilot.press(*["k"] * 120)  # reading somewhere in the middle
+        await pilot.press("/", *"ERROR", "enter")
+        await until(pilot, lambda: "[5 shown]" in screen_text(app), what="filtered")
+        await pilot.press("n")
+        await pilot.pause()
+        current = log_view(app).buffer.lines[log_view(app).line_at(log_view(app)._last_match_row)]
+        match = current.text[:8]  # "line 137"
+        place = row_of(app, match)
+        assert place is not None, log_rows(app)
+
+        await pilot.press("escape")  # the filter is cleared: read around the match
+        await until(pilot, lambda: "shown]" not in screen_text(app), what="filter cleared")
+        assert row_of(app, match) == place, log_rows(app)
+        number = int(match.split()[1])
+        assert row_of(app, f"line {number - 1:03}") == place - 1
+        assert row_of(app, f"line {number + 1:03}") == place + 1
+        assert "PAUSED" in screen_text(app)
+
+        await pilot.press("G")  # following again: a filter change keeps the newest in view
+        await pilot.press("/", *"ERROR", "enter")
+        await until(pilot, lambda: "line 177 ERROR" in screen_text(app), what="newest match")
+        await pilot.press("escape")
+        await until(pilot, lambda: "line 199 ok" in screen_text(app), what="newest line")
+        assert "FOLLOWING" in screen_text(app)
+
+
+async def test_a_filter_typed_and_cleared_while_paused_leaves_the_reader_where_they_were(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_paused_logs(pilot, app, fake_kube, numbered_lines(200))
+        await pilot.press(*["k"] * 100)
+        await pilot.pause()
+        reading = log_rows(app)
+        top = reading[0].split()[2]  # "api-1 line NNN ok"
+        first_match = next(n for n in range(int(top), 200) if n % ERROR_EVERY != 17)
+
+        # typed a key at a time, through a typo that matches nothing; more lines match than
+        # the view holds
+        await pilot.press("/", *"okX")
+        await until(pilot, lambda: "[0 shown]" in screen_text(app), what="nothing matches")
+        await pilot.press("backspace")
+        await until(pilot, lambda: "[195 shown]" in screen_text(app), what="the matches")
+        # the matches from where the reader was on, not from the top of the buffer
+        assert f"line {first_match:03} ok" in log_rows(app)[0], log_rows(app)
+
+        await pilot.press("escape")  # the prompt closes and the filter clears
+        await until(pilot, lambda: "shown]" not in screen_text(app), what="filter cleared")
+        assert log_rows(app) == reading
+
+
+async def test_wrapped_lines_keep_the_match_in_its_place_when_the_filter_clears(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    """With wrap on a screen row is a piece of a line: the match still stays put."""
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_paused_logs(pilot, app, fake_kube, numbered_lines(200, " " + "x" * 100))
+        await pilot.press("w")
+        await pilot.press(*["k"] * 150)
+        await pilot.press("/", *"ERROR", "enter")
+        await until(pilot, lambda: "[5 shown]" in screen_text(app), what="filtered")
+        await pilot.press("n")
+        await pilot.pause()
+        view = log_view(app)
+        match = view.buffer.lines[view.line_at(view._last_match_row)].text[:8]
+        place = row_of(app, match)
+        assert place is not None, log_rows(app)  # n brought the match into view
+
+        await pilot.press("escape")
+        await until(pilot, lambda: "shown]" not in screen_text(app), what="filter cleared")
+        assert row_of(app, match) == place, log_rows(app)
+        number = int(match.split()[1])
+        assert row_of(app, f"line {number + 1:03}") == place + 2  # the match takes two rows
