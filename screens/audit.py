@@ -7,6 +7,7 @@ import re
 import time
 from typing import Any, ClassVar
 
+from gok_tui.domain.contexts import cluster_name, cut_middle
 from gok_tui.domain.rows import Row, clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -134,14 +135,9 @@ def short_time(stamp: str, today: str | None = None) -> str:
 
 
 def short_context(context: str) -> str:
-    """A context name for a narrow column: an EKS ARN (``arn:aws:eks:REGION:ACCOUNT:cluster/
-    NAME``) or a GKE name (``gke_PROJECT_ZONE_NAME``) by its cluster name, cut from the left
-    (the end of a name tells clusters apart more often than its start)."""
-    if context.startswith("arn:") and "/" in context:
-        context = context.rsplit("/", 1)[1]
-    elif context.startswith("gke_") and context.count("_") >= 3:
-        context = context.split("_", 3)[3]
-    return context if len(context) <= CONTEXT_WIDTH else "…" + context[-(CONTEXT_WIDTH - 1) :]
+    """A context name for a narrow column, as the cluster bar shortens it: a generated EKS or
+    GKE name by its cluster name, a long one cut in the middle."""
+    return cut_middle(cluster_name(context), CONTEXT_WIDTH)
 
 
 def entry_detail(entry: dict[str, Any]) -> Group:

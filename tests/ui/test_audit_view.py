@@ -28,7 +28,7 @@ def test_cloud_context_names_are_shown_by_their_cluster_name() -> None:
     assert short_context("arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu") == "prod-eu"
     assert short_context("gke_my-project_europe-west1-b_prod") == "prod"
     assert short_context("kind-dev") == "kind-dev"
-    assert short_context("a-very-long-context-name-for-staging") == "…ame-for-staging"
+    assert short_context("a-very-long-context-name-for-staging") == "a-very-l…staging"
 
 
 def test_todays_entries_show_the_clock_older_ones_the_day() -> None:
