@@ -13,6 +13,7 @@ from tests.integration.helpers import bare_pod, deployment
 from tests.integration.test_logs import pod_names, running
 from tests.kubefake import FakeKube, wait_until
 from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
+from tests.ui.notices import toast_texts
 
 
 def log_view(app) -> LogView:
@@ -188,7 +189,7 @@ async def test_typing_a_filter_says_once_that_it_is_not_a_regular_expression(
         assert "not a regular expression: missing ) at position 3" in text
         assert "matched as plain text" in text
         assert text.count("not a regular expression") == 1
-        assert len(app._notifications) <= 1
+        assert len(toast_texts(app)) <= 1
 
         await pilot.press(")", "c")  # valid again: the message goes away
         await until(
@@ -198,7 +199,7 @@ async def test_typing_a_filter_says_once_that_it_is_not_a_regular_expression(
         )
         await pilot.press("enter")
         await until(pilot, lambda: "/(ab)c" in screen_text(app), what="the filter applied")
-        assert len(app._notifications) <= 1
+        assert len(toast_texts(app)) <= 1
 
 
 def log_rows(app) -> list[str]:
