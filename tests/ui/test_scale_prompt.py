@@ -76,8 +76,7 @@ async def test_a_negative_or_non_numeric_count_says_so_and_cannot_be_confirmed(
         await until(pilot, lambda: "at most 2147483647 replicas" in screen_text(app))
         await pilot.press("ctrl+u")
         app.post_message(events.Paste("9" * 5000))  # more digits than Python's int() reads
-        await pilot.pause()
-        assert "at most 2147483647 replicas" in screen_text(app)
+        await until(pilot, lambda: "at most 2147483647 replicas" in screen_text(app))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReplicaPrompt)
