@@ -251,6 +251,7 @@ class ResourceScreen(TableCursor):
         self.query_one(ResourceTable).apply_delta(self.model.set_filter(text))
         self._refresh_title()
         self._refresh_filter_error()
+        self._refresh_why()  # the selected row may be another one now, or none
 
     def _refresh_filter_error(self) -> None:
         """Under the title, while the filter is not a regular expression: why, and that it is

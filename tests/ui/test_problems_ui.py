@@ -102,6 +102,12 @@ async def test_pods_view_says_why_under_the_table_at_80_columns(
         )
         await pilot.press("j")  # web-1 is healthy: the line goes away
         await until(pilot, lambda: "why:" not in screen_text(app), what="no why line")
+        await pilot.press("k")
+        await until(pilot, lambda: "why: container main" in screen_text(app), what="back")
+        # a filter that leaves only the healthy pod: the line about the other one goes too
+        await pilot.press("slash", *"web", "enter")
+        await until(pilot, lambda: table_column(app, "WHY") == [""], what="web-1 alone")
+        await until(pilot, lambda: "why:" not in screen_text(app), what="no stale why line")
 
 
 async def test_removed_api_versions_in_the_project_manifests_are_listed(
