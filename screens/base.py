@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from gok_tui.config.keymap import MUTATING_ACTIONS
 from gok_tui.widgets.cluster_bar import ClusterBar, ClusterStatus
 from gok_tui.widgets.command_line import CommandLine, PromptBar
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -106,6 +107,27 @@ class BaseScreen(Screen[None]):
         prompt = self.query_one(CommandLine)
         prompt.open("filter" if mode == "filter" else "command", initial)
 
+    def on_key(self, event: events.Key) -> None:
+        """While the prompt is open, every key is the prompt's. Textual hands a key to the
+        widget focused when the app reads it, so keys typed in one burst with ``/`` or ``:``
+        (a paste, tmux send-keys, a slow SSH link) went to the table before the prompt opened
+        and bubble up to here. Printable ones are typed into the prompt (the view's bindings
+        for them never run); the others (enter, escape, backspace, ...) are then looked up
+        from the focused prompt, as if it had received them."""
+        prompt = self._open_prompt()
+        import sys; print("ONKEY", event.key, prompt, self.focused, file=sys.stderr)
+        if prompt is None:
+            return
+        prompt.take_focus()
+        if event.character is not None and prompt.check_consume_key(event.key, event.character):
+            event.stop()
+            event.prevent_default()
+            prompt.type_key(event.character)
+
+    def _open_prompt(self) -> CommandLine | None:
+        prompts = self.query(CommandLine)
+        return prompts.first() if prompts and prompts.first().is_open else None
+
     def on_command_line_prompt_submitted(self, message: CommandLine.PromptSubmitted) -> None:
         if message.mode == "command":
             self.gok.run_command(message.text)
@@ -127,6 +149,9 @@ class BaseScreen(Screen[None]):
 
     def focus_body(self) -> None:
         self.focus_next()
+
+    def target_problem_changed(self) -> None:
+        """The app learnt something wrong with the target (GokApp.problem_of_target)."""
 
     def sync(self, now: float) -> None:
         """Called every tick while this screen is active."""

@@ -225,6 +225,9 @@ class ResourceScreen(TableCursor):
         text.append(count, style="bold")
         if self._filter_text:
             text.append(f" /{self._filter_text}", style="magenta")
+        problem = self.gok.problem_of_target() if self.scope is None else ""
+        if problem:  # the toast fades; an empty table must not read as "nothing here"
+            text.append(f"  {clean(problem)}", style="bold red")
         # the worst feed speaks: an error is never hidden behind another kind still loading
         for feed in self.feeds_worst_first():
             status = feed.status
@@ -244,6 +247,9 @@ class ResourceScreen(TableCursor):
         self.query_one("#title", Static).update(text)
 
     # -- actions ---------------------------------------------------------------------------
+    def target_problem_changed(self) -> None:
+        self._refresh_title()
+
     def apply_filter(self, text: str) -> None:
         self._filter_text = text
         if self.model is None:

@@ -148,12 +148,14 @@ class GokApp(App[None]):
             timeout: float | None = None,
             *,
             generation: int | None = None,  # said of this target only; None: of any
+            keep: str = "",  # what the views' titles say of the target once the toast is gone
         ) -> None:
             super().__init__()
             self.text = text
             self.severity: SeverityLevel = severity
             self.timeout = timeout
             self.generation = generation
+            self.keep = keep
 
     class LogsFound(Message):
         def __init__(self, request: LogRequest) -> None:
@@ -178,6 +180,7 @@ class GokApp(App[None]):
         self.messages: deque[LoggedMessage] = deque(maxlen=MESSAGES_KEPT)
         self.messages_total = 0  # every message of the session, also those no longer kept
         self._planning: str | None = None  # the action whose plan is being made
+        self.target_problem: tuple[int, str] | None = None  # (generation, what is wrong)
         self.idle_gc = IdleCollector()
         self.known_cluster_state: KnownClusterState | None = None
         self._probes_out: Counter[int] = Counter()  # probes awaiting an answer, by generation
@@ -366,6 +369,17 @@ class GokApp(App[None]):
         if message.generation is not None and message.generation != self.session.generation:
             return  # the target changed while the worker asked
         self.notify(message.text, severity=message.severity, timeout=message.timeout)
+        if message.keep and message.generation is not None:
+            self.target_problem = (message.generation, message.keep)
+            screen = self.screen
+            if isinstance(screen, BaseScreen) and screen.is_mounted:
+                screen.target_problem_changed()
+
+    def problem_of_target(self) -> str:
+        """What is wrong with the context/namespace shown, for the views' titles ("" if
+        nothing is known to be)."""
+        known = self.target_problem
+        return known[1] if known is not None and known[0] == self.session.generation else ""
 
     def _retarget(self, change: Callable[[], None]) -> None:
         try:
@@ -413,6 +427,7 @@ class GokApp(App[None]):
                     severity="warning",
                     timeout=10,
                     generation=generation,
+                    keep=f"namespace {target.namespace} does not exist",
                 )
             )
 
