@@ -16,6 +16,7 @@ namespace, else ``default``.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -91,7 +92,9 @@ class KubeConfig:
     def context(self, name: str) -> ContextInfo:
         entry = _named(self.merged.get("contexts", []), name)
         if entry is None:
-            raise ConfigError(self._source(), "contexts", f'context "{name}" does not exist')
+            near = difflib.get_close_matches(name, self.context_names, n=3, cutoff=0.6)
+            hint = f"; did you mean {' or '.join(near)}?" if near else ""
+            raise ConfigError(self._source(), "contexts", f'context "{name}" does not exist{hint}')
         ctx = entry.get("context") or {}
         cluster_name = ctx.get("cluster") or ""  # YAML's "cluster:" with no value is None
         if not cluster_name:

@@ -96,8 +96,19 @@ def test_explicit_kubeconfig_beats_env(tmp_path: Path) -> None:
 
 def test_unknown_context_is_a_clear_error(tmp_path: Path) -> None:
     cfg = write_config(tmp_path / "a", {"dev": ("c1", None)}, "dev", {"c1": "https://one"})
-    with pytest.raises(ConfigError, match='context "nope" does not exist'):
+    with pytest.raises(ConfigError, match='context "nope" does not exist') as caught:
         resolve_target(context="nope", environ={"KUBECONFIG": str(cfg)})
+    assert "did you mean" not in caught.value.line()
+
+
+def test_a_mistyped_context_names_the_nearest_ones(tmp_path: Path) -> None:
+    contexts = {"prod-eu": ("c1", None), "prod-us": ("c1", None), "dev": ("c1", None)}
+    cfg = write_config(tmp_path / "a", contexts, "dev", {"c1": "https://one"})
+    with pytest.raises(ConfigError) as caught:
+        resolve_target(context="prd-eu", environ={"KUBECONFIG": str(cfg)})
+    assert caught.value.line().endswith(
+        'context "prd-eu" does not exist; did you mean prod-eu or prod-us?'
+    )
 
 
 def test_invalid_yaml_names_file_and_line(tmp_path: Path) -> None:
