@@ -14,6 +14,7 @@ from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rows import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen
+from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects, TableModel
 from gok_tui.store.problems import (
     NAMESPACE_PROBLEM_COLUMNS,
@@ -48,6 +49,7 @@ class FindingPanel(ModalScreen[str | None]):
         Binding("escape,q,enter", "dismiss_panel", "Close"),
         Binding("d", "choose('describe')", "Describe object"),
         Binding("y", "choose('yaml')", "YAML"),
+        Binding("l", "choose('logs')", "Logs"),
     ]
     DEFAULT_CSS = """
     FindingPanel { align: center middle; }
@@ -87,7 +89,7 @@ class FindingPanel(ModalScreen[str | None]):
             text.append(f"{finding.evidence}\n")
             text.append("  next:     ", style="dim")
             text.append(f"{finding.next_step}\n", style="green")
-        text.append("\nd describe   y YAML   esc close", style="dim")
+        text.append("\nd describe   y YAML   l logs   esc close", style="dim")
         return text
 
     def action_dismiss_panel(self) -> None:
@@ -214,10 +216,27 @@ class ProblemsScreen(ResourceScreen):
             return found or [finding]
 
         def chosen(mode: str | None) -> None:
-            if mode is not None:
+            if mode == "logs":
+                self.action_logs()
+            elif mode is not None:
                 self._detail_of(obj, mode)
 
         self.app.push_screen(FindingPanel(same_object), callback=chosen)
+
+    def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+        """A pod's finding: that pod's logs (p there: the previous container's); a
+        Deployment's: all its pods'. Other kinds have none."""
+        finding: Finding = obj["finding"]
+        target = obj.get("object")
+        if target is None:
+            return None
+        if finding.kind == "pods":
+            return LogRequest(finding.namespace, f"pod/{finding.name}", pod=finding.name)
+        if finding.kind == "deployments":
+            from gok_tui.screens.views import deployment_log_request
+
+            return deployment_log_request(target)
+        return None
 
     def show_detail(self, mode: str) -> None:
         picked = self.selected()

@@ -250,6 +250,11 @@ class ResourceScreen(TableCursor):
     def target_problem_changed(self) -> None:
         self._refresh_title()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "logs" and type(self).log_request is ResourceScreen.log_request:
+            return False  # this view's rows have no logs: no "l Logs" in its footer
+        return super().check_action(action, parameters)
+
     def apply_filter(self, text: str) -> None:
         self._filter_text = text
         if self.model is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.problems import FindingPanel, ProblemsScreen
 
 from tests.integration.helpers import bare_pod
@@ -132,3 +133,35 @@ async def test_removed_api_versions_in_the_project_manifests_are_listed(
         )
         assert table_column(app, "OBJECT") == ["file/k8s/ingress.yaml: Ingress/shop"]
         assert table_column(app, "NEXT") == ["use apiVersion: networking.k8s.io/v1"]
+
+
+async def test_l_on_a_crashing_pods_finding_opens_its_logs_and_p_the_previous_ones(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(bare_pod("api-1", labels={"app": "api"}))
+    crash(fake_kube, "api-1")
+    app = make_app(fake_kubeconfig, view="problems")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "OBJECT") == ["pod/api-1"], what="finding")
+        assert "l Logs" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FindingPanel))
+        assert "l logs" in screen_text(app)
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, LogsScreen), what="the pod's logs")
+        await pilot.press("p")
+        await until(
+            pilot,
+            lambda: "panic: DATABASE_URL is not set" in screen_text(app),
+            what="the previous container's log",
+        )
+
+
+async def test_views_whose_rows_have_no_logs_do_not_offer_l(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    app = make_app(fake_kubeconfig, view="ingress")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "Ingress" in screen_text(app), what="the ingress view")
+        footer = screen_text(app).splitlines()[-1]
+        assert "Describe" in footer and "Logs" not in footer, footer
