@@ -14,7 +14,7 @@ from gok_tui.domain.rows import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.feeds import Feed
-from gok_tui.store.logs import LogFollower, LogRequest, LogSource
+from gok_tui.store.logs import LogFollower, LogRequest, LogSource, pod_containers
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.log_view import LogView
 from rich.text import Text
@@ -191,15 +191,22 @@ class LogsScreen(BaseScreen):
         if self.request is None:
             self.query_one("#logs-title", Static).update(text)
             return
-        where = self.request.title + (" (previous)" if self.request.previous else "")
+        where = self.request.title
+        if self.request.container is not None:
+            where += f" -c {self.container_label(self.request.container)}"
+        where += " (previous)" if self.request.previous else ""
         text.append(f"({clean(where)})", style="cyan")
-        text.append(f" {follower.streams if follower else 0} streams")
+        streams = follower.streams if follower else 0
+        text.append(f" {streams} stream{'' if streams == 1 else 's'}")
         text.append(f" {view.buffer.total:,} lines")
         if view.buffer.dropped:
             text.append(f" ({view.buffer.dropped:,} dropped from the front)", style="yellow")
         if self.pattern or LEVEL_CYCLE[self.level_index]:
             text.append(f" [{view.visible_count:,} shown]", style="bold")
-        if view.follow:
+        if view.follow and self.request.previous:
+            # the previous container has ended: its log is read once, nothing follows
+            text.append("  PREVIOUS LOG", style="yellow")
+        elif view.follow:
             text.append("  FOLLOWING", style="green")
         else:
             text.append(f"  PAUSED, {view.new_while_paused:,} new lines", style="bold yellow")
@@ -277,15 +284,39 @@ class LogsScreen(BaseScreen):
     def action_cycle_container(self) -> None:
         if self.request is None or self.follower is None:
             return
-        names = sorted({s.container for s in self.follower.sources})
-        if len(names) < 2 and self.request.container is None:
+        choices = self.container_choices()
+        if len(choices) < 2 and self.request.container is None:
             self.notify("these pods have one container")
             return
-        cycle: list[str | None] = [None, *names]
+        cycle: list[str | None] = [None, *choices]
         current = cycle.index(self.request.container) if self.request.container in cycle else 0
         chosen = cycle[(current + 1) % len(cycle)]
-        self.notify(f"container: {chosen or 'all'}")
+        self.notify(f"container: {self.container_label(chosen)}")
         self._restart(container=chosen)
+
+    def container_choices(self) -> list[str]:
+        """What c cycles through after "all": every container of the followed pods as their
+        specs list them, the main ones first, then the init ones (which the sources, holding
+        only what is followed now, would miss)."""
+        containers = self._containers()
+        return [name for name, init in containers.items() if not init] + [
+            name for name, init in containers.items() if init
+        ]
+
+    def container_label(self, name: str | None) -> str:
+        if name is None:
+            return "all"
+        return f"{name} (init)" if self._containers().get(name) else name
+
+    def _containers(self) -> dict[str, bool]:
+        containers: dict[str, bool] = {}
+        for _, pod in sorted(self.pods.items()):
+            for name, init in pod_containers(pod):
+                containers.setdefault(name, init)
+        if self.follower is not None:  # the pods have not arrived yet: what is followed
+            for source in self.follower.sources:
+                containers.setdefault(source.container, False)
+        return containers
 
     def action_save(self) -> None:
         if self.request is None:

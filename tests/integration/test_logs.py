@@ -208,3 +208,96 @@ def test_a_dropped_connection_resumes_without_repeating_or_losing_lines(
     f.wait(lambda t: "after 49" in t, timeout=15)
     texts = [t for t in f.texts() if not t.startswith("---")]
     assert texts == [f"before {n}" for n in range(50)] + [f"after {n}" for n in range(50)]
+
+
+def init_wait_pod(fake: FakeKube, name: str = "init-wait") -> None:
+    """A pod whose init container ``migrate`` crash-loops, its main container ``c`` waiting on
+    it, as a kubelet reports it; the crashed migrate's log is the previous one."""
+    fake.pod_readiness = "manual"
+    pod = bare_pod(name, labels={"app": "init"})
+    pod["spec"]["initContainers"] = [{"name": "migrate", "image": "migrate:1"}]
+    pod["spec"]["containers"] = [{"name": "c", "image": "app:1"}]
+    fake.apply_object(pod)
+    wait_until(lambda: fake.get_object("pods", "default", name).get("status") or {})
+    fake.append_log(
+        "default", name, "migrate", ["migrating", "error: relation users exists"], previous=True
+    )
+    fake.patch_pod_status(
+        "default",
+        name,
+        {
+            "phase": "Pending",
+            "conditions": [
+                {"type": "Initialized", "status": "False", "reason": "ContainersNotInitialized"},
+                {"type": "Ready", "status": "False"},
+            ],
+            "initContainerStatuses": [
+                {
+                    "name": "migrate",
+                    "ready": False,
+                    "restartCount": 3,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}},
+                }
+            ],
+            "containerStatuses": [
+                {
+                    "name": "c",
+                    "ready": False,
+                    "restartCount": 0,
+                    "state": {"waiting": {"reason": "PodInitializing"}},
+                }
+            ],
+        },
+    )
+
+
+def test_all_containers_of_an_initialising_pod_follows_its_init_container(
+    fake_kube: FakeKube, follow
+) -> None:
+    init_wait_pod(fake_kube)
+    f = follow(LogRequest("default", "pod/init-wait", selector="app=init"))
+    f.wait(lambda t: "--- waiting for migrate to start: CrashLoopBackOff ---" in t)
+    assert [s.label for s in f.follower.sources] == ["init-wait/migrate"]
+    assert not any("waiting for c" in t for t in f.texts())
+
+    # migrate runs again, succeeds, and the main container starts: it is followed too
+    fake_kube.patch_pod_status(
+        "default",
+        "init-wait",
+        {
+            "initContainerStatuses": [
+                {"name": "migrate", "restartCount": 4, "state": {"running": {}}}
+            ]
+        },
+    )
+    fake_kube.append_log("default", "init-wait", "migrate", ["migrated"])
+    f.wait(lambda t: "migrated" in t)
+    fake_kube.append_log("default", "init-wait", "c", ["serving on :8080"])
+    fake_kube.patch_pod_status(
+        "default",
+        "init-wait",
+        {
+            "phase": "Running",
+            "conditions": [{"type": "Initialized", "status": "True"}],
+            "initContainerStatuses": [
+                {"name": "migrate", "restartCount": 4, "state": {"terminated": {"exitCode": 0}}}
+            ],
+            "containerStatuses": [{"name": "c", "restartCount": 0, "state": {"running": {}}}],
+        },
+    )
+    f.wait(lambda t: "serving on :8080" in t)
+    assert [s.label for s in f.follower.sources] == ["init-wait/migrate", "init-wait/c"]
+
+
+def test_the_previous_log_of_an_init_container(fake_kube: FakeKube, follow) -> None:
+    init_wait_pod(fake_kube)
+    for container in ("migrate", None):  # chosen, or "all" while the pod initialises
+        f = follow(
+            LogRequest(
+                "default", "pod/init-wait", pod="init-wait", container=container, previous=True
+            )
+        )
+        f.wait(lambda t: "--- end of the previous container's log ---" in t)
+        assert f.texts()[:2] == ["migrating", "error: relation users exists"]
+        assert not any("no previous container" in t for t in f.texts())

@@ -278,7 +278,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _log(self, route: Route, pod: dict[str, Any], query: dict[str, str]) -> None:
         name = route.name
-        containers = [c.get("name", "") for c in (pod.get("spec") or {}).get("containers") or []]
+        spec = pod.get("spec") or {}
+        containers = [c.get("name", "") for c in spec.get("containers") or []]
+        init_containers = [c.get("name", "") for c in spec.get("initContainers") or []]
         container = query.get("container")
         if not container:
             if len(containers) != 1:
@@ -289,7 +291,7 @@ class _Handler(BaseHTTPRequestHandler):
                     f"choose one of: [{' '.join(containers)}]",
                 )
             container = containers[0]
-        if container not in containers:
+        if container not in containers + init_containers:
             raise ApiError(400, "BadRequest", f"container {container} is not valid for pod {name}")
         key = (route.namespace, name, container)
         logs = self.fake.logs

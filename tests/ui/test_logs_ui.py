@@ -10,7 +10,7 @@ from gok_tui.screens.logs import LogsScreen
 from gok_tui.widgets.log_view import LogView
 
 from tests.integration.helpers import bare_pod, deployment
-from tests.integration.test_logs import pod_names, running
+from tests.integration.test_logs import init_wait_pod, pod_names, running
 from tests.kubefake import FakeKube, wait_until
 from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
 from tests.ui.notices import toast_texts
@@ -320,3 +320,78 @@ async def test_wrapped_lines_keep_the_match_in_its_place_when_the_filter_clears(
         assert row_of(app, match) == place, log_rows(app)
         number = int(match.split()[1])
         assert row_of(app, f"line {number + 1:03}") == place + 2  # the match takes two rows
+
+
+async def test_c_cycles_every_container_of_the_pod_in_spec_order(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    pod = bare_pod("two-1", labels={"app": "two"})
+    pod["spec"]["containers"] = [
+        {"name": "app", "image": "app:1"},
+        {"name": "sidecar", "image": "proxy:1"},
+    ]
+    fake_kube.apply_object(pod)
+    running(fake_kube, "two-1")
+    fake_kube.append_log("default", "two-1", "app", ["app says hi"])
+    fake_kube.append_log("default", "two-1", "sidecar", ["sidecar says hi"])
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/two-1"])
+        await pilot.press("l")
+        await until(pilot, lambda: "sidecar says hi" in screen_text(app), what="both")
+        assert "Logs(pod/two-1) 2 streams" in screen_text(app)
+        for chosen, shown, hidden in (
+            ("app", "app says hi", "sidecar says hi"),
+            ("sidecar", "sidecar says hi", "app says hi"),
+        ):
+            await pilot.press("c")
+            await until(
+                pilot,
+                lambda chosen=chosen: f"container: {chosen}" in toast_texts(app)[-1],
+                what=f"container: {chosen}",
+            )
+            await until(pilot, lambda shown=shown: shown in screen_text(app), what=shown)
+            text = screen_text(app)
+            assert f"Logs(pod/two-1 -c {chosen}) 1 stream " in text
+            assert hidden not in text
+        await pilot.press("c")
+        await until(pilot, lambda: "container: all" in toast_texts(app)[-1], what="all again")
+        await until(pilot, lambda: "Logs(pod/two-1) 2 streams" in screen_text(app))
+
+
+async def test_the_init_container_of_an_initialising_pod_and_its_previous_log(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    init_wait_pod(fake_kube)
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/init-wait"])
+        await pilot.press("l")
+        await until(
+            pilot,
+            lambda: "waiting for migrate to start: CrashLoopBackOff" in screen_text(app),
+            what="the init container followed",
+        )
+        text = screen_text(app)
+        assert "waiting for c to start" not in text
+        assert "Logs(pod/init-wait) 1 stream " in text
+
+        await pilot.press("p")  # the crashed init container's log
+        await until(
+            pilot, lambda: "error: relation users exists" in screen_text(app), what="previous"
+        )
+        text = screen_text(app)
+        assert "no previous container" not in text
+        assert "Logs(pod/init-wait (previous))" in text
+        assert "PREVIOUS LOG" in text and "FOLLOWING" not in text
+
+        await pilot.press("c")
+        await until(pilot, lambda: "container: c" in toast_texts(app)[-1], what="c")
+        await pilot.press("c")
+        await until(
+            pilot, lambda: "container: migrate (init)" in toast_texts(app)[-1], what="migrate"
+        )
+        await until(
+            pilot, lambda: "error: relation users exists" in screen_text(app), what="previous"
+        )
+        assert "Logs(pod/init-wait -c migrate (init) (previous))" in screen_text(app)

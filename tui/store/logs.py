@@ -52,10 +52,61 @@ def _stamp_key(stamp: str) -> tuple[str, int]:
 
 
 def _container_status(pod: Mapping[str, Any], container: str) -> Mapping[str, Any]:
-    for status in (pod.get("status") or {}).get("containerStatuses") or []:
-        if status.get("name") == container:
-            return status
+    status = pod.get("status") or {}
+    for entry in [
+        *(status.get("containerStatuses") or []),
+        *(status.get("initContainerStatuses") or []),
+    ]:
+        if entry.get("name") == container:
+            return entry
     return {}
+
+
+def pod_containers(pod: Mapping[str, Any]) -> list[tuple[str, bool]]:
+    """Every container of a pod as (name, is_init), in spec order: the main ones, then the
+    init ones (kubectl logs -c takes either)."""
+    spec = pod.get("spec") or {}
+    return [(str(c.get("name", "")), False) for c in spec.get("containers") or []] + [
+        (str(c.get("name", "")), True) for c in spec.get("initContainers") or []
+    ]
+
+
+def _initialising(pod: Mapping[str, Any]) -> bool:
+    """Whether the pod's init containers have not all finished yet."""
+    status = pod.get("status") or {}
+    for condition in status.get("conditions") or []:
+        if condition.get("type") == "Initialized":
+            return condition.get("status") != "True"
+    if status.get("phase") not in (None, "Pending"):
+        return False
+    return not any(
+        "running" in (entry.get("state") or {}) or "terminated" in (entry.get("state") or {})
+        for entry in status.get("containerStatuses") or []
+    )
+
+
+def containers_to_follow(pod: Mapping[str, Any], container: str | None) -> list[str]:
+    """The containers of one pod to follow: the chosen one (main or init), or for "all" the
+    main ones (and native sidecars, init containers that keep running), except while the pod
+    is still initialising: then the init containers so far, up to the one running or crashing,
+    since the main ones have nothing to say yet."""
+    if container is not None:
+        return [container] if any(name == container for name, _ in pod_containers(pod)) else []
+    spec = pod.get("spec") or {}
+    inits = spec.get("initContainers") or []
+    sidecars = [str(c.get("name", "")) for c in inits if c.get("restartPolicy") == "Always"]
+    mains = [str(c.get("name", "")) for c in spec.get("containers") or []]
+    if inits and _initialising(pod):
+        so_far: list[str] = []
+        for init in inits:
+            name = str(init.get("name", ""))
+            so_far.append(name)
+            if init.get("restartPolicy") == "Always":
+                continue  # a native sidecar counts as done once started
+            state = _container_status(pod, name).get("state") or {}
+            if (state.get("terminated") or {}).get("exitCode") != 0:
+                return so_far  # this one runs, crashes or waits: the pod waits on it
+    return sidecars + mains
 
 
 class _Stream(threading.Thread):
@@ -210,10 +261,8 @@ class LogFollower:
         for name, pod in sorted(pods.items()):
             if (pod.get("metadata") or {}).get("deletionTimestamp") and not self.request.previous:
                 continue
-            for container in (pod.get("spec") or {}).get("containers") or []:
-                cname = str(container.get("name", ""))
-                if self.request.container in (None, cname):
-                    wanted.append(LogSource(name, cname))
+            for cname in containers_to_follow(pod, self.request.container):
+                wanted.append(LogSource(name, cname))
         for source in wanted:
             stream = self._streams.get(source)
             if stream is None:
@@ -223,8 +272,9 @@ class LogFollower:
                 stream = _Stream(self, index, source)
                 self._streams[source] = stream
                 stream.start()
-            else:
-                stream.changed.set()
+        for source, stream in self._streams.items():
+            if source.pod in pods:
+                stream.changed.set()  # the pod object may have changed: look again
         for source in [s for s in self._streams if s.pod not in pods]:
             stream = self._streams.pop(source)
             stream.changed.set()  # it sees the pod gone, says so and ends
