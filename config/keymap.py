@@ -90,6 +90,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("rollout.logs", "l", "logs", "Logs", "rollout"),
     KeySpec("rollout.down", "j", "scroll_down", "Down", "rollout", show=False),
     KeySpec("rollout.up", "k", "scroll_up", "Up", "rollout", show=False),
+    KeySpec("rollout.top", "g", "scroll_top", "Top", "rollout", show=False),
+    KeySpec("rollout.bottom", "G", "scroll_bottom", "Bottom", "rollout", show=False),
     KeySpec("traffic.switch", "s", "switch", "Switch", "traffic", mutates=True),
     KeySpec("traffic.more", "plus", "weight('+10')", "+10%", "traffic", mutates=True),
     KeySpec("traffic.less", "minus", "weight('-10')", "-10%", "traffic", mutates=True),
@@ -104,6 +106,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("detail.back", "escape", "back", "Back", "detail"),
     KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
     KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),
+    KeySpec("detail.top", "g", "scroll_top", "Top", "detail", show=False),
+    KeySpec("detail.bottom", "G", "scroll_bottom", "Bottom", "detail", show=False),
     KeySpec("detail.toggle", "y", "toggle_view", "YAML/Describe", "detail"),
     KeySpec("revisions.back", "escape", "back", "Back", "revisions"),
     KeySpec(
@@ -114,6 +118,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     KeySpec("messages.down", "j", "scroll_down", "Down", "messages", show=False),
     KeySpec("messages.up", "k", "scroll_up", "Up", "messages", show=False),
+    KeySpec("messages.top", "g", "scroll_top", "Top", "messages", show=False),
+    KeySpec("messages.bottom", "G", "scroll_bottom", "Bottom", "messages", show=False),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)

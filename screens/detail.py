@@ -19,6 +19,17 @@ from textual.message import Message
 from textual.widgets import Static
 
 
+def events_not_shown(body: str, reason: str) -> str:
+    """``body`` with its (empty) Events line saying why the events are not shown instead."""
+    said = f"Events: (not shown: {reason})"
+    lines = body.split("\n")
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].startswith("Events:"):
+            lines[index] = said
+            return "\n".join(lines)
+    return f"{body.rstrip()}\n{said}\n"
+
+
 class DetailScreen(BaseScreen):
     BINDINGS: ClassVar[list[Binding]] = bindings_for("detail")  # type: ignore[assignment]
     DEFAULT_CSS = """
@@ -33,12 +44,15 @@ class DetailScreen(BaseScreen):
             events: list[dict[str, Any]],
             error: str,
             related: dict[str, dict[str, dict[str, Any]]] | None = None,
+            *,
+            events_error: str = "",
         ) -> None:
             super().__init__()
             self.obj = obj
             self.events = events
             self.error = error
             self.related = related or {}
+            self.events_error = events_error  # why the events could not be read, or ""
 
     def __init__(self, kind: Kind, obj: dict[str, Any], mode: str = "describe") -> None:
         super().__init__()
@@ -48,6 +62,7 @@ class DetailScreen(BaseScreen):
         self.related: dict[str, dict[str, dict[str, Any]]] = {}
         self.mode = mode
         self.error = ""
+        self.events_error = ""
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -75,17 +90,33 @@ class DetailScreen(BaseScreen):
             return
         try:
             fresh = backend.get(self.kind, self.object_namespace, self.object_name)
-            events: list[dict[str, Any]] = []
-            if self.object_namespace:
-                selector = (
-                    f"involvedObject.name={self.object_name},involvedObject.kind={self.kind.name}"
-                )
+        except KubeError as error:
+            self.post_message(self.Loaded(None, [], error.message))
+            return
+        # the object is read; what goes with it is read apart, so that a failure there (a 403
+        # on events, say) does not throw the fresh object away
+        problems: list[str] = []
+        events: list[dict[str, Any]] = []
+        events_error = ""
+        if self.object_namespace:
+            selector = (
+                f"involvedObject.name={self.object_name},involvedObject.kind={self.kind.name}"
+            )
+            try:
                 events = backend.list(
                     KINDS["events"], self.object_namespace, field_selector=selector
                 ).items
-            self.post_message(self.Loaded(fresh, events, "", self._related(backend)))
+            except KubeError as error:
+                events_error = error.message
+                problems.append(f"events not shown: {error.message}")
+        related: dict[str, dict[str, dict[str, Any]]] = {}
+        try:
+            related = self._related(backend)
         except KubeError as error:
-            self.post_message(self.Loaded(None, [], error.message))
+            problems.append(error.message)
+        self.post_message(
+            self.Loaded(fresh, events, "; ".join(problems), related, events_error=events_error)
+        )
 
     def _related(self, backend: Any) -> dict[str, dict[str, dict[str, Any]]]:
         """Services and Endpoints, for the backends an Ingress or Service describe lists."""
@@ -102,6 +133,7 @@ class DetailScreen(BaseScreen):
             self.obj = message.obj
             self.events = message.events
             self.related = message.related
+            self.events_error = message.events_error
         self.error = message.error
         self._show()
 
@@ -124,6 +156,8 @@ class DetailScreen(BaseScreen):
                 services=self.related.get("services"),
                 endpoints=self.related.get("endpoints"),
             )
+            if self.events_error:
+                body = events_not_shown(body, self.events_error)
         self.query_one("#detail-body", Static).update(Text(body))
 
     def action_toggle_view(self) -> None:
@@ -133,8 +167,16 @@ class DetailScreen(BaseScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    # at once, not after the next refresh: keys typed faster than it would start from the same
+    # line and be lost
     def action_scroll_down(self) -> None:
-        self.query_one("#detail-scroll", VerticalScroll).scroll_down(animate=False)
+        self.query_one("#detail-scroll", VerticalScroll).scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
-        self.query_one("#detail-scroll", VerticalScroll).scroll_up(animate=False)
+        self.query_one("#detail-scroll", VerticalScroll).scroll_up(animate=False, immediate=True)
+
+    def action_scroll_top(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_home(animate=False, immediate=True)
+
+    def action_scroll_bottom(self) -> None:
+        self.query_one("#detail-scroll", VerticalScroll).scroll_end(animate=False, immediate=True)

@@ -11,13 +11,24 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+# the command language of gok_tui.commands, one row per thing it does
 COMMANDS_HELP = (
     (":deploy  :pods  :ing", "live Kubernetes views"),
+    (":problems", "everything wrong in the namespace, worst first, in words"),
+    (":traffic", "where each Service's requests go (blue/green, canary)"),
+    (":audit", "every change gok-tui sent (or refused), newest first"),
     (":build  :images  :logs", "developer loop views"),
+    (":logs deploy/NAME|pod/NAME", "the logs of one deployment or pod"),
+    (":messages", "every toast of this session, in full"),
     (":ctx NAME", "switch kubeconfig context (tab completes)"),
     (":ns NAME  :ns all", "switch namespace / all namespaces"),
+    (":help", "this help"),
     (":q", "quit"),
 )
+
+# actions that hand the key on to the next binding of it when they have nothing to do
+# (Textual's copy_text with no text selected), so the help names that binding too
+FALLS_THROUGH = {"screen.copy_text": "if text is selected, else"}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,19 +60,34 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("does")
         table.add_column("id", style="dim")
         seen: set[tuple[str, str]] = set()
+        chain = self._bindings_by_key()
         ours_first = sorted(
             self.underneath.active_bindings.items(), key=lambda item: not item[1].binding.id
         )
         for key, active in ours_first:
             binding = active.binding
             label = binding.description or binding.action
+            binding_id = binding.id or ""
+            then = FALLS_THROUGH.get(binding.action)
+            fallback = next((b for b in chain.get(key, ()) if b.action not in FALLS_THROUGH), None)
+            if then is not None and fallback is not None:
+                label = f"{label} {then} {fallback.description or fallback.action}"
+                binding_id = binding_id or fallback.id or ""
             if (key, label) in seen:
                 continue
             seen.add((key, label))
             display = self.app.get_key_display(binding)
             state = "" if active.enabled else f" (disabled: {self._disabled_reason()})"
-            table.add_row(display, label + state, binding.id or "")
+            table.add_row(display, label + state, binding_id)
         return table
+
+    def _bindings_by_key(self) -> dict[str, list[Binding]]:
+        """Every binding of each key along the screen's chain, first the one that wins."""
+        by_key: dict[str, list[Binding]] = {}
+        for _node, bindings in self.underneath._binding_chain:
+            for key, found in bindings.key_to_bindings.items():
+                by_key.setdefault(key, []).extend(found)
+        return by_key
 
     def _disabled_reason(self) -> str:
         session = getattr(self.app, "session", None)
@@ -80,7 +106,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss()
 
     def action_scroll_down(self) -> None:
-        self.query_one(VerticalScroll).scroll_down(animate=False)
+        self.query_one(VerticalScroll).scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
-        self.query_one(VerticalScroll).scroll_up(animate=False)
+        self.query_one(VerticalScroll).scroll_up(animate=False, immediate=True)

@@ -86,8 +86,20 @@ class MessagesScreen(BaseScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    # at once, not after the next refresh: keys typed faster than it would start from the same
+    # line and be lost
     def action_scroll_down(self) -> None:
-        self.query_one("#messages-scroll", VerticalScroll).scroll_down(animate=False)
+        self.query_one("#messages-scroll", VerticalScroll).scroll_down(
+            animate=False, immediate=True
+        )
 
     def action_scroll_up(self) -> None:
-        self.query_one("#messages-scroll", VerticalScroll).scroll_up(animate=False)
+        self.query_one("#messages-scroll", VerticalScroll).scroll_up(animate=False, immediate=True)
+
+    def action_scroll_top(self) -> None:
+        self.query_one("#messages-scroll", VerticalScroll).scroll_home(
+            animate=False, immediate=True
+        )
+
+    def action_scroll_bottom(self) -> None:
+        self.query_one("#messages-scroll", VerticalScroll).scroll_end(animate=False, immediate=True)

@@ -103,7 +103,8 @@ class RolloutScreen(DeploymentActions):
     ]
     DEFAULT_CSS = """
     RolloutScreen #rollout-title { height: 1; padding: 0 1; background: $boost; }
-    RolloutScreen #rollout-body { height: 1fr; padding: 0 1; }
+    RolloutScreen #rollout-scroll { height: 1fr; }
+    RolloutScreen #rollout-body { height: auto; padding: 0 1; }
     """
     REFRESH_SECONDS = 1.0  # ages and the deadline countdown move on without events
 
@@ -258,8 +259,16 @@ class RolloutScreen(DeploymentActions):
         if request is not None:
             self.app.push_screen(LogsScreen(request))
 
+    # at once, not after the next refresh: keys typed faster than it would start from the same
+    # line and be lost
     def action_scroll_down(self) -> None:
-        self.query_one("#rollout-scroll", VerticalScroll).scroll_down(animate=False)
+        self.query_one("#rollout-scroll", VerticalScroll).scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
-        self.query_one("#rollout-scroll", VerticalScroll).scroll_up(animate=False)
+        self.query_one("#rollout-scroll", VerticalScroll).scroll_up(animate=False, immediate=True)
+
+    def action_scroll_top(self) -> None:
+        self.query_one("#rollout-scroll", VerticalScroll).scroll_home(animate=False, immediate=True)
+
+    def action_scroll_bottom(self) -> None:
+        self.query_one("#rollout-scroll", VerticalScroll).scroll_end(animate=False, immediate=True)

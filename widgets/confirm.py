@@ -148,17 +148,23 @@ class ConfirmModal(ModalScreen[bool]):
     def action_cancel(self) -> None:
         self.dismiss(False)
 
+    # at once, not after the next refresh: keys typed faster than it would start from the same
+    # line and be lost
     def action_scroll_down(self) -> None:
-        self.query_one(VerticalScroll).scroll_down(animate=False)
+        self.query_one(VerticalScroll).scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
-        self.query_one(VerticalScroll).scroll_up(animate=False)
+        self.query_one(VerticalScroll).scroll_up(animate=False, immediate=True)
 
     def action_page_down(self) -> None:
-        self.query_one(VerticalScroll).scroll_page_down(animate=False)
+        view = self.query_one(VerticalScroll)
+        page = view.scrollable_content_region.height
+        view.scroll_to(y=view.scroll_target_y + page, animate=False, immediate=True)
 
     def action_page_up(self) -> None:
-        self.query_one(VerticalScroll).scroll_page_up(animate=False)
+        view = self.query_one(VerticalScroll)
+        page = view.scrollable_content_region.height
+        view.scroll_to(y=view.scroll_target_y - page, animate=False, immediate=True)
 
 
 MAX_REPLICAS = 2**31 - 1  # spec.replicas is an int32
