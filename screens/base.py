@@ -107,24 +107,44 @@ class BaseScreen(Screen[None]):
         prompt = self.query_one(CommandLine)
         prompt.open("filter" if mode == "filter" else "command", initial)
 
-    def on_key(self, event: events.Key) -> None:
-        """While the prompt is open, every key is the prompt's. Textual hands a key to the
-        widget focused when the app reads it, so keys typed in one burst with ``/`` or ``:``
-        (a paste, tmux send-keys, a slow SSH link) went to the table before the prompt opened
-        and bubble up to here. Printable ones are typed into the prompt (the view's bindings
-        for them never run); the others (enter, escape, backspace, ...) are then looked up
-        from the focused prompt, as if it had received them."""
-        prompt = self._open_prompt()
-        import sys; print("ONKEY", event.key, prompt, self.focused, file=sys.stderr)
+    # Actions that open the prompt (the filter of each view with one, and the app's ``:``).
+    PROMPT_ACTIONS = frozenset({"filter", "command_mode"})
+
+    async def on_key(self, event: events.Key) -> None:
+        """Every key typed after ``/`` or ``:`` is the prompt's, however fast it comes.
+
+        Textual hands a key to the widget focused when the app reads it, and looks its binding
+        up only once it has bubbled back to the app. Keys typed in one burst (a paste, tmux
+        send-keys, an SSH link) were all on their way through the table before ``/`` opened
+        the prompt, and ran the view's bindings (``/restart``: a restart). So here, where keys
+        pass in the order typed: a key that opens the prompt opens it at once, and while it is
+        open a printable key is typed into it, and a key the prompt has a binding for (enter,
+        escape, backspace, ...) runs that binding, in its place among the typed ones."""
+        prompt = self._prompt_if_open()
         if prompt is None:
+            active = self.active_bindings.get(event.key)
+            if (
+                active is not None
+                and active.enabled
+                and active.binding.action in self.PROMPT_ACTIONS
+            ):
+                event.stop()
+                event.prevent_default()
+                await self.app.run_action(active.binding.action, active.node)
             return
-        prompt.take_focus()
+        prompt.take_focus()  # a prompt on screen always has the focus
         if event.character is not None and prompt.check_consume_key(event.key, event.character):
             event.stop()
             event.prevent_default()
             prompt.type_key(event.character)
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.node is prompt and active.enabled:
+            event.stop()
+            event.prevent_default()
+            await self.app.run_action(active.binding.action, prompt)
 
-    def _open_prompt(self) -> CommandLine | None:
+    def _prompt_if_open(self) -> CommandLine | None:
         prompts = self.query(CommandLine)
         return prompts.first() if prompts and prompts.first().is_open else None
 

@@ -8,9 +8,11 @@ from typing import Literal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.dom import NoScreen
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
 PromptMode = Literal["command", "filter"]
 
@@ -60,7 +62,11 @@ class CommandLine(Input):
             self.mode = mode
 
     def __init__(self, candidates: Callable[[], Iterable[str]], *, id: str | None = None) -> None:
-        super().__init__(id=id, suggester=CommandSuggester(self._mode_candidates))
+        # What select-on-focus did is done by open() at once: the focus event comes after
+        # the keys typed in the same burst as `/`, and would select them.
+        super().__init__(
+            id=id, suggester=CommandSuggester(self._mode_candidates), select_on_focus=False
+        )
         self._command_candidates = candidates
         self.mode: PromptMode = "command"
 
@@ -75,15 +81,38 @@ class CommandLine(Input):
             else "regex over every column; !text inverts"
         )
         self.value = initial
+        self.selection = Selection(0, len(initial))  # typing replaces the old filter
         bar = self.parent
         if isinstance(bar, PromptBar):
             bar.query_one("#prompt-sigil", Static).update(":" if mode == "command" else "/")
             bar.add_class("-visible")
-        self.focus()
+            bar.display = True  # now, not when the styles are next updated
+        self.take_focus()
+
+    def take_focus(self) -> None:
+        """Focus the prompt at once. ``Widget.focus`` only schedules it: the keys typed in the
+        same burst as ``/`` or ``:`` would still find the view focused and run its bindings."""
+        try:
+            screen = self.screen
+        except NoScreen:
+            return
+        if screen.focused is not self:
+            screen.set_focus(self)
+
+    def type_key(self, character: str) -> None:
+        """Type a key that reached the screen instead of this input (see BaseScreen.on_key),
+        as ``Input`` types the ones it receives."""
+        self._restart_blink()
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(character)
+        else:
+            self.replace(character, *selection)
 
     def close(self) -> None:
         if self.parent is not None:
             self.parent.remove_class("-visible")
+            self.parent.display = False
 
     @property
     def is_open(self) -> bool:
