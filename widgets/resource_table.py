@@ -26,9 +26,6 @@ TONE_STYLES = {
 }
 
 
-MIN_COLUMN_CAP = 32  # cells: a column is never cut narrower than this
-
-
 def _widest_line(text: str) -> int:
     return max((cell_len(line) for line in text.splitlines()), default=0)
 
@@ -144,8 +141,7 @@ class ResourceTable(DataTable[Text]):
                 # Only a wider cell widens its column. A narrower one would make the
                 # DataTable re-measure every cell of the column (seconds at 10k rows, per
                 # readiness flip); columns shrink back when the table is rebuilt.
-                width = min(text.cell_len, self.column_cap)
-                grows = width > self.columns[ColumnKey(column_key)].content_width
+                grows = text.cell_len > self.columns[ColumnKey(column_key)].content_width
                 if on_screen or grows:
                     self.update_cell(row_key, column_key, text, update_width=grows)
                 else:
@@ -226,24 +222,9 @@ class ResourceTable(DataTable[Text]):
                 width = cell.cell_len if "\n" not in cell.plain else _widest_line(cell.plain)
                 if width > widths[index]:
                     widths[index] = width
-        cap = self.column_cap
         for column, width in zip(columns, widths, strict=True):
-            column.content_width = min(width, cap)
+            column.content_width = width
         super()._update_dimensions(())  # the virtual size, from the new widths
-
-    @property
-    def column_cap(self) -> int:
-        """The widest a column gets: half the table. One long pod name (a Job's pod can have
-        60 characters) must not push STATUS and AGE off an 80-column screen for every row;
-        its cell is cut with an ellipsis (the describe view has it whole)."""
-        return max(MIN_COLUMN_CAP, self.size.width // 2) if self.size.width else 80
-
-    def _update_column_widths(self, updated_cells: set[Any]) -> None:
-        # Textual private: DataTable measures updated cells here (update_cell, update_width)
-        super()._update_column_widths(updated_cells)
-        cap = self.column_cap
-        for column in self.columns.values():
-            column.content_width = min(column.content_width, cap)
 
     def visible_rows(self) -> tuple[int, int, int]:
         """(first, end, layout version) of the rows on screen, one more at each edge."""

@@ -345,19 +345,3 @@ async def test_a_views_first_list_shows_as_it_lands_not_at_the_next_refresh_tick
     app = make_app(fake_kubeconfig, view="pods", settings=slow_ticks)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: "early" in screen_text(app), timeout=2.5, what="first list")
-
-
-async def test_one_long_pod_name_does_not_push_the_other_columns_off_screen(
-    fake_kube: FakeKube, fake_kubeconfig: Path
-) -> None:
-    long = "ingress-nginx-admission-create-backfill-job-28391234-x7k2p"
-    for name in ("web-1", long):
-        fake_kube.apply_object(bare_pod(name))
-    app = make_app(fake_kubeconfig, view="pods")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await until(pilot, lambda: len(table_keys(app)) == 2, what="two pods")
-        await pilot.pause()
-        header = next(line for line in screen_text(app).splitlines() if "NAME" in line)
-        assert "STATUS" in header and "RESTARTS" in header, header
-        row = next(line for line in screen_text(app).splitlines() if "ingress-nginx" in line)
-        assert long not in row and "…" in row and "Running" in row, row  # cut, with an ellipsis
