@@ -13,6 +13,7 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.model import RowFilter
 from gok_tui.widgets.confirm import request_parts
+from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.plain import cell
 from rich.console import Group
 from rich.syntax import Syntax
@@ -187,7 +188,6 @@ class AuditScreen(BaseScreen):
     BINDINGS: ClassVar[list[Binding]] = bindings_for("audit")  # type: ignore[assignment]
     DEFAULT_CSS = """
     AuditScreen #audit-title { height: 1; padding: 0 1; background: $boost; }
-    AuditScreen #audit-filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     AuditScreen DataTable { height: 1fr; max-height: 50%; }
     AuditScreen #audit-scroll { height: 1fr; border-top: solid $accent; padding: 0 1; }
     """
@@ -202,7 +202,7 @@ class AuditScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="audit-title")
-        yield Static(id="audit-filter-error")
+        yield FilterError()
         yield DataTable(id="audit-table", cursor_type="row")
         with VerticalScroll(id="audit-scroll"):
             yield Static(id="audit-detail")
@@ -256,12 +256,7 @@ class AuditScreen(BaseScreen):
         if not self.entries:
             title.append("  no change has been sent from this machine yet", style="yellow")
         self.query_one("#audit-title", Static).update(title)
-        # While the filter is not a regular expression: why, and that it is matched as plain
-        # text (one line that follows each key typed, as in the resource views).
-        error = self.query_one("#audit-filter-error", Static)
-        error.display = bool(self._filter.error)
-        if self._filter.error:
-            error.update(Text(clean(f"{self._filter.error} · matched as plain text")))
+        self.query_one(FilterError).show(self._filter.error)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()

@@ -28,6 +28,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import TableCursor
 from gok_tui.store.model import RowDelta, RowFilter
 from gok_tui.widgets.confirm import ConfirmModal
+from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.plain import block
 from gok_tui.widgets.resource_table import ResourceTable
 from rich.text import Text
@@ -80,7 +81,6 @@ class ImagesScreen(TableCursor):
     ]
     DEFAULT_CSS = """
     ImagesScreen #images-title { height: 1; padding: 0 1; background: $boost; }
-    ImagesScreen #images-filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     ImagesScreen #images-error { padding: 0 1; color: $error; display: none; }
     ImagesScreen ResourceTable { height: 1fr; }
     """
@@ -112,7 +112,7 @@ class ImagesScreen(TableCursor):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="images-title")
-        yield Static(id="images-filter-error")
+        yield FilterError()
         yield Static(id="images-error")
         yield ResourceTable(id="images")
 
@@ -195,12 +195,7 @@ class ImagesScreen(TableCursor):
         error = self.query_one("#images-error", Static)
         error.display = bool(self.error)
         error.update(block(self.error))
-        # While the filter is not a regular expression: why, and that it is matched as plain
-        # text (one line that follows each key typed, as in the resource views).
-        why = self.query_one("#images-filter-error", Static)
-        why.display = bool(self.row_filter.error)
-        if self.row_filter.error:
-            why.update(Text(clean(f"{self.row_filter.error} · matched as plain text")))
+        self.query_one(FilterError).show(self.row_filter.error)
 
     def selected(self) -> ImageEntry | None:
         key = self.query_one(ResourceTable).selected_key()

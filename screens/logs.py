@@ -16,6 +16,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.feeds import Feed
 from gok_tui.store.logs import LogFollower, LogRequest, LogSource, pod_containers
 from gok_tui.store.watch import FeedSpec
+from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.log_view import LogView
 from rich.text import Text
 from textual.app import ComposeResult
@@ -52,7 +53,6 @@ class LogsScreen(BaseScreen):
     DEFAULT_CSS = """
     LogsScreen #logs-title { height: 1; padding: 0 1; background: $boost; }
     LogsScreen #logs-hint { padding: 1 2; }
-    LogsScreen #logs-filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     """
 
     def __init__(self, request: LogRequest | None = None) -> None:
@@ -71,7 +71,7 @@ class LogsScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="logs-title")
-        yield Static(id="logs-filter-error")  # under the title, as in the resource views
+        yield FilterError()  # under the title, as in the resource views
         yield LogView(self.session.settings.log_buffer_lines, id="log-view")
         yield Static(
             "Pick what to follow: press l on a Deployment (all its pods, as they come and go) "
@@ -222,12 +222,7 @@ class LogsScreen(BaseScreen):
     # -- filter ----------------------------------------------------------------------------
     def _apply(self) -> None:
         log_filter = LogFilter(self.pattern, LEVEL_CYCLE[self.level_index], self.context)
-        # a line that holds while the pattern is wrong, not a toast: the filter is applied on
-        # every key typed, and a toast each time would pile up
-        error_line = self.query_one("#logs-filter-error", Static)
-        error_line.display = bool(log_filter.error)
-        if log_filter.error:
-            error_line.update(Text(f"{clean(log_filter.error)} · matched as plain text"))
+        self.query_one(FilterError).show(log_filter.error)
         self.query_one(LogView).set_filter(log_filter)
         self._refresh_title()
 

@@ -16,6 +16,7 @@ from gok_tui.store.feeds import Feed
 from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects, TableModel
 from gok_tui.store.watch import FeedSpec
+from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.resource_table import ResourceTable
 from rich.text import Text
 from textual.app import ComposeResult
@@ -60,7 +61,6 @@ class ResourceScreen(TableCursor):
     DEFAULT_CSS = """
     ResourceScreen #title { height: 1; padding: 0 1; background: $boost; }
     ResourceScreen #why { height: 1; padding: 0 1; color: $warning; display: none; }
-    ResourceScreen #filter-error { height: auto; padding: 0 1; color: $error; display: none; }
     """
     TITLE_TEXT: ClassVar[str] = ""
     PRIMARY: ClassVar[str] = ""
@@ -92,7 +92,7 @@ class ResourceScreen(TableCursor):
     # -- composition and lifecycle ---------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static(id="title")
-        yield Static(id="filter-error")
+        yield FilterError()
         yield ResourceTable(id="table")
         yield Static(id="why")
 
@@ -265,13 +265,7 @@ class ResourceScreen(TableCursor):
         self._refresh_why()  # the selected row may be another one now, or none
 
     def _refresh_filter_error(self) -> None:
-        """Under the title, while the filter is not a regular expression: why, and that it is
-        matched as plain text. One line that follows each key typed, not a toast per key."""
-        line = self.query_one("#filter-error", Static)
-        error = self.model.filter_error if self.model is not None else ""
-        line.display = bool(error)
-        if error:
-            line.update(Text(clean(f"{error} · matched as plain text")))
+        self.query_one(FilterError).show(self.model.filter_error if self.model else "")
 
     def action_filter(self) -> None:
         self.open_prompt("filter", self._filter_text)
