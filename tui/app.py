@@ -25,6 +25,7 @@ from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
+from gok_tui.store.watch import state_after
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted
 from textual import actions, events, work
@@ -93,15 +94,6 @@ class KnownClusterState:
     generation: int
     state: str
     learnt_at: float  # monotonic
-
-
-def state_after_error(error: KubeError) -> str:
-    """The cluster bar's word for a failed request, as the watch loops report it."""
-    if error.status == 401:
-        return "unauthorized"
-    if error.status == 403:
-        return "forbidden"
-    return "retrying"
 
 
 class GokApp(App[None]):
@@ -485,7 +477,7 @@ class GokApp(App[None]):
             backend.server_version(timeout=PROBE_TIMEOUT)
             state = "live"
         except KubeError as error:
-            state = state_after_error(error)
+            state = state_after(error)
         except Exception:
             # a 200 that is no API server's answer (an SSO proxy's sign-in page: not JSON), or
             # any other surprise: the cluster does not answer as one; no "internal error" toast

@@ -21,6 +21,16 @@ from gok_tui.domain.kinds import Kind
 from gok_tui.store.buffer import FeedState, FeedStatus, LatestWinsBuffer
 
 
+def state_after(error: KubeError) -> FeedState:
+    """What a failed request says of the connection: the watch loops' states, and the cluster
+    bar's word for the views without watches of their own."""
+    if error.status == 401:
+        return "unauthorized"
+    if error.status == 403:
+        return "forbidden"
+    return "retrying"
+
+
 @dataclass(frozen=True)
 class FeedSpec:
     kind: Kind
@@ -205,10 +215,6 @@ class WatchLoop:
         self._live = False
         slow = error.status in (401, 403)
         delay = backoff.next_delay(cap=60.0 if slow else None)
-        state: FeedState = "retrying"
-        if error.status == 401:
-            state = "unauthorized"
-        elif error.status == 403:
-            state = "forbidden"
+        state = state_after(error)
         self.buffer.put_status(FeedStatus(state, error.message, retry_at=self.clock() + delay))
         self._stop.wait(delay)
