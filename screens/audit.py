@@ -8,16 +8,15 @@ import time
 from typing import Any, ClassVar
 
 from gok_tui.domain.contexts import cluster_name, cut_middle
-from gok_tui.domain.rows import Row, clean
+from gok_tui.domain.rows import Row
+from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.model import RowFilter
 from gok_tui.widgets.confirm import request_parts
 from gok_tui.widgets.filter_error import FilterError
-from gok_tui.widgets.plain import cell
+from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, code_block
 from rich.console import Group
-from rich.syntax import Syntax
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -40,14 +39,14 @@ SHORT_KIND = {
 }
 
 
-def entry_cells(entry: dict[str, Any]) -> tuple[Text, ...]:
+def entry_cells(entry: dict[str, Any]) -> tuple[SafeText, ...]:
     ok = bool(entry.get("ok"))
     kind = str(entry.get("kind", ""))
     singular = SHORT_KIND.get(kind, kind)
     namespace, name = entry.get("namespace", ""), entry.get("name", "")  # images have no namespace
     return (
         cell(short_time(str(entry.get("time", "")))),
-        Text("ok" if ok else "FAILED", style="green" if ok else "bold red"),
+        SafeText("ok" if ok else "FAILED", style="green" if ok else "bold red"),
         cell(short_context(str(entry.get("context", "")))),
         cell("/".join(str(part) for part in (singular, namespace, name) if part)),
         cell(short_change(str(entry.get("from", "")), str(entry.get("to", "")))),
@@ -142,10 +141,10 @@ def short_context(context: str) -> str:
 
 
 def entry_detail(entry: dict[str, Any]) -> Group:
-    text = Text()
-    text.append(f"{entry.get('summary', '')}\n", style="bold")
+    text = SafeText()
+    text.append(clean(entry.get("summary", ""), LONG_LINE) + "\n", style="bold")
     text.append(f"{'change':<11}", style="bold")
-    text.append(f"{entry.get('from', '')} -> {entry.get('to', '')}\n")
+    text.append(clean(f"{entry.get('from', '')} -> {entry.get('to', '')}", LONG_LINE) + "\n")
     for label, key in (
         ("result", "result"),
         ("when", "time"),
@@ -158,7 +157,7 @@ def entry_detail(entry: dict[str, Any]) -> Group:
         value = entry.get(key, "")
         suffix = " ms" if key == "duration_ms" else ""
         text.append(f"{label:<11}", style="bold")
-        text.append(f"{value}{suffix}\n")
+        text.append(clean(f"{value}{suffix}", LONG_LINE) + "\n")
     parts: list[Any] = [text]
     if entry.get("method"):  # entries written before the request line was kept have none
         parts.extend(
@@ -170,14 +169,10 @@ def entry_detail(entry: dict[str, Any]) -> Group:
             )
         )
     else:
-        parts.append(Text(str(entry.get("patch_type", "")), style="dim"))
-        parts.append(
-            Syntax(
-                json.dumps(entry.get("patch"), indent=2), "json", theme="ansi_dark", word_wrap=True
-            )
-        )
+        parts.append(cell(entry.get("patch_type", ""), "dim"))
+        parts.append(code_block(json.dumps(entry.get("patch"), indent=2), "json"))
     for extra in entry.get("then") or []:
-        parts.append(Text("then", style="dim"))
+        parts.append(SafeText("then", style="dim"))
         parts.extend(
             request_parts(str(extra.get("method")), str(extra.get("path")), "", extra.get("patch"))
         )
@@ -246,7 +241,7 @@ class AuditScreen(BaseScreen):
         self._show_detail()
 
     def _title(self) -> None:
-        title = Text(no_wrap=True, overflow="ellipsis")
+        title = SafeText(no_wrap=True, overflow="ellipsis")
         title.append("Audit", style="bold")
         total = len(self.entries)
         title.append(f"[{len(self.shown)}/{total}]" if self._filter.text else f"[{total}]", "bold")

@@ -10,8 +10,7 @@ from gok_tui.devloop.view import BuildView
 from gok_tui.domain.images import human_size
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
-from gok_tui.widgets.plain import cell
-from rich.text import Text
+from gok_tui.widgets.plain import SafeText, cell
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -139,9 +138,9 @@ class BuildScreen(BaseScreen):
             self._history_len = len(view.history)
             self._paint_history(view)
 
-    def _head(self, view: BuildView) -> Text:
+    def _head(self, view: BuildView) -> SafeText:
         project = self.session.project
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = SafeText(no_wrap=True, overflow="ellipsis")
         text.append("Build ", style="bold")
         if project is None:
             return text.append("(no project)", style="yellow")
@@ -165,8 +164,8 @@ class BuildScreen(BaseScreen):
         text.append(f"  {project.image.repository}", style="dim")  # shown in full while building
         return text
 
-    def _current(self, view: BuildView, now: float) -> Text:
-        text = Text()
+    def _current(self, view: BuildView, now: float) -> SafeText:
+        text = SafeText()
         if view.queued and not view.running:
             text.append(f"queued by {', '.join(view.queued[:4])}\n", style="yellow")
         if not view.steps and view.last is None and not view.running:
@@ -251,7 +250,7 @@ class BuildScreen(BaseScreen):
             text.append(f" {step.seconds(now):5.1f}s\n", style="dim")
         return text
 
-    def _notes(self, text: Text, view: BuildView) -> None:
+    def _notes(self, text: SafeText, view: BuildView) -> None:
         for severity, message in view.notes[-3:]:
             style = {"error": "bold red", "warning": "yellow"}.get(severity, "dim")
             text.append(f"{message}\n", style=style)

@@ -10,7 +10,7 @@ from gok_tui.domain.describe import describe, to_yaml
 from gok_tui.domain.kinds import KINDS, Kind, object_key
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
-from rich.text import Text
+from gok_tui.widgets.plain import SafeText
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -138,7 +138,7 @@ class DetailScreen(BaseScreen):
         self._show()
 
     def _show(self) -> None:
-        title = Text(no_wrap=True, overflow="ellipsis")
+        title = SafeText(no_wrap=True, overflow="ellipsis")
         title.append(f"{self.mode.upper()} ", style="bold")
         where = f"{self.object_namespace}/" if self.object_namespace else ""
         title.append(f"{self.kind.name} {where}{self.object_name}", style="cyan")
@@ -158,7 +158,7 @@ class DetailScreen(BaseScreen):
             )
             if self.events_error:
                 body = events_not_shown(body, self.events_error)
-        self.query_one("#detail-body", Static).update(Text(body))
+        self.query_one("#detail-body", Static).update(SafeText(body))
 
     def action_toggle_view(self) -> None:
         self.mode = "yaml" if self.mode == "describe" else "describe"

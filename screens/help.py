@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
+from gok_tui.widgets.plain import SafeTable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -54,8 +54,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._bindings_table(), id="help-keys")
             yield Static(self._commands_table(), id="help-commands")
 
-    def _bindings_table(self) -> Table:
-        table = Table(title="Keys (live, including your keymap)", expand=True, show_edge=False)
+    def _bindings_table(self) -> SafeTable:
+        table = SafeTable(title="Keys (live, including your keymap)", expand=True, show_edge=False)
         table.add_column("key", style="bold cyan", no_wrap=True)
         table.add_column("does")
         table.add_column("id", style="dim")
@@ -94,8 +94,8 @@ class HelpScreen(ModalScreen[None]):
         reason = getattr(session, "readonly_reason", "")
         return f"read-only, {reason}" if reason else "not available here"
 
-    def _commands_table(self) -> Table:
-        table = Table(title="Commands (press :)", expand=True, show_edge=False)
+    def _commands_table(self) -> SafeTable:
+        table = SafeTable(title="Commands (press :)", expand=True, show_edge=False)
         table.add_column("command", style="bold cyan", no_wrap=True)
         table.add_column("does")
         for command, meaning in COMMANDS_HELP:

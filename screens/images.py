@@ -23,15 +23,15 @@ from gok_tui.domain.images import (
     users_of,
 )
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rows import Column, clean
+from gok_tui.domain.rows import Column
+from gok_tui.domain.text import clean
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import TableCursor
 from gok_tui.store.model import RowDelta, RowFilter
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.filter_error import FilterError
-from gok_tui.widgets.plain import block
+from gok_tui.widgets.plain import SafeText, block
 from gok_tui.widgets.resource_table import ResourceTable
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,7 +56,7 @@ class TextPanel(ModalScreen[None]):
     }
     """
 
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: SafeText) -> None:
         super().__init__()
         self.text = text
 
@@ -179,7 +179,7 @@ class ImagesScreen(TableCursor):
         self._title()
 
     def _title(self) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = SafeText(no_wrap=True, overflow="ellipsis")
         text.append("Images", style="bold")
         scope = "all" if self.show_all or not self.repository else self.repository
         text.append(f"({scope})", style="cyan")
@@ -264,7 +264,7 @@ class ImagesScreen(TableCursor):
         except DockerError as error:
             self.app.call_from_thread(self.notify, error.message, severity="error")
             return
-        text = Text()
+        text = SafeText()
         text.append(f"{repository} in {registry}: {len(tags)} tags\n\n", style="bold")
         local = {t for e in self.entries for t in e.image.tags}
         for tag in tags:
@@ -391,8 +391,8 @@ def removal_refs(entry: ImageEntry) -> tuple[str, ...]:
     return tuple(entry.image.tags) or (entry.image.id,)
 
 
-def layers_text(image: ImageSummary, layers: list[LayerSummary]) -> Text:
-    text = Text()
+def layers_text(image: ImageSummary, layers: list[LayerSummary]) -> SafeText:
+    text = SafeText()
     text.append(f"{', '.join(image.tags) or image.id}\n", style="bold cyan")
     text.append(f"{image.id}  {human_size(image.size)}\n\n", style="dim")
     text.append(f"{'SIZE':>9}  CREATED BY\n", style="bold")

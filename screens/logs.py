@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from gok_tui.config.settings import state_dir
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.logs import LogFilter, render_raw
-from gok_tui.domain.rows import clean
+from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.feeds import Feed
@@ -18,7 +18,7 @@ from gok_tui.store.logs import LogFollower, LogRequest, LogSource, pod_container
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.log_view import LogView
-from rich.text import Text
+from gok_tui.widgets.plain import SafeText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -186,7 +186,7 @@ class LogsScreen(BaseScreen):
         if state == self._title_state:
             return
         self._title_state = state
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = SafeText(no_wrap=True, overflow="ellipsis")
         text.append("Logs", style="bold")
         if self.request is None:
             self.query_one("#logs-title", Static).update(text)

@@ -13,8 +13,7 @@ from typing import ClassVar
 
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
-from gok_tui.widgets.plain import block
-from rich.text import Text
+from gok_tui.widgets.plain import SafeText, block
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -31,8 +30,8 @@ class LoggedMessage:
     text: str  # already made printable by GokApp.notify
 
 
-def render_messages(messages: Sequence[LoggedMessage]) -> Text:
-    text = Text()
+def render_messages(messages: Sequence[LoggedMessage]) -> SafeText:
+    text = SafeText()
     for message in reversed(messages):
         stamp = time.strftime("%H:%M:%S", time.localtime(message.at))
         style = SEVERITY_STYLE.get(message.severity, "")
@@ -73,14 +72,14 @@ class MessagesScreen(BaseScreen):
         if total == self._shown:
             return
         self._shown = total
-        title = Text(no_wrap=True, overflow="ellipsis")
+        title = SafeText(no_wrap=True, overflow="ellipsis")
         title.append("Messages", style="bold")
         title.append(f"[{total}]", style="bold")
         if total > len(self.messages):
             title.append(f" (newest {len(self.messages)})")
         title.append("  this session's toasts in full, newest first", style="dim")
         self.query_one("#messages-title", Static).update(title)
-        body = render_messages(self.messages) if self.messages else Text("No messages yet.")
+        body = render_messages(self.messages) if self.messages else SafeText("No messages yet.")
         self.query_one("#messages-body", Static).update(body)
 
     def action_back(self) -> None:

@@ -22,8 +22,8 @@ from gok_tui.store.problems import (
     SOURCE_KINDS,
     ProblemsModel,
 )
+from gok_tui.widgets.plain import SafeText
 from gok_tui.widgets.resource_table import ResourceTable
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -77,8 +77,8 @@ class FindingPanel(ModalScreen[str | None]):
             self.findings = findings
             self.query_one("#finding-text", Static).update(self._text())
 
-    def _text(self) -> Text:
-        text = Text()
+    def _text(self) -> SafeText:
+        text = SafeText()
         first = self.findings[0]
         text.append(f"{first.kind} {first.key}\n", style="bold cyan")
         for finding in self.findings:

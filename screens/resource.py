@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from gok_tui.domain.kinds import KINDS, Kind
-from gok_tui.domain.rows import Column, Row, clean
+from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.buffer import FeedStatus
@@ -17,8 +18,8 @@ from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects, TableModel
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.filter_error import FilterError
+from gok_tui.widgets.plain import SafeText
 from gok_tui.widgets.resource_table import ResourceTable
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -190,7 +191,7 @@ class ResourceScreen(TableCursor):
         why = row.cells[columns.index("why")] if row is not None and "why" in columns else ""
         line.display = bool(why)
         if why:
-            line.update(Text(f"why: {why}", no_wrap=True, overflow="ellipsis"))
+            line.update(SafeText(f"why: {why}", no_wrap=True, overflow="ellipsis"))
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -211,7 +212,7 @@ class ResourceScreen(TableCursor):
         return status.state if status else "connecting"
 
     def _refresh_title(self) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = SafeText(no_wrap=True, overflow="ellipsis")
         where = (
             self.scope.title
             if self.scope

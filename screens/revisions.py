@@ -9,11 +9,11 @@ from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Undo
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.revisions import Revision, revisions, template_diff
+from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration, parse_timestamp
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
-from gok_tui.widgets.plain import cell
-from rich.text import Text
+from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, line
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -47,7 +47,7 @@ class RevisionScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(
-            Text(f"Revisions of {self.ref} (loading…)", style="bold"), id="revisions-title"
+            line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title"
         )
         yield DataTable(id="revisions", cursor_type="row")
         yield Static(id="revision-diff")
@@ -79,12 +79,12 @@ class RevisionScreen(BaseScreen):
     def on_revision_screen_loaded(self, message: Loaded) -> None:
         title = self.query_one("#revisions-title", Static)
         if message.snapshot is None:
-            title.update(Text(f"Revisions of {self.ref}: {message.error}", style="bold red"))
+            title.update(line(f"Revisions of {self.ref}: {message.error}", "bold red"))
             return
         deployment = message.snapshot["deployment"]
         self.current_template = (deployment.get("spec") or {}).get("template") or {}
         self.history = revisions(deployment, message.snapshot["replicasets"])
-        title.update(Text(f"Revisions of {self.ref} ({len(self.history)})", style="bold"))
+        title.update(line(f"Revisions of {self.ref} ({len(self.history)})", "bold"))
         table = self.query_one("#revisions", DataTable)
         table.clear()
         now = time.time()
@@ -124,16 +124,17 @@ class RevisionScreen(BaseScreen):
             panel.update("")
             return
         if revision.current:
-            panel.update(Text("this is the current revision", style="dim"))
+            panel.update(SafeText("this is the current revision", style="dim"))
             return
         changes = template_diff(self.current_template, revision.template)
-        text = Text(f"going back to revision {revision.number} changes:\n", style="bold")
+        text = SafeText(f"going back to revision {revision.number} changes:\n", style="bold")
         for change in changes or ():
             where = f"{change.container}: " if change.container else ""
-            text.append(f"  {where}{change.field}: ", style="cyan")
-            text.append(f"{change.before}", style="red")
+            text.append(clean(f"  {where}{change.field}: ", LONG_LINE), style="cyan")
+            text.append(clean(change.before, LONG_LINE), style="red")
             text.append(" -> ")
-            text.append(f"{change.after}\n", style="green")
+            text.append(clean(change.after, LONG_LINE), style="green")
+            text.append("\n")
         if not changes:
             text.append("  nothing (same pod template)\n", style="dim")
         # the table has the focus, and its own enter hides the screen's from the footer

@@ -14,15 +14,14 @@ from typing import Any, ClassVar
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rollout import RolloutTree, rollout_tree
 from gok_tui.domain.selectors import selector_string
+from gok_tui.domain.text import clean
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentActions
 from gok_tui.store.feeds import Feed
 from gok_tui.store.model import apply_batch
 from gok_tui.store.watch import FeedSpec
-from gok_tui.widgets.plain import block, cell
+from gok_tui.widgets.plain import SafeTable, SafeText, block, cell, line
 from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -37,18 +36,18 @@ PHASE_STYLE = {
 BAR_WIDTH = 30
 
 
-def progress_bar(fraction: float, width: int = BAR_WIDTH) -> Text:
+def progress_bar(fraction: float, width: int = BAR_WIDTH) -> SafeText:
     filled = round(fraction * width)
-    bar = Text("━" * filled, style="green")
+    bar = SafeText("━" * filled, style="green")
     bar.append("━" * (width - filled), style="grey37")
     return bar
 
 
 def render_tree(tree: RolloutTree) -> RenderableType:
     state = tree.state
-    head = Text(no_wrap=True, overflow="ellipsis")
-    head.append(f"deploy/{tree.name}", style="bold")
-    head.append(f"  revision {tree.revision}  {tree.strategy}  ")
+    head = SafeText(no_wrap=True, overflow="ellipsis")
+    head.append(clean(f"deploy/{tree.name}"), style="bold")
+    head.append(clean(f"  revision {tree.revision}  {tree.strategy}  "))
     head.append(state.phase.upper(), style=PHASE_STYLE.get(state.phase, "bold"))
     if tree.paused:
         head.append("  PAUSED", style="bold magenta")
@@ -57,41 +56,41 @@ def render_tree(tree: RolloutTree) -> RenderableType:
     progress.append(
         f" {newest.ready if newest else 0}/{state.desired} of the newest revision ready"
     )
-    lines: list[RenderableType] = [head, progress, Text(state.message, style="italic")]
+    lines: list[RenderableType] = [head, progress, line(state.message, "italic")]
     for branch in tree.branches:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append("● " if branch.newest else "○ ", style="green" if branch.newest else "dim")
-        line.append(f"rev {branch.revision} ", style="bold")
-        line.append(f"{branch.name}  ")
+        row = SafeText(no_wrap=True, overflow="ellipsis")
+        row.append("● " if branch.newest else "○ ", style="green" if branch.newest else "dim")
+        row.append(clean(f"rev {branch.revision} "), style="bold")
+        row.append(clean(f"{branch.name}  "))
         tone = "green" if branch.ready >= branch.desired and branch.desired else "yellow"
         if branch.desired == 0:
             tone = "dim"
-        line.append(
+        row.append(
             f"{branch.ready}/{branch.desired} ready ({branch.current} current)  ", style=tone
         )
-        line.append(", ".join(branch.images), style="cyan")
+        row.append(clean(", ".join(branch.images)), style="cyan")
         if branch.change_cause:
-            line.append(f"  {branch.change_cause}", style="dim")
-        lines.append(line)
+            row.append(clean(f"  {branch.change_cause}"), style="dim")
+        lines.append(row)
         for index, pod in enumerate(branch.pods):
-            leaf = Text(no_wrap=True, overflow="ellipsis")
+            leaf = SafeText(no_wrap=True, overflow="ellipsis")
             leaf.append("  └ " if index == len(branch.pods) - 1 else "  ├ ", style="dim")
-            leaf.append(f"{pod.name}  ")
-            leaf.append(f"{pod.status} {pod.ready}", style="green" if pod.healthy else "red")
+            leaf.append(clean(f"{pod.name}  "))
+            leaf.append(clean(f"{pod.status} {pod.ready}"), style="green" if pod.healthy else "red")
             if pod.restarts:
                 leaf.append(f"  {pod.restarts} restarts", style="yellow")
-            leaf.append(f"  {pod.age}", style="dim")
+            leaf.append(clean(f"  {pod.age}"), style="dim")
             lines.append(leaf)
-    lines.append(Text("conditions", style="bold underline"))
-    grid = Table.grid(padding=(0, 1))
+    lines.append(SafeText("conditions", style="bold underline"))
+    grid = SafeTable.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     for condition in tree.conditions:
         grid.add_row(cell(condition.kind), block(condition.text, "red" if condition.bad else ""))
     if not tree.conditions:
-        grid.add_row("", Text("none reported yet", style="dim"))
+        grid.add_row("", SafeText("none reported yet", style="dim"))
     exceeded = "EXCEEDED" in tree.deadline
-    grid.add_row("Deadline", Text(tree.deadline, style="red" if exceeded else ""))
+    grid.add_row("Deadline", line(tree.deadline, "red" if exceeded else ""))
     lines.append(grid)
     return Group(*lines)
 
@@ -133,7 +132,7 @@ class RolloutScreen(DeploymentActions):
     def compose_body(self) -> ComposeResult:
         yield Static(id="rollout-title")
         with VerticalScroll(id="rollout-scroll"):
-            yield Static(Text("loading…", style="dim"), id="rollout-body")
+            yield Static(SafeText("loading…", style="dim"), id="rollout-body")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -193,7 +192,7 @@ class RolloutScreen(DeploymentActions):
         self._dirty = False
         self._last_render = now
         self.refresh_cluster_bar()
-        title = Text(no_wrap=True, overflow="ellipsis")
+        title = SafeText(no_wrap=True, overflow="ellipsis")
         title.append("Rollout", style="bold")
         title.append(f"({self.namespace}/{self.deployment_name})", style="cyan")
         problem = next(
@@ -213,7 +212,7 @@ class RolloutScreen(DeploymentActions):
             loading = self.feeds.get("deployments")
             live = loading is not None and loading.status.state == "live"
             body.update(
-                Text(
+                SafeText(
                     f"deployment {self.deployment_name} does not exist in {self.namespace}"
                     if live
                     else "loading…",

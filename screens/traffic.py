@@ -24,7 +24,7 @@ from gok_tui.store.traffic import (
     TRAFFIC_SOURCES,
     TrafficModel,
 )
-from rich.text import Text
+from gok_tui.widgets.plain import SafeText
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -76,7 +76,9 @@ class TrafficScreen(ResourceScreen):
         hint.display = empty
         if empty:
             hint.update(
-                Text("no blue/green pair or canary found here; name pairs in gok.toml [traffic]")
+                SafeText(
+                    "no blue/green pair or canary found here; name pairs in gok.toml [traffic]"
+                )
             )
 
     def _refresh_why(self) -> None:

@@ -17,7 +17,7 @@ from gok_tui.commands import VIEWS, command_candidates, missing_namespace_messag
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rows import clean, escape_unprintable
+from gok_tui.domain.text import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -27,13 +27,12 @@ from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.store.watch import state_after
 from gok_tui.widgets.confirm import ConfirmModal
-from gok_tui.widgets.plain import highlighted
+from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
 from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -62,7 +61,7 @@ class GokCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, callback, help_text in self._entries():
-            yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
+            yield DiscoveryHit(plain_content(text), callback, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

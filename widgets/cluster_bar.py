@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gok_tui.domain.contexts import cluster_name, cut_middle
-from gok_tui.domain.rows import clean
+from gok_tui.domain.text import clean
+from gok_tui.widgets.plain import SafeText
 from rich.cells import cell_len
-from rich.text import Text
 from textual.app import RenderResult
 from textual.widgets import Static
 
@@ -52,11 +52,11 @@ class ClusterBar(Static):
     def render(self) -> RenderResult:
         # drawn for the width it has now: a resize repaints it, cut to the new width
         if self._status is None:
-            return Text()
+            return SafeText()
         return render_cluster_status(self._status, self.content_size.width or None)
 
 
-def render_cluster_status(status: ClusterStatus, width: int | None = None) -> Text:
+def render_cluster_status(status: ClusterStatus, width: int | None = None) -> SafeText:
     """The names come from kubeconfig files, which anyone can hand you: control characters in
     them are shown escaped, never sent to the terminal.
 
@@ -82,7 +82,7 @@ def render_cluster_status(status: ClusterStatus, width: int | None = None) -> Te
             if fixed + names > width:
                 context = cluster_name(context)
                 context, namespace = _fit(context, namespace, width - fixed)
-    text = Text(no_wrap=True, overflow="ellipsis")
+    text = SafeText(no_wrap=True, overflow="ellipsis")
     if status.production:
         text.append(f" {context} ", style="bold white on red")
         text.append(PROD, style="bold red")

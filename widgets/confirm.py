@@ -7,12 +7,9 @@ import re
 from typing import ClassVar
 
 from gok_tui.actions.base import Plan
-from gok_tui.domain.rows import clean
-from gok_tui.widgets.plain import cell
+from gok_tui.domain.text import clean
+from gok_tui.widgets.plain import SafeTable, SafeText, cell, code_block, line
 from rich.console import Group
-from rich.syntax import Syntax
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -21,31 +18,28 @@ from textual.widgets import Input, Static
 
 
 def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Group:
-    table = Table.grid(padding=(0, 1))
+    table = SafeTable.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     context_style = "bold white on red" if production else "bold cyan"
     table.add_row(
         "context",
-        Text(clean(plan.ref.context) + (" (PRODUCTION)" * production), style=context_style),
+        SafeText(clean(plan.ref.context) + (" (PRODUCTION)" * production), style=context_style),
     )
     table.add_row("cluster", cell(plan.ref.server))
     table.add_row("namespace", cell(plan.ref.namespace))
     table.add_row("object", cell(plan.ref))
-    table.add_row("change", Text(f"{plan.before}  ->  {plan.after}", style="bold"))
-    parts: list[object] = [Text(plan.summary, style="bold"), table]
+    table.add_row("change", line(f"{plan.before}  ->  {plan.after}", "bold"))
+    parts: list[object] = [line(plan.summary, "bold"), table]
     if plan.warnings:
-        warnings = Text()
-        for line in plan.warnings:
-            warnings.append(f"• {line}\n", style="dark_orange")
-        parts.append(warnings)
+        parts.extend(line(f"• {warning}", "dark_orange") for warning in plan.warnings)
     if plan.refusal:
-        parts.append(Text(f"refused: {plan.refusal}", style="bold red"))
+        parts.append(line(f"refused: {plan.refusal}", "bold red"))
     if readonly_reason:
-        parts.append(Text(f"read-only: {readonly_reason}", style="bold red"))
+        parts.append(line(f"read-only: {readonly_reason}", "bold red"))
     parts.extend(request_parts(plan.method, plan.path, plan.content_type, plan.body))
     for number, request in enumerate(plan.then, start=2):
-        parts.append(Text(f"then ({number}) {request.summary}", style="bold"))
+        parts.append(line(f"then ({number}) {request.summary}", "bold"))
         parts.extend(
             request_parts(request.method, request.path, request.content_type, request.body)
         )
@@ -55,11 +49,11 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
 def request_parts(method: str, path: str, content_type: str, body: object) -> list[object]:
     """One request as it is sent: ``METHOD path (type)`` and its body, when it has one (a
     DELETE of an image has neither type nor body)."""
-    line = f"{method} {path}" + (f"  ({content_type})" if content_type else "")
-    parts: list[object] = [cell(line, "dim")]
+    request_line = f"{method} {path}" + (f"  ({content_type})" if content_type else "")
+    parts: list[object] = [cell(request_line, "dim")]
     if body is not None:
         text = json.dumps(body, indent=2, sort_keys=False)
-        parts.append(Syntax(text, "json", theme="ansi_dark", word_wrap=True))
+        parts.append(code_block(text, "json"))
     return parts
 
 
@@ -121,7 +115,7 @@ class ConfirmModal(ModalScreen[bool]):
                     ),
                     id="confirm-help",
                 )
-                yield Input(placeholder=self.plan.ref.name, id="confirm-name")
+                yield Input(placeholder=clean(self.plan.ref.name), id="confirm-name")
             else:
                 yield Static(
                     "y confirm · n/esc cancel · j/k ↑/↓ PgUp/PgDn scroll", id="confirm-help"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gok_tui.domain.rows import clean
-from rich.text import Text
+from gok_tui.domain.text import clean
+from gok_tui.widgets.plain import SafeText
 from textual.widgets import Static
 
 
@@ -18,4 +18,4 @@ class FilterError(Static):
     def show(self, error: str) -> None:
         self.display = bool(error)
         if error:
-            self.update(Text(clean(f"{error} · matched as plain text")))
+            self.update(SafeText(clean(f"{error} · matched as plain text")))

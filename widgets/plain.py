@@ -1,37 +1,103 @@
-"""Text from outside gok-tui, drawn as itself.
+"""The only way text reaches the screen: Rich and Textual objects that escape what they hold.
 
-Textual and Rich read a plain ``str`` as markup: ``app/[slug]/page.tsx`` loses its ``[slug]``
-and a ``[/x]`` in a server message, a file name or a typed command raises MarkupError and stops
-the app. Everything that comes from the cluster, Docker, the file system or the user goes
-through these helpers, which build ``Text``/``Content`` objects that are never parsed.
+Textual and Rich read a plain ``str`` as markup (``app/[slug]/page.tsx`` loses its ``[slug]``,
+``[/x]`` raises MarkupError) and pass ESC, C1 and bidi characters to the terminal as they are:
+an image name holding ``ESC ] 52`` would write the user's clipboard. Screens and widgets build
+what they show from ``SafeText``, ``SafeTable``, ``code_block`` and the ``cell``/``block``
+shorthands, which run every string through ``gok_tui.domain.text`` and never parse markup.
+Importing ``rich.text.Text``, ``rich.table.Table``, ``rich.syntax.Syntax`` or
+``textual.content.Content`` anywhere else in the UI fails ``ruff`` (TID251, pyproject.toml).
 """
 
 from __future__ import annotations
 
-from gok_tui.domain.rows import clean, escape_unprintable
+from typing import Any
+
+from gok_tui.domain.text import clean, clean_block
+from rich.console import RenderableType
+from rich.style import StyleType
+from rich.syntax import Syntax
+from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+LONG_LINE = 4_096  # a value shown whole (a confirm's from -> to) is still bounded
 
-def cell(value: object, style: str = "") -> Text:
+
+class SafeText(Text):
+    """A Rich ``Text`` whose strings are made safe as they come in: newlines stay, tabs become
+    spaces, every other control or invisible character is shown escaped (``^[``). Values that
+    must stay on one line still go through ``clean`` (or ``cell``) first."""
+
+    def __init__(self, text: str = "", style: StyleType = "", **options: Any) -> None:
+        super().__init__(clean_block(text), style, **options)
+
+    def append(self, text: str | Text, style: StyleType | None = None) -> SafeText:
+        super().append(clean_block(text) if isinstance(text, str) else _safe(text), style)
+        return self
+
+    def append_text(self, text: Text) -> SafeText:
+        super().append_text(_safe(text))
+        return self
+
+
+def _safe(text: Text) -> SafeText:
+    """``text`` as SafeText; its styles are kept where escaping did not move the characters."""
+    if isinstance(text, SafeText):
+        return text
+    safe = SafeText(text.plain, text.style, end=text.end)
+    if len(safe.plain) == len(text.plain):
+        safe.spans[:] = text.spans
+    return safe
+
+
+class SafeTable(Table):
+    """A Rich ``Table`` (or ``SafeTable.grid()``) whose ``str`` cells are ``SafeText``."""
+
+    def add_row(self, *renderables: RenderableType | None, **options: Any) -> None:
+        super().add_row(
+            *(SafeText(cell) if isinstance(cell, str) else cell for cell in renderables),
+            **options,
+        )
+
+
+def cell(value: object, style: str = "") -> SafeText:
     """One line: controls escaped, cut with an ellipsis when long."""
-    return Text(clean(value), style=style, no_wrap=True, overflow="ellipsis")
+    return SafeText(clean(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def block(value: str, style: str = "") -> Text:
+def line(value: object, style: str = "") -> SafeText:
+    """One logical line shown whole: it wraps, but nothing in it can start a new line (a value
+    with a newline cannot forge a line of a confirm)."""
+    return SafeText(clean(value, limit=LONG_LINE), style=style)
+
+
+def block(value: object, style: str = "") -> SafeText:
     """Several lines as they are (newlines kept, other controls escaped)."""
-    return Text(escape_unprintable(value, keep="\n"), style=style)
+    return SafeText(clean_block(value), style=style)
+
+
+def code_block(code: str, lexer: str) -> Syntax:
+    """``code`` (a JSON patch, a manifest) highlighted, its characters made safe first:
+    ``json.dumps(ensure_ascii=False)`` leaves C1 and bidi characters in strings."""
+    return Syntax(clean_block(code), lexer, theme="ansi_dark", word_wrap=True)
 
 
 def highlighted(matcher: Matcher, candidate: str) -> Content:
     """``candidate`` with the letters ``matcher`` matched highlighted (``Matcher.highlight``
     parses the candidate as markup)."""
-    content = Content(candidate)
-    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    shown = clean(candidate)
+    content = Content(shown)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, shown)
     if not score:
         return content
     for offset in offsets:
-        if not candidate[offset].isspace():
+        if not shown[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+def plain_content(value: object) -> Content:
+    """A Textual ``Content`` of one safe line, never parsed as markup."""
+    return Content(clean(value))

@@ -8,8 +8,8 @@ from typing import Any, Self
 
 from gok_tui.domain.rows import Column, Row
 from gok_tui.store.model import RowDelta
+from gok_tui.widgets.plain import SafeText
 from rich.cells import cell_len
-from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.geometry import Region
 from textual.strip import Strip
@@ -30,11 +30,11 @@ def _widest_line(text: str) -> int:
     return max((cell_len(line) for line in text.splitlines()), default=0)
 
 
-def styled(cell: str, tone: str) -> Text:
-    return Text(cell, style=TONE_STYLES.get(tone, ""), no_wrap=True, overflow="ellipsis")
+def styled(cell: str, tone: str) -> SafeText:
+    return SafeText(cell, style=TONE_STYLES.get(tone, ""), no_wrap=True, overflow="ellipsis")
 
 
-class ResourceTable(DataTable[Text]):
+class ResourceTable(DataTable[SafeText]):
     DEFAULT_CSS = """
     ResourceTable { height: 1fr; }
     """
@@ -75,7 +75,7 @@ class ResourceTable(DataTable[Text]):
     def _moved_rows(self) -> None:
         self._row_layout_version += 1
 
-    def add_row(self, *cells: Text, **options: Any) -> RowKey:  # type: ignore[override]
+    def add_row(self, *cells: SafeText, **options: Any) -> RowKey:  # type: ignore[override]
         self._moved_rows()
         return super().add_row(*cells, **options)
 

@@ -19,11 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .rows import escape_unprintable
+from .text import escape_unprintable, strip_sequences
 
 ERROR_LINES_KEPT = 20
 
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
 _LAYER = re.compile(r"^ --->(?: ([0-9a-f]{12,64}))?$")
@@ -42,7 +41,7 @@ _LOOKUP = re.compile(r"lookup ([^\s]+)(?: on [^\s]+)?: (.+)$")
 def clean_text(text: str) -> str:
     """Drop ANSI escapes and control characters (tabs and newlines survive); invisible format
     characters (bidi overrides, line separators) are shown as escapes."""
-    text = _CONTROL.sub("", _ANSI.sub("", text))
+    text = _CONTROL.sub("", strip_sequences(text))
     return text if text.isprintable() else escape_unprintable(text, keep="\t\n")
 
 

@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 
 from .kinds import kind_for
-from .rows import NONE, clean, format_endpoint_addresses
+from .rows import NONE, format_endpoint_addresses
 from .selectors import selector_string
+from .text import clean
 from .timefmt import format_rfc1123z, parse_timestamp, since
 
 __all__ = [

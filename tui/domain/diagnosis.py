@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .rows import clean
+from .text import clean
 from .timefmt import _parse
 
 Severity = Literal["error", "warning", "info"]

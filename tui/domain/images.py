@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from gok_tui.domain.rows import Row, clean
+from gok_tui.domain.rows import Row
+from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration
 
 KEEP_NEWEST = 3  # prune keeps this many of the project's newest builds, used or not

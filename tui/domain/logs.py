@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .rows import escape_unprintable
 from .search import compile_filter
+from .text import escape_unprintable, strip_sequences
 
 if TYPE_CHECKING:
     from regex import Pattern
@@ -44,27 +44,15 @@ _LEVEL_KEYS = ("level", "lvl", "severity", "log.level", "loglevel")
 _MESSAGE_KEYS = ("msg", "message", "log", "text")
 _TEXT_LEVEL = re.compile(r"\b(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|ERR|FATAL|PANIC|CRITICAL)\b")
 
-# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other ESC x
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated or not
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]"  # two-character sequences
-    r"|\x1b"  # a lone ESC
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
 # \n too: a JSON message or field ("msg": "a\nb", a stack trace) holds newlines, and a raw one
 # in a rendered line moves the terminal's cursor
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-# lone surrogates: a JSON "\ud800" escape decodes to one, and no terminal or file takes it
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def sanitize(raw: bytes | str, limit: int = MAX_LINE_CHARS) -> str:
     """Text that is safe for the terminal: no escape sequences, no control characters."""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    text = _SURROGATE.sub("\ufffd", text)
-    text = _ESCAPES.sub("", text.rstrip("\r\n"))
+    text = strip_sequences(text.rstrip("\r\n"))
     text = text.replace("\t", "    ")
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     if not text.isprintable():  # bidi overrides, zero-width and line separators, ...

@@ -9,12 +9,12 @@ console and ``kubectl get`` agree.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .kinds import kind_for, object_key
+from .text import MAX_CELL, clean
 from .timefmt import UNKNOWN, _parse, age, human_duration, since
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "GENERIC_COLUMNS",
     "HPA_COLUMNS",
     "INGRESS_ROUTE_COLUMNS",
-    "MAX_CELL",
     "MAX_IMAGES",
     "NAMESPACE_COLUMN",
     "NAMESPACE_COLUMNS",
@@ -38,7 +37,6 @@ __all__ = [
     "Column",
     "Row",
     "Tone",
-    "clean",
     "columns_for",
     "deployment_tone",
     "format_endpoint_addresses",
@@ -66,9 +64,7 @@ __all__ = [
 
 Tone = Literal["ok", "progressing", "warning", "error", "muted"]
 
-MAX_CELL = 256  # hard cap on any cell
 MAX_IMAGES = 80  # image lists are cut here
-ELLIPSIS = "…"
 NONE = "<none>"
 
 
@@ -84,58 +80,6 @@ class Column:
     key: str
     title: str
     width_hint: int | None = None
-
-
-# --------------------------------------------------------------------------- sanitising
-
-_SPACE_LIKE = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")
-
-
-def _escape_char(ch: str) -> str:
-    if ch in _SPACE_LIKE:
-        return " "
-    code = ord(ch)
-    if code < 0x20:
-        return "^" + chr(code + 64)  # caret notation: ESC -> "^["
-    if code == 0x7F:
-        return "^?"
-    if 0x80 <= code < 0xA0:
-        return f"\\x{code:02x}"
-    if ch.isprintable():
-        return ch
-    if unicodedata.category(ch) == "Zs":  # no-break and other odd spaces
-        return " "
-    # format (bidi overrides, zero-width), surrogate, private-use, unassigned
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
-def escape_unprintable(text: str, keep: str = "") -> str:
-    """``text`` with every character a terminal would not draw as itself made visible (see
-    ``clean``); characters in ``keep`` (say, newlines in a multi-line message) stay."""
-    return "".join(ch if ch.isprintable() or ch in keep else _escape_char(ch) for ch in text)
-
-
-def clean(value: object, limit: int = MAX_CELL) -> str:
-    """Make ``value`` safe to draw in one terminal cell.
-
-    Newlines, tabs and other line/blank controls become spaces; other C0/C1
-    controls are shown in caret or ``\\x`` notation; invisible format characters
-    (bidi overrides, zero-width) as ``\\u`` escapes.  Longer than ``limit``
-    characters: cut with an ellipsis.
-    """
-    if type(value) is str:
-        text = value
-    elif value is None:
-        return ""
-    elif value is True or value is False:
-        text = "True" if value else "False"
-    else:
-        text = str(value)
-    if not text.isprintable():
-        text = escape_unprintable(text)
-    if len(text) > limit:
-        text = text[: max(limit - 1, 0)] + ELLIPSIS
-    return text
 
 
 def _int(value: object, default: int = 0) -> int:
