@@ -46,9 +46,7 @@ class RevisionScreen(BaseScreen):
         self._generation = -1
 
     def compose_body(self) -> ComposeResult:
-        yield Static(
-            line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title"
-        )
+        yield Static(line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title")
         yield DataTable(id="revisions", cursor_type="row")
         yield Static(id="revision-diff")
 

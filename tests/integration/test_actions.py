@@ -131,6 +131,33 @@ def test_undo_to_a_specific_revision_follows_kubectl_numbering(
     )
 
 
+def test_a_confirmed_undo_whose_target_template_moved_sends_nothing(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    """The state before is the same (revision 2), but what undo would copy back is not what
+    the confirm showed: someone edited the old ReplicaSet's template since."""
+    for revision, image in enumerate(("web:1", "web:2"), start=1):
+        fake_kube.apply_object(deployment("web", image=image, replicas=1))
+        wait_until(lambda r=revision: len(fake_kube.list_objects("replicasets", "default")) == r)
+    wait_until(lambda: annotation(fake_kube, "deployment.kubernetes.io/revision") == "2")
+    action = Undo(ref(fake_kube), 1)
+    confirmed = plan_action(action, backend)
+    (old,) = [
+        rs
+        for rs in fake_kube.list_objects("replicasets", "default")
+        if rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+    ]
+    old["spec"]["template"]["spec"]["containers"][0]["image"] = "evil:1"
+    fake_kube.apply_object(old)
+    fake_kube.clear_requests()
+    result = execute(action, backend, confirmed=confirmed, audit=AuditLog(tmp_path / "a.jsonl"))
+    assert not result.ok
+    assert "the request to send is no longer the one you saw" in result.message
+    assert [r for r in fake_kube.requests if r.method != "GET"] == []
+    live = fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"]
+    assert live["containers"][0]["image"] == "web:2"
+
+
 def test_action_for_another_context_is_refused_without_a_request(
     fake_kube: FakeKube, backend: KubeBackend
 ) -> None:

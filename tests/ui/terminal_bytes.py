@@ -33,7 +33,9 @@ def foreign_controls(output: str, markers: tuple[str, ...] = ()) -> list[str]:
     """Every control character or sequence in ``output`` that Textual would not send itself,
     with some context, plus each of ``markers`` (hostile CSI sequences that look like Textual's
     own) found anywhere in it."""
-    found = [repr(output[max(m.start() - 12, 0) : m.end() + 12]) for m in _marker_hits(output, markers)]
+    found = [
+        repr(output[max(m.start() - 12, 0) : m.end() + 12]) for m in _marker_hits(output, markers)
+    ]
     rest = _TEXTUAL_SEQUENCE.sub("", output)
     for match in _FOREIGN.finditer(rest.replace("\x1b", "\x00")):
         found.append(repr(rest[max(match.start() - 16, 0) : match.end() + 16]))

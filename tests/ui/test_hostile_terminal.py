@@ -62,7 +62,9 @@ def hostile_deployment(fake: FakeKube) -> None:
 
 
 def seed_pod_data(fake: FakeKube) -> str:
-    pods = [p for p in fake.list_objects("pods", "default") if p["metadata"]["name"].startswith("web")]
+    pods = [
+        p for p in fake.list_objects("pods", "default") if p["metadata"]["name"].startswith("web")
+    ]
     pod = pods[0]["metadata"]["name"]
     fake.append_log("default", pod, "web", [f"started {PAYLOAD}".encode()])
     fake.add_event(
@@ -183,3 +185,29 @@ async def test_no_control_sequence_from_the_cluster_reaches_the_terminal(
     assert foreign_controls(output, MARKERS) == []
     assert BIDI not in output and "\u202e" not in output
 
+
+async def test_the_canary_confirm_starts_from_the_weight_the_table_shows(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(ingress("shop", "shop"))
+    canary = ingress("shop-canary", "shop-v2", canary_weight=10)
+    weight = "20\x1b]0;T\x1b\\\x1b]52;c;dHJjbGlw\x1b\\"
+    canary["metadata"]["annotations"]["nginx.ingress.kubernetes.io/canary-weight"] = weight
+    fake_kube.apply_object(canary)
+    app = make_app(fake_kubeconfig, view="traffic")
+    app.driver_class = CapturingDriver
+    CapturingDriver.output = []
+    async with app.run_test(headless=False, size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "SPLIT") == ["stable 100% · canary 0%"])
+        await pilot.press("plus")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        flat = " ".join(screen_text(app).replace("█", " ").split())  # the dialog's lines, joined
+        assert (
+            "change canary 0% (canary-weight '20^[]0;T^[\\^[]52;c;dHJjbGlw^[\\' is not a whole "
+            "number from 0 to 100; ingress-nginx reads it as 0) -> canary 10%"
+        ) in flat
+        await pilot.press("y")
+        await until(pilot, lambda: table_column(app, "SPLIT") == ["stable 90% · canary 10%"])
+    sent = fake_kube.get_object("ingresses", "default", "shop-canary")["metadata"]["annotations"]
+    assert sent["nginx.ingress.kubernetes.io/canary-weight"] == "10"
+    assert foreign_controls("".join(CapturingDriver.output), MARKERS) == []

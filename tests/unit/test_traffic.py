@@ -155,3 +155,21 @@ def test_replica_canary_split_keeps_the_total_and_grows_first() -> None:
     assert warned.warnings == (
         "HorizontalPodAutoscaler shop-hpa controls shop and will move this split",
     )
+
+
+def test_a_canary_weight_that_is_not_a_number_reads_as_ingress_nginx_reads_it() -> None:
+    hostile = ingress("shop-canary", "shop-v2", canary_weight=10)
+    annotations = hostile["metadata"]["annotations"]
+    annotations["nginx.ingress.kubernetes.io/canary-weight"] = "20\x1b]0;T\x1b\\"
+    (route,) = traffic_routes([], [], [ingress("shop", "shop"), hostile], [])
+    assert route.split() == "stable 100% · canary 0%"
+    assert "is not a whole number from 0 to 100; ingress-nginx reads it as 0" in route.notes[-1]
+    ref = ObjectRef("ctx", "https://k", "ingresses", "default", "shop-canary")
+    plan = SetCanaryWeight(ref, 10).plan({"ingress": hostile})
+    # the confirm starts from what the table shows, with the value as the server has it
+    assert plan.before == (
+        "canary 0% (canary-weight '20^[]0;T^[\\' is not a whole number from 0 to 100; "
+        "ingress-nginx reads it as 0)"
+    )
+    assert plan.after == "canary 10%" and not plan.noop
+    assert plan.inverse is None  # no one-key way back to a value that was not a weight

@@ -61,10 +61,14 @@ def execute(
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             plan = plan_action(action, backend)
-            if confirmed is not None and plan.before != confirmed.before:
+            if confirmed is not None and not same_change(confirmed, plan):
+                moved = (
+                    f"was {confirmed.before}, now {plan.before}"
+                    if plan.before != confirmed.before
+                    else "the request to send is no longer the one you saw"
+                )
                 message = (
-                    f"not sent: {plan.ref} changed since you confirmed "
-                    f"(was {confirmed.before}, now {plan.before}); review it again"
+                    f"not sent: {plan.ref} changed since you confirmed ({moved}); review it again"
                 )
                 # audited as confirmed: what the user saw and agreed to is what was refused
                 return _finish(audit, backend, confirmed, False, message, started, attempt)
@@ -96,6 +100,39 @@ def execute(
             audit, backend, plan, True, f"done: {plan.summary}", started, attempt, response
         )
     raise AssertionError("unreachable")
+
+
+def same_change(confirmed: Plan, fresh: Plan) -> bool:
+    """Whether ``fresh`` (planned again on the object as it is now) sends what the user
+    confirmed: the same state before, and the same requests but for the resourceVersion they
+    are made against (a status write moves it without changing what was agreed to)."""
+    return confirmed.before == fresh.before and _requests(confirmed) == _requests(fresh)
+
+
+def _requests(plan: Plan) -> list[tuple[object, ...]]:
+    first = (plan.method, plan.path, plan.content_type, plan.query, _unversioned(plan.body))
+    return [first] + [
+        (r.method, r.path, r.content_type, (), _unversioned(r.body)) for r in plan.then
+    ]
+
+
+def _unversioned(body: Any) -> Any:
+    if isinstance(body, dict):
+        return {
+            key: (
+                {k: v for k, v in value.items() if k != "resourceVersion"}
+                if key == "metadata" and isinstance(value, dict)
+                else _unversioned(value)
+            )
+            for key, value in body.items()
+        }
+    if isinstance(body, list):
+        return [
+            item
+            for item in map(_unversioned, body)
+            if not (isinstance(item, dict) and item.get("path") == "/metadata/resourceVersion")
+        ]
+    return body
 
 
 def _is_conflict(error: KubeError) -> bool:

@@ -11,6 +11,7 @@ from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.traffic import (
     CANARY_ANNOTATION,
     CANARY_WEIGHT_ANNOTATION,
+    canary_weight,
     pods_selected,
     readiness_problem,
     service_selector,
@@ -104,21 +105,19 @@ class SetCanaryWeight:
     def plan(self, snapshot: dict[str, Any]) -> Plan:
         ingress = snapshot["ingress"]
         annotations = (ingress.get("metadata") or {}).get("annotations") or {}
-        current = str(annotations.get(CANARY_WEIGHT_ANNOTATION, "0"))
+        current = canary_weight(annotations)
         refusal = ""
         if str(annotations.get(CANARY_ANNOTATION, "")).lower() != "true":
             refusal = f'{self.ref} is not a canary Ingress ({CANARY_ANNOTATION} is not "true")'
         elif not 0 <= self.weight <= 100:
             refusal = f"a weight is 0 to 100, not {self.weight}"
-        try:
-            inverse: SetCanaryWeight | None = SetCanaryWeight(self.ref, int(current))
-        except ValueError:
-            inverse = None
+        # going back to a value that was not a weight would be no undo: there is none then
+        inverse = None if current.problem else SetCanaryWeight(self.ref, current.value)
         return Plan(
             action=self.name,
             ref=self.ref,
             summary=f"send {self.weight}% of {self.ref}'s requests to the canary",
-            before=f"canary {current}%",
+            before=current.describe(),
             after=f"canary {self.weight}%",
             method="PATCH",
             path=KINDS["ingresses"].object_path(self.ref.namespace, self.ref.name),
@@ -131,7 +130,7 @@ class SetCanaryWeight:
             content_type=MERGE_PATCH,
             dangerous=self.weight == 100,
             refusal=refusal,
-            noop=not refusal and current == str(self.weight),
+            noop=not refusal and current.written == str(self.weight),
             inverse=inverse,
         )
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from gok_tui.domain.rollout import rollout_state
 from gok_tui.domain.rows import pod_ready
+from gok_tui.domain.text import clean
 
 CANARY_ANNOTATION = "nginx.ingress.kubernetes.io/canary"
 CANARY_WEIGHT_ANNOTATION = "nginx.ingress.kubernetes.io/canary-weight"
@@ -200,11 +201,35 @@ def _pair_for_service(
     return None
 
 
-def _weight(annotations: Mapping[str, Any]) -> int:
+@dataclass(frozen=True)
+class CanaryWeight:
+    """The ``canary-weight`` annotation as the server has it and as ingress-nginx reads it: the
+    table, the confirm and the plan all use this one reading."""
+
+    value: int  # the percent ingress-nginx sends to the canary
+    written: str  # the annotation's text on the server ("" when it is not set)
+
+    @property
+    def problem(self) -> str:
+        if self.written in ("", str(self.value)):
+            return ""
+        return (
+            f"canary-weight '{clean(self.written, 40)}' is not a whole number from 0 to 100; "
+            f"ingress-nginx reads it as {self.value}"
+        )
+
+    def describe(self) -> str:
+        return f"canary {self.value}%" + (f" ({self.problem})" if self.problem else "")
+
+
+def canary_weight(annotations: Mapping[str, Any]) -> CanaryWeight:
+    written = annotations.get(CANARY_WEIGHT_ANNOTATION)
+    text = "" if written is None else str(written)
     try:
-        return max(0, min(100, int(str(annotations.get(CANARY_WEIGHT_ANNOTATION, "0")))))
+        value = max(0, min(100, int(text.strip() or "0")))
     except ValueError:
-        return 0
+        value = 0  # ingress-nginx falls back to its default weight, 0
+    return CanaryWeight(value, text)
 
 
 def _ingress_paths(ingress: Obj) -> set[tuple[str, str]]:
@@ -236,14 +261,15 @@ def canary_ingresses(ingresses: Sequence[Obj]) -> list[TrafficRoute]:
             "",
         )
         notes = () if stable else ("no non-canary Ingress serves the same host and path",)
+        weight = canary_weight(annotations)
         routes.append(
             TrafficRoute(
                 "canary-ingress",
                 str(namespace),
                 _name(ingress),
-                weight=_weight(annotations),
+                weight=weight.value,
                 stable_ingress=stable,
-                notes=notes,
+                notes=(*notes, weight.problem) if weight.problem else notes,
             )
         )
     return routes
