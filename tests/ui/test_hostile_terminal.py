@@ -11,6 +11,7 @@ each screen must also *show* the value, escaped, so a view that silently drops i
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from gok_tui.screens.audit import AuditScreen
@@ -27,6 +28,7 @@ from gok_tui.widgets.confirm import ConfirmModal
 from platformdirs import user_log_path
 
 from tests.integration.helpers import deployment, ingress, service
+from tests.integration.test_devloop import QUICK_DOCKERFILE, make_project
 from tests.kubefake import FakeKube, wait_until
 from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until
 from tests.ui.terminal_bytes import CapturingDriver, foreign_controls
@@ -211,3 +213,40 @@ async def test_the_canary_confirm_starts_from_the_weight_the_table_shows(
     sent = fake_kube.get_object("ingresses", "default", "shop-canary")["metadata"]["annotations"]
     assert sent["nginx.ingress.kubernetes.io/canary-weight"] == "10"
     assert foreign_controls("".join(CapturingDriver.output), MARKERS) == []
+
+
+HOSTILE_BUILD = QUICK_DOCKERFILE.replace(
+    'RUN ["/bin/busybox", "cp", "/src/app.txt", "/out.txt"]',
+    'RUN ["/bin/busybox", "sh", "-c", "'
+    + r"printf '\\033]52;c;cHduZWQ=\\033\\\\ compiled\\n'; "  # OSC 52, ESC \\ ended
+    + r"printf '\\033]0;OWNED\\007 \\302\\23331m header missing\\n' >&2; "  # OSC 0, C1 CSI
+    + 'exit 3"]',
+)
+
+
+async def test_build_output_and_file_names_reach_the_terminal_escaped(
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+    tmp_path: Path,
+    busybox_binary: Path,
+    registry: str,
+    docker_host: str,
+) -> None:
+    root = make_project(
+        tmp_path, busybox_binary, f"{registry}/ui-{uuid.uuid4().hex[:8]}", dockerfile=HOSTILE_BUILD
+    )
+    app = make_app(fake_kubeconfig, view="build", project=root, watch=True, docker_host=docker_host)
+    app.driver_class = CapturingDriver
+    CapturingDriver.output = []
+    async with app.run_test(headless=False, size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "watching ." in screen_text(app), what="the watcher")
+        (root / f"x{TITLE}.txt").write_text("saved\n")
+        await until(pilot, lambda: "FAILED at step 4" in screen_text(app), timeout=60)
+        flat = " ".join(screen_text(app).split())
+        assert "triggered by x^[]0;OWNED^G.txt" in flat  # the file name, escaped
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        # the output lines, their sequences removed (the failure's toast may cover their right)
+        assert any(line.startswith("compiled") for line in lines)
+        assert any(line.startswith("header missing") for line in lines)
+    output = "".join(CapturingDriver.output)
+    assert foreign_controls(output, MARKERS) == []
