@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
@@ -34,6 +35,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -177,6 +179,18 @@ class GokApp(App[None]):
         self._probes_out: Counter[int] = Counter()  # probes awaiting an answer, by generation
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self.post_message(self.FeedLoaded())
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on POSIX the one that scrubs what content could
+        smuggle past the views (widgets/terminal_guard.py)."""
+        chosen = super().get_driver_class()
+        if sys.platform != "win32":
+            from gok_tui.widgets.terminal_guard import GuardedDriver
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if chosen is LinuxDriver:
+                return GuardedDriver
+        return chosen
 
     def on_mount(self) -> None:
         try:
