@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gok_tui.backends.docker_backend import (
-    DockerBackend,
-    DockerError,
-    _load_auth_config,
+from gok_tui.backends.docker_backend import DockerBackend, DockerError
+from gok_tui.backends.docker_credentials import (
+    load_auth_config,
     registry_auth,
     registry_credentials,
 )
@@ -206,7 +205,7 @@ def test_what_a_build_sends_keeps_auths_when_a_cred_helper_fails_and_says_why(
             "auths": {"plain.example": {"auth": basic("carol", "in-the-file")}},
         }
     )
-    config = _load_auth_config()
+    config = load_auth_config()
     assert config.get_all_credentials() == {
         "plain.example": {
             "username": "carol",

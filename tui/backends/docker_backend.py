@@ -7,42 +7,33 @@ instead: ``build()`` yields ``BuildFailed`` for a build that the engine rejects 
 (a Dockerfile mistake is not an exception), and ``push()`` yields ``PushFailed`` for a push the
 engine or registry refuses. An engine that cannot be reached raises ``DockerError`` everywhere.
 
-Registry credentials for ``push()`` and ``registry_tags()`` are found as the Docker CLI finds
-them in its config (``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json``), through the
-SDK's ``docker.auth``: the registry's ``credHelpers`` entry, else ``credsStore``, is run as
-``docker-credential-NAME get`` (Docker Desktop, osxkeychain, ecr-login, gcloud, ...; with a
-timeout, its stderr kept off the screen), then ``auths`` is read. Docker Hub's names
-(``docker.io``, ``index.docker.io``, ``registry-1.docker.io``) are looked up as
-``https://index.docker.io/v1/``. A helper that is missing or fails gives no credentials: the
-push goes ahead without them and an authentication failure says which helper failed. Passing
-``auth_config`` to ``push()`` skips the lookup. A build sends every credential the config
-gives (for ``FROM`` images in private registries): ``auths``, then all of ``credsStore``'s
-entries (``list``), then each ``credHelpers`` registry, through the same helper runner; a
-helper that is missing or fails adds nothing, and a build that then fails on authentication
-says which helper failed. Docker CLI contexts are not read: the engine is ``base_url``, else
+Registry credentials for ``push()`` and a build's ``FROM`` images come from
+``docker_credentials`` (as the Docker CLI finds them); a helper that is missing or fails gives
+none, and an authentication failure then says which helper failed. Passing ``auth_config`` to
+``push()`` skips the lookup. ``registry_tags()`` asks the registry itself (``registry``).
+Docker CLI contexts are not read: the engine is ``base_url``, else
 ``DOCKER_HOST``, else the default local socket.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import functools
-import json
 import os
 import re
-import shutil
-import subprocess
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gok_tui.backends.docker_credentials import (
+    load_auth_config,
+    registry_credentials,
+    with_problem,
+)
+from gok_tui.backends.docker_errors import DockerError
+from gok_tui.backends.registry import registry_tags
 from gok_tui.domain.build import (
     BuildEvent,
     BuildFailed,
@@ -55,27 +46,20 @@ from gok_tui.domain.build import (
     registry_of,
 )
 
+__all__ = ["DockerBackend", "DockerError", "ImageSummary", "LayerSummary", "RemoveResult"]
+
 if TYPE_CHECKING:
     import docker
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for every request/answer call
 DEFAULT_STREAM_TIMEOUT = 900.0  # seconds of silence allowed on a build or push stream
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
-REGISTRY_PAGE_LIMIT = 50  # pages of /tags/list followed at most
 _PARSE_ERROR_LINE = re.compile(r"line (\d+)")
 _NO_BASIC_AUTH = "no basic auth credentials"
 # how the engine says a registry wanted credentials (Basic, token, Docker Hub's "pull access")
 _AUTH_FAILURE = re.compile(
     r"no basic auth credentials|unauthorized|authentication required|docker login", re.I
 )
-
-
-class DockerError(Exception):
-    """A failed Docker engine or registry call, with a sentence fit for the screen."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +206,7 @@ class DockerBackend:
         extra_tags: tuple[str, ...],
     ) -> Iterator[BuildEvent]:
         chunks: Iterator[dict[str, Any]] | None = None
-        credentials = _load_auth_config()  # read now: a `docker login` since the last build counts
+        credentials = load_auth_config()  # read now: a `docker login` since the last build counts
         try:
             with self._errors("build"):
                 api = self._api(self.stream_timeout)
@@ -341,36 +325,8 @@ class DockerBackend:
     # --- registry --------------------------------------------------------------------------
 
     def registry_tags(self, registry: str, repository: str) -> list[str]:
-        """Tags of ``registry/repository`` from the registry's HTTP API v2 (sorted);
-        an unknown repository has none. Plain HTTP for loopback registries, HTTPS otherwise."""
-        url = f"{registry_base_url(registry)}/v2/{repository}/tags/list?n=1000"
-        credentials = registry_credentials(registry)
-        tags: list[str] = []
-        for _ in range(REGISTRY_PAGE_LIMIT):
-            body, link = self._registry_get(registry, url, credentials)
-            if body is None:
-                return []
-            tags.extend(str(tag) for tag in body.get("tags") or ())
-            if not link:
-                break
-            url = urllib.parse.urljoin(url, link)
-        return sorted(set(tags))
-
-    def _registry_get(
-        self, registry: str, url: str, credentials: RegistryCredentials
-    ) -> tuple[dict[str, Any] | None, str | None]:
-        """GET a registry JSON document: (None, None) on 404; the next page's link if any."""
-        try:
-            return _registry_request(url, credentials.auth, self.timeout)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                return None, None
-            if exc.code == 401:
-                message = f"registry {registry} requires authentication (docker login {registry})"
-                raise DockerError(_with_problem(message, credentials.problem)) from exc
-            raise DockerError(f"registry {registry} answered HTTP {exc.code} for {url}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise DockerError(f"registry {registry} is unreachable: {_url_reason(exc)}") from exc
+        """Tags of ``registry/repository`` (see ``registry.registry_tags``)."""
+        return registry_tags(registry, repository, self.timeout)
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -469,7 +425,7 @@ def _explained(
             if _NO_BASIC_AUTH in message.lower():
                 message = humanize_push_error("unauthorized: authentication required", registry)
             if problem and "authentication" in message:
-                message = _with_problem(message, problem)
+                message = with_problem(message, problem)
             event = PushFailed(message)
         yield event
 
@@ -479,7 +435,7 @@ def _build_explained(events: Iterable[BuildEvent], problem: str | None) -> Itera
     ``FROM`` image for want of credentials."""
     for event in events:
         if problem and isinstance(event, BuildFailed) and _AUTH_FAILURE.search(event.message):
-            event = replace(event, message=_with_problem(event.message, problem))
+            event = replace(event, message=with_problem(event.message, problem))
         yield event
 
 
@@ -588,285 +544,3 @@ def parse_engine_time(text: str) -> datetime:
     fraction = (match[2] or "0")[:6].ljust(6, "0")
     zone = "+00:00" if match[3] in (None, "Z") else match[3]
     return datetime.fromisoformat(f"{match[1]}.{fraction}{zone}")
-
-
-# --- registry auth and HTTP --------------------------------------------------------------------
-
-DOCKER_HUB = "docker.io"
-DOCKER_HUB_ALIASES = frozenset({DOCKER_HUB, "index.docker.io", "registry-1.docker.io"})
-DOCKER_HUB_SERVER = "https://index.docker.io/v1/"  # the key `docker login` uses for Docker Hub
-HELPER_TIMEOUT = 20.0  # seconds a credential helper may take (ecr-login, gcloud ask a server)
-_NOT_FOUND = "credentials not found in native keychain"  # the helper protocol's "no entry"
-
-
-@dataclass(frozen=True, slots=True)
-class RegistryCredentials:
-    """What the Docker CLI's config gives for one registry: ``auth`` is the engine's
-    ``X-Registry-Auth`` dict ({} when none); ``problem`` says why a credential helper gave
-    nothing (missing, failed, timed out), else it is None."""
-
-    auth: dict[str, str]
-    problem: str | None = None
-
-
-def docker_config_path() -> Path:
-    base = os.environ.get("DOCKER_CONFIG")
-    return Path(base) / "config.json" if base else Path.home() / ".docker" / "config.json"
-
-
-def registry_host(registry: str) -> str:
-    """The host of a registry name or URL, with Docker Hub's aliases as "docker.io"."""
-    host = registry.removeprefix("https://").removeprefix("http://").split("/", 1)[0]
-    return DOCKER_HUB if host in DOCKER_HUB_ALIASES else host
-
-
-def registry_auth(registry: str) -> dict[str, str]:
-    """Credentials for ``registry`` as the engine takes them ({} when none)."""
-    return registry_credentials(registry).auth
-
-
-def registry_credentials(registry: str) -> RegistryCredentials:
-    """Credentials for ``registry`` the way the Docker CLI finds them: ``credHelpers`` for the
-    registry, else ``credsStore``, run as ``docker-credential-NAME get``; then ``auths``.
-    Docker Hub is looked up as ``https://index.docker.io/v1/``, as ``docker login`` stores it.
-    Never raises: an unreadable config or a helper that fails gives no credentials."""
-    from docker.errors import DockerException
-
-    path = docker_config_path()
-    if not path.is_file():  # the SDK would fall back to ~/.docker and ~/.dockercfg: docker doesn't
-        return RegistryCredentials({})
-    host = registry_host(registry)
-    try:
-        config = _auth_config_class().load_config(str(path), None)
-        helper = config.get_credential_store(host)
-    except Exception as exc:  # malformed entries: InvalidConfigFile, bad base64, not a mapping
-        return RegistryCredentials({}, f"cannot read the Docker config {path}: {exc}")
-    try:
-        found = config.resolve_authconfig(host)
-    except (DockerException, ValueError, KeyError, TypeError) as exc:
-        return RegistryCredentials({}, _helper_problem(helper, exc))
-    server = DOCKER_HUB_SERVER if host == DOCKER_HUB else host
-    return RegistryCredentials(_engine_auth(found, server))
-
-
-def _load_auth_config() -> Any:
-    """The Docker CLI config as an ``_auth_config_class()``, for a build's credentials: empty
-    when there is none, empty with a ``problem`` when it cannot be read. Never raises."""
-    cls = _auth_config_class()
-    path = docker_config_path()
-    try:
-        return cls.load_config(str(path), None) if path.is_file() else cls({})
-    except Exception as exc:  # malformed entries: InvalidConfigFile, bad base64, not a mapping
-        config = cls({})
-        config.problem = f"cannot read the Docker config {path}: {exc}"
-        return config
-
-
-def _helper_problem(helper: str, exc: Exception) -> str:
-    """Why credential helper ``helper`` gave nothing, from what asking it raised: the Store's
-    ``StoreError``, which the SDK wraps in a ``DockerException``, or a bad answer's error."""
-    from docker.credentials import StoreError
-
-    program = f"docker-credential-{helper}"
-    if shutil.which(program) is None:
-        return f"credential helper {program} is not installed (not on PATH)"
-    if isinstance(exc, ValueError | KeyError | TypeError):
-        return f"credential helper {program} failed: its answer is not credentials JSON ({exc!r})"
-    reason = exc.__cause__ if isinstance(exc.__cause__, StoreError) else exc
-    return f"credential helper {program} failed: {reason}"
-
-
-def _engine_auth(found: Mapping[str, Any] | None, server: str) -> dict[str, str]:
-    """The SDK answers ``username``/``password`` from ``auths`` but ``Username``/``Password``/
-    ``IdentityToken`` from helpers: one lower-case shape for the engine and our HTTP calls."""
-    fields = {str(key).lower(): value for key, value in (found or {}).items() if value}
-    if fields.get("identitytoken"):
-        return {"identitytoken": str(fields["identitytoken"]), "serveraddress": server}
-    if fields.get("username"):
-        return {
-            "username": str(fields["username"]),
-            "password": str(fields.get("password") or ""),
-            "serveraddress": server,
-        }
-    return {}
-
-
-@functools.cache
-def _auth_config_class() -> Any:
-    """``docker.auth.AuthConfig`` whose helpers run with a timeout and with their stderr
-    captured: the TUI draws on the terminal, and a helper waiting for a login must not hang a
-    push or a build. Built on first use, so that importing this module does not import
-    ``docker``."""
-    from docker import auth, credentials
-    from docker.errors import DockerException
-
-    failures = (credentials.StoreError, DockerException, ValueError, KeyError, TypeError)
-
-    class Store(credentials.Store):  # type: ignore[misc]
-        def __init__(self, program: str, environment: Mapping[str, str] | None = None) -> None:
-            # not the SDK's, which warns (on stderr) when the helper is missing: _execute says so
-            self.program = f"docker-credential-{program}"
-            self.exe = shutil.which(self.program)
-            self.environment = environment
-
-        # SDK private: Store.get() and .list() run the helper through _execute(subcmd, input)
-        def _execute(self, subcmd: str, data_input: bytes | None) -> bytes:
-            if self.exe is None:
-                raise credentials.StoreError(f"{self.program} is not installed (not on PATH)")
-            try:
-                done = subprocess.run(
-                    [self.exe, subcmd],
-                    # `list` has no input: an empty stdin, never the terminal the TUI reads
-                    input=data_input if data_input is not None else b"",
-                    capture_output=True,
-                    timeout=HELPER_TIMEOUT,
-                    env={**os.environ, **(self.environment or {})},
-                    check=False,
-                )
-            except subprocess.TimeoutExpired as exc:
-                raise credentials.StoreError(f"no answer in {HELPER_TIMEOUT:g} s") from exc
-            except OSError as exc:
-                raise credentials.StoreError(str(exc)) from exc
-            if done.returncode != 0:
-                out = done.stdout.decode("utf-8", "replace").strip()
-                if _NOT_FOUND in out:
-                    raise credentials.CredentialsNotFound(f"no entry in {self.program}")
-                detail = out or done.stderr.decode("utf-8", "replace").strip()
-                detail = " ".join(detail.split())[:300] or "no message"
-                raise credentials.StoreError(f"exit status {done.returncode}: {detail}")
-            return bytes(done.stdout)
-
-    class HelperAuthConfig(auth.AuthConfig):  # type: ignore[misc]
-        problem: str | None = None  # why a helper gave nothing to get_all_credentials()
-
-        @property
-        def is_empty(self) -> bool:
-            # SDK private: APIClient._set_auth_headers swaps an empty config for its own lookup
-            return False
-
-        # SDK private: AuthConfig makes its helpers' Stores here (and keeps them in _stores)
-        def _get_store_instance(self, name: str) -> Store:
-            if name not in self._stores:
-                self._stores[name] = Store(name, environment=self._credstore_env)
-            return self._stores[name]
-
-        def get_all_credentials(self) -> dict[str, Any]:
-            """What a build sends, as the SDK's does: ``auths``, then every entry ``credsStore``
-            lists, then each ``credHelpers`` registry. Unlike the SDK's, never raises: a helper
-            that is missing or fails adds nothing, is not asked again, and says why in
-            ``problem``."""
-            found: dict[str, Any] = dict(self.auths)
-            problems: dict[str, str] = {}
-            wanted: list[tuple[str, str]] = []
-            if self.creds_store:
-                try:
-                    listed = self._get_store_instance(self.creds_store).list()
-                    wanted = [(str(registry), self.creds_store) for registry in listed]
-                except failures as exc:
-                    problems[self.creds_store] = _helper_problem(self.creds_store, exc)
-            for registry, helper in [*wanted, *self.cred_helpers.items()]:
-                if helper in problems:
-                    continue
-                try:
-                    # SDK private: asks helper for one registry (None when it has no entry)
-                    entry = self._resolve_authconfig_credstore(registry, helper)
-                except failures as exc:
-                    problems[helper] = _helper_problem(helper, exc)
-                    continue
-                if entry is not None:
-                    found[registry] = found[auth.convert_to_hostname(registry)] = entry
-            if problems:
-                self.problem = "; ".join(problems.values())
-            return found
-
-    return HelperAuthConfig
-
-
-def _with_problem(message: str, problem: str | None) -> str:
-    return f"{message}; {problem}" if problem else message
-
-
-def registry_base_url(registry: str) -> str:
-    host = registry.rsplit(":", 1)[0] if not registry.endswith("]") else registry
-    host = host.strip("[]")
-    plain = host == "localhost" or host.startswith("127.") or host == "::1"
-    return f"{'http' if plain else 'https'}://{registry}"
-
-
-def _registry_request(
-    url: str, credentials: Mapping[str, str], timeout: float
-) -> tuple[dict[str, Any], str | None]:
-    headers = {"Accept": "application/json"}
-    basic = _basic_header(credentials)
-    try:
-        return _get_json(url, headers, timeout)
-    except urllib.error.HTTPError as exc:
-        if exc.code != 401:
-            raise
-        challenge = exc.headers.get("WWW-Authenticate", "")
-        if challenge.lower().startswith("bearer "):
-            token = _bearer_token(challenge, credentials, timeout)
-            headers["Authorization"] = f"Bearer {token}"
-        elif basic:
-            headers["Authorization"] = basic
-        else:
-            raise
-    return _get_json(url, headers, timeout)
-
-
-def _get_json(
-    url: str, headers: Mapping[str, str], timeout: float, form: Mapping[str, str] | None = None
-) -> tuple[dict[str, Any], str | None]:
-    """GET ``url``, or POST ``form`` to it, and decode the JSON answer."""
-    data = urllib.parse.urlencode(form).encode("ascii") if form is not None else None
-    request = urllib.request.Request(url, data=data, headers=dict(headers))
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        body = json.loads(response.read().decode("utf-8") or "{}")
-        return body, _next_link(response.headers.get("Link", ""))
-
-
-def _next_link(header: str) -> str | None:
-    match = re.search(r'<([^>]+)>\s*;\s*rel="?next"?', header)
-    return match[1] if match else None
-
-
-def _basic_header(credentials: Mapping[str, str]) -> str | None:
-    if not credentials.get("username"):
-        return None
-    pair = f"{credentials['username']}:{credentials.get('password', '')}".encode()
-    return "Basic " + base64.b64encode(pair).decode("ascii")
-
-
-def _bearer_token(challenge: str, credentials: Mapping[str, str], timeout: float) -> str:
-    """A token from the registry's token service: an identity token (from ``docker login`` to
-    an OAuth registry, or a helper answering user ``<token>``) is exchanged as an OAuth2
-    refresh token, as the engine does; a username and password go as HTTP Basic."""
-    params = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
-    realm = params.pop("realm", "")
-    if not realm:
-        raise DockerError(f"registry asked for a token without saying where: {challenge}")
-    if credentials.get("identitytoken"):
-        form = {
-            **params,
-            "grant_type": "refresh_token",
-            "refresh_token": credentials["identitytoken"],
-            "client_id": "gok-tui",
-        }
-        body, _ = _get_json(realm, {"Accept": "application/json"}, timeout, form)
-    else:
-        basic = _basic_header(credentials)
-        url = f"{realm}?{urllib.parse.urlencode(params)}"
-        body, _ = _get_json(url, {"Authorization": basic} if basic else {}, timeout)
-    token = body.get("token") or body.get("access_token")
-    if not token:
-        raise DockerError(f"registry token service {realm} gave no token")
-    return str(token)
-
-
-def _url_reason(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", exc)
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(reason, TimeoutError):
-        return "timed out"
-    return str(getattr(reason, "strerror", None) or reason)
