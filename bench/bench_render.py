@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gok_tui.domain import timefmt
-from gok_tui.domain.rows import render_pod, rows_for
+from gok_tui.domain.render import rows_for
+from gok_tui.domain.render.pod import render_pod
 
 NOW = datetime(2024, 5, 14, 10, 30, tzinfo=UTC)
 
@@ -111,7 +112,7 @@ def main() -> None:
     now = NOW.timestamp()
     per_10k = 10_000 / args.pods
 
-    timefmt._parse.cache_clear()
+    timefmt.clear_parse_cache()
     cold = _timed(pods, now, False)
     warm = min(_timed(pods, now, False) for _ in range(args.rounds))
     warm_all_ns = min(_timed(pods, now, True) for _ in range(args.rounds))

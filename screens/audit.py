@@ -8,7 +8,7 @@ import time
 from typing import Any, ClassVar
 
 from gok_tui.domain.contexts import cluster_name, cut_middle
-from gok_tui.domain.rows import Row
+from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for

@@ -23,7 +23,7 @@ from gok_tui.domain.images import (
     users_of,
 )
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rows import Column
+from gok_tui.domain.table import Column
 from gok_tui.domain.text import clean
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import TableCursor

@@ -11,7 +11,7 @@ from gok_tui.actions.manifests import ManifestError, load_manifests
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.diagnosis import Finding, manifest_findings
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen
 from gok_tui.store.logs import LogRequest

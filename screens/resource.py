@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from gok_tui.domain.kinds import KINDS, Kind
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for

@@ -12,7 +12,7 @@ from gok_tui.actions.traffic import (
     SwitchService,
     replica_split,
 )
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.domain.traffic import DeclaredTraffic, TrafficRoute
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen

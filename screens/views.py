@@ -7,10 +7,13 @@ from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.pods import DeletePod
-from gok_tui.domain import rows as render
 from gok_tui.domain.diagnosis import Snapshot, diagnose
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.render import columns_for
+from gok_tui.domain.render.deployment import render_deployment
+from gok_tui.domain.render.ingress import render_ingress_routes
+from gok_tui.domain.render.pod import render_pod
 from gok_tui.domain.selectors import selector_string, service_selector_string
+from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentActions
 from gok_tui.screens.resource import ResourceScreen, Scope
@@ -52,12 +55,12 @@ class DeploymentsScreen(ResourceScreen, DeploymentActions):
         return deployment_log_request(obj)
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        return (*render.columns_for("deployments", all_namespaces), WHY_COLUMN)
+        return (*columns_for("deployments", all_namespaces), WHY_COLUMN)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
-        row = render.render_deployment(obj, now, all_namespaces)
+        row = render_deployment(obj, now, all_namespaces)
         return [with_why(row, Snapshot(deployments=[obj]))]
 
     def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
@@ -106,12 +109,12 @@ class PodsScreen(ResourceScreen):
         )
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        return (*render.columns_for("pods", all_namespaces), WHY_COLUMN)
+        return (*columns_for("pods", all_namespaces), WHY_COLUMN)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
-        return [with_why(render.render_pod(obj, now, all_namespaces), Snapshot(pods=[obj]))]
+        return [with_why(render_pod(obj, now, all_namespaces), Snapshot(pods=[obj]))]
 
 
 class IngressScreen(ResourceScreen):
@@ -122,12 +125,12 @@ class IngressScreen(ResourceScreen):
     SECONDARY: ClassVar[tuple[str, ...]] = ("services", "endpoints")
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        return render.columns_for("ingresses", all_namespaces)
+        return columns_for("ingresses", all_namespaces)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
-        return render.render_ingress_routes(
+        return render_ingress_routes(
             obj, objects["services"], objects["endpoints"], now, all_namespaces
         )
 

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any, Self
 
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.store.model import RowDelta
 from gok_tui.widgets.plain import SafeText
 from rich.cells import cell_len

@@ -6,8 +6,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from gok_tui.domain import rows
-from gok_tui.domain.rows import Row
+from gok_tui.domain.render import columns_for
+from gok_tui.domain.render.deployment import render_deployment
+from gok_tui.domain.render.pod import render_pod
+from gok_tui.domain.table import Row
 from gok_tui.store.feeds import Feed
 from gok_tui.store.model import Objects, TableModel
 
@@ -44,14 +46,14 @@ def bare_pod(
 
 def pod_model() -> TableModel:
     def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
-        return [rows.render_pod(obj, now)]
+        return [render_pod(obj, now)]
 
     return TableModel("pods", render)
 
 
 def deployment_model() -> TableModel:
     def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
-        return [rows.render_deployment(obj, now)]
+        return [render_deployment(obj, now)]
 
     return TableModel("deployments", render)
 
@@ -81,7 +83,7 @@ class Mirror:
         )
 
     def cell(self, key: str, column: str) -> str:
-        titles = [c.title for c in rows.columns_for(self.model.primary, False)]
+        titles = [c.title for c in columns_for(self.model.primary, False)]
         return self.model.shown[key].cells[titles.index(column)]
 
 

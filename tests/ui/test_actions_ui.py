@@ -159,6 +159,8 @@ async def test_deleting_a_pod_is_confirmed_replaced_audited_and_not_undone_by_ct
             lambda: victim not in table_keys(app) and len(table_keys(app)) == 2,
             what="the pod replaced by its ReplicaSet",
         )
+        # the watch can show the pod gone before the DELETE's answer is back and audited
+        await until(pilot, lambda: len(audit_lines()) == 1, what="the audit line")
         assert [(e["action"], e["kind"], e["ok"]) for e in audit_lines()] == [
             ("delete", "pods", True)
         ]

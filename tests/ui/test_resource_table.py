@@ -3,7 +3,7 @@ must stay what DataTable itself would compute, whatever rows come and go."""
 
 from __future__ import annotations
 
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.store.model import RowDelta
 from gok_tui.widgets.resource_table import ResourceTable, styled
 from textual.app import App, ComposeResult

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gok_tui.domain.rows import Row
+from gok_tui.domain.table import Row
 from gok_tui.store.buffer import LatestWinsBuffer
 from gok_tui.store.model import RowFilter, TableModel
 

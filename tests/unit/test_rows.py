@@ -10,24 +10,16 @@ from typing import Any
 
 import pytest
 from gok_tui.domain.kinds import KINDS, kind_for, object_key
-from gok_tui.domain.rows import (
-    DEPLOYMENT_COLUMNS,
-    INGRESS_ROUTE_COLUMNS,
-    POD_COLUMNS,
-    Row,
-    clean,
-    columns_for,
-    deployment_tone,
-    pod_ready,
-    pod_status,
-    pod_tone,
-    render_deployment,
-    render_event,
-    render_ingress_routes,
-    render_pod,
-    rows_for,
-)
+from gok_tui.domain.pods import pod_ready, pod_status, pod_tone
+from gok_tui.domain.render import columns_for, rows_for
+from gok_tui.domain.render.deployment import DEPLOYMENT_COLUMNS, render_deployment
+from gok_tui.domain.render.event import render_event
+from gok_tui.domain.render.ingress import INGRESS_ROUTE_COLUMNS, render_ingress_routes
+from gok_tui.domain.render.pod import POD_COLUMNS, render_pod
+from gok_tui.domain.table import Row
+from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import age, format_rfc1123z, human_duration, parse_timestamp
+from gok_tui.domain.workloads import deployment_tone
 
 FIXTURES = Path(__file__).parent / "fixtures" / "k8s"
 NOW = parse_timestamp("2024-05-14T10:30:00Z")

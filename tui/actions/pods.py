@@ -8,23 +8,10 @@ from typing import TYPE_CHECKING, Any
 from gok_tui.actions.base import ObjectRef, Plan
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rows import pod_ready
+from gok_tui.domain.pods import controller_of, pod_facts, pod_ready
 
 if TYPE_CHECKING:
     from gok_tui.backends.kube import KubeBackend
-
-
-def controller_of(obj: dict[str, Any]) -> dict[str, Any] | None:
-    """The ownerReference with ``controller: true`` (what recreates the pod), if any."""
-    for owner in (obj.get("metadata") or {}).get("ownerReferences") or []:
-        if owner.get("controller"):
-            return owner
-    return None
-
-
-def _restarts(pod: dict[str, Any]) -> int:
-    statuses = (pod.get("status") or {}).get("containerStatuses") or []
-    return sum(int(status.get("restartCount") or 0) for status in statuses)
 
 
 @dataclass(frozen=True)
@@ -52,7 +39,7 @@ class DeletePod:
         uid = str(meta.get("uid", ""))
         phase = (pod.get("status") or {}).get("phase", "Unknown")
         ready, total = pod_ready(pod)
-        restarts = _restarts(pod)
+        restarts = pod_facts(pod).restarts
         owner = controller_of(pod)
         warnings: list[str] = []
         if owner is None:

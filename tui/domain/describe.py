@@ -16,9 +16,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import yaml
+from gok_tui.domain.pods import controller_of
+from gok_tui.domain.render.endpoints import format_endpoint_addresses
+from gok_tui.domain.table import NONE
 
 from .kinds import kind_for
-from .rows import NONE, format_endpoint_addresses
 from .selectors import selector_string
 from .text import clean
 from .timefmt import format_rfc1123z, parse_timestamp, since
@@ -305,10 +307,8 @@ def _format_label_selector(selector: Mapping[str, Any] | None) -> str:
 
 
 def _controller(meta: Mapping[str, Any]) -> str:
-    for ref in meta.get("ownerReferences") or ():
-        if ref.get("controller"):
-            return f"{ref.get('kind', '')}/{ref.get('name', '')}"
-    return ""
+    ref = controller_of({"metadata": meta})
+    return f"{ref.get('kind', '')}/{ref.get('name', '')}" if ref else ""
 
 
 def _event_sort_key(event: Mapping[str, Any]) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .text import clean
-from .timefmt import _parse
+from .timefmt import parse_timestamp
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: Mapping[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -153,7 +153,7 @@ def _events_for(snapshot: Snapshot, kind: str, obj: Mapping[str, Any]) -> list[M
 
 def _event_time(event: Mapping[str, Any]) -> float:
     for key in ("lastTimestamp", "eventTime", "firstTimestamp"):
-        stamp = _parse(event.get(key) or (_meta(event).get("creationTimestamp") or ""))
+        stamp = parse_timestamp(event.get(key) or (_meta(event).get("creationTimestamp") or ""))
         if stamp is not None:
             return stamp
     return 0.0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from gok_tui.domain.rows import Row
+from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration
 

@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from gok_tui.domain.pods import pod_facts
 from gok_tui.domain.revisions import CHANGE_CAUSE_ANNOTATION, REVISION_ANNOTATION
-from gok_tui.domain.rows import pod_ready, pod_status, strategy_text
 from gok_tui.domain.timefmt import age, human_duration, parse_timestamp
+from gok_tui.domain.workloads import strategy_text
 
 RolloutPhase = Literal["waiting", "progressing", "complete", "failed"]
 
@@ -208,12 +209,7 @@ def _deadline(deployment: Mapping[str, Any], now: float) -> str:
 
 
 def _pod_leaf(pod: Mapping[str, Any], now: float) -> PodLeaf:
-    ready, total = pod_ready(dict(pod))
-    status = pod_status(dict(pod))
-    restarts = sum(
-        _int(c.get("restartCount"))
-        for c in (pod.get("status") or {}).get("containerStatuses") or []
-    )
+    status, ready, total, restarts, _ = pod_facts(pod)
     return PodLeaf(
         name=str((pod.get("metadata") or {}).get("name", "")),
         status=status,

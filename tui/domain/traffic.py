@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gok_tui.domain.pods import pod_ready
 from gok_tui.domain.rollout import rollout_state
-from gok_tui.domain.rows import pod_ready
 from gok_tui.domain.text import clean
 
 CANARY_ANNOTATION = "nginx.ingress.kubernetes.io/canary"

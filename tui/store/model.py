@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gok_tui.domain.rows import Row
 from gok_tui.domain.search import compile_filter
+from gok_tui.domain.table import Row
 from gok_tui.store.buffer import Drained
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from gok_tui.domain.diagnosis import SEVERITY_ORDER, Finding, Snapshot, diagnose
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.store.buffer import Drained
 from gok_tui.store.model import Objects, RowDelta, TableModel, apply_batch
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gok_tui.domain.rows import Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.domain.traffic import DeclaredTraffic, TrafficRoute, traffic_routes
 from gok_tui.store.buffer import Drained
 from gok_tui.store.model import Objects, RowDelta, TableModel, apply_batch
