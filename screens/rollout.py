@@ -206,6 +206,7 @@ class RolloutScreen(DeploymentActions):
         )
         if problem:
             title.append(f"  {problem}", style="red")
+            self.gok.say_connection_error(problem)
         self.query_one("#rollout-title", Static).update(title)
         body = self.query_one("#rollout-body", Static)
         deployment = self.deployment

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from gok_tui.devloop.view import BuildView
 
 
+QUIT_WAIT = 0.2  # seconds quitting gives work in flight to finish on its own
+
+
 @dataclass
 class Session:
     settings: Settings
@@ -160,8 +163,12 @@ class Session:
         return self.target.namespace if self.target is not None else "default"
 
     def close(self) -> None:
+        """On quit: nothing here waits long on the cluster or the engine (quitting must be
+        immediate whatever a server does); a change still in flight is put in the audit log
+        as of unknown outcome."""
         if self.devloop is not None:
-            self.devloop.stop()
+            self.devloop.stop(timeout=QUIT_WAIT)
         self.hub.stop_all()
+        self.audit.settle(wait=QUIT_WAIT)
         if self._docker is not None:
             self._docker.close()

@@ -315,3 +315,17 @@ def test_delete_pod_warns_for_the_last_ready_pod_and_a_pod_nothing_recreates() -
     bare = DeletePod(POD_REF).plan({"pod": pod(), "replicaset": None})
     assert bare.dangerous and bare.after == "deleted for good"
     assert bare.warnings == ("no controller owns this pod: nothing will recreate it",)
+
+
+def test_quitting_records_a_change_still_in_flight_as_of_unknown_outcome(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    plan = Scale(REF, 3).plan({"deployment": deployment(), "hpas": []})
+    done = Scale(REF, 4).plan({"deployment": deployment(), "hpas": []})
+    with log.sending(done, kube_user="alice"):
+        log.record(done, kube_user="alice", result="done", ok=True, duration_s=0.1)
+    with log.sending(plan, kube_user="alice"):  # the server has not answered when we quit
+        assert log.settle(wait=0.05) == 1
+    entries = log.recent()
+    assert [e["summary"] for e in entries] == [plan.summary, done.summary]
+    assert entries[0]["ok"] is False and "quit before the cluster answered" in entries[0]["result"]
+    assert log.settle(wait=0.05) == 0, "an execution that ended is not recorded twice"

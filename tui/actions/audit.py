@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
@@ -15,6 +16,10 @@ from gok_tui.actions.base import Plan
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_BACKUPS = 5
+QUIT_IN_FLIGHT = (
+    "gok-tui quit before the cluster answered: the change may or may not have been made "
+    "(check the object)"
+)
 _SECRET_KINDS = frozenset({"secrets"})
 _SECRET_KEYS = frozenset({"token", "password", "client-key-data", "data", "stringData"})
 
@@ -35,6 +40,41 @@ class AuditLog:
         self.max_bytes = max_bytes
         self.backups = backups
         self._lock = threading.Lock()
+        self._in_flight: dict[object, tuple[Plan, str, float]] = {}
+        self._in_flight_changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def sending(self, plan: Plan, *, kube_user: str) -> Iterator[None]:
+        """Around the execution of a confirmed plan (which records its own outcome): if
+        gok-tui quits before it ends, ``settle`` records that the outcome is unknown."""
+        token = object()
+        with self._in_flight_changed:
+            self._in_flight[token] = (plan, kube_user, time.monotonic())
+        try:
+            yield
+        finally:
+            with self._in_flight_changed:
+                self._in_flight.pop(token, None)
+                self._in_flight_changed.notify_all()
+
+    def settle(self, wait: float) -> int:
+        """On quit: give executions in flight up to ``wait`` seconds to record their outcome,
+        then record each one still waiting on the cluster as unknown. Returns how many."""
+        deadline = time.monotonic() + wait
+        with self._in_flight_changed:
+            while self._in_flight and (left := deadline - time.monotonic()) > 0:
+                self._in_flight_changed.wait(left)
+            waiting = list(self._in_flight.values())
+            self._in_flight.clear()
+        for plan, kube_user, started in waiting:
+            self.record(
+                plan,
+                kube_user=kube_user,
+                result=QUIT_IN_FLIGHT,
+                ok=False,
+                duration_s=time.monotonic() - started,
+            )
+        return len(waiting)
 
     def record(
         self,

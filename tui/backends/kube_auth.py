@@ -26,7 +26,13 @@ REFRESH_MARGIN = timedelta(seconds=30)  # renew this long before the credential 
 
 
 class CredentialError(Exception):
-    """An exec plugin that could not produce a credential, with the reason in one sentence."""
+    """An exec plugin that could not produce a credential, with the reason in one sentence.
+    ``permanent``: trying again changes nothing until the kubeconfig or the machine is fixed
+    (no command, a plugin that is not installed)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -79,9 +85,11 @@ def run_exec_plugin(
     command = exec_config.get("command")
     api_version = exec_config.get("apiVersion")
     if not isinstance(command, str) or not command:
-        raise CredentialError("the user's exec section has no command")
+        raise CredentialError("the user's exec section has no command", permanent=True)
     if not isinstance(api_version, str) or not api_version:
-        raise CredentialError(f"exec plugin {command!r}: the user's exec section has no apiVersion")
+        raise CredentialError(
+            f"exec plugin {command!r}: the user's exec section has no apiVersion", permanent=True
+        )
     args = [command, *[str(a) for a in exec_config.get("args") or []]]
     env = dict(os.environ)
     for item in exec_config.get("env") or []:
@@ -106,7 +114,9 @@ def run_exec_plugin(
     except FileNotFoundError:
         hint = exec_config.get("installHint")
         extra = f" ({str(hint).strip().splitlines()[0]})" if hint else ""
-        raise CredentialError(f"exec plugin {command!r} is not installed{extra}") from None
+        raise CredentialError(
+            f"exec plugin {command!r} is not installed{extra}", permanent=True
+        ) from None
     except subprocess.TimeoutExpired:
         raise CredentialError(
             f"exec plugin {name!r} gave no credential within {timeout:.0f} s "
