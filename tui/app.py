@@ -6,7 +6,7 @@ import asyncio
 import importlib
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from gok_tui.actions.base import Action, Plan
 from gok_tui.actions.run import Result, execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
+from gok_tui.colourless import Colourless
 from gok_tui.commands import VIEWS, command_candidates, missing_namespace_message, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
@@ -37,6 +38,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -179,8 +181,17 @@ class GokApp(App[None]):
         self.known_cluster_state: KnownClusterState | None = None
         self._probes_out: Counter[int] = Counter()  # probes awaiting an answer, by generation
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
+        self._colourless = Colourless()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self.post_message(self.FeedLoaded())
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """NO_COLOR: no colour at all (Textual's own filter for it sends greys)."""
+        filters = super().get_line_filters()
+        if not self.no_color:
+            return filters
+        kept = [f for f in filters if not isinstance(f, (Monochrome, NoColor))]
+        return [*kept, self._colourless]
 
     async def run_async(self, **options: Any) -> None:
         # Thread workers on daemon threads: quitting never waits for a call hung on a server

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pyte
 
+from tests.ui.tmux import SGR
+
 GOK = Path(sys.executable).parent / "gok-tui"
 
 
@@ -173,4 +175,20 @@ current-context: {context}
             connection.close()
 
 
-SGR = re.compile(rb"\x1b\[([0-9;:]*)m")
+def sgr_colours(escaped: str) -> list[str]:
+    """Every colour the SGR sequences set, normalised: '38;5;196', '48;2;0;0;255', '31'..."""
+    found: list[str] = []
+    for params in SGR.findall(escaped):
+        codes = [int(p) if p.isdigit() else 0 for p in re.split("[;:]", params)]
+        i = 0
+        while i < len(codes):
+            code, kind = codes[i], codes[i + 1] if i + 1 < len(codes) else None
+            if code in (38, 48, 58) and kind in (2, 5):
+                size = 3 if kind == 5 else 5
+                found.append(";".join(str(c) for c in codes[i : i + size]))
+                i += size
+                continue
+            if 30 <= code <= 37 or 40 <= code <= 47 or 90 <= code <= 97 or 100 <= code <= 107:
+                found.append(str(code))
+            i += 1
+    return found
