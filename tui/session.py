@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from gok_tui.actions.audit import AuditLog
 from gok_tui.backends.kube import KubeBackend
+from gok_tui.backends.kube_auth import stop_exec_plugins
 from gok_tui.config.kubeconfig import KubeTarget, namespace_name_problem, retarget_context
 from gok_tui.config.project import ProjectConfig
 from gok_tui.config.settings import Settings, audit_log_path
@@ -168,6 +169,7 @@ class Session:
         as of unknown outcome."""
         if self.devloop is not None:
             self.devloop.stop(timeout=QUIT_WAIT)
+        stop_exec_plugins()
         self.hub.stop_all()
         self.audit.settle(wait=QUIT_WAIT)
         if self._docker is not None:

@@ -3,6 +3,8 @@ quits at once whatever is still waiting on it. The real console script in a pty.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,3 +63,45 @@ def test_a_silent_server_is_said_whole_within_seconds(
         app.keys(b"M")
         messages, _ = app.wait_for(lambda s: "Messages" in s, "the Messages view")
         assert said in flowing(messages)
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_quit_ends_a_credential_plugin_that_waits_forever(tmp_path: Path) -> None:
+    """An exec plugin waiting for a login nobody makes: quit at once, and the plugin with it
+    (it would otherwise outlive gok-tui for as long as it waits)."""
+    plugin = tmp_path / "get-token"
+    # HUP ignored: here gok-tui leads the pty's session, and its end would hang the plugin up,
+    # which does not happen under a shell
+    plugin.write_text(f"#!/bin/sh\ntrap '' HUP\necho $$ > {tmp_path / 'pid'}\nexec sleep 600\n")
+    plugin.chmod(0o755)
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text(
+        f"""apiVersion: v1
+kind: Config
+clusters: [{{name: c, cluster: {{server: "http://127.0.0.1:9"}}}}]
+users:
+- name: u
+  user:
+    exec: {{apiVersion: client.authentication.k8s.io/v1, command: {plugin}}}
+contexts: [{{name: c, context: {{cluster: c, user: u, namespace: default}}}}]
+current-context: c
+"""
+    )
+    with gok_tui(kubeconfig, tmp_path / "home") as app:
+        app.wait_for(lambda s: "Deployments(default)" in s, "the view")
+        app.wait_for(lambda s: (tmp_path / "pid").exists(), "the plugin running")
+        pid = int((tmp_path / "pid").read_text())
+        app.keys(b"q")
+        took = app.wait_exit(timeout=30)
+        assert took is not None and took < QUIT_WITHIN, f"quit took {took} s"
+    deadline = time.monotonic() + 5
+    while not gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert gone(pid), "the plugin outlived gok-tui"

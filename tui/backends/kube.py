@@ -28,6 +28,7 @@ from gok_tui.config.kubeconfig import KubeTarget, reload_merged
 from gok_tui.domain.kinds import KINDS, Kind
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+CLOSED = "this connection was closed (the context or namespace changed)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 CREDENTIAL_RELOAD_INTERVAL = 5.0  # seconds: at most one kubeconfig re-read per 401 storm
 # seconds a failed client build (an exec plugin that failed or hung) answers for itself: the
@@ -225,7 +226,7 @@ class KubeBackend:
     def _api_client(self) -> Any:
         with self._client_lock:
             if self._closed:
-                raise KubeError("this connection was closed (the context or namespace changed)")
+                raise KubeError(CLOSED)
             if self._client is not None and self._credential and self._credential.expired():
                 self._drop_client()
             if self._client is None:
@@ -251,6 +252,9 @@ class KubeBackend:
                     self._build_failure = (time.monotonic(), error)
                     raise
                 self._build_failure = None
+                if self._closed:  # closed while it was being built (close does not wait)
+                    self._client = None
+                    raise KubeError(CLOSED)
             return self._client
 
     def _drop_client(self) -> None:
@@ -322,12 +326,19 @@ class KubeBackend:
             streams = list(self._streams)
         for stream in streams:
             stream.close()
-        with self._client_lock:
-            self._closed = True
+        self._closed = True  # new requests are refused from now on
+        # The lock is held while a client is built, which can mean an exec plugin waiting for a
+        # login: closing (on quit, or :ctx) does not wait for it; that build's client is then
+        # never used, as _closed is checked before a client is handed out.
+        if not self._client_lock.acquire(timeout=0.05):
+            return
+        try:
             if self._client is not None:
                 with contextlib.suppress(Exception):
                     self._client.rest_client.pool_manager.clear()
                 self._client = None
+        finally:
+            self._client_lock.release()
 
     # -- the one HTTP path -----------------------------------------------------------------
     def _send(
