@@ -15,7 +15,15 @@ from textual.widgets import DataTable
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
-from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
+from tests.ui.helpers import (
+    SIZE,
+    make_app,
+    revisions_of_web,
+    screen_text,
+    table_column,
+    table_keys,
+    until,
+)
 
 
 async def test_revisions_show_the_cluster_bar_and_take_commands(
@@ -24,11 +32,7 @@ async def test_revisions_show_the_cluster_bar_and_take_commands(
     kubeconfig = fake_kube.write_kubeconfig(tmp_path / "kc", context="prod-eu")
     app = make_app(kubeconfig, settings=Settings(production_contexts=("prod-*",)))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        for revision, image in enumerate(("web:1", "web:2"), start=1):
-            fake_kube.apply_object(deployment("web", image=image, replicas=1))
-            await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
-        await pilot.press("h")
-        await until(pilot, lambda: isinstance(app.screen, RevisionScreen))
+        await revisions_of_web(pilot, fake_kube, ("web:1", "web:2"))
         await until(pilot, lambda: "Revisions of deployment default/web (2)" in screen_text(app))
         top = screen_text(app).splitlines()[0]
         assert "prod-eu" in top and "PROD" in top and "ns:default" in top
@@ -85,11 +89,7 @@ async def test_revisions_stay_live_after_an_undo_and_the_next_pick_is_not_refuse
 ) -> None:
     app = make_app(fake_kubeconfig)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        for revision, image in enumerate(("web:1", "web:2", "web:3"), start=1):
-            fake_kube.apply_object(deployment("web", image=image, replicas=1))
-            await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
-        await pilot.press("h")
-        await until(pilot, lambda: isinstance(app.screen, RevisionScreen))
+        await revisions_of_web(pilot, fake_kube, ("web:1", "web:2", "web:3"))
         revisions = app.screen
         await until(
             pilot, lambda: revision_rows(app) == [("3*", "web:3"), ("2", "web:2"), ("1", "web:1")]
