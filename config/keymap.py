@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gok_tui.config.errors import ConfigError
+from gok_tui.config.errors import ConfigError, shown
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def validate_keymap(overrides: Mapping[str, object], source: str | None) -> dict
                 raise ConfigError(
                     source,
                     where,
-                    f"'{key.strip()}' is not a key name (e.g. 'ctrl+f', 'slash', 'x')",
+                    f"{shown(key.strip())} is not a key name (e.g. 'ctrl+f', 'slash', 'x')",
                 )
         checked[binding_id] = ",".join(k.strip() for k in keys.split(","))
     _refuse_shared_keys(checked, source)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from gok_tui.config.errors import ConfigError
+from gok_tui.config.errors import ConfigError, short_name
 
 IN_CLUSTER_TOKEN = Path("/var/run/secrets/kubernetes.io/serviceaccount/token")
 IN_CLUSTER_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
@@ -38,7 +38,7 @@ def namespace_name_problem(name: str) -> str | None:
     if len(name) <= 63 and NAMESPACE_NAME.fullmatch(name):
         return None
     return (
-        f'"{name}" is not a namespace name: lowercase letters, digits and "-", '
+        f'"{short_name(name)}" is not a namespace name: lowercase letters, digits and "-", '
         "starting and ending with a letter or digit, at most 63 characters"
     )
 
@@ -94,7 +94,9 @@ class KubeConfig:
         if entry is None:
             near = difflib.get_close_matches(name, self.context_names, n=3, cutoff=0.6)
             hint = f"; did you mean {' or '.join(near)}?" if near else ""
-            raise ConfigError(self._source(), "contexts", f'context "{name}" does not exist{hint}')
+            raise ConfigError(
+                self._source(), "contexts", f'context "{short_name(name)}" does not exist{hint}'
+            )
         ctx = entry.get("context") or {}
         cluster_name = ctx.get("cluster") or ""  # YAML's "cluster:" with no value is None
         if not cluster_name:
@@ -102,7 +104,9 @@ class KubeConfig:
         cluster = _named(self.merged.get("clusters", []), cluster_name)
         if cluster is None:
             raise ConfigError(
-                self._source(), f"contexts.{name}", f'cluster "{cluster_name}" does not exist'
+                self._source(),
+                f"contexts.{name}",
+                f'cluster "{short_name(str(cluster_name))}" does not exist',
             )
         server = (cluster.get("cluster") or {}).get("server") or ""
         return ContextInfo(

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from gok_tui.config.errors import ConfigError
-from gok_tui.config.settings import read_toml, shown
+from gok_tui.config.errors import ConfigError, shown
+from gok_tui.config.settings import read_toml
 
 PROJECT_FILE = "gok.toml"
 TagPolicy = Literal["git", "content", "semver"]

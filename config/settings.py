@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gok_tui.config.errors import ConfigError
+from gok_tui.config.errors import ConfigError, shown
 from gok_tui.config.keymap import validate_keymap
 from gok_tui.config.kubeconfig import namespace_name_problem
 
@@ -188,13 +188,3 @@ def _int(
             source, prefix + key, f"must be between {low} and {high}, got {shown(value)}"
         )
     return value
-
-
-def shown(value: object, limit: int = 60) -> str:
-    """A value from the user's file, for an error message: short, and never itself an error
-    (TOML's ``0xfff…`` reads as an int too long for Python to print)."""
-    try:
-        text = repr(value)
-    except ValueError:
-        return "a number too long to show"
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"

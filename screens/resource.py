@@ -241,6 +241,7 @@ class ResourceScreen(TableCursor):
                     seconds = round(status.retry_at - time.monotonic())
                     retry = f"; retrying in {seconds}s" if seconds > 0 else "; retrying now"
                 text.append(f"  {feed.spec.kind.plural}: {status.message}{retry}", style="red")
+                self.gok.say_connection_error(f"{feed.spec.kind.plural}: {status.message}")
                 break
             if status.state == "connecting":
                 text.append("  loading…", style="yellow")

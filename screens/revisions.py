@@ -1,4 +1,7 @@
-"""A Deployment's revisions, what each would change, and undo to the one you pick."""
+"""A Deployment's revisions, what each would change, and undo to the one you pick.
+
+Live (DeploymentFeeds): after an undo, here or anywhere, the new current revision is marked and
+the old template's new number is the one offered."""
 
 from __future__ import annotations
 
@@ -7,17 +10,15 @@ from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Undo
-from gok_tui.backends.kube import KubeError
 from gok_tui.domain.revisions import Revision, revisions, template_diff
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration, parse_timestamp
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.store.deployment_feeds import DeploymentFeeds
 from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, line
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
 
@@ -32,18 +33,13 @@ class RevisionScreen(BaseScreen):
     RevisionScreen #revision-diff { height: 1fr; padding: 0 1; border-top: solid $accent; }
     """
 
-    class Loaded(Message):
-        def __init__(self, snapshot: dict[str, Any] | None, error: str) -> None:
-            super().__init__()
-            self.snapshot = snapshot
-            self.error = error
-
     def __init__(self, ref: ObjectRef) -> None:
         super().__init__()
         self.ref = ref
         self.history: list[Revision] = []
         self.current_template: dict[str, Any] = {}
         self._generation = -1
+        self.watched: DeploymentFeeds | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static(line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title")
@@ -56,33 +52,47 @@ class RevisionScreen(BaseScreen):
         table = self.query_one("#revisions", DataTable)
         table.add_columns("REV", "REPLICASET", "IMAGES", "READY", "AGE", "CHANGE-CAUSE")
         table.focus()
-        self.load()
+        self.watched = DeploymentFeeds(
+            self.session.hub, self.ref.namespace, self.ref.name, children=("replicasets",)
+        )
+        self.watched.open()
+
+    def on_unmount(self) -> None:
+        if self.watched is not None:
+            self.watched.close()
+            self.watched = None
+
+    def connection_state(self) -> str:
+        if self.session.target is None:
+            return "stopped"
+        return self.watched.state() if self.watched is not None else "connecting"
 
     def sync(self, now: float) -> None:
         if self._generation != -1 and self.session.generation != self._generation:
             # another context or namespace (:ctx, :ns): these revisions are not about it
             self.app.pop_screen()
-
-    @work(thread=True, exclusive=True, group="revisions", exit_on_error=False)
-    def load(self) -> None:
-        backend = self.session.backend
-        if backend is None:
             return
-        try:
-            snapshot = Undo(self.ref).fetch(backend)
-            self.post_message(self.Loaded(snapshot, ""))
-        except KubeError as error:
-            self.post_message(self.Loaded(None, error.message))
+        if self.watched is not None and self.is_attached and self.watched.drain():
+            self.refresh_cluster_bar()
+            self._show(self.watched)
 
-    def on_revision_screen_loaded(self, message: Loaded) -> None:
+    def _show(self, watched: DeploymentFeeds) -> None:
         title = self.query_one("#revisions-title", Static)
-        if message.snapshot is None:
-            title.update(line(f"Revisions of {self.ref}: {message.error}", "bold red"))
+        problem = watched.problem()
+        if problem:
+            self.gok.say_connection_error(problem)
+        deployment = watched.deployment
+        if deployment is None:
+            why = problem or ("it does not exist" if watched.missing else "loading…")
+            title.update(line(f"Revisions of {self.ref}: {why}", "bold red"))
             return
-        deployment = message.snapshot["deployment"]
         self.current_template = (deployment.get("spec") or {}).get("template") or {}
-        self.history = revisions(deployment, message.snapshot["replicasets"])
-        title.update(line(f"Revisions of {self.ref} ({len(self.history)})", "bold"))
+        picked = self._selected()
+        self.history = revisions(deployment, list(watched.objects["replicasets"].values()))
+        heading = line(f"Revisions of {self.ref} ({len(self.history)})", "bold")
+        if problem:
+            heading.append(clean(f"  {problem}", LONG_LINE), style="red")
+        title.update(heading)
         table = self.query_one("#revisions", DataTable)
         table.clear()
         now = time.time()
@@ -104,6 +114,10 @@ class RevisionScreen(BaseScreen):
                 ),
                 key=str(revision.number),
             )
+        # the cursor stays on the ReplicaSet it was on, whatever its number is now
+        names = [revision.replicaset for revision in self.history]
+        if picked is not None and picked.replicaset in names:
+            table.move_cursor(row=names.index(picked.replicaset))
         self._show_diff()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

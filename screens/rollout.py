@@ -1,9 +1,8 @@
 """The live rollout panel of one Deployment: its ReplicaSets as a tree with their pods, how far
 the newest revision has come, and the Deployment's conditions in words.
 
-It follows whatever changes the Deployment, not only actions started here: the three watches
-(the Deployment by name, its ReplicaSets and pods by its selector) are the same list + watch
-feeds the tables use.
+It follows whatever changes the Deployment, not only actions started here (DeploymentFeeds: the
+Deployment by name, its ReplicaSets and pods by its selector).
 """
 
 from __future__ import annotations
@@ -11,15 +10,11 @@ from __future__ import annotations
 import time
 from typing import Any, ClassVar
 
-from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rollout import RolloutTree, rollout_tree
-from gok_tui.domain.selectors import selector_string
 from gok_tui.domain.text import clean
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentActions
-from gok_tui.store.feeds import Feed
-from gok_tui.store.model import apply_batch
-from gok_tui.store.watch import FeedSpec
+from gok_tui.store.deployment_feeds import DeploymentFeeds
 from gok_tui.widgets.plain import SafeTable, SafeText, block, cell, line
 from rich.console import Group, RenderableType
 from textual.app import ComposeResult
@@ -111,20 +106,14 @@ class RolloutScreen(DeploymentActions):
         super().__init__()
         self.namespace = namespace
         self.deployment_name = name
-        self.objects: dict[str, dict[str, dict[str, Any]]] = {
-            "deployments": {},
-            "replicasets": {},
-            "pods": {},
-        }
-        self.feeds: dict[str, Feed] = {}
-        self._selector: str | None = None
+        self.watched: DeploymentFeeds | None = None
         self._generation = -1
         self._last_render = 0.0
         self._dirty = True
 
     @property
     def deployment(self) -> dict[str, Any] | None:
-        return self.objects["deployments"].get(f"{self.namespace}/{self.deployment_name}")
+        return self.watched.deployment if self.watched is not None else None
 
     def acted_on(self) -> dict[str, Any] | None:
         return self.deployment
@@ -145,46 +134,23 @@ class RolloutScreen(DeploymentActions):
     def _open_feeds(self) -> None:
         self._close_feeds()
         self._generation = self.session.generation
-        self.feeds["deployments"] = self.session.hub.open(
-            FeedSpec(
-                KINDS["deployments"],
-                self.namespace,
-                field_selector=f"metadata.name={self.deployment_name}",
-            )
-        )
-
-    def _open_children(self, selector: str) -> None:
-        """ReplicaSets and pods by the Deployment's selector (immutable in apps/v1)."""
-        self._selector = selector
-        for plural in ("replicasets", "pods"):
-            self.feeds[plural] = self.session.hub.open(
-                FeedSpec(KINDS[plural], self.namespace, label_selector=selector)
-            )
+        self.watched = DeploymentFeeds(self.session.hub, self.namespace, self.deployment_name)
+        self.watched.open()
 
     def _close_feeds(self) -> None:
-        for feed in self.feeds.values():
-            self.session.hub.close(feed)
-        self.feeds = {}
-        self._selector = None
+        if self.watched is not None:
+            self.watched.close()
+            self.watched = None
 
     def sync(self, now: float) -> None:
-        if not self.is_attached or not self.feeds:
+        watched = self.watched
+        if not self.is_attached or watched is None:
             return  # not mounted yet (a tick can land between compose and mount), or torn down
         if self.session.generation != self._generation:
             self.app.pop_screen()  # another cluster or namespace: this panel is not about it
             return
-        for plural, feed in list(self.feeds.items()):
-            batch = feed.drain()
-            if batch.has_data:
-                apply_batch(self.objects[plural], batch)
-                self._dirty = True
-            if batch.status is not None:
-                self._dirty = True
-        deployment = self.deployment
-        if deployment is not None and self._selector is None:
-            selector = selector_string((deployment.get("spec") or {}).get("selector"))
-            if selector:
-                self._open_children(selector)
+        if watched.drain():
+            self._dirty = True
         if self._dirty or now - self._last_render >= self.REFRESH_SECONDS:
             self._paint(now)
 
@@ -195,22 +161,17 @@ class RolloutScreen(DeploymentActions):
         title = SafeText(no_wrap=True, overflow="ellipsis")
         title.append("Rollout", style="bold")
         title.append(f"({self.namespace}/{self.deployment_name})", style="cyan")
-        problem = next(
-            (
-                f"{feed.spec.kind.plural}: {feed.status.message}"
-                for feed in self.feeds.values()
-                if feed.status.state not in ("live", "connecting") and feed.status.message
-            ),
-            "",
-        )
+        watched = self.watched
+        assert watched is not None  # painted only while watching
+        problem = watched.problem()
         if problem:
             title.append(f"  {problem}", style="red")
+            self.gok.say_connection_error(problem)
         self.query_one("#rollout-title", Static).update(title)
         body = self.query_one("#rollout-body", Static)
         deployment = self.deployment
         if deployment is None:
-            loading = self.feeds.get("deployments")
-            live = loading is not None and loading.status.state == "live"
+            live = watched.missing
             body.update(
                 SafeText(
                     f"deployment {self.deployment_name} does not exist in {self.namespace}"
@@ -222,20 +183,16 @@ class RolloutScreen(DeploymentActions):
             return
         tree = rollout_tree(
             deployment,
-            list(self.objects["replicasets"].values()),
-            list(self.objects["pods"].values()),
+            list(watched.objects["replicasets"].values()),
+            list(watched.objects["pods"].values()),
             time.time(),
         )
         body.update(render_tree(tree))
 
     def connection_state(self) -> str:
-        states = [feed.status.state for feed in self.feeds.values()]
         if self.session.target is None:
             return "stopped"
-        for state in ("unauthorized", "forbidden", "retrying", "connecting"):
-            if state in states:
-                return state
-        return "live" if states else "connecting"
+        return self.watched.state() if self.watched is not None else "connecting"
 
     # -- keys ------------------------------------------------------------------------------
     def action_back(self) -> None:

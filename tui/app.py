@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from gok_tui.actions.base import Action, Plan
 from gok_tui.actions.run import Result, execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
+from gok_tui.colourless import Colourless
 from gok_tui.commands import VIEWS, command_candidates, missing_namespace_message, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
+from gok_tui.daemon_executor import DaemonExecutor
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.text import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
@@ -36,6 +39,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.driver import Driver
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -177,6 +181,8 @@ class GokApp(App[None]):
         self.idle_gc = IdleCollector()
         self.known_cluster_state: KnownClusterState | None = None
         self._probes_out: Counter[int] = Counter()  # probes awaiting an answer, by generation
+        self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
+        self._colourless = Colourless()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self.post_message(self.FeedLoaded())
 
@@ -191,6 +197,20 @@ class GokApp(App[None]):
             if chosen is LinuxDriver:
                 return GuardedDriver
         return chosen
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """NO_COLOR: no colour at all (Textual's own filter for it sends greys)."""
+        filters = super().get_line_filters()
+        if not self.no_color:
+            return filters
+        kept = [f for f in filters if not isinstance(f, (Monochrome, NoColor))]
+        return [*kept, self._colourless]
+
+    async def run_async(self, **options: Any) -> None:
+        # Thread workers on daemon threads: quitting never waits for a call hung on a server
+        # that accepted the connection and does not answer (see daemon_executor).
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())
+        return await super().run_async(**options)
 
     def on_mount(self) -> None:
         try:
@@ -379,6 +399,17 @@ class GokApp(App[None]):
             screen = self.screen
             if isinstance(screen, BaseScreen) and screen.is_mounted:
                 screen.target_problem_changed()
+
+    def say_connection_error(self, text: str) -> None:
+        """An error a view's top lines show (cut to the terminal's width, and shown again at
+        every retry): said whole once per target, as a toast kept in Messages (M)."""
+        generation, said = self._errors_said
+        if generation != self.session.generation:
+            said = set()
+            self._errors_said = (self.session.generation, said)
+        if text not in said:
+            said.add(text)
+            self.notify(text, severity="error", timeout=8)
 
     def problem_of_target(self) -> str:
         """What is wrong with the context/namespace shown, for the views' titles ("" if
@@ -618,7 +649,9 @@ class GokApp(App[None]):
 
     @work(thread=True, group="actions", exit_on_error=False)
     def _execute_in_worker(self, action: Action, plan: Plan, backend: KubeBackend) -> None:
-        result = execute(action, backend, confirmed=plan, audit=self.session.audit)
+        audit = self.session.audit
+        with audit.sending(plan, kube_user=backend.target.user):
+            result = execute(action, backend, confirmed=plan, audit=audit)
         self.post_message(self.ActionDone(result))
 
     def on_gok_app_action_done(self, message: ActionDone) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from gok_tui import __version__
 from gok_tui.commands import VIEWS
 from gok_tui.config import ConfigError
+from gok_tui.config.errors import shown
 
 EXIT_CONFIG = 2
 
@@ -103,7 +104,7 @@ def check_theme(theme: str, source: str | None) -> None:
 
     if theme not in BUILTIN_THEMES:
         known = ", ".join(sorted(BUILTIN_THEMES))
-        raise ConfigError(source, "theme", f"unknown theme {theme!r} (known: {known})")
+        raise ConfigError(source, "theme", f"unknown theme {shown(theme)} (known: {known})")
 
 
 def _context_namespace(target) -> str | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from gok_tui.actions.audit import AuditLog
 from gok_tui.backends.kube import KubeBackend
+from gok_tui.backends.kube_auth import stop_exec_plugins
 from gok_tui.config.kubeconfig import KubeTarget, namespace_name_problem, retarget_context
 from gok_tui.config.project import ProjectConfig
 from gok_tui.config.settings import Settings, audit_log_path
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from gok_tui.backends.docker_backend import DockerBackend
     from gok_tui.devloop.loop import DevLoop
     from gok_tui.devloop.view import BuildView
+
+
+QUIT_WAIT = 0.2  # seconds quitting gives work in flight to finish on its own
 
 
 @dataclass
@@ -160,8 +164,13 @@ class Session:
         return self.target.namespace if self.target is not None else "default"
 
     def close(self) -> None:
+        """On quit: nothing here waits long on the cluster or the engine (quitting must be
+        immediate whatever a server does); a change still in flight is put in the audit log
+        as of unknown outcome."""
         if self.devloop is not None:
-            self.devloop.stop()
+            self.devloop.stop(timeout=QUIT_WAIT)
+        stop_exec_plugins()
         self.hub.stop_all()
+        self.audit.settle(wait=QUIT_WAIT)
         if self._docker is not None:
             self._docker.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gok_tui.actions.audit import AuditLog
+from gok_tui.actions.audit import AuditLog, env_digest
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
 from gok_tui.actions.pods import DeletePod
@@ -156,6 +156,36 @@ def test_a_confirmed_undo_whose_target_template_moved_sends_nothing(
     assert [r for r in fake_kube.requests if r.method != "GET"] == []
     live = fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"]
     assert live["containers"][0]["image"] == "web:2"
+
+
+def test_an_undo_sends_env_values_as_they_were_and_audits_only_their_digest(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    for revision, value in enumerate(("old-literal-value", "new-literal-value"), start=1):
+        obj = deployment("web", image=f"web:{revision}", replicas=1)
+        obj["spec"]["template"]["spec"]["containers"][0]["env"] = [
+            {"name": "API_KEY", "value": value},
+            {"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+        ]
+        fake_kube.apply_object(obj)
+        wait_until(
+            lambda r=revision: annotation(fake_kube, "deployment.kubernetes.io/revision") == str(r)
+        )
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    result = execute(Undo(ref(fake_kube)), backend, audit=audit)
+    assert result.ok, result.message
+
+    env = fake_kube.get_object("deployments", "default", "web")["spec"]["template"]["spec"][
+        "containers"
+    ][0]["env"]
+    assert env[0] == {"name": "API_KEY", "value": "old-literal-value"}, "sent as it was"
+    text = (tmp_path / "audit.jsonl").read_text()
+    assert "literal-value" not in text
+    (entry,) = audit.entries()
+    template = next(op for op in entry["patch"] if op["path"] == "/spec/template")["value"]
+    logged = template["spec"]["containers"][0]["env"]
+    assert logged[0] == {"name": "API_KEY", "value": env_digest("old-literal-value")}
+    assert logged[1]["valueFrom"] == {"fieldRef": {"fieldPath": "metadata.name"}}
 
 
 def test_action_for_another_context_is_refused_without_a_request(

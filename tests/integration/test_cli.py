@@ -91,3 +91,43 @@ def test_bad_user_config_named_by_env(tmp_path: Path, text: str, expected: str) 
     assert result.returncode == 2
     assert f"{config}: {expected}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+BIG = 5_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            f"theme = '{'t' * BIG}'\n",
+            f"theme: unknown theme '{'t' * 40}'… (5,000,000 characters) (known: ansi-dark, ",
+        ),
+        (
+            f"refresh_interval_ms = '{'9' * BIG}'\n",
+            f"refresh_interval_ms: must be a whole number, got '{'9' * 40}'… "
+            "(5,000,000 characters)",
+        ),
+        (
+            f"[keymap]\n'table.filter' = 'ctrl+f,{'#' * BIG}'\n",
+            f"keymap.table.filter: '{'#' * 40}'… (5,000,000 characters) is not a key name",
+        ),
+        (
+            f"'{'k' * BIG}' = 1\n",
+            f"{'k' * 40}… (5,000,000 characters): unknown setting (known: ",
+        ),
+        (
+            f"default_namespace = '{'n' * BIG}'\n",
+            f'default_namespace: "{"n" * 40}… (5,000,000 characters)" is not a namespace name',
+        ),
+    ],
+)
+def test_a_huge_config_value_is_quoted_by_its_first_characters(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    config = tmp_path / "big.toml"
+    config.write_text(text)
+    result = run([], tmp_path, GOK_TUI_CONFIG=str(config))
+    assert result.returncode == 2
+    assert f"{config}: {expected}" in result.stderr
+    assert len(result.stderr) < 2_000, f"{len(result.stderr):,} characters to stderr"

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from gok_tui.backends.kube import KubeBackend, KubeError, ReadOnlyError
 from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.domain.kinds import KINDS
@@ -227,3 +228,40 @@ def test_throttled_429_is_said_as_such(fake_kube: FakeKube, fake_kubeconfig: Pat
     with pytest.raises(KubeError) as error:
         backend_for(fake_kubeconfig).list(KINDS["pods"], "default")
     assert error.value.status == 429 and "throttling" in error.value.message
+
+
+def test_a_missing_certificate_file_waits_for_a_fix_instead_of_retrying_at_once(
+    fake_kube: FakeKube, tmp_path: Path
+) -> None:
+    """Trying again changes nothing until the file is there: the next try is half a minute
+    away. (The client reads certificate files for https servers only.)"""
+    kubeconfig = fake_kube.write_kubeconfig(tmp_path / "kubeconfig")
+    doc = yaml.safe_load(kubeconfig.read_text())
+    doc["clusters"][0]["cluster"]["server"] = fake_kube.url.replace("http:", "https:")
+    doc["users"][0]["user"] = {
+        "client-certificate": str(tmp_path / "gone.crt"),
+        "client-key": str(tmp_path / "gone.key"),
+    }
+    kubeconfig.write_text(yaml.safe_dump(doc))
+    hub = FeedHub(backend_for(kubeconfig), watch_timeout=5)
+    try:
+        mirror = Mirror(hub.open(FeedSpec(KINDS["deployments"], "default")), deployment_model())
+        mirror.wait_for(lambda m: m.feed.status.state == "retrying")
+        status = mirror.feed.status
+        assert "cannot load credentials for context 'fake'" in status.message
+        assert "gone.crt" in status.message
+        assert status.retry_at is not None
+        assert status.retry_at - time.monotonic() > 20, "retried within seconds"
+    finally:
+        hub.stop_all()
+
+
+def test_a_transient_error_is_still_retried_within_a_second(
+    fake_kube: FakeKube, hub: FeedHub
+) -> None:
+    """The control: a refused list (not a permanent error) is tried again soon."""
+    fake_kube.forbid("deployments")
+    mirror = Mirror(hub.open(FeedSpec(KINDS["deployments"], "default")), deployment_model())
+    mirror.wait_for(lambda m: m.feed.status.state == "forbidden")
+    status = mirror.feed.status
+    assert status.retry_at is not None and status.retry_at - time.monotonic() < 1.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from gok_tui.app import GokApp
@@ -14,6 +14,8 @@ from gok_tui.session import Session
 from gok_tui.widgets.resource_table import ResourceTable
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
+
+from tests.kubefake import FakeKube
 
 SIZE = (80, 24)
 
@@ -79,3 +81,19 @@ def screen_text(app: GokApp) -> str:
     """Plain text of what is on screen now (what a person would read)."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def revisions_of_web(pilot: Pilot, fake: FakeKube, images: Sequence[str]) -> None:
+    """Roll Deployment default/web out once per image (revisions 1, 2, ...), then open its
+    revisions (h)."""
+    from gok_tui.screens.revisions import RevisionScreen
+
+    from tests.integration.helpers import deployment
+
+    app = pilot.app
+    assert isinstance(app, GokApp)
+    for revision, image in enumerate(images, start=1):
+        fake.apply_object(deployment("web", image=image, replicas=1))
+        await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
+    await pilot.press("h")
+    await until(pilot, lambda: isinstance(app.screen, RevisionScreen), what="the revisions")

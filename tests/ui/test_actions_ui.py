@@ -16,7 +16,15 @@ from textual.pilot import Pilot
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
-from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
+from tests.ui.helpers import (
+    SIZE,
+    make_app,
+    revisions_of_web,
+    screen_text,
+    table_column,
+    table_keys,
+    until,
+)
 from tests.ui.notices import read_only_refusal, toast_texts
 
 
@@ -202,15 +210,9 @@ async def test_readonly_disables_keys_and_sends_nothing(
 async def test_history_shows_diff_and_undoes_to_the_picked_revision(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
-    from gok_tui.screens.revisions import RevisionScreen
-
     app = make_app(fake_kubeconfig)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        for revision, image in enumerate(("web:1", "web:2", "web:3"), start=1):
-            fake_kube.apply_object(deployment("web", image=image, replicas=1))
-            await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
-        await pilot.press("h")
-        await until(pilot, lambda: isinstance(app.screen, RevisionScreen))
+        await revisions_of_web(pilot, fake_kube, ("web:1", "web:2", "web:3"))
         await until(pilot, lambda: "Revisions of deployment default/web (3)" in screen_text(app))
         await pilot.press("j", "j")  # newest first: 3 (current), 2, 1
         await until(pilot, lambda: "image: web:3 -> web:1" in screen_text(app), what="diff")

@@ -111,3 +111,31 @@ async def test_a_long_toast_is_cut_and_points_at_the_messages_view(
         await pilot.press("M")
         await until(pilot, lambda: isinstance(app.screen, MessagesScreen))
         assert "".join(long.split()) in "".join(screen_text(app).split())
+
+
+async def test_a_connection_error_cut_in_the_title_is_in_messages_once(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.forbid("deployments")
+    said = "deployments: not allowed: list deployments in namespace default"
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "not allowed" in screen_text(app), what="the error")
+        title = screen_text(app).splitlines()[1]
+        assert said not in title, "whole in the title at 80 columns: this proves nothing"
+
+        def lists() -> int:
+            return sum(
+                1
+                for r in fake_kube.requests
+                if r.path.endswith("/deployments") and r.query.get("watch") is None
+            )
+
+        await until(pilot, lambda: lists() >= 3, what="two retries", timeout=10)
+        await pilot.pause(0.3)  # ticks after the last retry
+        errors = [m.text for m in app.messages if said in m.text]
+        assert len(errors) == 1, errors
+        assert errors[0].startswith(said)
+        await pilot.press("M")
+        await until(pilot, lambda: isinstance(app.screen, MessagesScreen), what="messages")
+        assert "".join(said.split()) in "".join(screen_text(app).split())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from textual.pilot import Pilot
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
+from tests.ui.pty_app import sgr_colours
 from tests.ui.tmux import SGR, fake_api_server, require_tmux, start_terminal
 
 # -- resize -------------------------------------------------------------------------------------
@@ -123,25 +123,6 @@ GREY_256 = {0, 7, 8, 15, *(16 + 43 * k for k in range(6)), *range(232, 256)}
 GREY_BASIC = {30, 37, 39, 40, 47, 49, 90, 97, 100, 107}
 
 
-def sgr_colours(escaped: str) -> list[str]:
-    """Every colour the SGR sequences set, normalised: '38;5;196', '48;2;0;0;255', '31'..."""
-    found: list[str] = []
-    for params in SGR.findall(escaped):
-        codes = [int(p) if p.isdigit() else 0 for p in re.split("[;:]", params)]
-        i = 0
-        while i < len(codes):
-            code, kind = codes[i], codes[i + 1] if i + 1 < len(codes) else None
-            if code in (38, 48, 58) and kind in (2, 5):
-                size = 3 if kind == 5 else 5
-                found.append(";".join(str(c) for c in codes[i : i + size]))
-                i += size
-                continue
-            if 30 <= code <= 37 or 40 <= code <= 47 or 90 <= code <= 97 or 100 <= code <= 107:
-                found.append(str(code))
-            i += 1
-    return found
-
-
 def is_grey(colour: str) -> bool:
     parts = [int(p) for p in colour.split(";")]
     if len(parts) == 3:
@@ -209,10 +190,10 @@ def test_no_color_shows_the_deployments_table(no_color_screen: tuple[str, str]) 
     assert "\x1b" not in plain, f"an escape sequence that is not SGR: {escaped!r}"
 
 
-def test_no_color_paints_no_hue(no_color_screen: tuple[str, str]) -> None:
+def test_no_color_paints_no_colour_not_even_grey(no_color_screen: tuple[str, str]) -> None:
     _, escaped = no_color_screen
     assert SGR.search(escaped), "the capture carries styles at all (else this proves nothing)"
-    assert [c for c in sgr_colours(escaped) if not is_grey(c)] == []
+    assert sgr_colours(escaped) == []
 
 
 def test_without_no_color_the_same_screen_is_in_colour(colour_screen: tuple[str, str]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gok_tui.actions.audit import AuditLog
+from gok_tui.actions.audit import AuditLog, env_digest
 from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, ObjectRef, Plan
 from gok_tui.actions.deployments import RESTARTED_AT, Restart, Scale, SetImage, SetPaused, Undo
 from gok_tui.actions.pods import DeletePod
@@ -315,3 +315,83 @@ def test_delete_pod_warns_for_the_last_ready_pod_and_a_pod_nothing_recreates() -
     bare = DeletePod(POD_REF).plan({"pod": pod(), "replicaset": None})
     assert bare.dangerous and bare.after == "deleted for good"
     assert bare.warnings == ("no controller owns this pod: nothing will recreate it",)
+
+
+def test_audit_keeps_env_names_and_refs_but_only_a_digest_of_literal_values(
+    tmp_path: Path,
+) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    current = deployment()
+    current["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"] = "hunter2-prod"
+    history = [replicaset(2, "web:2", "s3cr3t-literal"), replicaset(3, "web:3", "3")]
+    plan = Undo(REF).plan({"deployment": current, "replicasets": history})
+    sent = copy.deepcopy(plan.body)
+    entry = log.record(plan, kube_user="alice", result="done", ok=True, duration_s=0.1)
+
+    assert plan.body == sent, "the patch that is sent is not touched"
+    template_op = next(op for op in plan.body if op["path"] == "/spec/template")
+    assert template_op["value"]["spec"]["containers"][0]["env"][0]["value"] == "s3cr3t-literal"
+    line = (tmp_path / "audit.jsonl").read_text()
+    assert "s3cr3t-literal" not in line
+    logged = next(op for op in entry["patch"] if op["path"] == "/spec/template")
+    env = logged["value"]["spec"]["containers"][0]["env"]
+    assert env[0] == {"name": "LEVEL", "value": env_digest("s3cr3t-literal")}
+    assert env[0]["value"].startswith("sha256:") and len(env[0]["value"]) == len("sha256:") + 12
+    assert env[1] == {"name": "DB_PASS", "valueFrom": {"secretKeyRef": {"name": "db", "key": "pw"}}}
+    # the rest of the patch as sent
+    assert [op["path"] for op in entry["patch"]] == [op["path"] for op in sent]
+    assert logged["value"]["spec"]["containers"][0]["image"] == "web:2"
+
+
+@pytest.mark.parametrize(
+    ("op", "logged"),
+    [
+        (
+            {"op": "replace", "path": "/spec/template/spec/containers/0/env/0/value", "value": "x"},
+            env_digest("x"),
+        ),
+        (
+            {
+                "op": "add",
+                "path": "/spec/template/spec/containers/0/env/-",
+                "value": {"name": "A", "value": "x"},
+            },
+            {"name": "A", "value": env_digest("x")},
+        ),
+        (
+            {
+                "op": "replace",
+                "path": "/spec/template/spec/containers/0/env",
+                "value": [{"name": "A", "value": "x"}],
+            },
+            [{"name": "A", "value": env_digest("x")}],
+        ),
+        (
+            {"op": "replace", "path": "/spec/replicas", "value": "x"},  # not an env: as sent
+            "x",
+        ),
+    ],
+)
+def test_audit_digests_env_values_a_json_patch_aims_at_directly(
+    tmp_path: Path, op: dict[str, Any], logged: Any
+) -> None:
+    plan = Scale(REF, 3).plan({"deployment": deployment(), "hpas": []})
+    plan = type(plan)(**{**plan.__dict__, "body": [op]})
+    entry = AuditLog(tmp_path / "audit.jsonl").record(
+        plan, kube_user="alice", result="done", ok=True, duration_s=0.1
+    )
+    assert entry["patch"] == [{**op, "value": logged}]
+
+
+def test_quitting_records_a_change_still_in_flight_as_of_unknown_outcome(tmp_path: Path) -> None:
+    log = AuditLog(tmp_path / "audit.jsonl")
+    plan = Scale(REF, 3).plan({"deployment": deployment(), "hpas": []})
+    done = Scale(REF, 4).plan({"deployment": deployment(), "hpas": []})
+    with log.sending(done, kube_user="alice"):
+        log.record(done, kube_user="alice", result="done", ok=True, duration_s=0.1)
+    with log.sending(plan, kube_user="alice"):  # the server has not answered when we quit
+        assert log.settle(wait=0.05) == 1
+    entries = log.recent()
+    assert [e["summary"] for e in entries] == [plan.summary, done.summary]
+    assert entries[0]["ok"] is False and "quit before the cluster answered" in entries[0]["result"]
+    assert log.settle(wait=0.05) == 0, "an execution that ended is not recorded twice"

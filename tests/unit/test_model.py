@@ -197,3 +197,38 @@ def test_a_backtracking_table_filter_answers_at_once() -> None:
     rows = [Row(f"default/p{n}", ("a" * 26 + "c", "Running"), "ok") for n in range(100)]
     assert not any(row_filter.matches(row) for row in rows)
     assert row_filter.matches(Row("default/q", ("aab", "Running"), "ok"))
+
+
+def test_a_list_that_timed_out_is_given_longer_on_the_next_tries() -> None:
+    """A silent server is said after 5 s; a slow one is given 15 s, then 30 s, and a list that
+    is answered brings the wait back to 5 s."""
+    from gok_tui.backends.kube import KubeError, ListResult
+    from gok_tui.domain.kinds import KINDS
+    from gok_tui.store.watch import FeedSpec, WatchLoop
+
+    class SlowServer:
+        timeout = (5.0, 30.0)
+
+        def __init__(self, answers: list[str]) -> None:
+            self.answers = answers
+            self.waits: list[float] = []
+
+        def list(self, kind: Any, namespace: Any, **options: Any) -> ListResult:
+            read = options["timeout"][1]
+            self.waits.append(read)
+            answer = self.answers.pop(0)
+            if answer == "timeout":
+                raise KubeError(f"did not answer within {read:g} s", reason="Timeout")
+            if answer == "error":
+                raise KubeError("API server error 500", status=500)
+            return ListResult([], "1")
+
+        def watch(self, *args: Any, **options: Any) -> Any:
+            raise KubeError("watch expired", status=410)  # list again at once
+
+    server = SlowServer(["timeout", "error", "timeout", "timeout", "ok", "ok"])
+    loop = WatchLoop(server, FeedSpec(KINDS["pods"], "default"), LatestWinsBuffer())  # type: ignore[arg-type]
+    loop._report_and_wait = lambda error, backoff: None  # type: ignore[method-assign]
+    loop.run(max_iterations=6)
+    # an error that is not a timeout does not lengthen the wait; an answer resets it
+    assert server.waits == [5.0, 15.0, 15.0, 30.0, 30.0, 5.0]

@@ -1,10 +1,14 @@
-"""The audit log: one JSON line per executed action, rotated by size, never a secret."""
+"""The audit log: one JSON line per executed action, rotated by size, never a secret and never
+a literal env value (a digest of it instead)."""
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import hashlib
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +19,10 @@ from gok_tui.actions.base import Plan
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_BACKUPS = 5
+QUIT_IN_FLIGHT = (
+    "gok-tui quit before the cluster answered: the change may or may not have been made "
+    "(check the object)"
+)
 _SECRET_KINDS = frozenset({"secrets"})
 _SECRET_KEYS = frozenset({"token", "password", "client-key-data", "data", "stringData"})
 
@@ -27,6 +35,56 @@ def _redact(value: Any) -> Any:
     return value
 
 
+def env_digest(value: str) -> str:
+    """What the audit log keeps of a literal env value: enough to tell two apart, not to read."""
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _env_var(entry: Any) -> Any:
+    """One ``env`` item with its literal value as a digest (name and valueFrom kept)."""
+    if isinstance(entry, dict) and isinstance(entry.get("value"), str):
+        return {**entry, "value": env_digest(entry["value"])}
+    return entry
+
+
+# a JSON patch op aimed into an env list: .../env, .../env/3 (or /-), .../env/3/value
+_ENV_OP_PATH = re.compile(r"/env(?:/(?:\d+|-)(/value)?)?$")
+
+
+def without_env_values(value: Any) -> Any:
+    """A copy of a patch or manifest where every literal env value (a pod template's
+    ``containers[].env[].value``, in any patch type) is a digest. Values from Secrets are
+    references already (``valueFrom``) and stay as they are."""
+    if isinstance(value, list):
+        return [without_env_values(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    copied = {
+        key: (
+            [_env_var(item) for item in inner]
+            if key == "env" and isinstance(inner, list)
+            else without_env_values(inner)
+        )
+        for key, inner in value.items()
+    }
+    path = value.get("path")
+    if "op" in value and "value" in value and isinstance(path, str):
+        aimed = _ENV_OP_PATH.search(path)
+        if aimed is not None:
+            target = value["value"]
+            if aimed.group(1):  # .../env/N/value: the value itself
+                copied["value"] = env_digest(target) if isinstance(target, str) else target
+            elif isinstance(target, list):  # .../env: the whole list
+                copied["value"] = [_env_var(item) for item in target]
+            else:  # .../env/N: one item
+                copied["value"] = _env_var(target)
+    return copied
+
+
+def _for_the_log(body: Any) -> Any:
+    return without_env_values(_redact(body))
+
+
 class AuditLog:
     def __init__(
         self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, backups: int = DEFAULT_BACKUPS
@@ -35,6 +93,41 @@ class AuditLog:
         self.max_bytes = max_bytes
         self.backups = backups
         self._lock = threading.Lock()
+        self._in_flight: dict[object, tuple[Plan, str, float]] = {}
+        self._in_flight_changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def sending(self, plan: Plan, *, kube_user: str) -> Iterator[None]:
+        """Around the execution of a confirmed plan (which records its own outcome): if
+        gok-tui quits before it ends, ``settle`` records that the outcome is unknown."""
+        token = object()
+        with self._in_flight_changed:
+            self._in_flight[token] = (plan, kube_user, time.monotonic())
+        try:
+            yield
+        finally:
+            with self._in_flight_changed:
+                self._in_flight.pop(token, None)
+                self._in_flight_changed.notify_all()
+
+    def settle(self, wait: float) -> int:
+        """On quit: give executions in flight up to ``wait`` seconds to record their outcome,
+        then record each one still waiting on the cluster as unknown. Returns how many."""
+        deadline = time.monotonic() + wait
+        with self._in_flight_changed:
+            while self._in_flight and (left := deadline - time.monotonic()) > 0:
+                self._in_flight_changed.wait(left)
+            waiting = list(self._in_flight.values())
+            self._in_flight.clear()
+        for plan, kube_user, started in waiting:
+            self.record(
+                plan,
+                kube_user=kube_user,
+                result=QUIT_IN_FLIGHT,
+                ok=False,
+                duration_s=time.monotonic() - started,
+            )
+        return len(waiting)
 
     def record(
         self,
@@ -46,7 +139,7 @@ class AuditLog:
         duration_s: float,
         dry_run: bool = False,
     ) -> dict[str, Any]:
-        body = "<redacted>" if plan.ref.kind in _SECRET_KINDS else _redact(plan.body)
+        body = "<redacted>" if plan.ref.kind in _SECRET_KINDS else _for_the_log(plan.body)
         entry = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "local_user": _local_user(),
@@ -65,7 +158,8 @@ class AuditLog:
             "patch_type": plan.content_type,
             "patch": body,
             "then": [
-                {"method": r.method, "path": r.path, "patch": _redact(r.body)} for r in plan.then
+                {"method": r.method, "path": r.path, "patch": _for_the_log(r.body)}
+                for r in plan.then
             ],
             "dry_run": dry_run,
             "ok": ok,

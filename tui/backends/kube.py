@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -27,21 +28,30 @@ from gok_tui.config.kubeconfig import KubeTarget, reload_merged
 from gok_tui.domain.kinds import KINDS, Kind
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+CLOSED = "this connection was closed (the context or namespace changed)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 CREDENTIAL_RELOAD_INTERVAL = 5.0  # seconds: at most one kubeconfig re-read per 401 storm
 # seconds a failed client build (an exec plugin that failed or hung) answers for itself: the
 # requests that queued behind it get its error at once instead of each running the plugin again
 CREDENTIAL_FAILURE_HOLD = 5.0
+# ... and one that fails whatever the network does (a missing certificate file): the kubeconfig
+# files are read again before the next build, as a fix is what it waits for
+PERMANENT_FAILURE_HOLD = 30.0
 
 
 class KubeError(Exception):
     """A failed Kubernetes call, with a sentence fit for the screen."""
 
-    def __init__(self, message: str, *, status: int | None = None, reason: str = "") -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, reason: str = "", permanent: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.reason = reason
+        # trying again changes nothing until a file is fixed (a kubeconfig the client cannot
+        # use, a missing certificate file, an exec plugin that is not installed)
+        self.permanent = permanent
 
     @property
     def unreachable(self) -> bool:
@@ -50,6 +60,11 @@ class KubeError(Exception):
     @property
     def gone(self) -> bool:
         return self.status == 410
+
+    @property
+    def timed_out(self) -> bool:
+        """No connection, or no answer, within the request's timeout."""
+        return self.status is None and self.reason == "Timeout"
 
 
 class ReadOnlyError(KubeError):
@@ -127,6 +142,16 @@ class WatchStream:
                 self._response.close()
 
 
+_TIMEOUT_DETAIL = re.compile(r"(connect|read) timeout=([0-9.]+)")
+
+
+def _what(method: str, path: str, query: Mapping[str, Any]) -> str:
+    """A request in a few words for a message: "list deployments", "GET /version"."""
+    if not path.startswith(("/api/", "/apis/")):
+        return f"{method} {path}"
+    return f"{_verb_for(method, query, path)} {_resource_of(path)[0]}"
+
+
 def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeError:
     text = str(exc)
     where = f" at {server}" if server else ""
@@ -135,11 +160,39 @@ def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeEr
     if "Connection reset" in text or "Connection aborted" in text:
         return KubeError(f"the cluster{where} closed the connection")
     if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
-        return KubeError(f"the cluster{where} did not answer in time ({what})")
+        detail = _TIMEOUT_DETAIL.search(text)
+        if detail is None:
+            return KubeError(
+                f"the cluster{where} did not answer in time ({what})", reason="Timeout"
+            )
+        seconds = f"{float(detail.group(2)):g} s"
+        if detail.group(1) == "connect":
+            return KubeError(
+                f"no connection to the cluster{where} within {seconds} ({what})", reason="Timeout"
+            )
+        return KubeError(
+            f"the cluster{where} did not answer within {seconds} ({what})", reason="Timeout"
+        )
     if "Name or service not known" in text or "nodename nor servname" in text:
         return KubeError(f"cannot resolve the cluster's address{where}")
     reason = text.splitlines()[0] if text else type(exc).__name__
     return KubeError(f"connection to the cluster{where} failed: {reason[:200]}")
+
+
+def _retry_policy() -> type:
+    """urllib3's Retry, except that a read timeout is never retried (imported late: urllib3
+    comes with the kubernetes client)."""
+    from urllib3 import Retry
+    from urllib3.exceptions import ReadTimeoutError
+
+    class NoRetryOnTimeout(Retry):
+        def increment(self, *args: Any, **kwargs: Any) -> Retry:
+            error = kwargs.get("error")
+            if isinstance(error, ReadTimeoutError):
+                raise error
+            return super().increment(*args, **kwargs)
+
+    return NoRetryOnTimeout
 
 
 class KubeBackend:
@@ -173,23 +226,35 @@ class KubeBackend:
     def _api_client(self) -> Any:
         with self._client_lock:
             if self._closed:
-                raise KubeError("this connection was closed (the context or namespace changed)")
+                raise KubeError(CLOSED)
             if self._client is not None and self._credential and self._credential.expired():
                 self._drop_client()
             if self._client is None:
                 failure = self._build_failure
-                if failure is not None and time.monotonic() - failure[0] < CREDENTIAL_FAILURE_HOLD:
-                    # a new exception per thread: one object raised in several would share
-                    # (and grow) one traceback
-                    raise KubeError(
-                        failure[1].message, status=failure[1].status, reason=failure[1].reason
-                    )
+                if failure is not None:
+                    error = failure[1]
+                    hold = PERMANENT_FAILURE_HOLD if error.permanent else CREDENTIAL_FAILURE_HOLD
+                    if time.monotonic() - failure[0] < hold:
+                        # a new exception per thread: one object raised in several would share
+                        # (and grow) one traceback
+                        raise KubeError(
+                            error.message,
+                            status=error.status,
+                            reason=error.reason,
+                            permanent=error.permanent,
+                        )
+                    if error.permanent and self.target.files:
+                        with contextlib.suppress(ConfigError, OSError):
+                            self._merged = reload_merged(self.target.files)
                 try:
                     self._client = self._build_client()
                 except KubeError as error:
                     self._build_failure = (time.monotonic(), error)
                     raise
                 self._build_failure = None
+                if self._closed:  # closed while it was being built (close does not wait)
+                    self._client = None
+                    raise KubeError(CLOSED)
             return self._client
 
     def _drop_client(self) -> None:
@@ -232,17 +297,19 @@ class KubeBackend:
                 )
         except CredentialError as exc:
             context = self.target.context
-            raise KubeError(f"cannot get credentials for context {context!r}: {exc}") from None
+            raise KubeError(
+                f"cannot get credentials for context {context!r}: {exc}", permanent=exc.permanent
+            ) from None
         except Exception as exc:
             raise KubeError(
                 f"cannot load credentials for context {self.target.context!r}: "
-                f"{str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}"
+                f"{str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}",
+                permanent=True,
             ) from exc
-        from urllib3 import Retry
-
         # No retry on refused connections (report at once); one retry for a pooled connection
-        # the server closed while idle (idempotent methods only, as urllib3 decides).
-        configuration.retries = Retry(
+        # the server closed while idle (idempotent methods only, as urllib3 decides); none for
+        # a read that timed out (a silent server would make every wait twice as long).
+        configuration.retries = _retry_policy()(
             total=1,
             connect=0,
             read=1,
@@ -259,12 +326,19 @@ class KubeBackend:
             streams = list(self._streams)
         for stream in streams:
             stream.close()
-        with self._client_lock:
-            self._closed = True
+        self._closed = True  # new requests are refused from now on
+        # The lock is held while a client is built, which can mean an exec plugin waiting for a
+        # login: closing (on quit, or :ctx) does not wait for it; that build's client is then
+        # never used, as _closed is checked before a client is handed out.
+        if not self._client_lock.acquire(timeout=0.05):
+            return
+        try:
             if self._client is not None:
                 with contextlib.suppress(Exception):
                     self._client.rest_client.pool_manager.clear()
                 self._client = None
+        finally:
+            self._client_lock.release()
 
     # -- the one HTTP path -----------------------------------------------------------------
     def _send(
@@ -300,7 +374,7 @@ class KubeBackend:
                         status, getattr(exc, "body", b"") or b"", method, path, query
                     ) from exc
                 raise _connection_error(
-                    exc, f"{method} {path}", self.target.cluster_server
+                    exc, _what(method, path, query), self.target.cluster_server
                 ) from exc
             if 200 <= response.status <= 299:
                 return response
@@ -399,8 +473,10 @@ class KubeBackend:
         label_selector: str | None = None,
         field_selector: str | None = None,
         page_size: int = 500,
+        timeout: tuple[float, float] | None = None,
     ) -> ListResult:
-        """List every object, page by page (limit/continue); the first page's RV is the list's."""
+        """List every object, page by page (limit/continue); the first page's RV is the list's.
+        ``timeout`` (connect, read) is each page's."""
         path = kind.collection_path(namespace if kind.namespaced else None)
         items: list[dict[str, Any]] = []
         resource_version = ""
@@ -414,6 +490,7 @@ class KubeBackend:
                     "limit": page_size,
                     "continue": token,
                 },
+                timeout=timeout,
             )
             metadata = data.get("metadata") or {}
             if not resource_version:

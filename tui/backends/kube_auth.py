@@ -12,10 +12,12 @@ plugin runs again when the credential expires or the server answers 401.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import json
 import os
 import subprocess
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +28,13 @@ REFRESH_MARGIN = timedelta(seconds=30)  # renew this long before the credential 
 
 
 class CredentialError(Exception):
-    """An exec plugin that could not produce a credential, with the reason in one sentence."""
+    """An exec plugin that could not produce a credential, with the reason in one sentence.
+    ``permanent``: trying again changes nothing until the kubeconfig or the machine is fixed
+    (no command, a plugin that is not installed)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -79,9 +87,11 @@ def run_exec_plugin(
     command = exec_config.get("command")
     api_version = exec_config.get("apiVersion")
     if not isinstance(command, str) or not command:
-        raise CredentialError("the user's exec section has no command")
+        raise CredentialError("the user's exec section has no command", permanent=True)
     if not isinstance(api_version, str) or not api_version:
-        raise CredentialError(f"exec plugin {command!r}: the user's exec section has no apiVersion")
+        raise CredentialError(
+            f"exec plugin {command!r}: the user's exec section has no apiVersion", permanent=True
+        )
     args = [command, *[str(a) for a in exec_config.get("args") or []]]
     env = dict(os.environ)
     for item in exec_config.get("env") or []:
@@ -95,18 +105,13 @@ def run_exec_plugin(
     )
     name = os.path.basename(command)
     try:
-        finished = subprocess.run(
-            args,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            env=env,
-            timeout=timeout,
-            check=False,
-        )
+        finished = _run_plugin(args, env, timeout)
     except FileNotFoundError:
         hint = exec_config.get("installHint")
         extra = f" ({str(hint).strip().splitlines()[0]})" if hint else ""
-        raise CredentialError(f"exec plugin {command!r} is not installed{extra}") from None
+        raise CredentialError(
+            f"exec plugin {command!r} is not installed{extra}", permanent=True
+        ) from None
     except subprocess.TimeoutExpired:
         raise CredentialError(
             f"exec plugin {name!r} gave no credential within {timeout:.0f} s "
@@ -119,6 +124,45 @@ def run_exec_plugin(
             f"exec plugin {name!r} failed (exit {finished.returncode}){_last_line(finished.stderr)}"
         )
     return parse_exec_credential(finished.stdout, api_version, name)
+
+
+_running: set[subprocess.Popen[bytes]] = set()  # plugins still running, for stop_exec_plugins
+_running_lock = threading.Lock()
+
+
+def _run_plugin(
+    args: list[str], env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[bytes]:
+    """``subprocess.run`` that ``stop_exec_plugins`` can end from another thread."""
+    with subprocess.Popen(
+        args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        with _running_lock:
+            _running.add(process)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
+        finally:
+            with _running_lock:
+                _running.discard(process)
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
+def stop_exec_plugins() -> None:
+    """On quit: end every plugin still running (one waiting for a login that never comes
+    would outlive gok-tui otherwise: the thread that waits on it is not waited for)."""
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        with contextlib.suppress(OSError):
+            process.kill()
 
 
 def _last_line(stderr: bytes) -> str:

@@ -231,8 +231,9 @@ class DevLoop:
         self._cancel.set()
         with self._cond:
             self._cond.notify_all()
+        deadline = time.monotonic() + timeout  # for all threads together
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def build_now(self) -> None:
         with self._cond:

@@ -45,6 +45,13 @@ class FeedSpec:
 
 
 QUICK_END_SECONDS = 1.0
+# Read timeouts of a list, one per attempt in a row that timed out: a page of at most 500
+# objects is answered in well under a second by a healthy API server, so a silent one is said
+# within seconds; a slow one is given longer on the attempts that follow.
+LIST_READ_TIMEOUTS = (5.0, 15.0, 30.0)
+# seconds between tries after an error no retry can mend (KubeError.permanent)
+PERMANENT_RETRY_FIRST = 30.0
+PERMANENT_RETRY_CAP = 300.0
 
 
 class Backoff:
@@ -85,6 +92,8 @@ class WatchLoop:
         self._stream = None
         self._live = False
         self._dropped = Backoff(first=0.1, cap=2.0)
+        self._list_timeouts = 0  # lists in a row that timed out
+        self._until_fixed = Backoff(first=PERMANENT_RETRY_FIRST, cap=PERMANENT_RETRY_CAP)
         self.last_watch_healthy = False
         self._thread = threading.Thread(
             target=self.run, name=f"watch {spec.describe()}", daemon=True
@@ -131,6 +140,8 @@ class WatchLoop:
                 if error.gone:
                     resource_version = None
                     continue
+                if error.timed_out and resource_version is None:
+                    self._list_timeouts += 1
                 if error.unreachable or error.status in (401, 403):
                     # After an outage, list again rather than resume: the server may have been
                     # restored or compacted, and a fresh list leaves no stale rows behind.
@@ -144,12 +155,16 @@ class WatchLoop:
 
     def _list(self) -> str:
         spec = self.spec
+        attempt = min(self._list_timeouts, len(LIST_READ_TIMEOUTS) - 1)
         result = self.backend.list(
             spec.kind,
             spec.namespace,
             label_selector=spec.label_selector,
             field_selector=spec.field_selector,
+            timeout=(self.backend.timeout[0], LIST_READ_TIMEOUTS[attempt]),
         )
+        self._list_timeouts = 0
+        self._until_fixed.reset()
         self.list_count += 1
         self.buffer.put_snapshot(result.items)
         self._live = False
@@ -214,7 +229,11 @@ class WatchLoop:
     def _report_and_wait(self, error: KubeError, backoff: Backoff) -> None:
         self._live = False
         slow = error.status in (401, 403)
-        delay = backoff.next_delay(cap=60.0 if slow else None)
+        if error.permanent:  # waits for a fix: trying every few seconds only makes noise
+            delay = self._until_fixed.next_delay()
+        else:
+            self._until_fixed.reset()
+            delay = backoff.next_delay(cap=60.0 if slow else None)
         state = state_after(error)
         self.buffer.put_status(FeedStatus(state, error.message, retry_at=self.clock() + delay))
         self._stop.wait(delay)

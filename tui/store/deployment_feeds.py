@@ -1,0 +1,100 @@
+"""One Deployment and what it owns, live: the Deployment by name, then its ReplicaSets (and
+pods) by its selector, on the same list + watch feeds the tables use. The rollout panel and the
+revision list follow a Deployment this way, whoever changes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.selectors import selector_string
+from gok_tui.store.feeds import Feed, FeedHub
+from gok_tui.store.model import apply_batch
+from gok_tui.store.watch import FeedSpec
+
+WORST_FIRST = ("unauthorized", "forbidden", "retrying", "connecting")
+
+
+class DeploymentFeeds:
+    def __init__(
+        self,
+        hub: FeedHub,
+        namespace: str,
+        name: str,
+        children: tuple[str, ...] = ("replicasets", "pods"),
+    ) -> None:
+        self.hub = hub
+        self.namespace = namespace
+        self.name = name
+        self.children = children
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {
+            plural: {} for plural in ("deployments", *children)
+        }
+        self.feeds: dict[str, Feed] = {}
+        self._selector: str | None = None
+
+    @property
+    def deployment(self) -> dict[str, Any] | None:
+        return self.objects["deployments"].get(f"{self.namespace}/{self.name}")
+
+    def open(self) -> None:
+        self.close()
+        self.feeds["deployments"] = self.hub.open(
+            FeedSpec(
+                KINDS["deployments"], self.namespace, field_selector=f"metadata.name={self.name}"
+            )
+        )
+
+    def close(self) -> None:
+        for feed in self.feeds.values():
+            self.hub.close(feed)
+        self.feeds = {}
+        self._selector = None
+
+    def drain(self) -> bool:
+        """Fold in what the feeds received; True when anything changed (objects or a state).
+        The children's feeds open once the Deployment, and so its selector, is known (the
+        selector is immutable in apps/v1)."""
+        changed = False
+        for plural, feed in list(self.feeds.items()):
+            batch = feed.drain()
+            if batch.has_data:
+                apply_batch(self.objects[plural], batch)
+                changed = True
+            if batch.status is not None:
+                changed = True
+        deployment = self.deployment
+        if deployment is not None and self._selector is None:
+            selector = selector_string((deployment.get("spec") or {}).get("selector"))
+            if selector:
+                self._selector = selector
+                for plural in self.children:
+                    self.feeds[plural] = self.hub.open(
+                        FeedSpec(KINDS[plural], self.namespace, label_selector=selector)
+                    )
+        return changed
+
+    def state(self) -> str:
+        """The worst connection state of the feeds ("connecting" before any is open)."""
+        states = [feed.status.state for feed in self.feeds.values()]
+        for state in WORST_FIRST:
+            if state in states:
+                return state
+        return "live" if states else "connecting"
+
+    def problem(self) -> str:
+        """What a failing feed says ("" while all are live or still connecting)."""
+        return next(
+            (
+                f"{feed.spec.kind.plural}: {feed.status.message}"
+                for feed in self.feeds.values()
+                if feed.status.state not in ("live", "connecting") and feed.status.message
+            ),
+            "",
+        )
+
+    @property
+    def missing(self) -> bool:
+        """The Deployment's feed is live and it is not there: it does not exist."""
+        feed = self.feeds.get("deployments")
+        return self.deployment is None and feed is not None and feed.status.state == "live"
