@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gok_tui.config.errors import ConfigError, shown
+from gok_tui.config.views import VIEW_SPECS
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,10 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.help", "question_mark", "help", "Help", "app"),
     KeySpec("app.quit", "ctrl+c,q", "quit", "Quit", "app", show=False),
     KeySpec("app.palette", "ctrl+p", "command_palette", "Palette", "app", show=False),
-    KeySpec("app.deployments", "1", "goto('deployments')", "Deploys", "app", show=False),
-    KeySpec("app.pods", "2", "goto('pods')", "Pods", "app", show=False),
-    KeySpec("app.ingress", "3", "goto('ingress')", "Ingress", "app", show=False),
-    KeySpec("app.build", "4", "goto('build')", "Build", "app", show=False),
-    KeySpec("app.images", "5", "goto('images')", "Images", "app", show=False),
-    KeySpec("app.logs", "6", "goto('logs')", "Logs", "app", show=False),
-    KeySpec("app.problems", "7", "goto('problems')", "Problems", "app", show=False),
-    KeySpec("app.traffic", "8", "goto('traffic')", "Traffic", "app", show=False),
-    KeySpec("app.audit", "9", "goto('audit')", "Audit", "app", show=False),
+    *(
+        KeySpec(f"app.{view.name}", view.key, f"goto({view.name!r})", view.label, "app", show=False)
+        for view in VIEW_SPECS
+    ),
     KeySpec("app.messages", "M", "messages", "Messages", "app", show=False),
     KeySpec("table.filter", "slash", "filter", "Filter", "table"),
     KeySpec("table.back", "escape", "back", "Back", "table"),

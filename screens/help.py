@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from gok_tui.config.views import VIEW_SPECS
 from gok_tui.widgets.plain import SafeTable
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,11 +14,10 @@ from textual.widgets import Static
 
 # the command language of gok_tui.commands, one row per thing it does
 COMMANDS_HELP = (
-    (":deploy  :pods  :ing", "live Kubernetes views"),
-    (":problems", "everything wrong in the namespace, worst first, in words"),
-    (":traffic", "where each Service's requests go (blue/green, canary)"),
-    (":audit", "every change gok-tui sent (or refused), newest first"),
-    (":build  :images  :logs", "developer loop views"),
+    *(
+        (f":{view.name}  {' '.join(':' + a for a in view.aliases[:2])}  ({view.key})", view.help)
+        for view in VIEW_SPECS
+    ),
     (":logs deploy/NAME|pod/NAME", "the logs of one deployment or pod"),
     (":messages", "every toast of this session, in full"),
     (":ctx NAME", "switch kubeconfig context (tab completes)"),

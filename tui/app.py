@@ -16,9 +16,10 @@ from gok_tui.actions.base import Action, Plan
 from gok_tui.actions.run import Result, execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
 from gok_tui.colourless import Colourless
-from gok_tui.commands import VIEWS, command_candidates, missing_namespace_message, parse_command
+from gok_tui.commands import command_candidates, missing_namespace_message, parse_command
 from gok_tui.config import ConfigError
 from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
+from gok_tui.config.views import VIEW_SPECS
 from gok_tui.daemon_executor import DaemonExecutor
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.text import clean, escape_unprintable
@@ -27,7 +28,6 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
-from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from gok_tui.session import Session
 from gok_tui.store.watch import state_after
 from gok_tui.widgets.confirm import ConfirmModal
@@ -56,8 +56,7 @@ class GokCommands(Provider):
         app = self.app
         assert isinstance(app, GokApp)
         entries: list[tuple[str, Callable[[], Any], str]] = [
-            (f"View: {view}", partial(app.goto, view), f"switch to the {view} view")
-            for view in VIEWS
+            (f"View: {spec.name}", partial(app.goto, spec.name), spec.help) for spec in VIEW_SPECS
         ]
         entries += [
             (f"Context: {name}", partial(app.run_command, f"ctx {name}"), "switch context")
@@ -77,7 +76,9 @@ class GokCommands(Provider):
                 yield Hit(score, highlighted(matcher, text), callback, text=text, help=help_text)
 
 
-def _screen(module: str, name: str) -> Screen[Any]:
+def _screen(where: str) -> Screen[Any]:
+    """A view's screen from its registry entry ("module:Class" under gok_tui.screens)."""
+    module, _, name = where.partition(":")
     return getattr(importlib.import_module(f"gok_tui.screens.{module}"), name)()
 
 
@@ -104,17 +105,9 @@ class KnownClusterState:
 class GokApp(App[None]):
     TITLE = "gok-tui"
     BINDINGS: ClassVar[list[Binding]] = bindings_for("app")  # type: ignore[assignment]
+    # each view's screen is imported when first opened: start loads the start view's only
     MODES: ClassVar[dict[str, Any]] = {
-        "deployments": DeploymentsScreen,
-        "pods": PodsScreen,
-        "ingress": IngressScreen,
-        # imported when first opened: the views a session starts in load nothing else
-        "build": lambda: _screen("build", "BuildScreen"),
-        "images": lambda: _screen("images", "ImagesScreen"),
-        "logs": lambda: _screen("logs", "LogsScreen"),
-        "problems": lambda: _screen("problems", "ProblemsScreen"),
-        "traffic": lambda: _screen("traffic", "TrafficScreen"),
-        "audit": lambda: _screen("audit", "AuditScreen"),
+        spec.name: partial(_screen, spec.screen) for spec in VIEW_SPECS
     }
     DEFAULT_MODE = "deployments"
     COMMANDS = App.COMMANDS | {GokCommands}

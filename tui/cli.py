@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gok_tui import __version__
-from gok_tui.commands import VIEWS
 from gok_tui.config import ConfigError
 from gok_tui.config.errors import shown
+from gok_tui.config.views import VIEWS
 
 EXIT_CONFIG = 2
 

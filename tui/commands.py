@@ -7,46 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-VIEW_ALIASES: dict[str, str] = {
-    "deploy": "deployments",
-    "deployment": "deployments",
-    "deployments": "deployments",
-    "dp": "deployments",
-    "po": "pods",
-    "pod": "pods",
-    "pods": "pods",
-    "ing": "ingress",
-    "ingress": "ingress",
-    "ingresses": "ingress",
-    "build": "build",
-    "builds": "build",
-    "images": "images",
-    "image": "images",
-    "img": "images",
-    "logs": "logs",
-    "log": "logs",
-    "problems": "problems",
-    "problem": "problems",
-    "why": "problems",
-    "pb": "problems",
-    "traffic": "traffic",
-    "tr": "traffic",
-    "bluegreen": "traffic",
-    "canary": "traffic",
-    "audit": "audit",
-    "history": "audit",
-}
-VIEWS = (
-    "deployments",
-    "pods",
-    "ingress",
-    "build",
-    "images",
-    "logs",
-    "problems",
-    "traffic",
-    "audit",
-)
+from gok_tui.config.views import VIEW_ALIASES, VIEW_SPECS
+
 ALL_NAMESPACES = ("all", "-A", "*")
 LOG_KINDS = {
     "deploy": "deployments",
@@ -101,7 +63,7 @@ def parse_command(text: str) -> Command:
 
 def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
     """Every full command line, for completion: views first, then contexts and namespaces."""
-    lines = ["deploy", "pods", "ing", "build", "images", "logs", "problems", "traffic", "audit"]
+    lines = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)]
     lines += ["messages", "help", "quit"]
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]
