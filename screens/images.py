@@ -37,6 +37,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -84,6 +85,30 @@ class ImagesScreen(TableCursor):
     ImagesScreen #images-error { padding: 0 1; color: $error; display: none; }
     ImagesScreen ResourceTable { height: 1fr; }
     """
+
+    class PanelReady(Message):
+        """A worker's text (layers, registry tags) to show in a panel."""
+
+        def __init__(self, text: SafeText) -> None:
+            super().__init__()
+            self.text = text
+
+    class Said(Message):
+        """A worker's outcome to say; ``reload``: the images changed."""
+
+        def __init__(self, text: str, severity: SeverityLevel, *, reload: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.severity: SeverityLevel = severity
+            self.reload = reload
+
+    def on_images_screen_panel_ready(self, message: PanelReady) -> None:
+        self.app.push_screen(TextPanel(message.text))
+
+    def on_images_screen_said(self, message: Said) -> None:
+        self.notify(message.text, severity=message.severity)
+        if message.reload:
+            self.reload()
 
     class Loaded(Message):
         def __init__(
@@ -244,9 +269,9 @@ class ImagesScreen(TableCursor):
         try:
             layers = self.session.docker.history(image.id)
         except DockerError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
+            self.post_message(self.Said(error.message, "error"))
             return
-        self.app.call_from_thread(self.app.push_screen, TextPanel(layers_text(image, layers)))
+        self.post_message(self.PanelReady(layers_text(image, layers)))
 
     def action_registry_tags(self) -> None:
         repository = self.repository
@@ -262,7 +287,7 @@ class ImagesScreen(TableCursor):
         try:
             tags = self.session.docker.registry_tags(registry, name)
         except DockerError as error:
-            self.app.call_from_thread(self.notify, error.message, severity="error")
+            self.post_message(self.Said(error.message, "error"))
             return
         text = SafeText()
         text.append(f"{repository} in {registry}: {len(tags)} tags\n\n", style="bold")
@@ -270,7 +295,7 @@ class ImagesScreen(TableCursor):
         for tag in tags:
             marker = "local " if f"{repository}:{tag}" in local else "      "
             text.append(f"{marker}{clean(tag, 128)}\n")
-        self.app.call_from_thread(self.app.push_screen, TextPanel(text))
+        self.post_message(self.PanelReady(text))
 
     def _images_unknown(self, action: str) -> bool:
         """Say so when the engine's images are not known (the last listing failed, or the
@@ -356,8 +381,7 @@ class ImagesScreen(TableCursor):
         self.session.audit.record(
             plan, kube_user="", result=message, ok=ok, duration_s=time.monotonic() - started
         )
-        self.app.call_from_thread(self.notify, message, severity="information" if ok else "error")
-        self.app.call_from_thread(self.reload)
+        self.post_message(self.Said(message, "information" if ok else "error", reload=True))
 
     def action_rollout_image(self) -> None:
         entry = self.selected()

@@ -28,6 +28,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -107,6 +108,21 @@ class ProblemsScreen(ResourceScreen):
         *bindings_for("problems"),
     ]
 
+    class FileFindings(Message):
+        """What the project's manifest files say, read in a worker."""
+
+        def __init__(self, findings: list[Finding]) -> None:
+            super().__init__()
+            self.findings = findings
+
+    class PreviousLog(Message):
+        """The last lines of a crashed container's previous instance, read in a worker."""
+
+        def __init__(self, key: tuple[str, str, str], lines: list[str]) -> None:
+            super().__init__()
+            self.key = key
+            self.lines = lines
+
     def watched_kinds(self) -> tuple[str, ...]:
         return SOURCE_KINDS
 
@@ -161,12 +177,12 @@ class ProblemsScreen(ResourceScreen):
                 )
                 continue
             findings.extend(manifest_findings(documents, name))
-        self.app.call_from_thread(self._add_file_findings, findings)
+        self.post_message(self.FileFindings(findings))
 
-    def _add_file_findings(self, findings: list[Finding]) -> None:
+    def on_problems_screen_file_findings(self, message: FileFindings) -> None:
         if isinstance(self.model, ProblemsModel) and self.is_attached:
             self.query_one(ResourceTable).apply_delta(
-                self.model.set_file_findings(findings, time.time())
+                self.model.set_file_findings(message.findings, time.time())
             )
             self._refresh_title()
 
@@ -183,21 +199,16 @@ class ProblemsScreen(ResourceScreen):
         backend = self.session.backend
         if backend is None:
             return
-        namespace, pod, container = key
-        path = f"/api/v1/namespaces/{namespace}/pods/{pod}/log"
         try:
-            text = backend.get_text(
-                path, {"container": container, "previous": "true", "tailLines": PREVIOUS_LOG_LINES}
-            )
+            text = backend.previous_log(*key, tail_lines=PREVIOUS_LOG_LINES)
         except KubeError:
             return  # no previous container (yet): the finding stays without a log tail
-        lines = text.splitlines()[-PREVIOUS_LOG_LINES:]
-        self.app.call_from_thread(self._add_previous_log, key, lines)
+        self.post_message(self.PreviousLog(key, text.splitlines()[-PREVIOUS_LOG_LINES:]))
 
-    def _add_previous_log(self, key: tuple[str, str, str], lines: list[str]) -> None:
+    def on_problems_screen_previous_log(self, message: PreviousLog) -> None:
         if isinstance(self.model, ProblemsModel) and self.is_attached:
             self.query_one(ResourceTable).apply_delta(
-                self.model.add_previous_log(key, lines, time.time())
+                self.model.add_previous_log(message.key, message.lines, time.time())
             )
 
     def action_toggle_info(self) -> None:

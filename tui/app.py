@@ -147,6 +147,13 @@ class GokApp(App[None]):
             self.generation = generation
             self.keep = keep
 
+    class NamespacesLoaded(Message):
+        """The cluster's namespaces, for ``:ns`` completion."""
+
+        def __init__(self, names: list[str]) -> None:
+            super().__init__()
+            self.names = names
+
     class LogsFound(Message):
         def __init__(self, request: LogRequest) -> None:
             super().__init__()
@@ -469,7 +476,10 @@ class GokApp(App[None]):
             items = backend.list(KINDS["namespaces"], None).items
         except Exception:
             return
-        self.namespaces = sorted(item["metadata"]["name"] for item in items)
+        self.post_message(self.NamespacesLoaded(sorted(item["metadata"]["name"] for item in items)))
+
+    def on_gok_app_namespaces_loaded(self, message: NamespacesLoaded) -> None:
+        self.namespaces = message.names
 
     # -- cluster connection state for the views without watches of their own ----------------
     def cluster_state(self) -> str:

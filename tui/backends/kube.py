@@ -560,6 +560,11 @@ class KubeBackend:
             self._streams.add(stream)
         return stream
 
+    def previous_log(self, namespace: str, pod: str, container: str, tail_lines: int) -> str:
+        """The last lines the container's previous instance wrote (``kubectl logs -p``)."""
+        query = {"container": container, "previous": "true", "tailLines": tail_lines}
+        return self.get_text(KINDS["pods"].object_path(namespace, pod) + "/log", query)
+
     def get(self, kind: Kind, namespace: str | None, name: str) -> dict[str, Any]:
         return self.get_json(kind.object_path(namespace if kind.namespaced else None, name))
 
