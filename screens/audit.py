@@ -18,7 +18,7 @@ from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, code_block
 from rich.console import Group
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
@@ -180,7 +180,7 @@ def entry_detail(entry: dict[str, Any]) -> Group:
 
 
 class AuditScreen(BaseScreen):
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("audit")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("audit")
     DEFAULT_CSS = """
     AuditScreen #audit-title { height: 1; padding: 0 1; background: $boost; }
     AuditScreen DataTable { height: 1fr; max-height: 50%; }

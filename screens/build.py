@@ -12,7 +12,7 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.widgets.plain import SafeText, cell
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
@@ -31,7 +31,7 @@ def bar(fraction: float, width: int = 20) -> str:
 
 
 class BuildScreen(BaseScreen):
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("build")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("build")
     DEFAULT_CSS = """
     BuildScreen #build-head { height: 1; padding: 0 1; background: $boost; }
     BuildScreen #build-current { height: 1fr; padding: 0 1; }
@@ -256,7 +256,7 @@ class BuildScreen(BaseScreen):
             text.append(f"{message}\n", style=style)
 
     def _paint_history(self, view: BuildView) -> None:
-        table: DataTable[str] = self.query_one("#build-history", DataTable)
+        table: DataTable[SafeText] = self.query_one("#build-history", DataTable)
         table.clear()
         for record in reversed(view.history[-HISTORY_ROWS:]):
             table.add_row(

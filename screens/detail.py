@@ -13,7 +13,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.widgets.plain import SafeText
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -31,7 +31,7 @@ def events_not_shown(body: str, reason: str) -> str:
 
 
 class DetailScreen(BaseScreen):
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("detail")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("detail")
     DEFAULT_CSS = """
     DetailScreen #detail-title { height: 1; padding: 0 1; background: $boost; }
     DetailScreen #detail-body { padding: 0 1; }

@@ -7,7 +7,7 @@ from typing import ClassVar
 from gok_tui.config.views import VIEW_SPECS
 from gok_tui.widgets.plain import SafeTable
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -32,7 +32,7 @@ FALLS_THROUGH = {"screen.copy_text": "if text is selected, else"}
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),

@@ -34,7 +34,7 @@ from gok_tui.widgets.plain import SafeText, block
 from gok_tui.widgets.resource_table import ResourceTable
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -45,7 +45,7 @@ from textual.widgets import Static
 class TextPanel(ModalScreen[None]):
     """A scrollable text panel (layers, registry tags); esc closes it."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,enter", "close", "Close"),
         Binding("j", "down", show=False),
         Binding("k", "up", show=False),
@@ -76,8 +76,12 @@ class TextPanel(ModalScreen[None]):
 
 
 class ImagesScreen(TableCursor):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        *(b for b in bindings_for("table") if b.action not in ("yaml", "logs")),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            b
+            for b in bindings_for("table")
+            if isinstance(b, Binding) and b.action not in ("yaml", "logs")
+        ),
         *bindings_for("images"),
     ]
     DEFAULT_CSS = """

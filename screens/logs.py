@@ -20,7 +20,7 @@ from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.log_view import LogView
 from gok_tui.widgets.plain import SafeText
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.widgets import Static
 
 SINCE_PRESETS: tuple[tuple[str, int | None, int | None], ...] = (
@@ -49,7 +49,7 @@ def source_labels(sources: Sequence[LogSource], *, shorten: bool) -> list[str]:
 
 
 class LogsScreen(BaseScreen):
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("logs")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("logs")
     DEFAULT_CSS = """
     LogsScreen #logs-title { height: 1; padding: 0 1; background: $boost; }
     LogsScreen #logs-hint { padding: 1 2; }

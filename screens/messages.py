@@ -15,7 +15,7 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.widgets.plain import SafeText, block
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -43,7 +43,7 @@ def render_messages(messages: Sequence[LoggedMessage]) -> SafeText:
 
 
 class MessagesScreen(BaseScreen):
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("messages")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("messages")
     DEFAULT_CSS = """
     MessagesScreen #messages-title { height: 1; padding: 0 1; background: $boost; }
     MessagesScreen #messages-body { padding: 0 1; }

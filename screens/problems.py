@@ -26,7 +26,7 @@ from gok_tui.widgets.plain import SafeText
 from gok_tui.widgets.resource_table import ResourceTable
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -46,7 +46,7 @@ def local_cluster_of(context: str) -> str | None:
 class FindingPanel(ModalScreen[str | None]):
     """The evidence behind one finding, and the keys that act on it."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,enter", "dismiss_panel", "Close"),
         Binding("d", "choose('describe')", "Describe object"),
         Binding("y", "choose('yaml')", "YAML"),
@@ -103,7 +103,7 @@ class FindingPanel(ModalScreen[str | None]):
 class ProblemsScreen(ResourceScreen):
     TITLE_TEXT = "Problems"
     PRIMARY = "findings"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("problems"),
     ]

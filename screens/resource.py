@@ -21,7 +21,7 @@ from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.plain import SafeText
 from gok_tui.widgets.resource_table import ResourceTable
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.widgets import Static
 
 AGE_REFRESH_SECONDS = 5.0
@@ -58,7 +58,7 @@ class TableCursor(BaseScreen):
 class ResourceScreen(TableCursor):
     """Subclasses name their kinds, columns and renderer, and what enter opens."""
 
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("table")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("table")
     DEFAULT_CSS = """
     ResourceScreen #title { height: 1; padding: 0 1; background: $boost; }
     ResourceScreen #why { height: 1; padding: 0 1; color: $warning; display: none; }

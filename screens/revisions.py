@@ -18,7 +18,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.deployment_feeds import DeploymentFeeds
 from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, line
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.widgets import DataTable, Static
 
 
@@ -26,7 +26,7 @@ class RevisionScreen(BaseScreen):
     """Pushed over a Deployments view or rollout panel: the cluster bar says where an undo
     would go (context, PROD, READ-ONLY), and ``:`` commands work as in every view."""
 
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("revisions")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("revisions")
     DEFAULT_CSS = """
     RevisionScreen #revisions-title { height: 1; padding: 0 1; background: $boost; }
     RevisionScreen DataTable { height: 1fr; max-height: 50%; }

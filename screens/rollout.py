@@ -18,7 +18,7 @@ from gok_tui.store.deployment_feeds import DeploymentFeeds
 from gok_tui.widgets.plain import SafeTable, SafeText, block, cell, line
 from rich.console import Group, RenderableType
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -91,7 +91,7 @@ def render_tree(tree: RolloutTree) -> RenderableType:
 
 
 class RolloutScreen(DeploymentActions):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("rollout"),
         *bindings_for("deployments"),
     ]

@@ -25,7 +25,7 @@ from gok_tui.store.traffic import (
     TrafficModel,
 )
 from gok_tui.widgets.plain import SafeText
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.widgets import Static
 
 WEIGHT_STEP = 10
@@ -34,7 +34,7 @@ WEIGHT_STEP = 10
 class TrafficScreen(ResourceScreen):
     TITLE_TEXT = "Traffic"
     PRIMARY = ROUTES
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("traffic"),
     ]

@@ -19,7 +19,7 @@ from gok_tui.screens.deployment_actions import DeploymentActions
 from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects
-from textual.binding import Binding
+from textual.binding import BindingType
 
 WHY_COLUMN = Column("why", "WHY")
 
@@ -42,7 +42,7 @@ def deployment_log_request(obj: dict[str, Any]) -> LogRequest | None:
 class DeploymentsScreen(ResourceScreen, DeploymentActions):
     TITLE_TEXT = "Deployments"
     PRIMARY = "deployments"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("deployments"),
     ]
@@ -83,7 +83,7 @@ def pods_of_deployment(obj: dict[str, Any]) -> PodsScreen | None:
 class PodsScreen(ResourceScreen):
     TITLE_TEXT = "Pods"
     PRIMARY = "pods"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("pods"),
     ]

@@ -35,7 +35,7 @@ from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
 from textual.actions import ActionParseResult
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.driver import Driver
@@ -104,7 +104,7 @@ class KnownClusterState:
 
 class GokApp(App[None]):
     TITLE = "gok-tui"
-    BINDINGS: ClassVar[list[Binding]] = bindings_for("app")  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
     # each view's screen is imported when first opened: start loads the start view's only
     MODES: ClassVar[dict[str, Any]] = {
         spec.name: partial(_screen, spec.screen) for spec in VIEW_SPECS
@@ -168,7 +168,7 @@ class GokApp(App[None]):
 
     def __init__(self, session: Session, *, start_view: str = "deployments") -> None:
         # The first mode is the one asked for: no other view mounts (or watches) at start.
-        self.DEFAULT_MODE = start_view if start_view in self.MODES else "deployments"
+        self.DEFAULT_MODE = start_view if start_view in self.MODES else "deployments"  # type: ignore[misc]
         super().__init__()
         self.session = session
         self.start_view = start_view
@@ -184,7 +184,7 @@ class GokApp(App[None]):
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
         self._colourless = Colourless()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
-        session.hub.wake = lambda: self.post_message(self.FeedLoaded())
+        session.hub.wake = lambda: self._wake()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on POSIX the one that scrubs what content could
@@ -211,6 +211,9 @@ class GokApp(App[None]):
         # that accepted the connection and does not answer (see daemon_executor).
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())
         return await super().run_async(**options)
+
+    def _wake(self) -> None:
+        self.post_message(self.FeedLoaded())
 
     def on_mount(self) -> None:
         try:

@@ -7,9 +7,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gok_tui import __version__
 from gok_tui.config import ConfigError
+
+if TYPE_CHECKING:
+    from gok_tui.config.kubeconfig import KubeTarget
+    from gok_tui.session import Session
 from gok_tui.config.errors import shown
 from gok_tui.config.views import VIEWS
 
@@ -63,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def build_session(args: argparse.Namespace):
+def build_session(args: argparse.Namespace) -> Session:
     from gok_tui.config.kubeconfig import resolve_target
     from gok_tui.config.project import load_project
     from gok_tui.config.settings import load_settings
@@ -107,7 +112,7 @@ def check_theme(theme: str, source: str | None) -> None:
         raise ConfigError(source, "theme", f"unknown theme {shown(theme)} (known: {known})")
 
 
-def _context_namespace(target) -> str | None:
+def _context_namespace(target: KubeTarget) -> str | None:
     for entry in target.merged.get("contexts", []):
         if entry.get("name") == target.context:
             return (entry.get("context") or {}).get("namespace") or None

@@ -103,8 +103,8 @@ class LogView(ScrollView, can_focus=True):
                     )
             self._extend_filtered(max(0, start))
         if dropped and self._pinned is not None:
-            line, *rest = self._pinned
-            self._pinned = (line - dropped, *rest) if line >= dropped else None
+            line, column, wrapped, row = self._pinned
+            self._pinned = (line - dropped, column, wrapped, row) if line >= dropped else None
         if not self.follow:
             self.new_while_paused += len(batch)
         self._relayout()

@@ -11,6 +11,7 @@ from gok_tui.store.model import RowDelta
 from gok_tui.widgets.plain import SafeText
 from rich.cells import cell_len
 from textual._two_way_dict import TwoWayDict
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
@@ -59,7 +60,8 @@ class ResourceTable(DataTable[SafeText]):
         cached_key, rows, offsets = self._row_layout_cache
         if cached_key != key:
             locations = self._row_locations
-            rows = [self.rows[locations.get_key(index)] for index in range(len(self.rows))]
+            keys = (locations.get_key(index) for index in range(len(self.rows)))
+            rows = [self.rows[key] for key in keys if key is not None]
             offsets = [(row.key, line) for row in rows for line in range(row.height)]
             self._row_layout_cache = (key, rows, offsets)
         return rows, offsets
@@ -75,7 +77,7 @@ class ResourceTable(DataTable[SafeText]):
     def _moved_rows(self) -> None:
         self._row_layout_version += 1
 
-    def add_row(self, *cells: SafeText, **options: Any) -> RowKey:  # type: ignore[override]
+    def add_row(self, *cells: SafeText, **options: Any) -> RowKey:
         self._moved_rows()
         return super().add_row(*cells, **options)
 
@@ -88,7 +90,7 @@ class ResourceTable(DataTable[SafeText]):
         self._changed_off_screen.clear()
         return super().clear(columns)
 
-    def sort(self, *columns: ColumnKey | str, **options: Any) -> Self:  # type: ignore[override]
+    def sort(self, *columns: ColumnKey | str, **options: Any) -> Self:
         self._moved_rows()
         return super().sort(*columns, **options)
 
@@ -164,7 +166,7 @@ class ResourceTable(DataTable[SafeText]):
     def _last_key(self) -> str | None:
         if self.row_count == 0:
             return None
-        return self.coordinate_to_cell_key((self.row_count - 1, 0))[0].value
+        return self.coordinate_to_cell_key(Coordinate(self.row_count - 1, 0))[0].value
 
     def _order_by_key(self) -> None:
         """Rows stay in key order (namespace/name), as the model and kubectl list them.
@@ -234,7 +236,8 @@ class ResourceTable(DataTable[SafeText]):
 
     def keys_between(self, first: int, end: int) -> list[str]:
         locations = self._row_locations
-        return [locations.get_key(index).value or "" for index in range(first, end)]
+        keys = (locations.get_key(index) for index in range(first, end))
+        return [key.value or "" if key is not None else "" for key in keys]
 
     def selected_key(self) -> str | None:
         if self.row_count == 0:

@@ -260,7 +260,7 @@ class DockerBackend:
         ``PushFailed`` (registry down, refused, image missing...)."""
         registry = registry_of(repository)
         found = registry_credentials(registry) if auth_config is None else None
-        auth = dict(auth_config) if found is None else found.auth
+        auth = dict(auth_config or {}) if found is None else found.auth
         problem = found.problem if found is not None else None
         parser = PushStreamParser(registry)
         chunks: Iterator[dict[str, Any]] | None = None

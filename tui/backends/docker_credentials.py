@@ -130,7 +130,7 @@ def auth_config_class() -> Any:
 
     failures = (credentials.StoreError, DockerException, ValueError, KeyError, TypeError)
 
-    class Store(credentials.Store):  # type: ignore[misc]
+    class Store(credentials.Store):
         def __init__(self, program: str, environment: Mapping[str, str] | None = None) -> None:
             # not the SDK's, which warns (on stderr) when the helper is missing: _execute says so
             self.program = f"docker-credential-{program}"
@@ -164,7 +164,7 @@ def auth_config_class() -> Any:
                 raise credentials.StoreError(f"exit status {done.returncode}: {detail}")
             return bytes(done.stdout)
 
-    class HelperAuthConfig(auth.AuthConfig):  # type: ignore[misc]
+    class HelperAuthConfig(auth.AuthConfig):
         problem: str | None = None  # why a helper gave nothing to get_all_credentials()
 
         @property

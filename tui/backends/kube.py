@@ -186,7 +186,7 @@ def _retry_policy() -> type:
     from urllib3.exceptions import ReadTimeoutError
 
     class NoRetryOnTimeout(Retry):
-        def increment(self, *args: Any, **kwargs: Any) -> Retry:
+        def increment(self, *args: Any, **kwargs: Any) -> Retry:  # type: ignore[override]
             error = kwargs.get("error")
             if isinstance(error, ReadTimeoutError):
                 raise error

@@ -214,7 +214,7 @@ def with_exec_credential(
     credential = run_exec_plugin(exec_config, _cluster_info(merged, context), timeout)
     config = copy.deepcopy(dict(merged))
     user_name = ((_entry(config, "contexts", context) or {}).get("context") or {}).get("user")
-    user_entry = _entry(config, "users", user_name)
+    user_entry = _entry(config, "users", str(user_name))
     assert isinstance(user_entry, dict)  # exec_config_for found it
     body = {k: v for k, v in (user_entry.get("user") or {}).items() if k != "exec"}
     if credential.token:

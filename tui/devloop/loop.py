@@ -309,7 +309,7 @@ class DevLoop:
         if ref is None:
             raise ValueError("no [deploy] deployment in gok.toml: nothing to roll out")
         cause = f"gok-tui: {record.image} built from {self.project.root.name}"
-        return SetImage(ref, self.project.deploy.container, record.image, cause)
+        return SetImage(ref, self.project.deploy.container or "", record.image, cause)
 
     def _held_message(self, image: str, backend: KubeBackend) -> str:
         return (
@@ -450,7 +450,7 @@ class DevLoop:
         ref = self._image_ref(tag)
         self.emit(BuildStarted(trigger, ref))
         total = cached = 0
-        outcome: BuildEvent | None = None
+        outcome: BuildFailed | BuildCancelled | BuildSucceeded | None = None
         try:
             for event in self.docker.build(
                 self.project.root / image.context,
@@ -597,7 +597,7 @@ class DevLoop:
         else:
             self.emit(DeployStarted(image, deploy.deployment, "set image"))
             cause = f"gok-tui: {image} built from {self.project.root.name}"
-            action = SetImage(ref, deploy.container, image, cause)  # "": the first container
+            action = SetImage(ref, deploy.container or "", image, cause)  # "": the first container
             result = execute(action, backend, audit=self.audit)
             if not result.ok:
                 self.emit(DeployDone(False, result.message))

@@ -299,7 +299,7 @@ def _annotations(w: list[str], title: str, annotations: Mapping[str, Any] | None
 
 def _selector_requirements(selector: Mapping[str, Any] | None) -> str:
     """metav1.LabelSelectorAsSelector(...).String(): sorted requirements."""
-    return selector_string(selector) if selector else ""
+    return (selector_string(selector) or "") if selector else ""
 
 
 def _format_label_selector(selector: Mapping[str, Any] | None) -> str:

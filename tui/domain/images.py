@@ -15,11 +15,16 @@ KEEP_NEWEST = 3  # prune keeps this many of the project's newest builds, used or
 
 
 class ImageLike(Protocol):
-    id: str
-    tags: tuple[str, ...]
-    created: datetime
-    size: int
-    digests: tuple[str, ...]
+    @property
+    def id(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def digests(self) -> tuple[str, ...]: ...
 
 
 def human_size(size: int | None) -> str:

@@ -189,6 +189,7 @@ class _Stream(threading.Thread):
         request = self.follower.request
         backend = self.follower.backend
         try:
+            since: dict[str, Any]
             if self.last_stamp is not None:
                 since = {"since_time": self.last_stamp.split(".")[0] + "Z"}
             elif first:
@@ -201,7 +202,7 @@ class _Stream(threading.Thread):
                 self.source.container,
                 follow=not request.previous,
                 previous=request.previous,
-                **since,  # type: ignore[arg-type]
+                **since,
             )
         except KubeError as error:
             if error.status in (400, 404) and request.previous:

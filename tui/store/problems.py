@@ -54,7 +54,7 @@ def finding_row_key(finding: Finding) -> str:
 
 
 def finding_row(finding: Finding, all_namespaces: bool) -> Row:
-    cells = (
+    cells: tuple[str, ...] = (
         SEVERITY_LABEL[finding.severity],
         f"{KIND_SHORT.get(finding.kind, finding.kind)}/{finding.name}",
         finding.cause,
@@ -94,13 +94,12 @@ class ProblemsModel(TableModel):
         return self.recompute(now)
 
     def recompute(self, now: float) -> RowDelta:
+        sources: dict[str, Any] = {
+            plural.replace("persistentvolumeclaims", "pvcs"): list(self.objects[plural].values())
+            for plural in SOURCE_KINDS
+        }
         snapshot = Snapshot(
-            **{
-                plural.replace("persistentvolumeclaims", "pvcs"): list(
-                    self.objects[plural].values()
-                )
-                for plural in SOURCE_KINDS
-            },
+            **sources,
             previous_logs=dict(self.previous_logs),
             **self.facts(),
         )

@@ -84,11 +84,11 @@ class TrafficModel(TableModel):
         return self.recompute(now) if changed else RowDelta()
 
     def recompute(self, now: float) -> RowDelta:
-        routes = traffic_routes(
-            *(list(self.objects[plural].values()) for plural in TRAFFIC_SOURCES[:3]),
-            list(self.objects["pods"].values()),
-            self.declared,
+        services, deployments, ingresses, pods = (
+            list(self.objects[plural].values())
+            for plural in ("services", "deployments", "ingresses", "pods")
         )
+        routes = traffic_routes(services, deployments, ingresses, pods, self.declared)
         self.routes = {route.key: route for route in routes}
         snapshot = {route.key: {"route": route} for route in routes}
         return super().apply({ROUTES: Drained(snapshot=snapshot)}, now)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gok_tui.backends.kube import KubeBackend, KubeError
+from gok_tui.backends.kube import KubeBackend, KubeError, WatchStream
 from gok_tui.domain.kinds import Kind
 from gok_tui.store.buffer import FeedState, FeedStatus, LatestWinsBuffer
 
@@ -89,7 +89,7 @@ class WatchLoop:
         self.watch_count = 0
         self._stop = threading.Event()
         self._stream_lock = threading.Lock()
-        self._stream = None
+        self._stream: WatchStream | None = None
         self._live = False
         self._dropped = Backoff(first=0.1, cap=2.0)
         self._list_timeouts = 0  # lists in a row that timed out

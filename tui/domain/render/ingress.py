@@ -136,12 +136,13 @@ def render_ingress_routes(
 
     def add(
         host: str, path_cell: str, path_key: str, backend: Mapping[str, Any] | None, label: str
-    ):
+    ) -> None:
         key = f"{base_key}#{host or '*'}#{path_key}"
         n = seen.get(key, 0) + 1
         seen[key] = n
         if n > 1:
             key = f"{key}#{n}"
+        tone: Tone
         if backend is None:  # the controller's own default backend
             ep_text, tone = "-", "muted"
         else:

@@ -41,7 +41,8 @@ def render_pvc(obj: dict[str, Any], now: float, all_namespaces: bool = False) ->
     klass = spec.get("storageClassName") or annotations.get(
         "volume.beta.kubernetes.io/storage-class", ""
     )
-    tone: Tone = {"Bound": "ok", "Pending": "progressing", "Lost": "error"}.get(phase, "warning")
+    tones: dict[str, Tone] = {"Bound": "ok", "Pending": "progressing", "Lost": "error"}
+    tone: Tone = tones.get(phase, "warning")
     cells = (
         name_cell(obj),
         clean(phase, 16),
