@@ -6,15 +6,15 @@ import asyncio
 import importlib
 import sys
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gok_tui.actions.base import Action, Plan
 from gok_tui.actions.run import Result, execute, plan_action
 from gok_tui.backends.kube import KubeBackend, KubeError
+from gok_tui.cluster_health import ClusterHealth, probe
 from gok_tui.colourless import Colourless
 from gok_tui.commands import command_candidates, missing_namespace_message, parse_command
 from gok_tui.config import ConfigError
@@ -29,7 +29,6 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.session import Session
-from gok_tui.store.watch import state_after
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
@@ -89,17 +88,6 @@ MUTATING_KEY_LABELS = {
 
 MESSAGES_KEPT = 500
 TOAST_CHARS = 300
-PROBE_TIMEOUT = (3.0, 3.0)  # connect, read: a hung server must not read as live for long
-CLUSTER_PROBE_INTERVAL = 10.0  # seconds between checks while a view without watches is shown
-
-
-@dataclass(frozen=True)
-class KnownClusterState:
-    """The last connection state learnt for one target (``generation`` of the session)."""
-
-    generation: int
-    state: str
-    learnt_at: float  # monotonic
 
 
 class GokApp(App[None]):
@@ -179,8 +167,7 @@ class GokApp(App[None]):
         self._planning: str | None = None  # the action whose plan is being made
         self.target_problem: tuple[int, str] | None = None  # (generation, what is wrong)
         self.idle_gc = IdleCollector()
-        self.known_cluster_state: KnownClusterState | None = None
-        self._probes_out: Counter[int] = Counter()  # probes awaiting an answer, by generation
+        self.health = ClusterHealth()
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
         self._colourless = Colourless()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
@@ -295,7 +282,7 @@ class GokApp(App[None]):
         # a screen just pushed is attached at once but composed later: it syncs on mount
         if isinstance(screen, BaseScreen) and screen.is_mounted:
             screen.sync(now)
-            if screen.uses_session_cluster_state and self._cluster_state_is_old(now):
+            if screen.uses_session_cluster_state and self.health.is_old(self.session.generation):
                 self.probe_cluster()
         self.idle_gc.tick()
 
@@ -489,66 +476,29 @@ class GokApp(App[None]):
         """The last state any view learnt for the current target ("connecting" until one has)."""
         if self.session.target is None:
             return "stopped"
-        known = self.known_cluster_state
-        if known is None or known.generation != self.session.generation:
-            return "connecting"
-        return known.state
+        return self.health.state(self.session.generation)
 
-    def note_cluster_state(self, state: str, learnt_at: float | None = None) -> None:
-        """``learnt_at``: when the state was true (a probe's: when its request went out)."""
-        if state == "connecting":
-            return  # says nothing about the cluster yet: keep what is known
-        self.known_cluster_state = KnownClusterState(
-            self.session.generation, state, time.monotonic() if learnt_at is None else learnt_at
-        )
-
-    def _cluster_state_is_old(self, now: float) -> bool:
-        known = self.known_cluster_state
-        return (
-            known is None
-            or known.generation != self.session.generation
-            or now - known.learnt_at >= CLUSTER_PROBE_INTERVAL
-        )
+    def note_cluster_state(self, state: str) -> None:
+        self.health.note(self.session.generation, state)
 
     def probe_cluster(self, *, again: bool = False) -> None:
-        """Ask the cluster for its version, unless an answer is still awaited. ``again``: ask
-        even so (a view being shown: an answer to a question asked before may say nothing of
-        now, and a probe is one cheap GET)."""
+        """Ask the cluster for its version, unless an answer is still awaited (see
+        ClusterHealth.ask)."""
         backend, generation = self.session.backend, self.session.generation
-        if backend is None or (self._probes_out[generation] and not again):
-            return
-        self._probes_out[generation] += 1
-        self._probe_cluster(backend, generation)
+        if backend is not None and self.health.ask(generation, again=again):
+            self._probe_cluster(backend, generation)
 
     @work(thread=True, group="cluster-probe", exit_on_error=False)
     def _probe_cluster(self, backend: KubeBackend, generation: int) -> None:
-        started = time.monotonic()  # the answer is true of some time after this, not of arrival
-        try:
-            backend.server_version(timeout=PROBE_TIMEOUT)
-            state = "live"
-        except KubeError as error:
-            state = state_after(error)
-        except Exception:
-            # a 200 that is no API server's answer (an SSO proxy's sign-in page: not JSON), or
-            # any other surprise: the cluster does not answer as one; no "internal error" toast
-            # every CLUSTER_PROBE_INTERVAL for it
-            state = "retrying"
-        self.post_message(self.ClusterProbed(generation, state, started))
+        asked_at = time.monotonic()  # the answer is true of some time after this
+        self.post_message(self.ClusterProbed(generation, probe(backend), asked_at))
 
     def on_gok_app_cluster_probed(self, message: ClusterProbed) -> None:
-        self._probes_out[message.generation] -= 1
-        if self._probes_out[message.generation] <= 0:
-            del self._probes_out[message.generation]
-        if message.generation != self.session.generation:
-            return  # asked of a context no longer shown
-        known = self.known_cluster_state
-        if (
-            known is not None
-            and known.generation == message.generation
-            and known.learnt_at > message.started
-        ):
-            return  # asked before what is known was learnt: old news (answers can overtake)
-        self.note_cluster_state(message.state, learnt_at=message.started)
+        changed = self.health.answered(
+            message.generation, message.state, message.started, self.session.generation
+        )
+        if not changed:
+            return
         if not self.screen_stack:
             return
         screen = self.screen

@@ -137,7 +137,7 @@ async def test_a_sign_in_page_instead_of_the_version_reads_retrying_not_internal
     app = make_app(stub_api.write_kubeconfig(tmp_path / "kc"), view="audit")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: "✖ retrying" in bar(screen_text(app)), what="retrying")
-        app.probe_cluster()  # as the tick does every CLUSTER_PROBE_INTERVAL
+        app.probe_cluster()  # as the tick does every PROBE_INTERVAL
         await app.workers.wait_for_complete()
         await pilot.pause()  # a failed worker's state change is handled on the app's loop
         assert "✖ retrying" in bar(screen_text(app))

@@ -15,7 +15,7 @@ ROOT = Path(gok_tui.__file__).parent
 
 
 def core_modules() -> list[str]:
-    names = ["gok_tui.config", "gok_tui.commands", "gok_tui.session"]
+    names = ["gok_tui.config", "gok_tui.commands", "gok_tui.session", "gok_tui.cluster_health"]
     for package in CORE_PACKAGES:
         names.append(f"gok_tui.{package}")
         for info in pkgutil.iter_modules([str(ROOT / package)]):
