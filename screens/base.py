@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from gok_tui.config.keymap import MUTATING_ACTIONS
+from gok_tui.screens.bindings import key_state
 from gok_tui.widgets.cluster_bar import ClusterBar, ClusterStatus
 from gok_tui.widgets.command_line import CommandLine, PromptBar
 from textual import events
@@ -44,11 +44,7 @@ class BaseScreen(Screen[None]):
         self._ask_cluster()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that change something are shown disabled when read-only; pressed, the app
-        says why (GokApp.run_action), and the backend refuses such requests anyway."""
-        if action in MUTATING_ACTIONS and self.session.readonly:
-            return None
-        return True
+        return key_state(action, self.session.readonly)
 
     def on_screen_resume(self) -> None:
         # What a view's watches said before it was hidden is no news (the target may have
@@ -68,11 +64,13 @@ class BaseScreen(Screen[None]):
             self._asked_cluster = True
             self.gok.probe_cluster(again=True)
 
+    # Views with watches of their own (tables, rollout, revisions) say so and show what their
+    # watches found; the others (build, images, logs, audit) show what the app last learnt.
+    HAS_OWN_WATCHES: ClassVar[bool] = False
+
     @property
     def uses_session_cluster_state(self) -> bool:
-        """Views with watches of their own (tables, rollout) override connection_state; the
-        others (build, images, logs, audit) show what the app last learnt of the cluster."""
-        return type(self).connection_state is BaseScreen.connection_state
+        return not self.HAS_OWN_WATCHES
 
     def connection_state(self) -> str:
         return self.gok.cluster_state()

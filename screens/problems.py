@@ -103,6 +103,7 @@ class FindingPanel(ModalScreen[str | None]):
 class ProblemsScreen(ResourceScreen):
     TITLE_TEXT = "Problems"
     PRIMARY = "findings"
+    HAS_LOGS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("problems"),

@@ -59,6 +59,8 @@ class ResourceScreen(TableCursor):
     """Subclasses name their kinds, columns and renderer, and what enter opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("table")
+    HAS_OWN_WATCHES = True
+    HAS_LOGS: ClassVar[bool] = False  # a view whose rows have logs says so (and log_request)
     DEFAULT_CSS = """
     ResourceScreen #title { height: 1; padding: 0 1; background: $boost; }
     ResourceScreen #why { height: 1; padding: 0 1; color: $warning; display: none; }
@@ -253,7 +255,7 @@ class ResourceScreen(TableCursor):
         self._refresh_title()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "logs" and type(self).log_request is ResourceScreen.log_request:
+        if action == "logs" and not self.HAS_LOGS:
             return False  # this view's rows have no logs: no "l Logs" in its footer
         return super().check_action(action, parameters)
 

@@ -26,6 +26,7 @@ class RevisionScreen(BaseScreen):
     """Pushed over a Deployments view or rollout panel: the cluster bar says where an undo
     would go (context, PROD, READ-ONLY), and ``:`` commands work as in every view."""
 
+    HAS_OWN_WATCHES = True
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("revisions")
     DEFAULT_CSS = """
     RevisionScreen #revisions-title { height: 1; padding: 0 1; background: $boost; }

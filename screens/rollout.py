@@ -91,6 +91,7 @@ def render_tree(tree: RolloutTree) -> RenderableType:
 
 
 class RolloutScreen(DeploymentActions):
+    HAS_OWN_WATCHES = True
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("rollout"),
         *bindings_for("deployments"),

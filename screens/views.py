@@ -42,6 +42,7 @@ def deployment_log_request(obj: dict[str, Any]) -> LogRequest | None:
 class DeploymentsScreen(ResourceScreen, DeploymentActions):
     TITLE_TEXT = "Deployments"
     PRIMARY = "deployments"
+    HAS_LOGS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("deployments"),
@@ -83,6 +84,7 @@ def pods_of_deployment(obj: dict[str, Any]) -> PodsScreen | None:
 class PodsScreen(ResourceScreen):
     TITLE_TEXT = "Pods"
     PRIMARY = "pods"
+    HAS_LOGS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("pods"),

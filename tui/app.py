@@ -25,7 +25,7 @@ from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.text import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
-from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.bindings import bindings_for, key_state
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.session import Session
@@ -511,9 +511,7 @@ class GokApp(App[None]):
 
     # -- actions: plan -> confirm -> execute -> audit ------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in MUTATING_ACTIONS and self.session.readonly:
-            return None  # shown disabled; run_action says why when pressed
-        return True
+        return key_state(action, self.session.readonly)
 
     async def run_action(
         self,
