@@ -9,7 +9,7 @@ import pytest
 from gok_tui.backends.kube import KubeBackend
 
 from tests.e2e.test_views_e2e import cluster, ready_nodes  # noqa: F401
-from tests.integration import action_scenarios
+from tests.integration import action_scenarios, pod_scenarios, traffic_scenarios
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +29,12 @@ def test_undo_to_revision(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F8
 def test_blue_green(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
     backend, namespace = cluster
     # without ready nodes no pod can become Ready: the refusal is what a real cluster shows
-    action_scenarios.blue_green(backend, namespace, pods_can_run=ready_nodes(backend) > 0)
+    traffic_scenarios.blue_green(backend, namespace, pods_can_run=ready_nodes(backend) > 0)
 
 
 def test_delete_pod(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
-    action_scenarios.delete_pod(*cluster)
+    pod_scenarios.delete_pod(*cluster)
+
+
+def test_delete_pending_pod(cluster: tuple[KubeBackend, str], tmp_path: Path) -> None:  # noqa: F811
+    pod_scenarios.delete_pending_pod(*cluster, tmp_path / "audit.jsonl")

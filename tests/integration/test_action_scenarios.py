@@ -1,5 +1,5 @@
-"""The release-action scenarios against the fake API server (see action_scenarios.py; the e2e
-suite runs the same ones against a real cluster)."""
+"""The shared scenarios against the fake API server (see *_scenarios.py; the e2e suite runs the
+same ones against a real cluster)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from gok_tui.backends.kube import KubeBackend
 
-from tests.integration import action_scenarios
+from tests.integration import action_scenarios, pod_scenarios, traffic_scenarios
 from tests.kubefake import FakeKube
 
 
@@ -31,12 +31,16 @@ def test_undo_to_revision(fake_kube: FakeKube, backend: KubeBackend) -> None:
 
 def test_blue_green_refused_without_ready_pods(fake_kube: FakeKube, backend: KubeBackend) -> None:
     fake_kube.pod_readiness = "manual"  # pods run but never become Ready
-    action_scenarios.blue_green(backend, "default", pods_can_run=False)
+    traffic_scenarios.blue_green(backend, "default", pods_can_run=False)
 
 
 def test_blue_green_switches_once_ready(fake_kube: FakeKube, backend: KubeBackend) -> None:
-    action_scenarios.blue_green(backend, "default", pods_can_run=True)
+    traffic_scenarios.blue_green(backend, "default", pods_can_run=True)
 
 
 def test_delete_pod(fake_kube: FakeKube, backend: KubeBackend) -> None:
-    action_scenarios.delete_pod(backend, "default")
+    pod_scenarios.delete_pod(backend, "default")
+
+
+def test_delete_pending_pod(fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path) -> None:
+    pod_scenarios.delete_pending_pod(backend, "default", tmp_path / "audit.jsonl")

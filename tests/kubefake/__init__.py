@@ -16,7 +16,11 @@ Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool |
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
     latency (seconds per request).
-Requests: fake.requests (RequestRecord(method, path, query, content_type)), clear_requests().
+Requests: fake.requests (RequestRecord(method, path, query, content_type, body)),
+    clear_requests().
+Deletes as the real server does them: see ``deletion`` (a pod on a node terminates for up to
+    ``fake.controllers.stop_delay`` seconds; a pod whose nodeSelector no node matches stays
+    Pending, Unschedulable).
 """
 
 from __future__ import annotations

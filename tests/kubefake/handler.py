@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from tests.kubefake import deletion
+from tests.kubefake.errors import ApiError, conflict, invalid, not_found
 from tests.kubefake.resources import (
     GROUP_VERSIONS,
     RESOURCES,
@@ -23,7 +25,6 @@ from tests.kubefake.resources import (
     strategic_merge,
 )
 from tests.kubefake.server import RequestRecord, Route, parse_route
-from tests.kubefake.state import ApiError
 
 if TYPE_CHECKING:
     from tests.kubefake.server import FakeKube
@@ -86,8 +87,8 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-        self.fake.record(RequestRecord(method, url.path, query, content_type))
         body = self._read_body()
+        self.fake.record(RequestRecord(method, url.path, query, content_type, body))
         if self.fake.latency:
             time.sleep(self.fake.latency)
         try:
@@ -135,8 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif method == "PATCH":
             self._json(200, self._patch(route, body, content_type, query, dry_run))
         elif method == "DELETE":
-            options = _decode(body, content_type) if body else {}
-            self._delete(route, options.get("preconditions") or {}, dry_run)
+            self._delete(
+                route, deletion.options_from(_decode(body, content_type) if body else None, query)
+            )
         self.fake.controllers.wake.set()
 
     # -- discovery ---------------------------------------------------------------------------
@@ -405,14 +407,7 @@ class _Handler(BaseHTTPRequestHandler):
             patched = _apply_patch(base, body, content_type)
             given_rv = (patched.get("metadata") or {}).get("resourceVersion")
             if given_rv and given_rv != base["metadata"]["resourceVersion"]:
-                raise ApiError(
-                    409,
-                    "Conflict",
-                    f"Operation cannot be fulfilled on {plural}"
-                    f'{_suffix(route)} "{route.name}": the object has been '
-                    "modified; please apply your changes to the latest "
-                    "version and try again",
-                )
+                raise conflict(plural, route.name)
             if route.subresource == "scale":
                 return self._write_scale(route, current, patched, dry_run)
             patched = self._keep_protected(route, current, patched)
@@ -487,17 +482,23 @@ class _Handler(BaseHTTPRequestHandler):
         )
         return _scale_of(result)
 
-    def _delete(self, route: Route, preconditions: dict[str, Any], dry_run: bool) -> None:
+    def _delete(self, route: Route, options: dict[str, Any]) -> None:
         if not route.name:
             raise ApiError(405, "MethodNotAllowed", "deletecollection is not supported by the fake")
-        obj = self.fake.state.delete(
-            route.resource.plural,
-            route.namespace,
-            route.name,
-            dry_run=dry_run,
-            preconditions=preconditions,
-        )
-        self._json(200, obj)
+        state, plural = self.fake.state, route.resource.plural
+        with state.lock:
+            current = state.get(plural, route.namespace, route.name)
+            if current is None:
+                raise not_found(plural, route.name)
+            obj = state.delete(
+                plural,
+                route.namespace,
+                route.name,
+                dry_run=deletion.is_dry_run(options),
+                preconditions=options.get("preconditions") or {},
+                grace=deletion.grace_seconds(plural, current, options),
+            )
+        self._json(200, deletion.answer(plural, obj))
 
     # -- output ----------------------------------------------------------------------------
     def _json(
@@ -572,21 +573,19 @@ def _apply_patch(base: dict[str, Any], body: bytes, content_type: str) -> dict[s
 def _validate(plural: str, obj: dict[str, Any]) -> None:
     spec = obj.get("spec") or {}
     name = (obj.get("metadata") or {}).get("name", "")
-    kind = {"deployments": "Deployment.apps", "pods": "Pod", "replicasets": "ReplicaSet.apps"}.get(
-        plural
-    )
-    if kind is None:
+    if plural not in ("deployments", "pods", "replicasets"):
         return
     if plural == "pods":
         containers = spec.get("containers") or []
         prefix = "spec"
     else:
-        if int(spec.get("replicas", 1)) < 0:
-            raise ApiError(
-                422,
-                "Invalid",
-                f'{kind} "{name}" is invalid: spec.replicas: Invalid value: '
-                f"{spec.get('replicas')}: must be greater than or equal to 0",
+        replicas = spec.get("replicas", 1)
+        if int(replicas) < 0:
+            raise invalid(
+                plural,
+                name,
+                "spec.replicas",
+                f"Invalid value: {replicas}: must be greater than or equal to 0",
             )
         template = spec.get("template") or {}
         containers = (template.get("spec") or {}).get("containers") or []
@@ -594,23 +593,17 @@ def _validate(plural: str, obj: dict[str, Any]) -> None:
         selector = (spec.get("selector") or {}).get("matchLabels") or {}
         labels = (template.get("metadata") or {}).get("labels") or {}
         if any(labels.get(k) != v for k, v in selector.items()):
-            raise ApiError(
-                422,
-                "Invalid",
-                f'{kind} "{name}" is invalid: spec.template.metadata.labels: '
-                "Invalid value: `selector` does not match template `labels`",
+            raise invalid(
+                plural,
+                name,
+                "spec.template.metadata.labels",
+                f"Invalid value: {json.dumps(labels)}: `selector` does not match template `labels`",
             )
     if not containers:
-        raise ApiError(
-            422, "Invalid", f'{kind} "{name}" is invalid: {prefix}.containers: Required value'
-        )
+        raise invalid(plural, name, f"{prefix}.containers", "Required value")
     for index, container in enumerate(containers):
         if not container.get("image"):
-            raise ApiError(
-                422,
-                "Invalid",
-                f'{kind} "{name}" is invalid: {prefix}.containers[{index}].image: Required value',
-            )
+            raise invalid(plural, name, f"{prefix}.containers[{index}].image", "Required value")
 
 
 def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:
@@ -639,13 +632,7 @@ def _gone_status(requested: str, current: int) -> dict[str, Any]:
 
 
 def _not_found(route: Route) -> ApiError:
-    return ApiError(
-        404, "NotFound", f'{route.resource.plural}{_suffix(route)} "{route.name}" not found'
-    )
-
-
-def _suffix(route: Route) -> str:
-    return f".{route.resource.group}" if route.resource.group else ""
+    return not_found(route.resource.plural, route.name)
 
 
 def _log_line(line: tuple[float, bytes], stamps: bool) -> bytes:

@@ -27,8 +27,9 @@ from tests.kubefake.controllers import (
     set_ready,
     template_hash,
 )
+from tests.kubefake.errors import ApiError
 from tests.kubefake.resources import BY_KIND, RESOURCES, Resource, merge_patch
-from tests.kubefake.state import ApiError, State
+from tests.kubefake.state import State
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -39,6 +40,7 @@ class RequestRecord:
     path: str
     query: dict[str, str]
     content_type: str
+    body: bytes = b""
 
 
 @dataclass

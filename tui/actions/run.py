@@ -106,21 +106,27 @@ def _is_conflict(error: KubeError) -> bool:
 
 
 def _send(backend: KubeBackend, plan: Plan, *, dry_run: bool) -> dict[str, Any]:
-    query = dict(plan.query)
+    request = Request(plan.method, plan.path, plan.body, plan.content_type, plan.summary)
+    return _send_request(backend, request, dry_run=dry_run, query=dict(plan.query))
+
+
+def _send_request(
+    backend: KubeBackend,
+    request: Request,
+    *,
+    dry_run: bool,
+    query: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    query, body = dict(query or {}), request.body
     if dry_run:
-        query["dryRun"] = "All"
+        if request.method == "DELETE" and isinstance(body, dict):
+            # the API server reads a DELETE's options from its body when it has one and then
+            # ignores the query: a ?dryRun=All beside DeleteOptions deletes for real
+            body = {**body, "dryRun": ["All"]}
+        else:
+            query["dryRun"] = "All"
     return backend.mutate(
-        plan.method, plan.path, plan.body, content_type=plan.content_type, query=query
-    )
-
-
-def _send_request(backend: KubeBackend, request: Request, *, dry_run: bool) -> dict[str, Any]:
-    return backend.mutate(
-        request.method,
-        request.path,
-        request.body,
-        content_type=request.content_type,
-        query={"dryRun": "All"} if dry_run else {},
+        request.method, request.path, body, content_type=request.content_type, query=query
     )
 
 
