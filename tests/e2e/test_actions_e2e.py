@@ -26,10 +26,11 @@ def test_undo_to_revision(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F8
     action_scenarios.undo_to_revision(*cluster)
 
 
-def test_blue_green(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
+def test_blue_green(cluster: tuple[KubeBackend, str], tmp_path: Path) -> None:  # noqa: F811
     backend, namespace = cluster
     # without ready nodes no pod can become Ready: the refusal is what a real cluster shows
-    traffic_scenarios.blue_green(backend, namespace, pods_can_run=ready_nodes(backend) > 0)
+    can_run = ready_nodes(backend) > 0
+    traffic_scenarios.blue_green(backend, namespace, can_run, tmp_path / "audit.jsonl")
 
 
 def test_delete_pod(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811

@@ -29,13 +29,36 @@ def test_undo_to_revision(fake_kube: FakeKube, backend: KubeBackend) -> None:
     action_scenarios.undo_to_revision(backend, "default")
 
 
-def test_blue_green_refused_without_ready_pods(fake_kube: FakeKube, backend: KubeBackend) -> None:
+def test_blue_green_refused_without_ready_pods(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
     fake_kube.pod_readiness = "manual"  # pods run but never become Ready
-    traffic_scenarios.blue_green(backend, "default", pods_can_run=False)
+    traffic_scenarios.blue_green(backend, "default", False, tmp_path / "audit.jsonl")
 
 
-def test_blue_green_switches_once_ready(fake_kube: FakeKube, backend: KubeBackend) -> None:
-    traffic_scenarios.blue_green(backend, "default", pods_can_run=True)
+def test_blue_green_both_ways(fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path) -> None:
+    traffic_scenarios.blue_green(backend, "default", True, tmp_path / "audit.jsonl")
+
+
+def test_blue_green_while_container_flags_lag_the_ready_condition(
+    fake_kube: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    """The kubelet sets the pod's Ready condition long before its containers' flags (seen on a
+    real v1.28 node): the endpoints are Ready, so the switch goes through."""
+    fake_kube.ready_skew = 60.0
+    traffic_scenarios.blue_green(backend, "default", True, tmp_path / "audit.jsonl")
+
+
+def test_blue_green_readiness_gate(fake_kube: FakeKube, backend: KubeBackend) -> None:
+    traffic_scenarios.blue_green_readiness_gate(backend, "default")
+
+
+def test_canary_by_replicas(fake_kube: FakeKube, backend: KubeBackend) -> None:
+    traffic_scenarios.canary_by_replicas(backend, "default")
+
+
+def test_canary_by_ingress(fake_kube: FakeKube, backend: KubeBackend) -> None:
+    traffic_scenarios.canary_by_ingress(backend, "default")
 
 
 def test_delete_pod(fake_kube: FakeKube, backend: KubeBackend) -> None:

@@ -12,7 +12,8 @@ State, as API calls would change it (watchers see the events):
     patch_pod_status(ns, name, fragment), append_log(ns, pod, container, lines, previous=False),
     restart_container(ns, pod, container), add_event(ns, involved, reason, message, type)
 Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool | None`,
-    `fake.ready_delay` seconds before containers run.
+    `fake.ready_delay` seconds before containers run, `fake.ready_skew` seconds between the
+    pod's Ready condition and its containers' flags (see readiness.py); readiness gates hold.
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
     latency (seconds per request).

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from tests.kubefake import readiness
+from tests.kubefake.readiness import Reporter
 from tests.kubefake.state import State, now_rfc3339
 
 REVISION = "deployment.kubernetes.io/revision"
@@ -87,6 +89,7 @@ class Controllers:
         # seconds a terminating pod's containers take to stop (at most its grace period):
         # the fake's containers exit on SIGTERM at once
         self.stop_delay = 0.05
+        self.readiness_reporter = Reporter(state)  # its ``skew``: see readiness.py
         self._started_at: dict[str, float] = {}  # pod uid -> when its containers started
         self._deadline_from: dict[str, float] = {}  # deployment uid -> when progress began
         self._stop = threading.Event()
@@ -490,9 +493,7 @@ class Controllers:
         running = all("running" in (c.get("state") or {}) for c in statuses) and statuses
         if not running:
             return False
-        if _pod_ready(pod) != wanted:
-            set_ready(self.state, pod["metadata"]["namespace"], pod["metadata"]["name"], wanted)
-        return False
+        return self.readiness_reporter.report(pod, wanted)
 
     # -- endpoints -----------------------------------------------------------------------
     def _endpoints(self, service: dict[str, Any]) -> None:
@@ -610,14 +611,4 @@ def running_status(pod: dict[str, Any], ip: str, *, ready: bool) -> dict[str, An
 
 
 def set_ready(state: State, namespace: str, name: str, ready: bool) -> None:
-    flag = "True" if ready else "False"
-
-    def change(obj: dict[str, Any]) -> None:
-        status = obj.setdefault("status", {})
-        for condition in status.get("conditions") or []:
-            if condition.get("type") in ("Ready", "ContainersReady"):
-                condition["status"] = flag
-        for container in status.get("containerStatuses") or []:
-            container["ready"] = ready
-
-    state.mutate("pods", namespace, name, change)
+    readiness.write(state, namespace, name, containers=ready, condition=ready)

@@ -148,6 +148,7 @@ MERGE_KEYS = {
     "ports": "containerPort",
     "imagePullSecrets": "name",
     "tolerations": None,
+    "conditions": "type",
 }
 
 

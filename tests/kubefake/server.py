@@ -254,6 +254,14 @@ class FakeKube:
         self.controllers.wake.set()
 
     @property
+    def ready_skew(self) -> float:
+        return self.controllers.readiness_reporter.skew
+
+    @ready_skew.setter
+    def ready_skew(self, value: float) -> None:
+        self.controllers.readiness_reporter.skew = value
+
+    @property
     def ready_delay(self) -> float:
         return self.controllers.ready_delay
 
