@@ -16,6 +16,7 @@ Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool |
     pod's Ready condition and its containers' flags (see readiness.py); readiness gates hold.
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
+    status_writes_on_read(*resources) (a controller moves the resourceVersion after each GET),
     latency (seconds per request).
 Requests: fake.requests (RequestRecord(method, path, query, content_type, body)),
     clear_requests().

@@ -99,8 +99,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(error.code, error.status(), extra)
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        except PatchError as error:
-            self._json(422, ApiError(422, "Invalid", str(error)).status())
+        except PatchError:
+            # apiserver patch.go: a JSON patch that does not apply (a failed test op, a
+            # missing path) is a generic 422 that keeps nothing of the reason
+            message = "the server rejected our request due to an error in our request"
+            self._json(422, ApiError(422, "Invalid", message, {}).status())
         except ValueError as error:
             self._json(400, ApiError(400, "BadRequest", str(error)).status())
 
@@ -190,10 +193,9 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _not_found(route)
             if route.subresource == "log":
                 self._log(route, obj, query)
-            elif route.subresource == "scale":
-                self._json(200, _scale_of(obj))
             else:
-                self._json(200, obj)
+                self.fake.after_read(route.resource.plural, route.namespace, route.name)
+                self._json(200, _scale_of(obj) if route.subresource == "scale" else obj)
             return
         if query.get("watch") in ("1", "true"):
             self._watch(route, query)
@@ -462,7 +464,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _write_scale(
         self, route: Route, current: dict[str, Any], scale: dict[str, Any], dry_run: bool
     ) -> dict[str, Any]:
-        replicas = (scale.get("spec") or {}).get("replicas")
+        replicas = (scale.get("spec") or {}).get("replicas", 0)
         if not isinstance(replicas, int) or replicas < 0:
             raise ApiError(
                 422,
@@ -555,7 +557,7 @@ def _apply_patch(base: dict[str, Any], body: bytes, content_type: str) -> dict[s
     patch = json.loads(body or b"null")
     if content_type == JSON_PATCH:
         if not isinstance(patch, list):
-            raise PatchError("json patch must be a list of operations")
+            raise ValueError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
         return json_patch(base, patch)
     if content_type == MERGE_PATCH:
         return merge_patch(base, patch)
@@ -608,6 +610,7 @@ def _validate(plural: str, obj: dict[str, Any]) -> None:
 
 def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:
     meta = obj["metadata"]
+    replicas = (obj.get("spec") or {}).get("replicas", 1)
     selector = ",".join(
         f"{k}={v}"
         for k, v in sorted(
@@ -622,7 +625,8 @@ def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:
             for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
             if k in meta
         },
-        "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
+        # autoscaling/v1 ScaleSpec.replicas is omitempty: a Scale at 0 has an empty spec
+        "spec": {"replicas": replicas} if replicas else {},
         "status": {"replicas": (obj.get("status") or {}).get("replicas", 0), "selector": selector},
     }
 

@@ -97,6 +97,7 @@ class FakeKube:
         self._gone_next = 0
         self._fail_next: list[int] = []
         self._conflict_next: dict[str, int] = {}
+        self._status_writes_on_read: set[str] = set()
         self._server: ThreadingHTTPServer | None = None
         self._serve_thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
@@ -233,6 +234,15 @@ class FakeKube:
 
     def conflict_next(self, count: int, resource: str = "deployments") -> None:
         self._conflict_next[resource] = count
+
+    def status_writes_on_read(self, *resources: str) -> None:
+        """A busy controller: each GET of one of these objects answers the version it read
+        while a status write has already moved the object on (its resourceVersion with it)."""
+        self._status_writes_on_read = set(resources)
+
+    def after_read(self, plural: str, namespace: str, name: str) -> None:
+        if plural in self._status_writes_on_read:
+            self.state.rewrite(plural, namespace, name)
 
     # -- requests log ------------------------------------------------------------------------
     def record(self, record: RequestRecord) -> None:

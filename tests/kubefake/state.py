@@ -222,6 +222,14 @@ class State:
                 plural, namespace, name, current, check_rv=False, bump_generation=False
             )
 
+    def rewrite(self, plural: str, namespace: str, name: str) -> None:
+        """Store the object again as it is: its resourceVersion moves and watchers get a
+        MODIFIED event, as after a controller's status write (all a client sees of one)."""
+        with self.lock:
+            key = (plural, namespace, name)
+            if key in self.objects:
+                self._store(key, self.objects[key], "MODIFIED")
+
     def compact(self) -> None:
         with self.lock:
             self.history.clear()

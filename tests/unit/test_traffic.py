@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gok_tui.actions.base import MERGE_PATCH, ObjectRef
+from gok_tui.actions.base import JSON_PATCH, ObjectRef
 from gok_tui.actions.traffic import (
     SetCanaryReplicas,
     SetCanaryWeight,
@@ -93,8 +93,11 @@ def test_switch_plan_refuses_until_every_target_pod_is_ready() -> None:
     green_pods[1]["status"]["conditions"][0]["status"] = "True"
     plan = action.plan(snapshot)
     assert plan.runnable and (plan.before, plan.after) == ("track=blue", "track=green")
-    assert plan.body["spec"] == {"selector": {"track": "green"}}
-    assert plan.content_type == MERGE_PATCH and plan.path.endswith("/services/shop")
+    assert plan.body == [
+        {"op": "test", "path": "/spec/selector", "value": {"app": "shop", "track": "blue"}},
+        {"op": "replace", "path": "/spec/selector", "value": {"app": "shop", "track": "green"}},
+    ]
+    assert plan.content_type == JSON_PATCH and plan.path.endswith("/services/shop")
     assert plan.inverse == SwitchService(ref, "track", "blue", "shop-blue", "shop-green")
 
 
@@ -163,8 +166,11 @@ def test_canary_ingress_weight_and_plan() -> None:
     ref = ObjectRef("ctx", "https://k", "ingresses", "default", "shop-canary")
     plan = SetCanaryWeight(ref, 30).plan({"ingress": ingresses[1]})
     assert (plan.before, plan.after) == ("canary 20%", "canary 30%")
-    annotations = plan.body["metadata"]["annotations"]
-    assert annotations == {"nginx.ingress.kubernetes.io/canary-weight": "30"}
+    weight = "/metadata/annotations/nginx.ingress.kubernetes.io~1canary-weight"
+    assert plan.body == [
+        {"op": "test", "path": weight, "value": "20"},
+        {"op": "add", "path": weight, "value": "30"},
+    ]
     assert plan.inverse == SetCanaryWeight(ref, 20)
     assert SetCanaryWeight(ref, 130).plan({"ingress": ingresses[1]}).refusal
     assert SetCanaryWeight(ref, 30).plan({"ingress": ingresses[0]}).refusal  # not a canary

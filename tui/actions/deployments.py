@@ -11,7 +11,8 @@ from gok_tui.actions.base import (
     STRATEGIC_PATCH,
     ObjectRef,
     Plan,
-    resource_version,
+    pointer,
+    still,
 )
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.revisions import (
@@ -93,11 +94,12 @@ class Scale:
             after=f"{self.replicas} replicas",
             method="PATCH",
             path=_deployment_path(self.ref) + "/scale",
-            body={
-                "metadata": {"resourceVersion": resource_version(deployment)},
-                "spec": {"replicas": self.replicas},
-            },
-            content_type=MERGE_PATCH,
+            body=[
+                # the Scale's spec as it stands: autoscaling/v1 leaves out replicas: 0
+                still("/spec", {"replicas": current} if current else {}),
+                {"op": "add", "path": "/spec/replicas", "value": self.replicas},
+            ],
+            content_type=JSON_PATCH,
             dangerous=self.replicas == 0 and current > 0,
             warnings=warnings,
             refusal=refusal,
@@ -293,12 +295,10 @@ class Undo:
             f"{c.container + ': ' if c.container else ''}{c.field}: {c.before} -> {c.after}"
             for c in changes
         )
+        generation = (deployment.get("metadata") or {}).get("generation")
         body = [
-            {
-                "op": "test",
-                "path": "/metadata/resourceVersion",
-                "value": resource_version(deployment),
-            },
+            # any change to the spec since the read moves the generation; status writes do not
+            *([still(pointer("metadata", "generation"), generation)] if generation else []),
             {
                 "op": "replace",
                 "path": "/spec/template",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gok_tui.actions.base import MERGE_PATCH, ObjectRef, Plan, Request, resource_version
+from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, ObjectRef, Plan, Request, pointer, still
 from gok_tui.actions.deployments import hpas_targeting
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.traffic import (
@@ -72,11 +72,11 @@ class SwitchService:
             after=f"{self.label}={self.to_value}",
             method="PATCH",
             path=KINDS["services"].object_path(self.ref.namespace, self.ref.name),
-            body={
-                "metadata": {"resourceVersion": resource_version(service)},
-                "spec": {"selector": {self.label: self.to_value}},
-            },
-            content_type=MERGE_PATCH,
+            body=[
+                still("/spec/selector", selector),
+                {"op": "replace", "path": "/spec/selector", "value": new_selector},
+            ],
+            content_type=JSON_PATCH,
             dangerous=True,
             refusal=refusal,
             noop=not refusal and current == self.to_value,
@@ -105,6 +105,7 @@ class SetCanaryWeight:
         ingress = snapshot["ingress"]
         annotations = (ingress.get("metadata") or {}).get("annotations") or {}
         current = str(annotations.get(CANARY_WEIGHT_ANNOTATION, "0"))
+        weight_path = pointer("metadata", "annotations", CANARY_WEIGHT_ANNOTATION)
         refusal = ""
         if str(annotations.get(CANARY_ANNOTATION, "")).lower() != "true":
             refusal = f'{self.ref} is not a canary Ingress ({CANARY_ANNOTATION} is not "true")'
@@ -122,13 +123,11 @@ class SetCanaryWeight:
             after=f"canary {self.weight}%",
             method="PATCH",
             path=KINDS["ingresses"].object_path(self.ref.namespace, self.ref.name),
-            body={
-                "metadata": {
-                    "resourceVersion": resource_version(ingress),
-                    "annotations": {CANARY_WEIGHT_ANNOTATION: str(self.weight)},
-                }
-            },
-            content_type=MERGE_PATCH,
+            body=[
+                *([still(weight_path, current)] if CANARY_WEIGHT_ANNOTATION in annotations else []),
+                {"op": "add", "path": weight_path, "value": str(self.weight)},
+            ],
+            content_type=JSON_PATCH,
             dangerous=self.weight == 100,
             refusal=refusal,
             noop=not refusal and current == str(self.weight),
