@@ -47,7 +47,7 @@ def test_scale_up_from_zero(busy: FakeKube, fake_backend: KubeBackend, tmp_path:
 def test_undo(busy: FakeKube, fake_backend: KubeBackend, tmp_path: Path) -> None:
     busy.apply_object(deployment("web", image="web:1", replicas=1))
     target = ref(fake_backend, "deployments", "default", "web")
-    wait_until(lambda: get(fake_backend, "deployments", "default", "web")["status"])
+    wait_until(lambda: get(fake_backend, "deployments", "default", "web").get("status"))
     assert execute(SetImage(target, "web", "web:2", "v2"), fake_backend).ok
     wait_until(
         lambda: (
@@ -68,9 +68,9 @@ def test_blue_green_switch(busy: FakeKube, fake_backend: KubeBackend, tmp_path: 
     busy.apply_object(service("bg", {"app": "bg", "track": "blue"}))
     wait_until(
         lambda: (
-            get(fake_backend, "deployments", "default", "bg-green")["status"].get(
-                "availableReplicas"
-            )
+            get(fake_backend, "deployments", "default", "bg-green")
+            .get("status", {})
+            .get("availableReplicas")
             == 1
         )
     )

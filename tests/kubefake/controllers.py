@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.kubefake import readiness
+from tests.kubefake import events, readiness
 from tests.kubefake.readiness import Reporter
 from tests.kubefake.state import State, now_rfc3339
 
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 HASH_LABEL = "pod-template-hash"
+ROOT_CA = "kube-root-ca.crt"
 
 Readiness = Callable[[dict[str, Any]], "bool | None"]
 
@@ -126,6 +127,11 @@ class Controllers:
         """One pass; True while something is still on its way (timers, rollouts)."""
         pending = False
         with self.state.lock:
+            for namespace in list(self.state.iter_raw("namespaces")):
+                if namespace["metadata"].get("deletionTimestamp"):
+                    self._empty(namespace["metadata"]["name"])
+                else:
+                    self._namespace(namespace["metadata"]["name"])
             for deployment in self.state.list("deployments"):
                 pending |= self._deployment(deployment)
             for replicaset in self.state.list("replicasets"):
@@ -135,6 +141,31 @@ class Controllers:
             for service in list(self.state.iter_raw("services")):
                 self._endpoints(service)
         return pending
+
+    # -- namespace -----------------------------------------------------------------------
+    def _namespace(self, name: str) -> None:
+        """What the serviceaccount controller and the root CA publisher put in each one."""
+        if self.state.get("serviceaccounts", name, "default") is None:
+            self.state.create(
+                "serviceaccounts", {"metadata": {"name": "default", "namespace": name}}
+            )
+        if self.state.get("configmaps", name, ROOT_CA) is None:
+            self.state.create(
+                "configmaps",
+                {
+                    "metadata": {"name": ROOT_CA, "namespace": name},
+                    "data": {
+                        "ca.crt": "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n"
+                    },
+                },
+            )
+
+    def _empty(self, name: str) -> None:
+        """The namespace controller: delete what is in a Terminating namespace, then it."""
+        for plural, namespace, obj_name in list(self.state.objects):
+            if namespace == name and (plural, namespace, obj_name) in self.state.objects:
+                self.state.delete(plural, namespace, obj_name)
+        self.state.delete("namespaces", "", name)
 
     # -- deployment ----------------------------------------------------------------------
     def _deployment(self, deployment: dict[str, Any]) -> bool:
@@ -422,6 +453,13 @@ class Controllers:
             obj["status"] = running_status(obj, ip, ready=False)
 
         self.state.mutate("pods", meta["namespace"], meta["name"], start)
+        events.record(
+            self.state,
+            events.about_pod(pod),
+            "Scheduled",
+            f"Successfully assigned {meta['namespace']}/{meta['name']} to {node}",
+            component="default-scheduler",
+        )
         return True
 
     def _node_for(self, pod: dict[str, Any]) -> str | None:
@@ -467,6 +505,14 @@ class Controllers:
 
         meta = pod["metadata"]
         self.state.mutate("pods", meta["namespace"], meta["name"], mark)
+        events.record(
+            self.state,
+            events.about_pod(pod),
+            "FailedScheduling",
+            message,
+            "Warning",
+            "default-scheduler",
+        )
 
     def _terminate(self, pod: dict[str, Any]) -> bool:
         """A pod marked for deletion: its containers stop, then the kubelet removes it."""

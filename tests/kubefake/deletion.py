@@ -7,11 +7,14 @@ registry/core/pod/strategy.go):
   default); a pod bound to no node, or finished, goes at once (grace 0), and grace 0 is a
   write of ``deletionTimestamp`` then the removal; a longer grace sets ``deletionTimestamp``
   and the kubelet removes the pod when its containers stopped;
+- a namespace turns Terminating, and goes once the namespace controller has deleted what is
+  in it;
 - pods, services and namespaces answer with the object; other kinds with a Status.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from tests.kubefake.resources import BY_PLURAL
@@ -49,6 +52,12 @@ def grace_seconds(plural: str, obj: dict[str, Any], options: dict[str, Any]) -> 
     if not spec.get("nodeName") or status.get("phase") in ("Failed", "Succeeded"):
         period = 0
     return max(0, int(period))
+
+
+def terminate_namespace(obj: dict[str, Any]) -> None:
+    if not obj["metadata"].get("deletionTimestamp"):
+        obj["metadata"]["deletionTimestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    obj.setdefault("status", {})["phase"] = "Terminating"
 
 
 def answer(plural: str, obj: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from tests.kubefake.errors import (
 )
 from tests.kubefake.resources import BY_PLURAL
 
+GENERATION_KINDS = frozenset({"deployments", "replicasets", "ingresses"})  # metadata.generation
 Key = tuple[str, str, str]  # plural, namespace ("" for cluster-scoped), name
 
 
@@ -113,7 +114,7 @@ class State:
                 uid=str(uuid.uuid4()),
                 creationTimestamp=meta.get("creationTimestamp") or now_rfc3339(),
             )
-            if plural in ("deployments", "replicasets"):
+            if plural in GENERATION_KINDS:
                 meta["generation"] = 1
             if dry_run:
                 meta["resourceVersion"] = str(self.rv)
