@@ -68,13 +68,6 @@ def labelled_changes(w: World) -> None:
     w.ok(Req("DELETE", f"{path}/seen"))
 
 
-def compact_fake(w: World) -> None:
-    # a real server compacts its history every 5 minutes: resourceVersion 1 is long gone;
-    # the fake keeps everything until told
-    if w.fake is not None:
-        w.fake.compact()
-
-
 def scale_patch(value: int) -> Callable[[World], Req]:
     return lambda w: Req(
         "PATCH",

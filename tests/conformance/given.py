@@ -14,7 +14,6 @@ from tests.conformance.case import (
     TABLES,
     WATCH,
     Case,
-    compact_fake,
     configmap_changes,
     get,
     save,
@@ -405,7 +404,6 @@ GIVEN: tuple[Case, ...] = (
             {"watch": "1", "resourceVersion": "1", "timeoutSeconds": "3"},
         ),
         ("status", "events"),
-        before=compact_fake,
         watch=True,
     ),
     Case(
@@ -418,6 +416,5 @@ GIVEN: tuple[Case, ...] = (
         "57-list-rv-exact-old",
         "list at an exact old resourceVersion",
         get(CORE + "/{ns}/configmaps", resourceVersion="2", resourceVersionMatch="Exact"),
-        before=compact_fake,
     ),
 )

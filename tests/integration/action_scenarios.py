@@ -1,12 +1,12 @@
 """Deployment-action scenarios written once, run against the fake API server (integration) and
-a real cluster (e2e): scale, restart, undo to a revision."""
+a real cluster (e2e): scale, restart, undo to a revision, pause/resume, ctrl+z."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from gok_tui.actions.audit import AuditLog
-from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
+from gok_tui.actions.deployments import Restart, Scale, SetImage, SetPaused, Undo
 from gok_tui.actions.run import execute
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.domain.revisions import revision_of, revisions
@@ -76,3 +76,35 @@ def undo_to_revision(backend: KubeBackend, namespace: str) -> None:
     assert obj["spec"]["template"]["spec"]["containers"][0]["image"] == PAUSE_IMAGE
     numbers = [r.number for r in revisions(obj, replicasets_of(backend, namespace, "un"))]
     assert numbers == [4, 3, 2], "revision 1 became 4, as kubectl numbers it"
+
+
+def pause_resume(backend: KubeBackend, namespace: str) -> None:
+    """A paused Deployment refuses a restart and an undo; resuming it (the pause's inverse, as
+    ctrl+z plans it) lets the restart through."""
+    create(backend, "deployments", namespace, deployment("pr", PAUSE_IMAGE, 1, namespace))
+    target = ref(backend, "deployments", namespace, "pr")
+    paused = execute(SetPaused(target, True), backend)
+    assert paused.ok, paused.message
+    assert get(backend, "deployments", namespace, "pr")["spec"]["paused"] is True
+    restart = execute(Restart(target, "2026-12-07T12:00:00Z"), backend)
+    assert not restart.ok
+    assert restart.message == "refused: the Deployment is paused: resume it first"
+    assert paused.plan is not None and paused.plan.inverse == SetPaused(target, False)
+    resumed = execute(paused.plan.inverse, backend)
+    assert resumed.ok, resumed.message
+    assert not get(backend, "deployments", namespace, "pr")["spec"].get("paused")
+    assert execute(Restart(target, "2026-12-07T12:00:00Z"), backend).ok
+
+
+def undo_last_action(backend: KubeBackend, namespace: str) -> None:
+    """ctrl+z plans the inverse of the last action: a scale goes back; a restart has none."""
+    create(backend, "deployments", namespace, deployment("uz", PAUSE_IMAGE, 1, namespace))
+    target = ref(backend, "deployments", namespace, "uz")
+    scaled = execute(Scale(target, 2), backend)
+    assert scaled.ok, scaled.message
+    assert scaled.plan is not None and scaled.plan.inverse == Scale(target, 1)
+    back = execute(scaled.plan.inverse, backend)
+    assert back.ok and back.message == f"done: scale {target} from 2 to 1 replicas"
+    assert get(backend, "deployments", namespace, "uz")["spec"]["replicas"] == 1
+    restarted = execute(Restart(target, "2026-12-07T12:00:00Z"), backend)
+    assert restarted.ok and restarted.plan is not None and restarted.plan.inverse is None

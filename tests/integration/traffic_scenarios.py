@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from gok_tui.actions.audit import AuditLog
-from gok_tui.actions.run import execute
+from gok_tui.actions.run import execute, plan_action
 from gok_tui.actions.traffic import SetCanaryReplicas, SetCanaryWeight, SwitchService
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rollout import rollout_state
 from gok_tui.domain.traffic import CANARY_WEIGHT_ANNOTATION
 
 from tests.integration.helpers import ingress, service, track_deployment
@@ -27,10 +26,6 @@ def _pair(backend: KubeBackend, namespace: str, gate: bool = False) -> None:
             obj["spec"]["template"]["spec"]["readinessGates"] = [{"conditionType": GATE}]
         create(backend, "deployments", namespace, obj)
     create(backend, "services", namespace, service("bg", {"app": "bg", "track": "blue"}, namespace))
-
-
-def _rolled_out(backend: KubeBackend, namespace: str, name: str) -> bool:
-    return rollout_state(get(backend, "deployments", namespace, name)).phase == "complete"
 
 
 def _track(backend: KubeBackend, namespace: str) -> str:
@@ -50,7 +45,8 @@ def blue_green(backend: KubeBackend, namespace: str, pods_can_run: bool, audit: 
         assert not result.ok and "not every endpoint would be Ready" in result.message
         assert _track(backend, namespace) == "blue"
         return
-    wait(lambda: _rolled_out(backend, namespace, "bg-green"), 180, "bg-green rolled out")
+    # what the traffic view shows before `s`: "green is ready" once every endpoint would be
+    wait(lambda: plan_action(switch, backend).runnable, 180, "bg-green ready to take traffic")
     result = execute(switch, backend, audit=log)
     assert result.ok, result.message
     assert get(backend, "services", namespace, "bg")["spec"]["selector"] == {
@@ -58,7 +54,7 @@ def blue_green(backend: KubeBackend, namespace: str, pods_can_run: bool, audit: 
         "track": "green",
     }
     assert result.plan is not None and result.plan.inverse is not None
-    wait(lambda: _rolled_out(backend, namespace, "bg-blue"), 180, "bg-blue rolled out")
+    wait(lambda: plan_action(result.plan.inverse, backend).runnable, 180, "bg-blue ready")
     back = execute(result.plan.inverse, backend, audit=log)
     assert back.ok, back.message
     assert _track(backend, namespace) == "blue"
@@ -102,7 +98,7 @@ def blue_green_readiness_gate(backend: KubeBackend, namespace: str) -> None:
     assert _track(backend, namespace) == "blue"
     for pod in green_pods():
         _set_gate(backend, namespace, pod)
-    wait(lambda: _rolled_out(backend, namespace, "bg-green"), 180, "bg-green Ready via its gate")
+    wait(lambda: plan_action(switch, backend).runnable, 180, "bg-green Ready via its gate")
     result = execute(switch, backend)
     assert result.ok, result.message
     assert _track(backend, namespace) == "green"

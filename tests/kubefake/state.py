@@ -22,6 +22,7 @@ from tests.kubefake.errors import (
 from tests.kubefake.resources import BY_PLURAL
 
 GENERATION_KINDS = frozenset({"deployments", "replicasets", "ingresses"})  # metadata.generation
+FIRST_RV = 1000
 Key = tuple[str, str, str]  # plural, namespace ("" for cluster-scoped), name
 
 
@@ -50,8 +51,11 @@ class State:
         self.changed = threading.Condition(self.lock)
         self.objects: dict[Key, dict[str, Any]] = {}
         self.history: deque[Change] = deque(maxlen=history_limit)
-        self.rv = 1
-        self.compacted_rv = 1  # a watch from a resourceVersion below this gets 410 Gone
+        # resourceVersions start where a cluster's history was compacted long ago, as on a real
+        # server (etcd compacts every 5 minutes): a watch or an Exact list from below this
+        # one gets 410 Gone
+        self.rv = FIRST_RV
+        self.compacted_rv = FIRST_RV
         self._names = itertools.count(1)
 
     # -- reads -------------------------------------------------------------------------

@@ -130,8 +130,11 @@ def test_a_terminating_pod_is_no_endpoint_and_no_reason_to_refuse() -> None:
     pods = [pod("shop-green-a", GREEN, True), pod("shop-green-b", GREEN, True), leaving]
     assert switch_plan(pods).runnable
     no_ip = pod("shop-green-b", GREEN, True)
-    del no_ip["status"]["podIP"]  # scheduled, not started: no address to send traffic to
-    assert "1 of 2 pods Ready (not Ready: shop-green-b)" in switch_plan([*pods[:1], no_ip]).refusal
+    # Ready before the kubelet reported its IP (a real v1.27 hollow node does this): the
+    # endpoints controller leaves such a pod out, so it serves nothing yet
+    del no_ip["status"]["podIP"]
+    refusal = switch_plan([*pods[:1], no_ip]).refusal
+    assert refusal.endswith("1 of 2 pods Ready (no address yet: shop-green-b)")
 
 
 def test_switch_refuses_a_deployment_still_rolling_out_or_scaled_to_zero() -> None:

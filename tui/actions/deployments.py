@@ -59,6 +59,19 @@ def _containers(deployment: dict[str, Any]) -> list[dict[str, Any]]:
     ) or []
 
 
+def readable_hpas(backend: KubeBackend, namespace: str) -> list[dict[str, Any]]:
+    """The HorizontalPodAutoscalers a plan warns about; none when the user may not list them
+    (a warning is no reason to refuse a change the user may make)."""
+    from gok_tui.backends.kube import KubeError
+
+    try:
+        return backend.list(KINDS["horizontalpodautoscalers"], namespace).items
+    except KubeError as error:
+        if error.status == 403:
+            return []
+        raise
+
+
 def hpas_targeting(name: str, hpas: list[dict[str, Any]]) -> list[str]:
     found = []
     for hpa in hpas:
@@ -75,7 +88,7 @@ class Scale:
     name: str = "scale"
 
     def fetch(self, backend: KubeBackend) -> dict[str, Any]:
-        hpas = backend.list(KINDS["horizontalpodautoscalers"], self.ref.namespace).items
+        hpas = readable_hpas(backend, self.ref.namespace)
         return {"deployment": _fetch_deployment(backend, self.ref), "hpas": hpas}
 
     def plan(self, snapshot: dict[str, Any]) -> Plan:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, ObjectRef, Plan, Request, pointer, still
-from gok_tui.actions.deployments import hpas_targeting
+from gok_tui.actions.deployments import hpas_targeting, readable_hpas
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.traffic import (
     CANARY_ANNOTATION,
@@ -156,7 +156,7 @@ class SetCanaryReplicas:
         return {
             "canary": backend.get(KINDS["deployments"], namespace, self.ref.name),
             "stable": backend.get(KINDS["deployments"], namespace, self.stable),
-            "hpas": backend.list(KINDS["horizontalpodautoscalers"], namespace).items,
+            "hpas": readable_hpas(backend, namespace),
         }
 
     def plan(self, snapshot: dict[str, Any]) -> Plan:

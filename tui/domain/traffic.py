@@ -119,14 +119,24 @@ def readiness_problem(deployment: Obj, selected_pods: Sequence[Obj]) -> str:
     if state.phase != "complete":
         return f"{name} is not rolled out: {state.message}"
     staying = [pod for pod in selected_pods if not leaving(pod)]
-    not_ready = [_name(pod) for pod in staying if not ready_endpoint(pod)]
-    ready_count = len(staying) - len(not_ready)
-    if not_ready:
-        listed = ", ".join(sorted(not_ready)[:3]) + (" …" if len(not_ready) > 3 else "")
-        return f"{name}: {ready_count} of {len(staying)} pods Ready (not Ready: {listed})"
+    waiting = [pod for pod in staying if not ready_endpoint(pod)]
+    ready_count = len(staying) - len(waiting)
+    if waiting:
+        no_ip = [_name(p) for p in waiting if not (p.get("status") or {}).get("podIP")]
+        not_ready = [_name(p) for p in waiting if (p.get("status") or {}).get("podIP")]
+        why = "; ".join(
+            f"{label}: {_listed(names)}"
+            for label, names in (("not Ready", not_ready), ("no address yet", no_ip))
+            if names
+        )
+        return f"{name}: {ready_count} of {len(staying)} pods Ready ({why})"
     if ready_count < desired:
         return f"{name}: {ready_count} of {desired} pods Ready"
     return ""
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(sorted(names)[:3]) + (" …" if len(names) > 3 else "")
 
 
 def _side(deployment: Obj, label: str, service_sel: Mapping[str, str], pods: Sequence[Obj]) -> Side:
