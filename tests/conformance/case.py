@@ -46,6 +46,19 @@ def table(path: str, include: bool = True) -> Callable[[World], Req]:
     return lambda w: Req("GET", path.format(ns=w.ns), params, {"Accept": TABLE})
 
 
+def delete_pod(
+    name: str, uid: Callable[[World], str], params: dict[str, str] | None = None, **options: Any
+) -> Callable[[World], Req]:
+    """DELETE a pod with DeleteOptions in the body, its UID as the precondition."""
+
+    def build(w: World) -> Req:
+        body = {"kind": "DeleteOptions", "apiVersion": "v1", **options}
+        body["preconditions"] = {"uid": uid(w)}
+        return Req("DELETE", f"{CORE}/{w.ns}/pods/{name}", dict(params or {}), JSON, body)
+
+    return build
+
+
 def save(key: str, make: Callable[[World], Any]) -> Callable[[World], None]:
     def before(w: World) -> None:
         w.saved[key] = make(w)

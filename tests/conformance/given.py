@@ -15,12 +15,18 @@ from tests.conformance.case import (
     WATCH,
     Case,
     configmap_changes,
+    delete_pod,
     get,
     save,
     table,
 )
 from tests.conformance.wire import AGGREGATED, Req
-from tests.conformance.world import APPS, CORE
+from tests.conformance.world import APPS, CORE, World
+
+
+def _access_review(w: World) -> Req:
+    return Req("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", {}, JSON, {})
+
 
 GIVEN: tuple[Case, ...] = (
     Case("01-version", "server version", get("/version"), ("status", "keys")),
@@ -289,51 +295,20 @@ GIVEN: tuple[Case, ...] = (
     Case(
         "43-delete-precondition-wrong-uid",
         "delete with a wrong UID",
-        lambda w: Req(
-            "DELETE",
-            f"{CORE}/{w.ns}/pods/solo",
-            {},
-            JSON,
-            {
-                "kind": "DeleteOptions",
-                "apiVersion": "v1",
-                "preconditions": {"uid": "00000000-0000-0000-0000-000000000000"},
-            },
-        ),
+        delete_pod("solo", lambda w: "00000000-0000-0000-0000-000000000000"),
         before=save("solo", lambda w: w.running_pod("solo")),
     ),
     Case(
         "44-delete-graceful",
         "graceful delete of a running pod",
-        lambda w: Req(
-            "DELETE",
-            f"{CORE}/{w.ns}/pods/solo",
-            {},
-            JSON,
-            {
-                "kind": "DeleteOptions",
-                "apiVersion": "v1",
-                "preconditions": {"uid": w.saved["solo"]},
-            },
-        ),
+        delete_pod("solo", lambda w: w.saved["solo"]),
         OBJECT,
     ),
     Case("45-get-terminating", "the pod, terminating", get(CORE + "/{ns}/pods/solo"), OBJECT),
     Case(
         "46-delete-grace-0",
         "delete with grace 0",
-        lambda w: Req(
-            "DELETE",
-            f"{CORE}/{w.ns}/pods/solo0",
-            {},
-            JSON,
-            {
-                "kind": "DeleteOptions",
-                "apiVersion": "v1",
-                "gracePeriodSeconds": 0,
-                "preconditions": {"uid": w.saved["solo0"]},
-            },
-        ),
+        delete_pod("solo0", lambda w: w.saved["solo0"], gracePeriodSeconds=0),
         OBJECT,
         before=save("solo0", lambda w: w.running_pod("solo0")),
     ),
@@ -352,9 +327,7 @@ GIVEN: tuple[Case, ...] = (
     Case(
         "50-ssar-allowed",
         "SelfSubjectAccessReview",
-        lambda w: Req(
-            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", {}, JSON, {}
-        ),
+        _access_review,
         not_compared=NOT_SERVED.format("access reviews"),
     ),
     Case(
@@ -366,9 +339,7 @@ GIVEN: tuple[Case, ...] = (
     Case(
         "52-ssar-denied",
         "SelfSubjectAccessReview",
-        lambda w: Req(
-            "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", {}, JSON, {}
-        ),
+        _access_review,
         not_compared=NOT_SERVED.format("access reviews"),
     ),
     Case(

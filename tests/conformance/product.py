@@ -17,6 +17,7 @@ from tests.conformance.case import (
     STRATEGIC,
     WATCH,
     Case,
+    delete_pod,
     get,
     labelled_changes,
     save,
@@ -30,19 +31,12 @@ WEIGHT = "/metadata/annotations/nginx.ingress.kubernetes.io~1canary-weight"
 
 
 def _delete(name: str, **options: object) -> Callable[[World], Req]:
-    def build(w: World) -> Req:
-        body = {"kind": "DeleteOptions", "apiVersion": "v1", **options}
-        body["preconditions"] = {"uid": w.saved[name]}
-        params = {"dryRun": "All"} if name == "pend2" else {}  # a query beside a body
-        return Req("DELETE", f"{CORE}/{w.ns}/pods/{name}", params, JSON, body)
-
-    return build
+    params = {"dryRun": "All"} if name == "pend2" else {}  # a query beside a body
+    return delete_pod(name, lambda w: w.saved[name], params, **options)
 
 
 def _zero(w: World) -> None:
-    w.create(
-        f"{APPS}/{w.ns}/deployments", {**web_deployment(IMAGE_V2, 0), "metadata": {"name": "zero"}}
-    )
+    w.create(f"{APPS}/{w.ns}/deployments", web_deployment(IMAGE_V2, 0, "zero"))
 
 
 def _gated(w: World) -> None:
@@ -279,7 +273,7 @@ PRODUCT: tuple[Case, ...] = (
             f"{APPS}/{w.ns}/deployments",
             {"dryRun": "All"},
             JSON,
-            {**web_deployment(IMAGE_V2, 1), "metadata": {"name": "dry"}},
+            web_deployment(IMAGE_V2, 1, "dry"),
         ),
         OBJECT,
     ),

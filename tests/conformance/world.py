@@ -5,7 +5,6 @@ a Secret (what ``answers/README.md`` describes, less the kinds the fake does not
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,9 @@ from typing import Any
 from gok_tui.backends.kube import KubeBackend
 
 from tests.conformance.wire import Req, Wire
+from tests.integration.helpers import deployment
 from tests.integration.identity import restricted_backend
+from tests.integration.scenario_kit import wait
 
 IMAGE_V1 = "registry.k8s.io/pause:3.9"
 IMAGE_V2 = "registry.k8s.io/pause:3.10"
@@ -21,21 +22,10 @@ APPS = "/apis/apps/v1/namespaces"
 CORE = "/api/v1/namespaces"
 
 
-def web_deployment(image: str, replicas: int = 2) -> dict[str, Any]:
-    labels = {"app": "web"}
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": "web", "labels": labels},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": labels},
-            "template": {
-                "metadata": {"labels": labels},
-                "spec": {"containers": [{"name": "web", "image": image}]},
-            },
-        },
-    }
+def web_deployment(image: str, replicas: int = 2, name: str = "web") -> dict[str, Any]:
+    obj = deployment(name, image, replicas)
+    del obj["metadata"]["namespace"]  # created in the world's namespace
+    return obj
 
 
 def pod(name: str, **spec: Any) -> dict[str, Any]:
@@ -77,12 +67,7 @@ class World:
         return self.wire.send(Req("GET", path))["status"] == 200
 
     def wait(self, predicate: Callable[[], Any], what: str, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if predicate():
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"{what}: not within {timeout}s")
+        wait(predicate, timeout, what)
 
     def uid(self, path: str) -> str:
         return str(self.get(path)["metadata"]["uid"])
