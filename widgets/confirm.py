@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from textwrap import indent
 from typing import ClassVar
 
 from gok_tui.actions.base import Plan
@@ -52,9 +53,20 @@ def request_parts(method: str, path: str, content_type: str, body: object) -> li
     request_line = f"{method} {path}" + (f"  ({content_type})" if content_type else "")
     parts: list[object] = [cell(request_line, "dim")]
     if body is not None:
-        text = json.dumps(body, indent=2, sort_keys=False)
-        parts.append(code_block(text, "json"))
+        parts.append(code_block(body_text(body), "json"))
     return parts
+
+
+def body_text(body: object, width: int = 72) -> str:
+    """The body as indented JSON, but a JSON patch's short operations one a line (each reads
+    as a sentence: test this, then add that)."""
+    if not (isinstance(body, list) and body and all(isinstance(op, dict) for op in body)):
+        return json.dumps(body, indent=2)
+    ops = []
+    for op in body:
+        line = json.dumps(op)
+        ops.append(f"  {line}" if len(line) <= width else indent(json.dumps(op, indent=2), "  "))
+    return "[\n" + ",\n".join(ops) + "\n]"
 
 
 class ConfirmModal(ModalScreen[bool]):

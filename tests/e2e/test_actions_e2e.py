@@ -1,5 +1,5 @@
-"""Release actions on a real cluster (KUBECONFIG + GOK_E2E=1): scale, restart, undo, blue/green,
-pod delete. Each test uses its own namespace (the `cluster` fixture) and deletes it."""
+"""Release actions on a real cluster (see conftest.py): the shared scenarios of
+action_scenarios.py, pod_scenarios.py and devloop_scenarios.py."""
 
 from __future__ import annotations
 
@@ -8,29 +8,39 @@ from pathlib import Path
 import pytest
 from gok_tui.backends.kube import KubeBackend
 
-from tests.e2e.test_views_e2e import cluster, ready_nodes  # noqa: F401
-from tests.integration import action_scenarios
+from tests.integration import action_scenarios, devloop_scenarios, pod_scenarios
 
 pytestmark = pytest.mark.e2e
+Cluster = tuple[KubeBackend, str]
 
 
-def test_scale(cluster: tuple[KubeBackend, str], tmp_path: Path) -> None:  # noqa: F811
+def test_scale(cluster: Cluster, tmp_path: Path) -> None:
     action_scenarios.scale(*cluster, tmp_path / "audit.jsonl")
 
 
-def test_restart(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
+def test_restart(cluster: Cluster) -> None:
     action_scenarios.restart(*cluster)
 
 
-def test_undo_to_revision(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
+def test_pause_resume(cluster: Cluster) -> None:
+    action_scenarios.pause_resume(*cluster)
+
+
+def test_undo_to_revision(cluster: Cluster) -> None:
     action_scenarios.undo_to_revision(*cluster)
 
 
-def test_blue_green(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
-    backend, namespace = cluster
-    # without ready nodes no pod can become Ready: the refusal is what a real cluster shows
-    action_scenarios.blue_green(backend, namespace, pods_can_run=ready_nodes(backend) > 0)
+def test_undo_last_action(cluster: Cluster) -> None:
+    action_scenarios.undo_last_action(*cluster)
 
 
-def test_delete_pod(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
-    action_scenarios.delete_pod(*cluster)
+def test_delete_pod(cluster: Cluster) -> None:
+    pod_scenarios.delete_pod(*cluster)
+
+
+def test_delete_pending_pod(cluster: Cluster, tmp_path: Path) -> None:
+    pod_scenarios.delete_pending_pod(*cluster, tmp_path / "audit.jsonl")
+
+
+def test_devloop_manifest_apply(cluster: Cluster, tmp_path: Path) -> None:
+    devloop_scenarios.manifest_apply(*cluster, tmp_path / "project")

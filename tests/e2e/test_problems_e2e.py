@@ -7,7 +7,7 @@ import pytest
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.store.feeds import FeedHub
 
-from tests.e2e.test_views_e2e import cluster, ready_nodes  # noqa: F401
+from tests.e2e.conftest import ready_nodes
 from tests.integration.problems_scenarios import (
     ProblemsMirror,
     create,
@@ -18,7 +18,7 @@ from tests.integration.problems_scenarios import (
 pytestmark = pytest.mark.e2e
 
 
-def test_service_selecting_nothing(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
+def test_service_selecting_nothing(cluster: tuple[KubeBackend, str]) -> None:
     backend, namespace = cluster
     hub = FeedHub(backend, watch_timeout=30)
     try:
@@ -30,7 +30,7 @@ def test_service_selecting_nothing(cluster: tuple[KubeBackend, str]) -> None:  #
         hub.stop_all()
 
 
-def test_missing_configmap_or_no_nodes(cluster: tuple[KubeBackend, str]) -> None:  # noqa: F811
+def test_missing_configmap_or_no_nodes(cluster: tuple[KubeBackend, str]) -> None:
     backend, namespace = cluster
     hub = FeedHub(backend, watch_timeout=30)
     try:

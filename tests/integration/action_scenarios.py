@@ -1,54 +1,27 @@
-"""Release-action scenarios written once, run against the fake API server (integration) and a
-real cluster (e2e): scale, restart, undo to a revision, blue/green switch, pod delete."""
+"""Deployment-action scenarios written once, run against the fake API server (integration) and
+a real cluster (e2e): scale, restart, undo to a revision, pause/resume, ctrl+z."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from gok_tui.actions.audit import AuditLog
-from gok_tui.actions.base import ObjectRef
-from gok_tui.actions.deployments import Restart, Scale, SetImage, Undo
-from gok_tui.actions.pods import DeletePod
-from gok_tui.actions.run import execute, plan_action
-from gok_tui.actions.traffic import SwitchService
-from gok_tui.backends.kube import KubeBackend, KubeError
-from gok_tui.domain.kinds import KINDS
+from gok_tui.actions.deployments import Restart, Scale, SetImage, SetPaused, Undo
+from gok_tui.actions.run import execute
+from gok_tui.backends.kube import KubeBackend
 from gok_tui.domain.revisions import revision_of, revisions
-from gok_tui.domain.rollout import rollout_state
 
-from tests.integration.helpers import bare_pod, deployment, service, track_deployment
-
-PAUSE_IMAGE = "registry.k8s.io/pause:3.9"  # runs anywhere, serves nothing
-PAUSE_IMAGE_NEXT = "registry.k8s.io/pause:3.10"
-
-
-def wait(predicate: Callable[[], Any], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: not within {timeout}s")
-
-
-def ref(backend: KubeBackend, kind: str, namespace: str, name: str) -> ObjectRef:
-    target = backend.target
-    return ObjectRef(target.context, target.cluster_server, kind, namespace, name)
-
-
-def get(backend: KubeBackend, plural: str, namespace: str, name: str) -> dict[str, Any]:
-    return backend.get(KINDS[plural], namespace, name)
-
-
-def create(backend: KubeBackend, plural: str, namespace: str, obj: dict[str, Any]) -> None:
-    backend.mutate("POST", KINDS[plural].collection_path(namespace), obj)
-
-
-def replicasets_of(backend: KubeBackend, namespace: str, name: str) -> list[dict[str, Any]]:
-    return backend.list(KINDS["replicasets"], namespace, label_selector=f"app={name}").items
+from tests.integration.helpers import deployment
+from tests.integration.scenario_kit import (
+    PAUSE_IMAGE,
+    PAUSE_IMAGE_NEXT,
+    PAUSE_IMAGE_OLD,
+    create,
+    get,
+    ref,
+    replicasets_of,
+    wait,
+)
 
 
 def scale(backend: KubeBackend, namespace: str, audit_path: Path) -> None:
@@ -89,7 +62,7 @@ def undo_to_revision(backend: KubeBackend, namespace: str) -> None:
     create(backend, "deployments", namespace, deployment("un", PAUSE_IMAGE, 1, namespace))
     target = ref(backend, "deployments", namespace, "un")
     wait(lambda: revision_of(get(backend, "deployments", namespace, "un")) == 1, 30, "rev 1")
-    for number, image in ((2, PAUSE_IMAGE_NEXT), (3, "registry.k8s.io/pause:3.8")):
+    for number, image in ((2, PAUSE_IMAGE_NEXT), (3, PAUSE_IMAGE_OLD)):
         assert execute(SetImage(target, "web", image, f"e2e {image}"), backend).ok
         wait(
             lambda n=number: revision_of(get(backend, "deployments", namespace, "un")) == n,
@@ -105,65 +78,33 @@ def undo_to_revision(backend: KubeBackend, namespace: str) -> None:
     assert numbers == [4, 3, 2], "revision 1 became 4, as kubectl numbers it"
 
 
-def blue_green(backend: KubeBackend, namespace: str, pods_can_run: bool) -> None:
-    """The switch is refused while green has no Ready pods; once it has, it flips."""
-    for track, image in (("blue", PAUSE_IMAGE), ("green", PAUSE_IMAGE_NEXT)):
-        create(
-            backend,
-            "deployments",
-            namespace,
-            track_deployment(f"bg-{track}", "bg", track, image, 1, namespace),
-        )
-    create(backend, "services", namespace, service("bg", {"app": "bg", "track": "blue"}, namespace))
-    switch = SwitchService(ref(backend, "services", namespace, "bg"), "track", "green", "bg-green")
-    if pods_can_run:
-        wait(
-            lambda: (
-                rollout_state(get(backend, "deployments", namespace, "bg-green")).phase
-                == "complete"
-            ),
-            180,
-            "bg-green rolled out",
-        )
-        result = execute(switch, backend)
-        assert result.ok, result.message
-        selector = get(backend, "services", namespace, "bg")["spec"]["selector"]
-        assert selector == {"app": "bg", "track": "green"}
-        return
-    result = execute(switch, backend)
-    assert not result.ok and "not every endpoint would be Ready" in result.message
-    assert get(backend, "services", namespace, "bg")["spec"]["selector"]["track"] == "blue"
+def pause_resume(backend: KubeBackend, namespace: str) -> None:
+    """A paused Deployment refuses a restart and an undo; resuming it (the pause's inverse, as
+    ctrl+z plans it) lets the restart through."""
+    create(backend, "deployments", namespace, deployment("pr", PAUSE_IMAGE, 1, namespace))
+    target = ref(backend, "deployments", namespace, "pr")
+    paused = execute(SetPaused(target, True), backend)
+    assert paused.ok, paused.message
+    assert get(backend, "deployments", namespace, "pr")["spec"]["paused"] is True
+    restart = execute(Restart(target, "2026-12-07T12:00:00Z"), backend)
+    assert not restart.ok
+    assert restart.message == "refused: the Deployment is paused: resume it first"
+    assert paused.plan is not None and paused.plan.inverse == SetPaused(target, False)
+    resumed = execute(paused.plan.inverse, backend)
+    assert resumed.ok, resumed.message
+    assert not get(backend, "deployments", namespace, "pr")["spec"].get("paused")
+    assert execute(Restart(target, "2026-12-07T12:00:00Z"), backend).ok
 
 
-def _gone(backend: KubeBackend, namespace: str, name: str) -> bool:
-    try:
-        get(backend, "pods", namespace, name)
-    except KubeError as error:
-        return error.status == 404
-    return False
-
-
-def delete_pod(backend: KubeBackend, namespace: str) -> None:
-    """A pod nothing recreates is deleted after a dangerous confirm; a pod recreated under the
-    confirmed name (as a StatefulSet does) is not."""
-    pod = bare_pod("solo", namespace, {"app": "solo"})
-    pod["spec"]["containers"][0]["image"] = PAUSE_IMAGE
-    pod["spec"]["terminationGracePeriodSeconds"] = 0
-    create(backend, "pods", namespace, pod)
-    action = DeletePod(ref(backend, "pods", namespace, "solo"))
-    confirmed = plan_action(action, backend)
-    assert confirmed.dangerous and confirmed.after == "deleted for good"
-
-    create(backend, "pods", namespace, {**pod, "metadata": {**pod["metadata"], "name": "spare"}})
-    backend.mutate("DELETE", KINDS["pods"].object_path(namespace, "solo"))
-    wait(lambda: _gone(backend, namespace, "solo"), 60, "the first solo pod gone")
-    create(backend, "pods", namespace, pod)  # same name, new UID
-    result = execute(action, backend, confirmed=confirmed)
-    assert not result.ok and "changed since you confirmed" in result.message
-    assert not _gone(backend, namespace, "solo")
-
-    again = plan_action(action, backend)
-    result = execute(action, backend, confirmed=again)
-    assert result.ok, result.message
-    wait(lambda: _gone(backend, namespace, "solo"), 60, "the solo pod deleted")
-    assert not _gone(backend, namespace, "spare")
+def undo_last_action(backend: KubeBackend, namespace: str) -> None:
+    """ctrl+z plans the inverse of the last action: a scale goes back; a restart has none."""
+    create(backend, "deployments", namespace, deployment("uz", PAUSE_IMAGE, 1, namespace))
+    target = ref(backend, "deployments", namespace, "uz")
+    scaled = execute(Scale(target, 2), backend)
+    assert scaled.ok, scaled.message
+    assert scaled.plan is not None and scaled.plan.inverse == Scale(target, 1)
+    back = execute(scaled.plan.inverse, backend)
+    assert back.ok and back.message == f"done: scale {target} from 2 to 1 replicas"
+    assert get(backend, "deployments", namespace, "uz")["spec"]["replicas"] == 1
+    restarted = execute(Restart(target, "2026-12-07T12:00:00Z"), backend)
+    assert restarted.ok and restarted.plan is not None and restarted.plan.inverse is None

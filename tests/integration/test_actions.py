@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -224,8 +225,8 @@ def test_deleting_a_pod_dry_runs_then_its_replicaset_replaces_it(
     fake_kube.clear_requests()
     result = execute(DeletePod(pod_ref(fake_kube, victim)), backend, audit=audit)
     assert result.ok, result.message
-    deletes = [r for r in fake_kube.requests if r.method == "DELETE"]
-    assert [r.query.get("dryRun") for r in deletes] == ["All", None]
+    deletes = [json.loads(r.body) for r in fake_kube.requests if r.method == "DELETE"]
+    assert [d.get("dryRun") for d in deletes] == [["All"], None]
     wait_until(lambda: len(pods_of(fake_kube)) == 2 and victim not in pods_of(fake_kube))
     assert survivor in pods_of(fake_kube)
     [entry] = audit.entries()

@@ -1,4 +1,7 @@
-"""Multi-pod log following through the fake API server's log endpoint (the real client)."""
+"""Multi-pod log following through the fake API server's log endpoint (the real client).
+
+Fake-only: a kubemark hollow node serves no logs (the API server answers 500, see
+tests/conformance/answers/53-logs-hollow-node.json), so the e2e suite has no log scenario."""
 
 from __future__ import annotations
 

@@ -12,11 +12,17 @@ State, as API calls would change it (watchers see the events):
     patch_pod_status(ns, name, fragment), append_log(ns, pod, container, lines, previous=False),
     restart_container(ns, pod, container), add_event(ns, involved, reason, message, type)
 Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool | None`,
-    `fake.ready_delay` seconds before containers run.
+    `fake.ready_delay` seconds before containers run, `fake.ready_skew` seconds between the
+    pod's Ready condition and its containers' flags (see readiness.py); readiness gates hold.
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
+    status_writes_on_read(*resources) (a controller moves the resourceVersion after each GET),
     latency (seconds per request).
-Requests: fake.requests (RequestRecord(method, path, query, content_type)), clear_requests().
+Requests: fake.requests (RequestRecord(method, path, query, content_type, body)),
+    clear_requests().
+Deletes as the real server does them: see ``deletion`` (a pod on a node terminates for up to
+    ``fake.controllers.stop_delay`` seconds; a pod whose nodeSelector no node matches stays
+    Pending, Unschedulable).
 """
 
 from __future__ import annotations

@@ -15,11 +15,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from tests.kubefake import events, readiness
+from tests.kubefake.readiness import Reporter
 from tests.kubefake.state import State, now_rfc3339
 
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 HASH_LABEL = "pod-template-hash"
+ROOT_CA = "kube-root-ca.crt"
 
 Readiness = Callable[[dict[str, Any]], "bool | None"]
 
@@ -84,6 +87,10 @@ class Controllers:
         self.state = state
         self.readiness: str | Readiness = "auto"
         self.ready_delay = 0.05
+        # seconds a terminating pod's containers take to stop (at most its grace period):
+        # the fake's containers exit on SIGTERM at once
+        self.stop_delay = 0.05
+        self.readiness_reporter = Reporter(state)  # its ``skew``: see readiness.py
         self._started_at: dict[str, float] = {}  # pod uid -> when its containers started
         self._deadline_from: dict[str, float] = {}  # deployment uid -> when progress began
         self._stop = threading.Event()
@@ -120,6 +127,11 @@ class Controllers:
         """One pass; True while something is still on its way (timers, rollouts)."""
         pending = False
         with self.state.lock:
+            for namespace in list(self.state.iter_raw("namespaces")):
+                if namespace["metadata"].get("deletionTimestamp"):
+                    self._empty(namespace["metadata"]["name"])
+                else:
+                    self._namespace(namespace["metadata"]["name"])
             for deployment in self.state.list("deployments"):
                 pending |= self._deployment(deployment)
             for replicaset in self.state.list("replicasets"):
@@ -129,6 +141,31 @@ class Controllers:
             for service in list(self.state.iter_raw("services")):
                 self._endpoints(service)
         return pending
+
+    # -- namespace -----------------------------------------------------------------------
+    def _namespace(self, name: str) -> None:
+        """What the serviceaccount controller and the root CA publisher put in each one."""
+        if self.state.get("serviceaccounts", name, "default") is None:
+            self.state.create(
+                "serviceaccounts", {"metadata": {"name": "default", "namespace": name}}
+            )
+        if self.state.get("configmaps", name, ROOT_CA) is None:
+            self.state.create(
+                "configmaps",
+                {
+                    "metadata": {"name": ROOT_CA, "namespace": name},
+                    "data": {
+                        "ca.crt": "-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n"
+                    },
+                },
+            )
+
+    def _empty(self, name: str) -> None:
+        """The namespace controller: delete what is in a Terminating namespace, then it."""
+        for plural, namespace, obj_name in list(self.state.objects):
+            if namespace == name and (plural, namespace, obj_name) in self.state.objects:
+                self.state.delete(plural, namespace, obj_name)
+        self.state.delete("namespaces", "", name)
 
     # -- deployment ----------------------------------------------------------------------
     def _deployment(self, deployment: dict[str, Any]) -> bool:
@@ -347,7 +384,11 @@ class Controllers:
     def _replicaset(self, rs: dict[str, Any]) -> None:
         meta = rs["metadata"]
         desired = int(rs["spec"].get("replicas", 0))
-        pods = [pod for pod in self.state.list("pods", meta["namespace"]) if _owned(pod, rs)]
+        pods = [  # active pods: a terminating one is already replaced
+            pod
+            for pod in self.state.list("pods", meta["namespace"])
+            if _owned(pod, rs) and not pod["metadata"].get("deletionTimestamp")
+        ]
         for _ in range(desired - len(pods)):
             self._create_pod(rs)
         if len(pods) > desired:
@@ -388,23 +429,102 @@ class Controllers:
 
     # -- kubelet -------------------------------------------------------------------------
     def _kubelet(self, pod: dict[str, Any]) -> bool:
-        """Schedule and start pods; readiness from the test's policy. True while waiting."""
+        """Schedule, start and stop pods; readiness from the test's policy. True while
+        waiting."""
         meta, status = pod["metadata"], pod.get("status") or {}
         uid = meta["uid"]
+        if meta.get("deletionTimestamp"):
+            return self._terminate(pod)
         if status.get("phase") not in (None, "Pending") or status.get("containerStatuses"):
             return self._apply_readiness(pod)
+        if not pod["spec"].get("nodeName") and self._node_for(pod) is None:
+            self._unschedulable(pod)
+            return False
         started = self._started_at.setdefault(uid, time.monotonic())
         if time.monotonic() - started < self.ready_delay:
             return True
         self._pod_ip += 1
         ip = f"10.0.{(self._pod_ip // 250) % 250}.{self._pod_ip % 250 + 1}"
 
+        node = pod["spec"].get("nodeName") or self._node_for(pod)
+
         def start(obj: dict[str, Any]) -> None:
-            obj["spec"].setdefault("nodeName", "fake-node-1")
+            obj["spec"]["nodeName"] = node
             obj["status"] = running_status(obj, ip, ready=False)
 
         self.state.mutate("pods", meta["namespace"], meta["name"], start)
+        events.record(
+            self.state,
+            events.about_pod(pod),
+            "Scheduled",
+            f"Successfully assigned {meta['namespace']}/{meta['name']} to {node}",
+            component="default-scheduler",
+        )
         return True
+
+    def _node_for(self, pod: dict[str, Any]) -> str | None:
+        """The scheduler: the first Ready node whose labels match the pod's nodeSelector."""
+        wanted = (pod.get("spec") or {}).get("nodeSelector") or {}
+        for node in self.state.iter_raw("nodes"):
+            labels = node["metadata"].get("labels") or {}
+            ready = any(
+                c.get("type") == "Ready" and c.get("status") == "True"
+                for c in (node.get("status") or {}).get("conditions") or []
+            )
+            if ready and all(labels.get(k) == v for k, v in wanted.items()):
+                return str(node["metadata"]["name"])
+        return None
+
+    def _unschedulable(self, pod: dict[str, Any]) -> None:
+        conditions = (pod.get("status") or {}).get("conditions") or []
+        if any(c.get("reason") == "Unschedulable" for c in conditions):
+            return
+        nodes = sum(1 for _ in self.state.iter_raw("nodes"))
+        message = (
+            f"0/{nodes} nodes are available: {nodes} node(s) didn't match Pod's node "
+            f"affinity/selector. preemption: 0/{nodes} nodes are available: {nodes} "
+            "Preemption is not helpful for scheduling.."
+            if nodes
+            else "no nodes available to schedule pods"
+        )
+
+        def mark(obj: dict[str, Any]) -> None:
+            obj["status"] = {
+                "phase": "Pending",
+                "qosClass": "BestEffort",
+                "conditions": [
+                    {
+                        "type": "PodScheduled",
+                        "status": "False",
+                        "reason": "Unschedulable",
+                        "message": message,
+                        "lastTransitionTime": now_rfc3339(),
+                    }
+                ],
+            }
+
+        meta = pod["metadata"]
+        self.state.mutate("pods", meta["namespace"], meta["name"], mark)
+        events.record(
+            self.state,
+            events.about_pod(pod),
+            "FailedScheduling",
+            message,
+            "Warning",
+            "default-scheduler",
+        )
+
+    def _terminate(self, pod: dict[str, Any]) -> bool:
+        """A pod marked for deletion: its containers stop, then the kubelet removes it."""
+        meta = pod["metadata"]
+        key = f"stop:{meta['uid']}"
+        asked = self._started_at.setdefault(key, time.monotonic())
+        grace = float(meta.get("deletionGracePeriodSeconds") or 0)
+        if time.monotonic() - asked < min(grace, self.stop_delay):
+            return True
+        self.state.delete("pods", meta["namespace"], meta["name"])
+        self._started_at.pop(key, None)
+        return False
 
     def _apply_readiness(self, pod: dict[str, Any]) -> bool:
         if self.readiness == "manual":
@@ -419,9 +539,7 @@ class Controllers:
         running = all("running" in (c.get("state") or {}) for c in statuses) and statuses
         if not running:
             return False
-        if _pod_ready(pod) != wanted:
-            set_ready(self.state, pod["metadata"]["namespace"], pod["metadata"]["name"], wanted)
-        return False
+        return self.readiness_reporter.report(pod, wanted)
 
     # -- endpoints -----------------------------------------------------------------------
     def _endpoints(self, service: dict[str, Any]) -> None:
@@ -539,14 +657,4 @@ def running_status(pod: dict[str, Any], ip: str, *, ready: bool) -> dict[str, An
 
 
 def set_ready(state: State, namespace: str, name: str, ready: bool) -> None:
-    flag = "True" if ready else "False"
-
-    def change(obj: dict[str, Any]) -> None:
-        status = obj.setdefault("status", {})
-        for condition in status.get("conditions") or []:
-            if condition.get("type") in ("Ready", "ContainersReady"):
-                condition["status"] = flag
-        for container in status.get("containerStatuses") or []:
-            container["ready"] = ready
-
-    state.mutate("pods", namespace, name, change)
+    readiness.write(state, namespace, name, containers=ready, condition=ready)

@@ -12,9 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from tests.kubefake import deletion, ownership, tables, validation
+from tests.kubefake import discovery as documents
+from tests.kubefake.errors import ApiError, conflict, gone, not_found
 from tests.kubefake.resources import (
-    GROUP_VERSIONS,
-    RESOURCES,
     PatchError,
     field_matcher,
     json_patch,
@@ -23,7 +24,6 @@ from tests.kubefake.resources import (
     strategic_merge,
 )
 from tests.kubefake.server import RequestRecord, Route, parse_route
-from tests.kubefake.state import ApiError
 
 if TYPE_CHECKING:
     from tests.kubefake.server import FakeKube
@@ -86,8 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-        self.fake.record(RequestRecord(method, url.path, query, content_type))
         body = self._read_body()
+        self.fake.record(RequestRecord(method, url.path, query, content_type, body))
         if self.fake.latency:
             time.sleep(self.fake.latency)
         try:
@@ -98,8 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(error.code, error.status(), extra)
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-        except PatchError as error:
-            self._json(422, ApiError(422, "Invalid", str(error)).status())
+        except PatchError:
+            # apiserver patch.go: a JSON patch that does not apply (a failed test op, a
+            # missing path) is a generic 422 that keeps nothing of the reason
+            message = "the server rejected our request due to an error in our request"
+            self._json(422, ApiError(422, "Invalid", message, {}).status())
         except ValueError as error:
             self._json(400, ApiError(400, "BadRequest", str(error)).status())
 
@@ -110,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(
         self, method: str, path: str, query: dict[str, str], content_type: str, body: bytes
     ) -> None:
-        discovery = self._discovery(path)
+        discovery = documents.document(path, self.headers.get("Accept", ""))
         if discovery is not None:
             if (
                 self.fake._token is not None
@@ -120,9 +123,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, discovery)
             return
         route = parse_route(path)
-        if route is None:
-            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        if route is None and not documents.known_prefix(path):
+            self._raw(404, b"404 page not found\n", "text/plain; charset=utf-8")
+            return
+        if route is None or (
+            route.subresource and route.subresource not in route.resource.subresources
+        ):
+            raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
         self.fake.check_access(method, route, query, self.headers)
+        self._query = query
         dry_run = query.get("dryRun") == "All"
         if method == "GET":
             self._get(route, query)
@@ -133,51 +142,12 @@ class _Handler(BaseHTTPRequestHandler):
             obj = _decode(body, content_type)
             self._json(200, self._replace(route, obj, dry_run))
         elif method == "PATCH":
-            self._json(200, self._patch(route, body, content_type, query, dry_run))
+            self._json(*self._patch(route, body, content_type, query, dry_run))
         elif method == "DELETE":
-            options = _decode(body, content_type) if body else {}
-            self._delete(route, options.get("preconditions") or {}, dry_run)
+            self._delete(
+                route, deletion.options_from(_decode(body, content_type) if body else None, query)
+            )
         self.fake.controllers.wake.set()
-
-    # -- discovery ---------------------------------------------------------------------------
-    def _discovery(self, path: str) -> dict[str, Any] | None:
-        path = path.rstrip("/")
-        if path == "/version":
-            return {
-                "major": "1",
-                "minor": "31",
-                "gitVersion": "v1.31.0-gok-fake",
-                "platform": "linux/amd64",
-            }
-        if path == "/api":
-            return {
-                "kind": "APIVersions",
-                "versions": ["v1"],
-                "serverAddressByClientCIDRs": [
-                    {"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}
-                ],
-            }
-        if path == "/apis":
-            return {
-                "kind": "APIGroupList",
-                "apiVersion": "v1",
-                "groups": [
-                    {
-                        "name": group,
-                        "versions": [{"groupVersion": f"{group}/{version}", "version": version}],
-                        "preferredVersion": {
-                            "groupVersion": f"{group}/{version}",
-                            "version": version,
-                        },
-                    }
-                    for group, version in GROUP_VERSIONS
-                ],
-            }
-        for group, version in [("", "v1"), *GROUP_VERSIONS]:
-            prefix = f"/apis/{group}/{version}" if group else "/api/v1"
-            if path == prefix:
-                return _resource_list(group, version)
-        return None
 
     # -- reads ---------------------------------------------------------------------------------
     def _get(self, route: Route, query: dict[str, str]) -> None:
@@ -188,19 +158,21 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _not_found(route)
             if route.subresource == "log":
                 self._log(route, obj, query)
-            elif route.subresource == "scale":
-                self._json(200, _scale_of(obj))
             else:
-                self._json(200, obj)
+                self.fake.after_read(route.resource.plural, route.namespace, route.name)
+                self._json(200, _scale_of(obj) if route.subresource == "scale" else obj)
             return
         if query.get("watch") in ("1", "true"):
             self._watch(route, query)
             return
-        self._json(200, self._list(route, query))
+        listed = self._list(route, query)
+        if tables.TABLE_ACCEPT in self.headers.get("Accept", ""):
+            listed = tables.table(route.resource.plural, listed, query.get("includeObject", ""))
+        self._json(200, listed)
 
     def _matching(self, route: Route, query: dict[str, str]):
         labels = label_matcher(query.get("labelSelector"))
-        fields = field_matcher(query.get("fieldSelector"))
+        fields = field_matcher(query.get("fieldSelector"), route.resource.plural)
         plural, namespace = route.resource.plural, route.namespace
 
         def matches(obj: dict[str, Any]) -> bool:
@@ -215,6 +187,7 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.fake.state
         plural, matches = self._matching(route, query)
         with state.lock:
+            _check_list_version(query, state.rv, state.compacted_rv)
             items = [obj for obj in state.list(plural, route.namespace or None) if matches(obj)]
             list_rv = state.rv
         start = 0
@@ -228,6 +201,9 @@ class _Handler(BaseHTTPRequestHandler):
         if limit and start + limit < len(items):
             metadata["continue"] = f"{list_rv}:{start + limit}"
             metadata["remainingItemCount"] = len(items) - start - limit
+        for item in page:  # items of a list carry no kind or apiVersion of their own
+            item.pop("kind", None)
+            item.pop("apiVersion", None)
         return {
             "kind": f"{route.resource.kind}List",
             "apiVersion": route.resource.api_version,
@@ -262,13 +238,23 @@ class _Handler(BaseHTTPRequestHandler):
                     return
         for obj in initial:
             self._event("ADDED", obj)
+        # bookmarks as the watch cache sends them: about once a minute, and one shortly
+        # before a watch with a timeout ends (so the client can resume from there)
+        # (a v1.28 server sent none in a 3 s watch and two in a 5 s one: answers 54 and 90)
+        bookmark_at = deadline - 2.0 if query.get("allowWatchBookmarks") == "true" else None
+        if timeout <= 3:
+            bookmark_at = time.monotonic() + 60.0 if bookmark_at else None
         while time.monotonic() < deadline:
+            if bookmark_at is not None and time.monotonic() >= bookmark_at:
+                self._event("BOOKMARK", _bookmark(route.resource, last))
+                bookmark_at = time.monotonic() + 60.0
             with state.lock:
                 if fake.watch_epoch != epoch or fake._server is None:
                     break
                 changes = state.changes_since(last)
                 if not changes:
-                    state.changed.wait(min(0.5, max(0.0, deadline - time.monotonic())))
+                    until = min(deadline, bookmark_at or deadline)
+                    state.changed.wait(min(0.5, max(0.0, until - time.monotonic())))
                     continue
             for change in changes:
                 last = change.rv
@@ -356,10 +342,30 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- writes --------------------------------------------------------------------------------
     def _created(self, route: Route, obj: dict[str, Any], dry_run: bool) -> None:
+        if route.subresource == "token":
+            if self.fake.state.get("serviceaccounts", route.namespace, route.name) is None:
+                raise not_found("serviceaccounts", route.name)
+            self._json(201, self.fake.tokens.issue(route.namespace, route.name, obj))
+            return
         if route.resource.namespaced:
             obj.setdefault("metadata", {})["namespace"] = route.namespace or "default"
-        _validate(route.resource.plural, obj)
+        validation.check_name(route.resource.plural, (obj.get("metadata") or {}).get("name", ""))
+        validation.check(route.resource.plural, obj)
+        self._owned_by_writer(route, None, obj)
         self._json(201, self.fake.state.create(route.resource.plural, obj, dry_run=dry_run))
+
+    def _owned_by_writer(
+        self, route: Route, current: dict[str, Any] | None, new: dict[str, Any]
+    ) -> None:
+        """Record the writer of a create, update or patch as the owner of what it changed."""
+        if route.subresource:
+            return
+        manager = self._query.get("fieldManager") or ownership.user_agent_manager(
+            self.headers.get("User-Agent", "")
+        )
+        new.setdefault("metadata", {})["managedFields"] = ownership.after_update(
+            current, new, manager, route.resource.api_version
+        )
 
     def _replace(self, route: Route, obj: dict[str, Any], dry_run: bool) -> dict[str, Any]:
         state = self.fake.state
@@ -371,7 +377,8 @@ class _Handler(BaseHTTPRequestHandler):
             if route.subresource == "scale":
                 return self._write_scale(route, current, obj, dry_run)
             obj = self._keep_protected(route, current, obj)
-            _validate(plural, obj)
+            validation.check(plural, obj)
+            self._owned_by_writer(route, current, obj)
             return state.replace(plural, route.namespace, route.name, obj, dry_run=dry_run)
 
     def _keep_protected(
@@ -392,7 +399,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _patch(
         self, route: Route, body: bytes, content_type: str, query: dict[str, str], dry_run: bool
-    ) -> dict[str, Any]:
+    ) -> tuple[int, dict[str, Any]]:
         state = self.fake.state
         plural = route.resource.plural
         with state.lock:
@@ -405,20 +412,14 @@ class _Handler(BaseHTTPRequestHandler):
             patched = _apply_patch(base, body, content_type)
             given_rv = (patched.get("metadata") or {}).get("resourceVersion")
             if given_rv and given_rv != base["metadata"]["resourceVersion"]:
-                raise ApiError(
-                    409,
-                    "Conflict",
-                    f"Operation cannot be fulfilled on {plural}"
-                    f'{_suffix(route)} "{route.name}": the object has been '
-                    "modified; please apply your changes to the latest "
-                    "version and try again",
-                )
+                raise conflict(plural, route.name)
             if route.subresource == "scale":
-                return self._write_scale(route, current, patched, dry_run)
+                return 200, self._write_scale(route, current, patched, dry_run)
             patched = self._keep_protected(route, current, patched)
             patched["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
-            _validate(plural, patched)
-            return state.replace(plural, route.namespace, route.name, patched, dry_run=dry_run)
+            validation.check(plural, patched)
+            self._owned_by_writer(route, current, patched)
+            return 200, state.replace(plural, route.namespace, route.name, patched, dry_run=dry_run)
 
     def _apply(
         self,
@@ -427,7 +428,7 @@ class _Handler(BaseHTTPRequestHandler):
         body: bytes,
         query: dict[str, str],
         dry_run: bool,
-    ) -> dict[str, Any]:
+    ) -> tuple[int, dict[str, Any]]:
         manager = query.get("fieldManager")
         if not manager:
             raise ApiError(
@@ -437,37 +438,31 @@ class _Handler(BaseHTTPRequestHandler):
                 "Required value: is required for apply patch",
             )
         applied = yaml.safe_load(body.decode() or "{}") or {}
-        entry = {
-            "manager": manager,
-            "operation": "Apply",
-            "apiVersion": route.resource.api_version,
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "fieldsType": "FieldsV1",
-        }
-        state = self.fake.state
+        state, plural, version = self.fake.state, route.resource.plural, route.resource.api_version
         if current is None:
             applied.setdefault("metadata", {})["name"] = route.name
             if route.resource.namespaced:
                 applied["metadata"]["namespace"] = route.namespace
-            applied["metadata"]["managedFields"] = [entry]
-            _validate(route.resource.plural, applied)
-            return state.create(route.resource.plural, applied, dry_run=dry_run)
+            applied["metadata"]["managedFields"] = ownership.after_apply(
+                {}, applied, manager, version, force=True
+            )
+            validation.check_name(plural, route.name)
+            validation.check(plural, applied)
+            return 201, state.create(plural, applied, dry_run=dry_run)
+        owners = ownership.after_apply(
+            current, applied, manager, version, force=query.get("force") == "true"
+        )
         merged = strategic_merge(current, applied)
-        fields = [
-            f for f in merged["metadata"].get("managedFields") or [] if f.get("manager") != manager
-        ]
-        merged["metadata"]["managedFields"] = [*fields, entry]
+        merged["metadata"]["managedFields"] = owners
         merged["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
         merged = self._keep_protected(route, current, merged)
-        _validate(route.resource.plural, merged)
-        return state.replace(
-            route.resource.plural, route.namespace, route.name, merged, dry_run=dry_run
-        )
+        validation.check(plural, merged)
+        return 200, state.replace(plural, route.namespace, route.name, merged, dry_run=dry_run)
 
     def _write_scale(
         self, route: Route, current: dict[str, Any], scale: dict[str, Any], dry_run: bool
     ) -> dict[str, Any]:
-        replicas = (scale.get("spec") or {}).get("replicas")
+        replicas = (scale.get("spec") or {}).get("replicas", 0)
         if not isinstance(replicas, int) or replicas < 0:
             raise ApiError(
                 422,
@@ -487,17 +482,26 @@ class _Handler(BaseHTTPRequestHandler):
         )
         return _scale_of(result)
 
-    def _delete(self, route: Route, preconditions: dict[str, Any], dry_run: bool) -> None:
+    def _delete(self, route: Route, options: dict[str, Any]) -> None:
         if not route.name:
             raise ApiError(405, "MethodNotAllowed", "deletecollection is not supported by the fake")
-        obj = self.fake.state.delete(
-            route.resource.plural,
-            route.namespace,
-            route.name,
-            dry_run=dry_run,
-            preconditions=preconditions,
-        )
-        self._json(200, obj)
+        state, plural = self.fake.state, route.resource.plural
+        with state.lock:
+            current = state.get(plural, route.namespace, route.name)
+            if current is None:
+                raise not_found(plural, route.name)
+            obj = state.delete(
+                plural,
+                route.namespace,
+                route.name,
+                dry_run=deletion.is_dry_run(options) or plural == "namespaces",
+                preconditions=options.get("preconditions") or {},
+                grace=deletion.grace_seconds(plural, current, options),
+            )
+            if plural == "namespaces" and not deletion.is_dry_run(options):
+                # Terminating until the namespace controller has emptied it
+                obj = state.mutate(plural, "", route.name, deletion.terminate_namespace) or obj
+        self._json(200, deletion.answer(plural, obj))
 
     # -- output ----------------------------------------------------------------------------
     def _json(
@@ -554,7 +558,7 @@ def _apply_patch(base: dict[str, Any], body: bytes, content_type: str) -> dict[s
     patch = json.loads(body or b"null")
     if content_type == JSON_PATCH:
         if not isinstance(patch, list):
-            raise PatchError("json patch must be a list of operations")
+            raise ValueError("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
         return json_patch(base, patch)
     if content_type == MERGE_PATCH:
         return merge_patch(base, patch)
@@ -569,52 +573,9 @@ def _apply_patch(base: dict[str, Any], body: bytes, content_type: str) -> dict[s
     )
 
 
-def _validate(plural: str, obj: dict[str, Any]) -> None:
-    spec = obj.get("spec") or {}
-    name = (obj.get("metadata") or {}).get("name", "")
-    kind = {"deployments": "Deployment.apps", "pods": "Pod", "replicasets": "ReplicaSet.apps"}.get(
-        plural
-    )
-    if kind is None:
-        return
-    if plural == "pods":
-        containers = spec.get("containers") or []
-        prefix = "spec"
-    else:
-        if int(spec.get("replicas", 1)) < 0:
-            raise ApiError(
-                422,
-                "Invalid",
-                f'{kind} "{name}" is invalid: spec.replicas: Invalid value: '
-                f"{spec.get('replicas')}: must be greater than or equal to 0",
-            )
-        template = spec.get("template") or {}
-        containers = (template.get("spec") or {}).get("containers") or []
-        prefix = "spec.template.spec"
-        selector = (spec.get("selector") or {}).get("matchLabels") or {}
-        labels = (template.get("metadata") or {}).get("labels") or {}
-        if any(labels.get(k) != v for k, v in selector.items()):
-            raise ApiError(
-                422,
-                "Invalid",
-                f'{kind} "{name}" is invalid: spec.template.metadata.labels: '
-                "Invalid value: `selector` does not match template `labels`",
-            )
-    if not containers:
-        raise ApiError(
-            422, "Invalid", f'{kind} "{name}" is invalid: {prefix}.containers: Required value'
-        )
-    for index, container in enumerate(containers):
-        if not container.get("image"):
-            raise ApiError(
-                422,
-                "Invalid",
-                f'{kind} "{name}" is invalid: {prefix}.containers[{index}].image: Required value',
-            )
-
-
 def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:
     meta = obj["metadata"]
+    replicas = (obj.get("spec") or {}).get("replicas", 1)
     selector = ",".join(
         f"{k}={v}"
         for k, v in sorted(
@@ -629,8 +590,28 @@ def _scale_of(obj: dict[str, Any]) -> dict[str, Any]:
             for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
             if k in meta
         },
-        "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
+        # autoscaling/v1 ScaleSpec.replicas is omitempty: a Scale at 0 has an empty spec
+        "spec": {"replicas": replicas} if replicas else {},
         "status": {"replicas": (obj.get("status") or {}).get("replicas", 0), "selector": selector},
+    }
+
+
+def _check_list_version(query: dict[str, str], current: int, compacted: int) -> None:
+    """resourceVersion on a list: unset or "0" or NotOlderThan serve the newest; Exact is served
+    for the newest version only (the fake keeps no snapshots) and 410 for a compacted one,
+    in the API server's words."""
+    if query.get("resourceVersionMatch") != "Exact":
+        return
+    wanted = int(query.get("resourceVersion") or 0)
+    if wanted < compacted or wanted != current:
+        raise gone("The resourceVersion for the provided list is too old.")
+
+
+def _bookmark(resource: Any, rv: int) -> dict[str, Any]:
+    return {
+        "kind": resource.kind,
+        "apiVersion": resource.api_version,
+        "metadata": {"resourceVersion": str(rv), "creationTimestamp": None},
     }
 
 
@@ -639,13 +620,7 @@ def _gone_status(requested: str, current: int) -> dict[str, Any]:
 
 
 def _not_found(route: Route) -> ApiError:
-    return ApiError(
-        404, "NotFound", f'{route.resource.plural}{_suffix(route)} "{route.name}" not found'
-    )
-
-
-def _suffix(route: Route) -> str:
-    return f".{route.resource.group}" if route.resource.group else ""
+    return not_found(route.resource.plural, route.name)
 
 
 def _log_line(line: tuple[float, bytes], stamps: bool) -> bytes:
@@ -654,37 +629,3 @@ def _log_line(line: tuple[float, bytes], stamps: bool) -> bytes:
     seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(line[0]))
     nanos = int((line[0] % 1) * 1e9)
     return f"{seconds}.{nanos:09d}Z ".encode() + line[1] + b"\n"
-
-
-def _resource_list(group: str, version: str) -> dict[str, Any]:
-    resources = []
-    for resource in RESOURCES.values():
-        if resource.group != group or resource.version != version:
-            continue
-        verbs = ["create", "delete", "get", "list", "patch", "update", "watch"]
-        resources.append(
-            {
-                "name": resource.plural,
-                "singularName": resource.kind.lower(),
-                "namespaced": resource.namespaced,
-                "kind": resource.kind,
-                "verbs": verbs,
-            }
-        )
-        for sub in resource.subresources:
-            resources.append(
-                {
-                    "name": f"{resource.plural}/{sub}",
-                    "singularName": "",
-                    "namespaced": resource.namespaced,
-                    "kind": "Scale" if sub == "scale" else resource.kind,
-                    "verbs": ["get"] if sub == "log" else ["get", "patch", "update"],
-                }
-            )
-    group_version = f"{group}/{version}" if group else version
-    return {
-        "kind": "APIResourceList",
-        "apiVersion": "v1",
-        "groupVersion": group_version,
-        "resources": resources,
-    }

@@ -7,6 +7,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+STATUS_VERBS = ("get", "patch", "update")
+
+
+@dataclass(frozen=True)
+class Sub:
+    """A subresource as discovery lists it; ``group``/``version`` when its kind lives elsewhere
+    (a Deployment's scale is an autoscaling/v1 Scale)."""
+
+    name: str
+    kind: str
+    verbs: tuple[str, ...] = STATUS_VERBS
+    group: str = ""
+    version: str = ""
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -15,36 +30,119 @@ class Resource:
     group: str
     version: str
     namespaced: bool
-    subresources: tuple[str, ...] = ()
+    subs: tuple[Sub, ...] = ()
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = VERBS
 
     @property
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
+    @property
+    def subresources(self) -> tuple[str, ...]:
+        return tuple(sub.name for sub in self.subs)
 
+
+def _status(kind: str) -> Sub:
+    return Sub("status", kind)
+
+
+_SCALE = Sub("scale", "Scale", group="autoscaling", version="v1")
+_RBAC = "rbac.authorization.k8s.io"
+
+# The kinds the fake serves, with what a v1.28 API server's discovery says of them
+# (tests/conformance/answers 04, 05, 07, 08); their other subresources are not served.
 RESOURCES: dict[tuple[str, str], Resource] = {
     (r.group, r.plural): r
     for r in (
-        Resource("namespaces", "Namespace", "", "v1", False, ("status",)),
-        Resource("nodes", "Node", "", "v1", False, ("status",)),
-        Resource("pods", "Pod", "", "v1", True, ("status", "log")),
-        Resource("services", "Service", "", "v1", True, ("status",)),
-        Resource("endpoints", "Endpoints", "", "v1", True),
-        Resource("configmaps", "ConfigMap", "", "v1", True),
+        Resource(
+            "namespaces",
+            "Namespace",
+            "",
+            "v1",
+            False,
+            (_status("Namespace"),),
+            ("ns",),
+            verbs=tuple(v for v in VERBS if v != "deletecollection"),
+        ),
+        Resource("nodes", "Node", "", "v1", False, (_status("Node"),), ("no",)),
+        Resource(
+            "pods",
+            "Pod",
+            "",
+            "v1",
+            True,
+            (Sub("log", "Pod", ("get",)), _status("Pod")),
+            ("po",),
+            ("all",),
+        ),
+        Resource("services", "Service", "", "v1", True, (_status("Service"),), ("svc",), ("all",)),
+        Resource("endpoints", "Endpoints", "", "v1", True, (), ("ep",)),
+        Resource("configmaps", "ConfigMap", "", "v1", True, (), ("cm",)),
         Resource("secrets", "Secret", "", "v1", True),
-        Resource("events", "Event", "", "v1", True),
-        Resource("persistentvolumeclaims", "PersistentVolumeClaim", "", "v1", True, ("status",)),
-        Resource("deployments", "Deployment", "apps", "v1", True, ("scale", "status")),
-        Resource("replicasets", "ReplicaSet", "apps", "v1", True, ("scale", "status")),
-        Resource("ingresses", "Ingress", "networking.k8s.io", "v1", True, ("status",)),
+        Resource("events", "Event", "", "v1", True, (), ("ev",)),
+        Resource(
+            "persistentvolumeclaims",
+            "PersistentVolumeClaim",
+            "",
+            "v1",
+            True,
+            (_status("PersistentVolumeClaim"),),
+            ("pvc",),
+        ),
+        Resource(
+            "serviceaccounts",
+            "ServiceAccount",
+            "",
+            "v1",
+            True,
+            (Sub("token", "TokenRequest", ("create",), "authentication.k8s.io", "v1"),),
+            ("sa",),
+        ),
+        Resource(
+            "deployments",
+            "Deployment",
+            "apps",
+            "v1",
+            True,
+            (_SCALE, _status("Deployment")),
+            ("deploy",),
+            ("all",),
+        ),
+        Resource(
+            "replicasets",
+            "ReplicaSet",
+            "apps",
+            "v1",
+            True,
+            (_SCALE, _status("ReplicaSet")),
+            ("rs",),
+            ("all",),
+        ),
+        Resource(
+            "ingresses",
+            "Ingress",
+            "networking.k8s.io",
+            "v1",
+            True,
+            (_status("Ingress"),),
+            ("ing",),
+        ),
         Resource(
             "horizontalpodautoscalers",
             "HorizontalPodAutoscaler",
             "autoscaling",
             "v2",
             True,
-            ("status",),
+            (_status("HorizontalPodAutoscaler"),),
+            ("hpa",),
+            ("all",),
         ),
+        Resource("roles", "Role", _RBAC, "v1", True),
+        Resource("rolebindings", "RoleBinding", _RBAC, "v1", True),
+        Resource("clusterroles", "ClusterRole", _RBAC, "v1", False),
+        Resource("clusterrolebindings", "ClusterRoleBinding", _RBAC, "v1", False),
     )
 }
 BY_PLURAL = {r.plural: r for r in RESOURCES.values()}
@@ -102,36 +200,59 @@ def label_matcher(selector: str | None):
     return lambda labels: all(check(labels) for check in checks)
 
 
-_FIELD_PATHS = {
-    "metadata.name": ("metadata", "name"),
-    "metadata.namespace": ("metadata", "namespace"),
-    "status.phase": ("status", "phase"),
-    "spec.nodeName": ("spec", "nodeName"),
-    "involvedObject.name": ("involvedObject", "name"),
-    "involvedObject.kind": ("involvedObject", "kind"),
-    "involvedObject.uid": ("involvedObject", "uid"),
-    "involvedObject.namespace": ("involvedObject", "namespace"),
+# The fields each kind can be selected by (the registries' GetAttrs/field label conversions);
+# metadata.name and metadata.namespace work for every kind.
+FIELD_LABELS: dict[str, tuple[str, ...]] = {
+    "pods": (
+        "spec.nodeName",
+        "spec.restartPolicy",
+        "spec.schedulerName",
+        "spec.serviceAccountName",
+        "spec.hostNetwork",
+        "status.phase",
+        "status.podIP",
+        "status.nominatedNodeName",
+    ),
+    "events": (
+        "involvedObject.kind",
+        "involvedObject.namespace",
+        "involvedObject.name",
+        "involvedObject.uid",
+        "involvedObject.apiVersion",
+        "involvedObject.resourceVersion",
+        "involvedObject.fieldPath",
+        "reason",
+        "reportingComponent",
+        "source",
+        "type",
+    ),
+    "secrets": ("type",),
+    "namespaces": ("status.phase",),
+    "nodes": ("spec.unschedulable",),
+    "replicasets": ("status.replicas",),
 }
 
 
-def field_matcher(selector: str | None):
+def field_matcher(selector: str | None, plural: str = ""):
     if not selector:
         return lambda obj: True
     checks = []
+    allowed = ("metadata.name", "metadata.namespace", *FIELD_LABELS.get(plural, ()))
     for part in selector.split(","):
         negate = "!=" in part
         key, _, value = part.partition("!=" if negate else "=")
         key = key.strip().rstrip("=")
         value = value.lstrip("=").strip()
-        path = _FIELD_PATHS.get(key)
-        if path is None:
-            raise ValueError(f'field label not supported: "{key}"')
+        if key not in allowed:
+            raise ValueError(f"field label not supported: {key}")
+        path = ("source", "component") if (plural, key) == ("events", "source") else key.split(".")
 
         def check(obj: dict[str, Any], path=path, value=value, negate=negate) -> bool:
             current: Any = obj
             for step in path:
                 current = (current or {}).get(step) if isinstance(current, dict) else None
-            return (str(current or "") == value) != negate
+            text = str(current).lower() if isinstance(current, bool) else str(current or "")
+            return (text == value) != negate
 
         checks.append(check)
     return lambda obj: all(check(obj) for check in checks)
@@ -148,6 +269,7 @@ MERGE_KEYS = {
     "ports": "containerPort",
     "imagePullSecrets": "name",
     "tolerations": None,
+    "conditions": "type",
 }
 
 

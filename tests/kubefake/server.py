@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from tests.kubefake import events, rbac
 from tests.kubefake.controllers import (
     HASH_LABEL,
     REVISION,
@@ -27,8 +28,9 @@ from tests.kubefake.controllers import (
     set_ready,
     template_hash,
 )
+from tests.kubefake.errors import ApiError
 from tests.kubefake.resources import BY_KIND, RESOURCES, Resource, merge_patch
-from tests.kubefake.state import ApiError, State
+from tests.kubefake.state import State
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -39,6 +41,7 @@ class RequestRecord:
     path: str
     query: dict[str, str]
     content_type: str
+    body: bytes = b""
 
 
 @dataclass
@@ -95,6 +98,8 @@ class FakeKube:
         self._gone_next = 0
         self._fail_next: list[int] = []
         self._conflict_next: dict[str, int] = {}
+        self._status_writes_on_read: set[str] = set()
+        self.tokens = rbac.Tokens()
         self._server: ThreadingHTTPServer | None = None
         self._serve_thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
@@ -232,6 +237,15 @@ class FakeKube:
     def conflict_next(self, count: int, resource: str = "deployments") -> None:
         self._conflict_next[resource] = count
 
+    def status_writes_on_read(self, *resources: str) -> None:
+        """A busy controller: each GET of one of these objects answers the version it read
+        while a status write has already moved the object on (its resourceVersion with it)."""
+        self._status_writes_on_read = set(resources)
+
+    def after_read(self, plural: str, namespace: str, name: str) -> None:
+        if plural in self._status_writes_on_read:
+            self.state.rewrite(plural, namespace, name)
+
     # -- requests log ------------------------------------------------------------------------
     def record(self, record: RequestRecord) -> None:
         with self._requests_lock:
@@ -250,6 +264,14 @@ class FakeKube:
     def pod_readiness(self, value: Any) -> None:
         self.controllers.readiness = value
         self.controllers.wake.set()
+
+    @property
+    def ready_skew(self) -> float:
+        return self.controllers.readiness_reporter.skew
+
+    @ready_skew.setter
+    def ready_skew(self, value: float) -> None:
+        self.controllers.readiness_reporter.skew = value
 
     @property
     def ready_delay(self) -> float:
@@ -370,23 +392,8 @@ class FakeKube:
         message: str,
         type: str = "Normal",
     ) -> dict[str, Any]:
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        return self.state.create(
-            "events",
-            {
-                "metadata": {
-                    "generateName": f"{involved.get('name', 'x')}.",
-                    "namespace": namespace,
-                },
-                "involvedObject": involved,
-                "reason": reason,
-                "message": message,
-                "type": type,
-                "count": 1,
-                "firstTimestamp": now,
-                "lastTimestamp": now,
-                "source": {"component": "fake"},
-            },
+        return events.record(
+            self.state, {"namespace": namespace, **involved}, reason, message, type
         )
 
     def bulk_create_pods(
@@ -497,29 +504,37 @@ class FakeKube:
 
     # -- request handling (called by the HTTP handler) ---------------------------------------
     def check_access(self, method: str, route: Route, query: dict[str, str], headers: Any) -> None:
-        if self._token is not None and headers.get("Authorization", "") != f"Bearer {self._token}":
+        user = self.tokens.user_of(headers)
+        if (
+            user is None
+            and self._token is not None
+            and headers.get("Authorization", "") != f"Bearer {self._token}"
+        ):
             raise ApiError(401, "Unauthorized", "Unauthorized")
         if self._fail_next:
             code = self._fail_next.pop(0)
             raise ApiError(code, "InternalError", "Internal error occurred: injected fault")
         verb = _verb(method, route, query)
+        if user is not None:
+            resource = route.resource.plural + (
+                f"/{route.subresource}" if route.subresource else ""
+            )
+            rbac.authorize(
+                self.state, user, verb, route.resource.group, resource, route.namespace, route.name
+            )
         for resource, namespace, verbs in self._forbidden:
             if (
                 resource == route.resource.plural
                 and (namespace is None or namespace == route.namespace)
                 and verb in verbs
             ):
-                scope = (
-                    f' in the namespace "{route.namespace}"'
-                    if route.namespace
-                    else " at the cluster scope"
-                )
-                raise ApiError(
-                    403,
-                    "Forbidden",
-                    f'{resource} is forbidden: User "system:serviceaccount:default:gok" '
-                    f"cannot {verb} "
-                    f'resource "{resource}" in API group "{route.resource.group}"{scope}',
+                raise rbac.forbidden(
+                    "system:serviceaccount:default:gok",
+                    verb,
+                    route.resource.group,
+                    resource,
+                    route.namespace,
+                    route.name,
                 )
         if method in MUTATING and self._conflict_next.get(route.resource.plural, 0) > 0:
             self._conflict_next[route.resource.plural] -= 1

@@ -12,32 +12,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tests.kubefake.errors import (
+    already_exists,
+    conflict,
+    invalid,
+    not_found,
+    precondition_failed,
+)
 from tests.kubefake.resources import BY_PLURAL
 
+GENERATION_KINDS = frozenset({"deployments", "replicasets", "ingresses"})  # metadata.generation
+FIRST_RV = 1000
 Key = tuple[str, str, str]  # plural, namespace ("" for cluster-scoped), name
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.reason = reason
-        self.message = message
-
-    def status(self) -> dict[str, Any]:
-        return {
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Failure",
-            "message": self.message,
-            "reason": self.reason,
-            "code": self.code,
-        }
 
 
 def now_rfc3339() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def rfc3339_after(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + seconds))
 
 
 @dataclass
@@ -57,8 +51,11 @@ class State:
         self.changed = threading.Condition(self.lock)
         self.objects: dict[Key, dict[str, Any]] = {}
         self.history: deque[Change] = deque(maxlen=history_limit)
-        self.rv = 1
-        self.compacted_rv = 1  # a watch from a resourceVersion below this gets 410 Gone
+        # resourceVersions start where a cluster's history was compacted long ago, as on a real
+        # server (etcd compacts every 5 minutes): a watch or an Exact list from below this
+        # one gets 410 Gone
+        self.rv = FIRST_RV
+        self.compacted_rv = FIRST_RV
         self._names = itertools.count(1)
 
     # -- reads -------------------------------------------------------------------------
@@ -107,21 +104,21 @@ class State:
                 meta["name"] = f"{meta['generateName']}{uuid.uuid4().hex[:5]}"
             name = meta.get("name")
             if not name:
-                raise ApiError(
-                    422, "Invalid", f"{resource.kind} is invalid: metadata.name: Required value"
+                raise invalid(
+                    plural, "", "metadata.name", "Required value: name or generateName is required"
                 )
             namespace = meta.get("namespace", "") if resource.namespaced else ""
             if resource.namespaced and not namespace:
                 namespace = meta["namespace"] = "default"
             key = (plural, namespace, name)
             if key in self.objects:
-                raise ApiError(409, "AlreadyExists", f'{plural} "{name}" already exists')
+                raise already_exists(plural, name)
             obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
             meta.update(
                 uid=str(uuid.uuid4()),
                 creationTimestamp=meta.get("creationTimestamp") or now_rfc3339(),
             )
-            if plural in ("deployments", "replicasets"):
+            if plural in GENERATION_KINDS:
                 meta["generation"] = 1
             if dry_run:
                 meta["resourceVersion"] = str(self.rv)
@@ -144,20 +141,12 @@ class State:
             key = (plural, namespace, name)
             current = self.objects.get(key)
             if current is None:
-                raise ApiError(
-                    404, "NotFound", f'{plural}{_group_suffix(plural)} "{name}" not found'
-                )
+                raise not_found(plural, name)
             obj = copy.deepcopy(obj)
             meta = obj.setdefault("metadata", {})
             given_rv = meta.get("resourceVersion")
             if check_rv and given_rv and given_rv != current["metadata"]["resourceVersion"]:
-                raise ApiError(
-                    409,
-                    "Conflict",
-                    f'Operation cannot be fulfilled on {plural}{_group_suffix(plural)} "{name}": '
-                    "the object has been modified; please apply your changes to the latest "
-                    "version and try again",
-                )
+                raise conflict(plural, name)
             old_meta = current["metadata"]
             for field in ("uid", "creationTimestamp", "name"):
                 meta[field] = old_meta[field]
@@ -183,25 +172,34 @@ class State:
         *,
         dry_run: bool = False,
         preconditions: dict[str, Any] | None = None,
+        grace: int | None = None,
     ) -> dict[str, Any]:
+        """Remove an object; ``grace`` (pods, see ``deletion``): None or 0 removes it now (0
+        first writes ``deletionTimestamp``, as the server does), more marks it terminating."""
         with self.lock:
             key = (plural, namespace, name)
             current = self.objects.get(key)
             if current is None:
-                raise ApiError(
-                    404, "NotFound", f'{plural}{_group_suffix(plural)} "{name}" not found'
-                )
+                raise not_found(plural, name)
             for field_name, label in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
                 wanted = (preconditions or {}).get(field_name)
                 actual = current["metadata"].get(field_name)
-                if wanted and wanted != actual:  # the apiserver's wording (rest/delete.go)
-                    raise ApiError(
-                        409,
-                        "Conflict",
-                        f'Operation cannot be fulfilled on {plural} "{name}": '
-                        f"Precondition failed: {label} in precondition: {wanted}, "
-                        f"{label} in object meta: {actual}",
-                    )
+                if wanted and wanted != actual:
+                    raise precondition_failed(plural, name, label, wanted, str(actual))
+            if grace is not None:
+                meta = current["metadata"]
+                pending = meta.get("deletionGracePeriodSeconds")
+                if meta.get("deletionTimestamp") and pending is not None and grace >= pending:
+                    return copy.deepcopy(current)  # already terminating, no sooner than asked
+                marked = copy.deepcopy(current)
+                marked["metadata"]["deletionTimestamp"] = rfc3339_after(grace)
+                marked["metadata"]["deletionGracePeriodSeconds"] = grace
+                if dry_run:
+                    return marked
+                current = self._store(key, marked, "MODIFIED")
+                if grace > 0:
+                    return current
+                current = self.objects[key]
             if dry_run:
                 return copy.deepcopy(current)
             del self.objects[key]
@@ -229,6 +227,14 @@ class State:
                 plural, namespace, name, current, check_rv=False, bump_generation=False
             )
 
+    def rewrite(self, plural: str, namespace: str, name: str) -> None:
+        """Store the object again as it is: its resourceVersion moves and watchers get a
+        MODIFIED event, as after a controller's status write (all a client sees of one)."""
+        with self.lock:
+            key = (plural, namespace, name)
+            if key in self.objects:
+                self._store(key, self.objects[key], "MODIFIED")
+
     def compact(self) -> None:
         with self.lock:
             self.history.clear()
@@ -237,8 +243,3 @@ class State:
     def changes_since(self, rv: int) -> list[Change]:
         with self.lock:
             return [change for change in self.history if change.rv > rv]
-
-
-def _group_suffix(plural: str) -> str:
-    group = BY_PLURAL[plural].group
-    return f".{group}" if group else ""

@@ -64,7 +64,8 @@ async def test_scale_with_confirmation_changes_cluster_and_audits(
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm modal")
         text = screen_text(app)
         assert "fake" in text and "default" in text and "2 replicas  ->  4 replicas" in text
-        assert '"replicas": 4' in text
+        assert '{"op": "test", "path": "/spec", "value": {"replicas": 2}},' in text
+        assert '{"op": "add", "path": "/spec/replicas", "value": 4}' in text
         assert replicas(fake_kube) == 2  # nothing sent before the confirm
         await pilot.press("y")
         await until(pilot, lambda: replicas(fake_kube) == 4, what="scaled in cluster")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from gok_tui.actions.audit import AuditLog, env_digest
-from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, ObjectRef, Plan
+from gok_tui.actions.base import JSON_PATCH, STRATEGIC_PATCH, ObjectRef, Plan
 from gok_tui.actions.deployments import RESTARTED_AT, Restart, Scale, SetImage, SetPaused, Undo
 from gok_tui.actions.pods import DeletePod
 from gok_tui.domain.revisions import revisions, template_diff
@@ -49,6 +49,7 @@ def deployment(
             "namespace": "shop",
             "uid": UID,
             "resourceVersion": "77",
+            "generation": 4,
             "annotations": {
                 "deployment.kubernetes.io/revision": str(revision),
                 "kubernetes.io/change-cause": f"deploy {image}",
@@ -90,11 +91,17 @@ HISTORY = [
 ]
 
 
-def test_scale_plan_is_a_scale_subresource_merge_patch_with_inverse() -> None:
+def test_scale_plan_patches_the_scale_subresource_from_the_confirmed_count() -> None:
     plan = Scale(REF, 5).plan({"deployment": deployment(replicas=2), "hpas": []})
     assert plan.path == "/apis/apps/v1/namespaces/shop/deployments/web/scale"
-    assert plan.content_type == MERGE_PATCH
-    assert plan.body == {"metadata": {"resourceVersion": "77"}, "spec": {"replicas": 5}}
+    assert plan.content_type == JSON_PATCH
+    # guarded by what was confirmed (the count), not the resourceVersion a status write moves
+    assert plan.body == [
+        {"op": "test", "path": "/spec", "value": {"replicas": 2}},
+        {"op": "add", "path": "/spec/replicas", "value": 5},
+    ]
+    from_zero = Scale(REF, 1).plan({"deployment": deployment(replicas=0), "hpas": []})
+    assert from_zero.body[0] == {"op": "test", "path": "/spec", "value": {}}
     assert plan.summary == "scale deployment shop/web from 2 to 5 replicas"
     assert (plan.before, plan.after, plan.dangerous, plan.noop) == (
         "2 replicas",
@@ -179,7 +186,8 @@ def test_undo_to_previous_copies_that_template_like_kubectl() -> None:
     plan = Undo(REF).plan({"deployment": deployment(), "replicasets": HISTORY})
     assert plan.content_type == JSON_PATCH
     test_op, template_op, annotations_op = plan.body
-    assert test_op == {"op": "test", "path": "/metadata/resourceVersion", "value": "77"}
+    # any change to the spec moves the generation; a status write does not
+    assert test_op == {"op": "test", "path": "/metadata/generation", "value": 4}
     assert template_op["path"] == "/spec/template"
     assert template_op["value"]["spec"]["containers"][0]["image"] == "web:2"
     assert "pod-template-hash" not in template_op["value"]["metadata"]["labels"]
@@ -224,7 +232,7 @@ def test_audit_log_lines_rotation_and_no_secrets(tmp_path: Path) -> None:
     entry = log.record(plan, kube_user="alice", result="done", ok=True, duration_s=0.25)
     assert entry["context"] == "prod-eu" and entry["cluster"] == "https://10.0.0.1"
     assert entry["kube_user"] == "alice" and entry["duration_ms"] == 250
-    assert entry["patch"] == {"metadata": {"resourceVersion": "77"}, "spec": {"replicas": 3}}
+    assert entry["patch"] == plan.body and entry["patch"][1]["value"] == 3
     secret_ref = ObjectRef("c", "s", "secrets", "shop", "db")
     secret_plan = type(plan)(
         **{**plan.__dict__, "ref": secret_ref, "body": {"data": {"pw": "aHVudGVyMg=="}}}

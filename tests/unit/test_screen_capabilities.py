@@ -23,7 +23,7 @@ def screens() -> list[type[BaseScreen]]:
 def test_declared_capabilities_match_the_code() -> None:
     for screen in screens():
         watches = screen.connection_state is not BaseScreen.connection_state
-        assert screen.HAS_OWN_WATCHES == watches, screen.__name__
+        assert watches == screen.HAS_OWN_WATCHES, screen.__name__
         if issubclass(screen, ResourceScreen):
             logs = screen.log_request is not ResourceScreen.log_request
-            assert screen.HAS_LOGS == logs, screen.__name__
+            assert logs == screen.HAS_LOGS, screen.__name__

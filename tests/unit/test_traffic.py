@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gok_tui.actions.base import MERGE_PATCH, ObjectRef
+from gok_tui.actions.base import JSON_PATCH, ObjectRef
 from gok_tui.actions.traffic import (
     SetCanaryReplicas,
     SetCanaryWeight,
@@ -29,13 +29,20 @@ def rolled_out(obj: dict[str, Any], ready: int | None = None) -> dict[str, Any]:
     return obj
 
 
-def pod(name: str, labels: dict[str, str], ready: bool) -> dict[str, Any]:
+def pod(
+    name: str, labels: dict[str, str], ready: bool, containers_ready: bool | None = None
+) -> dict[str, Any]:
+    """A running pod; ``ready`` is its Ready condition, ``containers_ready`` (default: the same)
+    its container's flag, which a kubelet may report apart for a moment."""
+    flag = ready if containers_ready is None else containers_ready
     return {
         "metadata": {"name": name, "namespace": "default", "labels": labels},
         "spec": {"containers": [{"name": "web"}]},
         "status": {
             "phase": "Running",
-            "containerStatuses": [{"name": "web", "ready": ready, "state": {"running": {}}}],
+            "podIP": "10.0.0.1",
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
+            "containerStatuses": [{"name": "web", "ready": flag, "state": {"running": {}}}],
         },
     }
 
@@ -83,12 +90,51 @@ def test_switch_plan_refuses_until_every_target_pod_is_ready() -> None:
     snapshot = {"service": services[0], "target": deployments[1], "pods": green_pods}
     refused = action.plan(snapshot)
     assert not refused.runnable and "shop-green: 1 of 2 pods Ready" in refused.refusal
-    green_pods[1]["status"]["containerStatuses"][0]["ready"] = True
+    green_pods[1]["status"]["conditions"][0]["status"] = "True"
     plan = action.plan(snapshot)
     assert plan.runnable and (plan.before, plan.after) == ("track=blue", "track=green")
-    assert plan.body["spec"] == {"selector": {"track": "green"}}
-    assert plan.content_type == MERGE_PATCH and plan.path.endswith("/services/shop")
+    assert plan.body == [
+        {"op": "test", "path": "/spec/selector", "value": {"app": "shop", "track": "blue"}},
+        {"op": "replace", "path": "/spec/selector", "value": {"app": "shop", "track": "green"}},
+    ]
+    assert plan.content_type == JSON_PATCH and plan.path.endswith("/services/shop")
     assert plan.inverse == SwitchService(ref, "track", "blue", "shop-blue", "shop-green")
+
+
+def switch_plan(green_pods: list[dict[str, Any]]) -> Any:
+    services, deployments, _, _ = bluegreen(green_ready=True)
+    ref = ObjectRef("ctx", "https://k", "services", "default", "shop")
+    action = SwitchService(ref, "track", "green", "shop-green", "shop-blue")
+    return action.plan({"service": services[0], "target": deployments[1], "pods": green_pods})
+
+
+def test_switch_follows_the_ready_condition_not_the_container_flags() -> None:
+    """The endpoints controller reads the pod's Ready condition: a kubelet that has set it but
+    not yet the containers' flags serves traffic, and one whose readiness gate is unmet (Ready
+    False, every container ready) does not."""
+    lagging_flags = [
+        pod("shop-green-a", GREEN, True, containers_ready=False),
+        pod("shop-green-b", GREEN, True, containers_ready=False),
+    ]
+    assert switch_plan(lagging_flags).runnable
+    gate_unmet = [pod("shop-green-a", GREEN, True), pod("shop-green-b", GREEN, False, True)]
+    refusal = switch_plan(gate_unmet).refusal
+    assert refusal == (
+        "not every endpoint would be Ready: shop-green: 1 of 2 pods Ready (not Ready: shop-green-b)"
+    )
+
+
+def test_a_terminating_pod_is_no_endpoint_and_no_reason_to_refuse() -> None:
+    leaving = pod("shop-green-old", GREEN, False)
+    leaving["metadata"]["deletionTimestamp"] = "2026-12-07T12:00:00Z"
+    pods = [pod("shop-green-a", GREEN, True), pod("shop-green-b", GREEN, True), leaving]
+    assert switch_plan(pods).runnable
+    no_ip = pod("shop-green-b", GREEN, True)
+    # Ready before the kubelet reported its IP (a real v1.27 hollow node does this): the
+    # endpoints controller leaves such a pod out, so it serves nothing yet
+    del no_ip["status"]["podIP"]
+    refusal = switch_plan([*pods[:1], no_ip]).refusal
+    assert refusal.endswith("1 of 2 pods Ready (no address yet: shop-green-b)")
 
 
 def test_switch_refuses_a_deployment_still_rolling_out_or_scaled_to_zero() -> None:
@@ -123,8 +169,11 @@ def test_canary_ingress_weight_and_plan() -> None:
     ref = ObjectRef("ctx", "https://k", "ingresses", "default", "shop-canary")
     plan = SetCanaryWeight(ref, 30).plan({"ingress": ingresses[1]})
     assert (plan.before, plan.after) == ("canary 20%", "canary 30%")
-    annotations = plan.body["metadata"]["annotations"]
-    assert annotations == {"nginx.ingress.kubernetes.io/canary-weight": "30"}
+    weight = "/metadata/annotations/nginx.ingress.kubernetes.io~1canary-weight"
+    assert plan.body == [
+        {"op": "test", "path": weight, "value": "20"},
+        {"op": "add", "path": weight, "value": "30"},
+    ]
     assert plan.inverse == SetCanaryWeight(ref, 20)
     assert SetCanaryWeight(ref, 130).plan({"ingress": ingresses[1]}).refusal
     assert SetCanaryWeight(ref, 30).plan({"ingress": ingresses[0]}).refusal  # not a canary

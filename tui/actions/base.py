@@ -2,7 +2,8 @@
 
 ``fetch()`` reads what the action depends on, ``plan()`` is pure and returns the exact request
 and a human summary, ``execute()`` (in ``gok_tui.actions.run``) dry-runs then applies it,
-retries on 409 with a fresh object, and records the outcome in the audit log.
+retries a 409 (or a failed ``test`` op of a JSON patch) on a fresh object, and records the
+outcome in the audit log.
 """
 
 from __future__ import annotations
@@ -19,9 +20,18 @@ STRATEGIC_PATCH = "application/strategic-merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"  # server-side apply; JSON is valid YAML
 
 
-def resource_version(obj: dict[str, Any]) -> str:
-    """The version a patch is made against (sent back so a concurrent change gives a 409)."""
-    return (obj.get("metadata") or {}).get("resourceVersion", "")
+def pointer(*parts: str) -> str:
+    """A JSON pointer (RFC 6901) to a field: ``pointer("metadata", "annotations", "a/b")``."""
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def still(path: str, value: Any) -> dict[str, Any]:
+    """A JSON patch ``test`` op: the patch applies only while this field still holds what the
+    plan was made from. Plans guard what the user confirmed this way, never with the
+    object's resourceVersion: controllers write status all the time, and a status write
+    moves the resourceVersion without changing anything the user confirmed. (Values are
+    digits, names and label values: the server compares them byte for byte.)"""
+    return {"op": "test", "path": path, "value": value}
 
 
 @dataclass(frozen=True)

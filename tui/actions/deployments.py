@@ -11,7 +11,8 @@ from gok_tui.actions.base import (
     STRATEGIC_PATCH,
     ObjectRef,
     Plan,
-    resource_version,
+    pointer,
+    still,
 )
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.revisions import (
@@ -58,6 +59,19 @@ def _containers(deployment: dict[str, Any]) -> list[dict[str, Any]]:
     ) or []
 
 
+def readable_hpas(backend: KubeBackend, namespace: str) -> list[dict[str, Any]]:
+    """The HorizontalPodAutoscalers a plan warns about; none when the user may not list them
+    (a warning is no reason to refuse a change the user may make)."""
+    from gok_tui.backends.kube import KubeError
+
+    try:
+        return backend.list(KINDS["horizontalpodautoscalers"], namespace).items
+    except KubeError as error:
+        if error.status == 403:
+            return []
+        raise
+
+
 def hpas_targeting(name: str, hpas: list[dict[str, Any]]) -> list[str]:
     found = []
     for hpa in hpas:
@@ -74,7 +88,7 @@ class Scale:
     name: str = "scale"
 
     def fetch(self, backend: KubeBackend) -> dict[str, Any]:
-        hpas = backend.list(KINDS["horizontalpodautoscalers"], self.ref.namespace).items
+        hpas = readable_hpas(backend, self.ref.namespace)
         return {"deployment": _fetch_deployment(backend, self.ref), "hpas": hpas}
 
     def plan(self, snapshot: dict[str, Any]) -> Plan:
@@ -93,11 +107,12 @@ class Scale:
             after=f"{self.replicas} replicas",
             method="PATCH",
             path=_deployment_path(self.ref) + "/scale",
-            body={
-                "metadata": {"resourceVersion": resource_version(deployment)},
-                "spec": {"replicas": self.replicas},
-            },
-            content_type=MERGE_PATCH,
+            body=[
+                # the Scale's spec as it stands: autoscaling/v1 leaves out replicas: 0
+                still("/spec", {"replicas": current} if current else {}),
+                {"op": "add", "path": "/spec/replicas", "value": self.replicas},
+            ],
+            content_type=JSON_PATCH,
             dangerous=self.replicas == 0 and current > 0,
             warnings=warnings,
             refusal=refusal,
@@ -293,12 +308,10 @@ class Undo:
             f"{c.container + ': ' if c.container else ''}{c.field}: {c.before} -> {c.after}"
             for c in changes
         )
+        generation = (deployment.get("metadata") or {}).get("generation")
         body = [
-            {
-                "op": "test",
-                "path": "/metadata/resourceVersion",
-                "value": resource_version(deployment),
-            },
+            # any change to the spec since the read moves the generation; status writes do not
+            *([still(pointer("metadata", "generation"), generation)] if generation else []),
             {
                 "op": "replace",
                 "path": "/spec/template",

@@ -1,4 +1,4 @@
-"""Executing a confirmed action: dry run, apply, retry 409 on a fresh object, audit."""
+"""Executing a confirmed action: dry run, apply, retry a conflict on a fresh object, audit."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gok_tui.actions.audit import AuditLog
-from gok_tui.actions.base import Action, Plan, Request
+from gok_tui.actions.base import JSON_PATCH, Action, Plan, Request
 from gok_tui.backends.kube import KubeBackend, KubeError
 
 CONFLICT_ATTEMPTS = 3
@@ -82,7 +82,7 @@ def execute(
                     _send_request(backend, request, dry_run=True)
             response = _send(backend, plan, dry_run=False)
         except KubeError as error:
-            if _is_conflict(error) and attempt < CONFLICT_ATTEMPTS:
+            if _is_conflict(error, plan) and attempt < CONFLICT_ATTEMPTS:
                 continue
             if plan is None:
                 return Result(False, error.message, None, attempts=attempt)
@@ -135,29 +135,43 @@ def _unversioned(body: Any) -> Any:
     return body
 
 
-def _is_conflict(error: KubeError) -> bool:
-    # JSON patch "test" ops on a stale resourceVersion fail with 422 on some servers
-    return error.status == 409 or (
-        error.status == 422 and "test operation" in error.message.lower()
+def _is_conflict(error: KubeError, plan: Plan | None) -> bool:
+    """The object moved under the request: a 409, or a 422 for a JSON patch that carries
+    ``test`` ops (the API server says only "the server rejected our request due to an error
+    in our request" when one fails). Either way it is read again and re-planned, and sent
+    again only if it still starts from what the user confirmed."""
+    if error.status == 409:
+        return True
+    return (
+        error.status == 422
+        and plan is not None
+        and plan.content_type == JSON_PATCH
+        and any(isinstance(op, dict) and op.get("op") == "test" for op in plan.body or [])
     )
 
 
 def _send(backend: KubeBackend, plan: Plan, *, dry_run: bool) -> dict[str, Any]:
-    query = dict(plan.query)
+    request = Request(plan.method, plan.path, plan.body, plan.content_type, plan.summary)
+    return _send_request(backend, request, dry_run=dry_run, query=dict(plan.query))
+
+
+def _send_request(
+    backend: KubeBackend,
+    request: Request,
+    *,
+    dry_run: bool,
+    query: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    query, body = dict(query or {}), request.body
     if dry_run:
-        query["dryRun"] = "All"
+        if request.method == "DELETE" and isinstance(body, dict):
+            # the API server reads a DELETE's options from its body when it has one and then
+            # ignores the query: a ?dryRun=All beside DeleteOptions deletes for real
+            body = {**body, "dryRun": ["All"]}
+        else:
+            query["dryRun"] = "All"
     return backend.mutate(
-        plan.method, plan.path, plan.body, content_type=plan.content_type, query=query
-    )
-
-
-def _send_request(backend: KubeBackend, request: Request, *, dry_run: bool) -> dict[str, Any]:
-    return backend.mutate(
-        request.method,
-        request.path,
-        request.body,
-        content_type=request.content_type,
-        query={"dryRun": "All"} if dry_run else {},
+        request.method, request.path, body, content_type=request.content_type, query=query
     )
 
 

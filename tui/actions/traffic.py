@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gok_tui.actions.base import MERGE_PATCH, ObjectRef, Plan, Request, resource_version
-from gok_tui.actions.deployments import hpas_targeting
+from gok_tui.actions.base import JSON_PATCH, MERGE_PATCH, ObjectRef, Plan, Request, pointer, still
+from gok_tui.actions.deployments import hpas_targeting, readable_hpas
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.traffic import (
     CANARY_ANNOTATION,
@@ -73,11 +73,11 @@ class SwitchService:
             after=f"{self.label}={self.to_value}",
             method="PATCH",
             path=KINDS["services"].object_path(self.ref.namespace, self.ref.name),
-            body={
-                "metadata": {"resourceVersion": resource_version(service)},
-                "spec": {"selector": {self.label: self.to_value}},
-            },
-            content_type=MERGE_PATCH,
+            body=[
+                still("/spec/selector", selector),
+                {"op": "replace", "path": "/spec/selector", "value": new_selector},
+            ],
+            content_type=JSON_PATCH,
             dangerous=True,
             refusal=refusal,
             noop=not refusal and current == self.to_value,
@@ -106,6 +106,7 @@ class SetCanaryWeight:
         ingress = snapshot["ingress"]
         annotations = (ingress.get("metadata") or {}).get("annotations") or {}
         current = canary_weight(annotations)
+        weight_path = pointer("metadata", "annotations", CANARY_WEIGHT_ANNOTATION)
         refusal = ""
         if str(annotations.get(CANARY_ANNOTATION, "")).lower() != "true":
             refusal = f'{self.ref} is not a canary Ingress ({CANARY_ANNOTATION} is not "true")'
@@ -121,13 +122,15 @@ class SetCanaryWeight:
             after=f"canary {self.weight}%",
             method="PATCH",
             path=KINDS["ingresses"].object_path(self.ref.namespace, self.ref.name),
-            body={
-                "metadata": {
-                    "resourceVersion": resource_version(ingress),
-                    "annotations": {CANARY_WEIGHT_ANNOTATION: str(self.weight)},
-                }
-            },
-            content_type=MERGE_PATCH,
+            body=[
+                *(
+                    [still(weight_path, current.written)]
+                    if CANARY_WEIGHT_ANNOTATION in annotations
+                    else []
+                ),
+                {"op": "add", "path": weight_path, "value": str(self.weight)},
+            ],
+            content_type=JSON_PATCH,
             dangerous=self.weight == 100,
             refusal=refusal,
             noop=not refusal and current.written == str(self.weight),
@@ -156,7 +159,7 @@ class SetCanaryReplicas:
         return {
             "canary": backend.get(KINDS["deployments"], namespace, self.ref.name),
             "stable": backend.get(KINDS["deployments"], namespace, self.stable),
-            "hpas": backend.list(KINDS["horizontalpodautoscalers"], namespace).items,
+            "hpas": readable_hpas(backend, namespace),
         }
 
     def plan(self, snapshot: dict[str, Any]) -> Plan:

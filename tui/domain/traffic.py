@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from gok_tui.domain.pods import pod_ready
+from gok_tui.domain.endpoints import leaving, ready_endpoint
 from gok_tui.domain.rollout import rollout_state
 from gok_tui.domain.text import clean
 
@@ -109,7 +109,9 @@ def pods_selected(pods: Iterable[Obj], selector: Mapping[str, str]) -> list[Obj]
 
 def readiness_problem(deployment: Obj, selected_pods: Sequence[Obj]) -> str:
     """Why a Service pointed at these pods would not have all its endpoints Ready ("" if it
-    would): the rollout must be complete and every selected pod Ready."""
+    would): the rollout must be complete and every selected pod a Ready endpoint, as the
+    endpoints controller decides it (see ``endpoints``); terminating pods are leaving and
+    count for nothing."""
     name = _name(deployment)
     desired = int((deployment.get("spec") or {}).get("replicas", 1) or 0)
     if desired == 0:
@@ -117,18 +119,25 @@ def readiness_problem(deployment: Obj, selected_pods: Sequence[Obj]) -> str:
     state = rollout_state(deployment)
     if state.phase != "complete":
         return f"{name} is not rolled out: {state.message}"
-    not_ready = []
-    for pod in selected_pods:
-        ready, total = pod_ready(dict(pod))
-        if total == 0 or ready < total:
-            not_ready.append(_name(pod))
-    ready_count = len(selected_pods) - len(not_ready)
-    if not_ready:
-        listed = ", ".join(sorted(not_ready)[:3]) + (" …" if len(not_ready) > 3 else "")
-        return f"{name}: {ready_count} of {len(selected_pods)} pods Ready (not Ready: {listed})"
+    staying = [pod for pod in selected_pods if not leaving(pod)]
+    waiting = [pod for pod in staying if not ready_endpoint(pod)]
+    ready_count = len(staying) - len(waiting)
+    if waiting:
+        no_ip = [_name(p) for p in waiting if not (p.get("status") or {}).get("podIP")]
+        not_ready = [_name(p) for p in waiting if (p.get("status") or {}).get("podIP")]
+        why = "; ".join(
+            f"{label}: {_listed(names)}"
+            for label, names in (("not Ready", not_ready), ("no address yet", no_ip))
+            if names
+        )
+        return f"{name}: {ready_count} of {len(staying)} pods Ready ({why})"
     if ready_count < desired:
         return f"{name}: {ready_count} of {desired} pods Ready"
     return ""
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(sorted(names)[:3]) + (" …" if len(names) > 3 else "")
 
 
 def _side(deployment: Obj, label: str, service_sel: Mapping[str, str], pods: Sequence[Obj]) -> Side:

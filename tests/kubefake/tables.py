@@ -1,0 +1,315 @@
+"""Server-side Tables (``Accept: application/json;as=Table;v=v1;g=meta.k8s.io``), with the
+columns a v1.28 API server gives each kind the fake serves (kubectl get's columns) and rows of
+the same form: cells in the columns' types, the object whole (``includeObject=Object``) or as
+PartialObjectMetadata (the default). Cell values are close to kubectl's; what is compared of
+them with a real server is their number and the name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+TABLE_ACCEPT = "as=Table"
+Cell = str | int
+S, INT = "string", "integer"
+
+# (name, type, format, priority) per kind, as answers/10-24 list them
+COLUMNS: dict[str, list[tuple[str, str, str, int]]] = {
+    "pods": [
+        ("Name", S, "name", 0),
+        ("Ready", S, "", 0),
+        ("Status", S, "", 0),
+        ("Restarts", S, "", 0),
+        ("Age", S, "", 0),
+        ("IP", S, "", 1),
+        ("Node", S, "", 1),
+        ("Nominated Node", S, "", 1),
+        ("Readiness Gates", S, "", 1),
+    ],
+    "deployments": [
+        ("Name", S, "name", 0),
+        ("Ready", S, "", 0),
+        ("Up-to-date", S, "", 0),
+        ("Available", S, "", 0),
+        ("Age", S, "", 0),
+        ("Containers", S, "", 1),
+        ("Images", S, "", 1),
+        ("Selector", S, "", 1),
+    ],
+    "replicasets": [
+        ("Name", S, "name", 0),
+        ("Desired", INT, "", 0),
+        ("Current", INT, "", 0),
+        ("Ready", INT, "", 0),
+        ("Age", S, "", 0),
+        ("Containers", S, "", 1),
+        ("Images", S, "", 1),
+        ("Selector", S, "", 1),
+    ],
+    "services": [
+        ("Name", S, "name", 0),
+        ("Type", S, "", 0),
+        ("Cluster-IP", S, "", 0),
+        ("External-IP", S, "", 0),
+        ("Port(s)", S, "", 0),
+        ("Age", S, "", 0),
+        ("Selector", S, "", 1),
+    ],
+    "endpoints": [("Name", S, "name", 0), ("Endpoints", S, "", 0), ("Age", S, "", 0)],
+    "ingresses": [
+        ("Name", S, "name", 0),
+        ("Class", S, "", 0),
+        ("Hosts", S, "", 0),
+        ("Address", S, "", 0),
+        ("Ports", S, "", 0),
+        ("Age", S, "", 0),
+    ],
+    "horizontalpodautoscalers": [
+        ("Name", S, "name", 0),
+        ("Reference", S, "", 0),
+        ("Targets", S, "", 0),
+        ("MinPods", S, "", 0),
+        ("MaxPods", S, "", 0),
+        ("Replicas", S, "", 0),
+        ("Age", S, "", 0),
+    ],
+    "configmaps": [("Name", S, "name", 0), ("Data", S, "", 0), ("Age", S, "", 0)],
+    "secrets": [("Name", S, "name", 0), ("Type", S, "", 0), ("Data", S, "", 0), ("Age", S, "", 0)],
+    "events": [
+        ("Last Seen", S, "", 0),
+        ("Type", S, "", 0),
+        ("Reason", S, "", 0),
+        ("Object", S, "", 0),
+        ("Subobject", S, "", 1),
+        ("Source", S, "", 1),
+        ("Message", S, "", 0),
+        ("First Seen", S, "", 1),
+        ("Count", S, "", 1),
+        ("Name", S, "name", 1),
+    ],
+    "nodes": [
+        ("Name", S, "name", 0),
+        ("Status", S, "", 0),
+        ("Roles", S, "", 0),
+        ("Age", S, "", 0),
+        ("Version", S, "", 0),
+        ("Internal-IP", S, "", 1),
+        ("External-IP", S, "", 1),
+        ("OS-Image", S, "", 1),
+        ("Kernel-Version", S, "", 1),
+        ("Container-Runtime", S, "", 1),
+    ],
+    "namespaces": [("Name", S, "name", 0), ("Status", S, "", 0), ("Age", S, "", 0)],
+}
+
+
+def _age(obj: dict[str, Any]) -> str:
+    stamp = (obj.get("metadata") or {}).get("creationTimestamp")
+    if not stamp:
+        return "<unknown>"
+    then = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+    seconds = max(0, int(time.time() - then))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _selector(labels: dict[str, Any] | None) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) or "<none>"
+
+
+def _template(obj: dict[str, Any]) -> tuple[str, str]:
+    containers = (((obj.get("spec") or {}).get("template") or {}).get("spec") or {}).get(
+        "containers"
+    ) or []
+    return (
+        ",".join(c.get("name", "") for c in containers),
+        ",".join(c.get("image", "") for c in containers),
+    )
+
+
+def _pod(obj: dict[str, Any]) -> list[Cell]:
+    status, spec = obj.get("status") or {}, obj.get("spec") or {}
+    statuses = status.get("containerStatuses") or []
+    total = len(spec.get("containers") or [])
+    ready = sum(1 for c in statuses if c.get("ready"))
+    restarts = sum(int(c.get("restartCount") or 0) for c in statuses)
+    phase = "Terminating" if (obj.get("metadata") or {}).get("deletionTimestamp") else None
+    gates = spec.get("readinessGates") or []
+    return [
+        f"{ready}/{total}",
+        phase or status.get("phase", "Pending"),
+        str(restarts),
+        _age(obj),
+        status.get("podIP") or "<none>",
+        spec.get("nodeName") or "<none>",
+        status.get("nominatedNodeName") or "<none>",
+        f"0/{len(gates)}" if gates else "<none>",
+    ]
+
+
+def _deployment(obj: dict[str, Any]) -> list[Cell]:
+    status = obj.get("status") or {}
+    names, images = _template(obj)
+    desired = (obj.get("spec") or {}).get("replicas", 1)
+    return [
+        f"{status.get('readyReplicas', 0)}/{desired}",
+        int(status.get("updatedReplicas", 0)),
+        int(status.get("availableReplicas", 0)),
+        _age(obj),
+        names,
+        images,
+        _selector(((obj.get("spec") or {}).get("selector") or {}).get("matchLabels")),
+    ]
+
+
+def _replicaset(obj: dict[str, Any]) -> list[Cell]:
+    status = obj.get("status") or {}
+    names, images = _template(obj)
+    return [
+        int((obj.get("spec") or {}).get("replicas", 1)),
+        int(status.get("replicas", 0)),
+        int(status.get("readyReplicas", 0)),
+        _age(obj),
+        names,
+        images,
+        _selector(((obj.get("spec") or {}).get("selector") or {}).get("matchLabels")),
+    ]
+
+
+def _service(obj: dict[str, Any]) -> list[Cell]:
+    spec = obj.get("spec") or {}
+    ports = ",".join(f"{p.get('port')}/{p.get('protocol', 'TCP')}" for p in spec.get("ports") or [])
+    return [
+        spec.get("type", "ClusterIP"),
+        spec.get("clusterIP") or "<none>",
+        "<none>",
+        ports or "<none>",
+        _age(obj),
+        _selector(spec.get("selector")),
+    ]
+
+
+def _endpoints(obj: dict[str, Any]) -> list[Cell]:
+    addresses = [
+        f"{a.get('ip')}:{p.get('port')}"
+        for subset in obj.get("subsets") or []
+        for a in subset.get("addresses") or []
+        for p in subset.get("ports") or [{}]
+    ]
+    return [",".join(addresses) or "<none>", _age(obj)]
+
+
+def _ingress(obj: dict[str, Any]) -> list[Cell]:
+    spec = obj.get("spec") or {}
+    hosts = ",".join(r.get("host", "*") for r in spec.get("rules") or []) or "*"
+    return [
+        spec.get("ingressClassName") or "<none>",
+        hosts,
+        "",
+        "443" if spec.get("tls") else "80",
+        _age(obj),
+    ]
+
+
+def _hpa(obj: dict[str, Any]) -> list[Cell]:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    ref = spec.get("scaleTargetRef") or {}
+    return [
+        f"{ref.get('kind')}/{ref.get('name')}",
+        "<unknown>",
+        str(spec.get("minReplicas", 1)),
+        int(spec.get("maxReplicas", 0)),
+        int(status.get("currentReplicas", 0)),
+        _age(obj),
+    ]
+
+
+def _event(obj: dict[str, Any]) -> list[Cell]:
+    involved = obj.get("involvedObject") or {}
+    return [
+        _age(obj),
+        obj.get("type", ""),
+        obj.get("reason", ""),
+        f"{str(involved.get('kind', '')).lower()}/{involved.get('name', '')}",
+        involved.get("fieldPath", ""),
+        (obj.get("source") or {}).get("component", ""),
+        obj.get("message", ""),
+        _age(obj),
+        int(obj.get("count") or 1),
+        (obj.get("metadata") or {}).get("name", ""),
+    ]
+
+
+def _node(obj: dict[str, Any]) -> list[Cell]:
+    ready = any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in (obj.get("status") or {}).get("conditions") or []
+    )
+    info = (obj.get("status") or {}).get("nodeInfo") or {}
+    return [
+        "Ready" if ready else "NotReady",
+        "<none>",
+        _age(obj),
+        info.get("kubeletVersion", ""),
+        "<none>",
+        "<none>",
+        info.get("osImage", "<unknown>"),
+        info.get("kernelVersion", "<unknown>"),
+        info.get("containerRuntimeVersion", "<unknown>"),
+    ]
+
+
+RENDER: dict[str, Callable[[dict[str, Any]], list[Cell]]] = {
+    "pods": _pod,
+    "deployments": _deployment,
+    "replicasets": _replicaset,
+    "services": _service,
+    "endpoints": _endpoints,
+    "ingresses": _ingress,
+    "horizontalpodautoscalers": _hpa,
+    "configmaps": lambda o: [len(o.get("data") or {}) + len(o.get("binaryData") or {}), _age(o)],
+    "secrets": lambda o: [o.get("type", "Opaque"), len(o.get("data") or {}), _age(o)],
+    "events": _event,
+    "nodes": _node,
+    "namespaces": lambda o: [(o.get("status") or {}).get("phase", "Active"), _age(o)],
+}
+
+
+def _metadata_only(obj: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": "PartialObjectMetadata",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": obj.get("metadata") or {},
+    }
+
+
+DEFAULT_COLUMNS = [("Name", S, "name", 0), ("Created At", "date", "", 0)]
+
+
+def table(plural: str, listed: dict[str, Any], include: str) -> dict[str, Any]:
+    """A list answer as a Table (kinds without printer columns get Name and Created At)."""
+    columns = COLUMNS.get(plural, DEFAULT_COLUMNS)
+    render = RENDER.get(plural, lambda o: [(o.get("metadata") or {}).get("creationTimestamp", "")])
+    rows = []
+    for item in listed.get("items") or []:
+        cells = render(item)
+        if plural != "events":
+            cells = [(item.get("metadata") or {}).get("name", ""), *cells]
+        whole = {"kind": listed["kind"][: -len("List")], "apiVersion": listed["apiVersion"], **item}
+        rows.append(
+            {"cells": cells, "object": whole if include == "Object" else _metadata_only(item)}
+        )
+    return {
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": {"resourceVersion": (listed.get("metadata") or {}).get("resourceVersion", "")},
+        "columnDefinitions": [
+            {"name": n, "type": t, "format": f, "description": "", "priority": p}
+            for n, t, f, p in columns
+        ],
+        "rows": rows,
+    }
