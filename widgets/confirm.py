@@ -10,9 +10,9 @@ from typing import ClassVar
 from gok_tui.actions.base import Plan
 from gok_tui.domain.text import clean
 from gok_tui.widgets.plain import SafeTable, SafeText, cell, code_block, line
-from rich.console import Group
+from rich.console import Group, RenderableType
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -31,7 +31,7 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
     table.add_row("namespace", cell(plan.ref.namespace))
     table.add_row("object", cell(plan.ref))
     table.add_row("change", line(f"{plan.before}  ->  {plan.after}", "bold"))
-    parts: list[object] = [line(plan.summary, "bold"), table]
+    parts: list[RenderableType] = [line(plan.summary, "bold"), table]
     if plan.warnings:
         parts.extend(line(f"• {warning}", "dark_orange") for warning in plan.warnings)
     if plan.refusal:
@@ -47,11 +47,11 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
     return Group(*parts)
 
 
-def request_parts(method: str, path: str, content_type: str, body: object) -> list[object]:
+def request_parts(method: str, path: str, content_type: str, body: object) -> list[RenderableType]:
     """One request as it is sent: ``METHOD path (type)`` and its body, when it has one (a
     DELETE of an image has neither type nor body)."""
     request_line = f"{method} {path}" + (f"  ({content_type})" if content_type else "")
-    parts: list[object] = [cell(request_line, "dim")]
+    parts: list[RenderableType] = [cell(request_line, "dim")]
     if body is not None:
         parts.append(code_block(body_text(body), "json"))
     return parts
@@ -76,7 +76,7 @@ class ConfirmModal(ModalScreen[bool]):
     production it scrolls while the field keeps the focus; j/k scroll too, except on
     production, where the field takes them as letters (names hold j and k)."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "cancel", "Cancel", id="confirm.cancel"),
         Binding("y", "confirm", "Confirm", id="confirm.yes"),
         Binding("j,down", "scroll_down", "Down", show=False),
@@ -206,7 +206,7 @@ class ReplicaPrompt(ModalScreen[int | None]):
     """Scale: starts at the current count, selected, so typed digits replace it; +/- step (the
     cursor then goes after the count, so digits extend it); enter plans a valid count."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("plus,equals_sign,k,up", "step(1)", "+1", priority=True),
         Binding("minus,j,down", "step(-1)", "-1", priority=True),

@@ -90,8 +90,11 @@ class Plan:
 
 
 class Action(Protocol):
-    name: str
-    ref: ObjectRef
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def ref(self) -> ObjectRef: ...
 
     def fetch(self, backend: KubeBackend) -> dict[str, Any]:
         """Read what ``plan`` needs (the object, its ReplicaSets, ...)."""

@@ -260,7 +260,7 @@ class Undo:
                 + (", ".join(str(r.number) for r in history) or "none")
                 + ")"
             )
-        base = {
+        base: dict[str, Any] = {
             "action": self.name,
             "ref": self.ref,
             "method": "PATCH",
