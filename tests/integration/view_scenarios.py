@@ -11,10 +11,11 @@ from typing import Any
 from gok_tui.actions.deployments import SetImage, Undo
 from gok_tui.actions.run import execute
 from gok_tui.backends.kube import KubeBackend
-from gok_tui.domain import rows
 from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.render import columns_for, rows_for
 from gok_tui.domain.revisions import revisions, template_diff
 from gok_tui.domain.rollout import rollout_tree
+from gok_tui.domain.table import Row
 from gok_tui.store.feeds import FeedHub
 from gok_tui.store.model import Objects, TableModel, apply_batch
 from gok_tui.store.watch import FeedSpec
@@ -58,7 +59,7 @@ class View:
         return {key: row.cells for key, row in self.model.shown.items()}
 
     def cell(self, key: str, column: str) -> str:
-        titles = [c.title for c in rows.columns_for(self.model.primary, False)]
+        titles = [c.title for c in columns_for(self.model.primary, False)]
         return self.model.shown[key].cells[titles.index(column)]
 
     def live(self) -> bool:
@@ -66,8 +67,8 @@ class View:
 
 
 def _model(plural: str, secondary: tuple[str, ...] = ()) -> TableModel:
-    def render(obj: dict[str, Any], objects: Objects, now: float) -> list[rows.Row]:
-        return rows.rows_for(
+    def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
+        return rows_for(
             plural,
             obj,
             now,
