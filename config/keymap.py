@@ -24,6 +24,14 @@ class KeySpec:
     mutates: bool = False
 
 
+def _moves(scope: str, verb: str) -> tuple[KeySpec, ...]:
+    """j/k/g/G: down, up, top, bottom (``cursor_*`` in tables, ``scroll_*`` in text)."""
+    return tuple(
+        KeySpec(f"{scope}.{name}", key, f"{verb}_{name}", name.title(), scope, show=False)
+        for name, key in (("down", "j"), ("up", "k"), ("top", "g"), ("bottom", "G"))
+    )
+
+
 DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.command", "colon", "command_mode", "Command", "app"),
     KeySpec("app.help", "question_mark", "help", "Help", "app"),
@@ -36,10 +44,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.messages", "M", "messages", "Messages", "app", show=False),
     KeySpec("table.filter", "slash", "filter", "Filter", "table"),
     KeySpec("table.back", "escape", "back", "Back", "table"),
-    KeySpec("table.down", "j", "cursor_down", "Down", "table", show=False),
-    KeySpec("table.up", "k", "cursor_up", "Up", "table", show=False),
-    KeySpec("table.top", "g", "cursor_top", "Top", "table", show=False),
-    KeySpec("table.bottom", "G", "cursor_bottom", "Bottom", "table", show=False),
+    *_moves("table", "cursor"),
     KeySpec("table.open", "enter", "open", "Open", "table"),
     KeySpec("table.describe", "d", "describe", "Describe", "table"),
     KeySpec("table.yaml", "y", "yaml", "YAML", "table"),
@@ -60,10 +65,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("logs.since", "S", "cycle_since", "Since", "logs", show=False),
     KeySpec("logs.container", "c", "cycle_container", "Container", "logs", show=False),
     KeySpec("logs.save", "s", "save", "Save", "logs"),
-    KeySpec("logs.down", "j", "scroll_down", "Down", "logs", show=False),
-    KeySpec("logs.up", "k", "scroll_up", "Up", "logs", show=False),
-    KeySpec("logs.top", "g", "scroll_top", "Top", "logs", show=False),
-    KeySpec("logs.bottom", "G", "scroll_bottom", "Bottom", "logs", show=False),
+    *_moves("logs", "scroll"),
     KeySpec("images.all", "a", "toggle_all", "All images", "images"),
     KeySpec("images.sort", "o", "sort", "Sort", "images"),
     KeySpec("images.tags", "t", "registry_tags", "Registry tags", "images"),
@@ -84,10 +86,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("rollout.back", "escape", "back", "Back", "rollout"),
     KeySpec("rollout.pods", "enter", "pods", "Pods table", "rollout"),
     KeySpec("rollout.logs", "l", "logs", "Logs", "rollout"),
-    KeySpec("rollout.down", "j", "scroll_down", "Down", "rollout", show=False),
-    KeySpec("rollout.up", "k", "scroll_up", "Up", "rollout", show=False),
-    KeySpec("rollout.top", "g", "scroll_top", "Top", "rollout", show=False),
-    KeySpec("rollout.bottom", "G", "scroll_bottom", "Bottom", "rollout", show=False),
+    *_moves("rollout", "scroll"),
     KeySpec("traffic.switch", "s", "switch", "Switch", "traffic", mutates=True),
     KeySpec("traffic.more", "plus", "weight('+10')", "+10%", "traffic", mutates=True),
     KeySpec("traffic.less", "minus", "weight('-10')", "-10%", "traffic", mutates=True),
@@ -95,15 +94,9 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("traffic.all", "f", "weight('100')", "100%", "traffic", mutates=True),
     KeySpec("audit.filter", "slash", "filter", "Filter", "audit"),
     KeySpec("audit.back", "escape", "back", "Back", "audit"),
-    KeySpec("audit.down", "j", "cursor_down", "Down", "audit", show=False),
-    KeySpec("audit.up", "k", "cursor_up", "Up", "audit", show=False),
-    KeySpec("audit.top", "g", "cursor_top", "Top", "audit", show=False),
-    KeySpec("audit.bottom", "G", "cursor_bottom", "Bottom", "audit", show=False),
+    *_moves("audit", "cursor"),
     KeySpec("detail.back", "escape", "back", "Back", "detail"),
-    KeySpec("detail.down", "j", "scroll_down", "Down", "detail", show=False),
-    KeySpec("detail.up", "k", "scroll_up", "Up", "detail", show=False),
-    KeySpec("detail.top", "g", "scroll_top", "Top", "detail", show=False),
-    KeySpec("detail.bottom", "G", "scroll_bottom", "Bottom", "detail", show=False),
+    *_moves("detail", "scroll"),
     KeySpec("detail.toggle", "y", "toggle_view", "YAML/Describe", "detail"),
     KeySpec("revisions.back", "escape", "back", "Back", "revisions"),
     KeySpec(
@@ -112,10 +105,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("revisions.down", "j", "cursor_down", "Down", "revisions", show=False),
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
-    KeySpec("messages.down", "j", "scroll_down", "Down", "messages", show=False),
-    KeySpec("messages.up", "k", "scroll_up", "Up", "messages", show=False),
-    KeySpec("messages.top", "g", "scroll_top", "Top", "messages", show=False),
-    KeySpec("messages.bottom", "G", "scroll_bottom", "Bottom", "messages", show=False),
+    *_moves("messages", "scroll"),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)

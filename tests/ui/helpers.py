@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ from gok_tui.config.project import load_project
 from gok_tui.config.settings import Settings
 from gok_tui.session import Session
 from gok_tui.widgets.resource_table import ResourceTable
+from platformdirs import user_log_path
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
@@ -97,3 +99,10 @@ async def revisions_of_web(pilot: Pilot, fake: FakeKube, images: Sequence[str]) 
         await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
     await pilot.press("h")
     await until(pilot, lambda: isinstance(app.screen, RevisionScreen), what="the revisions")
+
+
+def write_audit(*entries: dict[str, object]) -> None:
+    """Audit entries as gok-tui would have written them in an earlier session."""
+    path = user_log_path("gok-tui") / "audit.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries))

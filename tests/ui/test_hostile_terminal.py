@@ -10,7 +10,6 @@ each screen must also *show* the value, escaped, so a view that silently drops i
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
@@ -25,12 +24,11 @@ from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
 from gok_tui.screens.views import IngressScreen, PodsScreen
 from gok_tui.widgets.confirm import ConfirmModal
-from platformdirs import user_log_path
 
 from tests.integration.helpers import deployment, ingress, service
 from tests.integration.test_devloop import QUICK_DOCKERFILE, make_project
 from tests.kubefake import FakeKube, wait_until
-from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until
+from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until, write_audit
 from tests.ui.terminal_bytes import CapturingDriver, foreign_controls
 
 CLIPBOARD = "\x1b]52;c;cHduZWQtY2xpcGJvYXJk\x1b\\"  # OSC 52, ST-terminated
@@ -80,8 +78,6 @@ def seed_pod_data(fake: FakeKube) -> str:
 
 
 def seed_audit() -> None:
-    path = user_log_path("gok-tui") / "audit.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
     entry = {
         "time": "2026-11-30T10:00:00+0000",
         "ok": True,
@@ -98,7 +94,7 @@ def seed_audit() -> None:
         "patch_type": "application/merge-patch+json",
         "patch": {"metadata": {"annotations": {"a": PAYLOAD}}},
     }
-    path.write_text(json.dumps(entry, ensure_ascii=False) + "\n")
+    write_audit(entry)
 
 
 async def test_no_control_sequence_from_the_cluster_reaches_the_terminal(

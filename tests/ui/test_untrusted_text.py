@@ -6,17 +6,15 @@ MarkupError and stop the app. Each test puts such text where a person would read
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from gok_tui.screens.audit import AuditScreen
 from gok_tui.screens.revisions import RevisionScreen
-from platformdirs import user_log_path
 from textual.command import CommandPalette
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
-from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until
+from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until, write_audit
 
 MARKUP_LIKE = "[/x] [bold]v2[/bold] [slug]"
 
@@ -53,8 +51,6 @@ async def test_change_cause_is_shown_as_written(fake_kube: FakeKube, fake_kubeco
 async def test_audit_entries_are_shown_as_written(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
-    path = user_log_path("gok-tui") / "audit.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
     entry = {
         "time": "2026-11-30T10:00:00+0000",
         "ok": True,
@@ -67,7 +63,7 @@ async def test_audit_entries_are_shown_as_written(
         "context": "kind-[dev]",
         "summary": f"set image {MARKUP_LIKE}",
     }
-    path.write_text(json.dumps(entry) + "\n")
+    write_audit(entry)
     app = make_app(fake_kubeconfig, view="audit")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: isinstance(app.screen, AuditScreen))
