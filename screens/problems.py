@@ -15,11 +15,12 @@ from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen
 from gok_tui.store.logs import LogRequest
-from gok_tui.store.model import Objects, TableModel
+from gok_tui.store.model import Objects
 from gok_tui.store.problems import (
     NAMESPACE_PROBLEM_COLUMNS,
     PROBLEM_COLUMNS,
     SOURCE_KINDS,
+    FindingItem,
     ProblemsModel,
 )
 from gok_tui.widgets.plain import SafeText
@@ -130,14 +131,9 @@ class ProblemsScreen(ResourceScreen):
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         return NAMESPACE_PROBLEM_COLUMNS if all_namespaces else PROBLEM_COLUMNS
 
-    def render_rows(
-        self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
-    ) -> list[Row]:
-        raise AssertionError("ProblemsModel renders its own rows")
-
     def make_model(
         self, render: Callable[[dict[str, Any], Objects, float], list[Row]], all_ns: bool
-    ) -> TableModel:
+    ) -> ProblemsModel:
         model = ProblemsModel(all_ns, self._facts)
         if isinstance(self.model, ProblemsModel):  # a re-target keeps what the files said
             model.file_findings = self.model.file_findings
@@ -218,8 +214,8 @@ class ProblemsScreen(ResourceScreen):
             self.notify("hygiene notes " + ("shown" if self.model.show_info else "hidden"))
             self._refresh_title()
 
-    def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
-        finding: Finding = obj["finding"]
+    def open_selected(self, obj: FindingItem, row_key: str) -> None:
+        finding = obj.finding
         model = self.model
         assert isinstance(model, ProblemsModel)
 
@@ -235,11 +231,10 @@ class ProblemsScreen(ResourceScreen):
 
         self.app.push_screen(FindingPanel(same_object), callback=chosen)
 
-    def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+    def log_request(self, obj: FindingItem) -> LogRequest | None:
         """A pod's finding: that pod's logs (p there: the previous container's); a
         Deployment's: all its pods'. Other kinds have none."""
-        finding: Finding = obj["finding"]
-        target = obj.get("object")
+        finding, target = obj.finding, obj.object
         if target is None:
             return None
         if finding.kind == "pods":
@@ -255,11 +250,10 @@ class ProblemsScreen(ResourceScreen):
         if picked is not None:
             self._detail_of(picked[1], mode)
 
-    def _detail_of(self, entry: dict[str, Any], mode: str) -> None:
+    def _detail_of(self, entry: FindingItem, mode: str) -> None:
         from gok_tui.screens.detail import DetailScreen
 
-        finding: Finding = entry["finding"]
-        target = entry.get("object")
+        finding, target = entry.finding, entry.object
         if target is None or finding.kind not in KINDS:
             self.notify(f"{finding.kind} {finding.key} is not an object gok-tui can show")
             return

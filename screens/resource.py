@@ -15,7 +15,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.buffer import FeedStatus
 from gok_tui.store.feeds import Feed
 from gok_tui.store.logs import LogRequest
-from gok_tui.store.model import Objects, TableModel
+from gok_tui.store.model import Objects, RowSet, TableModel
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.plain import SafeText
@@ -73,7 +73,7 @@ class ResourceScreen(TableCursor):
         super().__init__()
         self.scope = scope
         self.feeds: dict[str, Feed] = {}
-        self.model: TableModel | None = None
+        self.model: RowSet | None = None
         self._generation = -1
         self._last_age_refresh = 0.0
         self._title_at = 0.0
@@ -89,7 +89,7 @@ class ResourceScreen(TableCursor):
     ) -> list[Row]:
         raise NotImplementedError
 
-    def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
+    def open_selected(self, obj: Any, row_key: str) -> None:
         self.show_detail("describe")
 
     # -- composition and lifecycle ---------------------------------------------------------
@@ -131,7 +131,7 @@ class ResourceScreen(TableCursor):
 
     def make_model(
         self, render: Callable[[dict[str, Any], Objects, float], list[Row]], all_ns: bool
-    ) -> TableModel:
+    ) -> RowSet:
         return TableModel(self.PRIMARY, render, self.SECONDARY)
 
     def _spec_for(self, kind: Kind) -> FeedSpec:
@@ -280,12 +280,13 @@ class ResourceScreen(TableCursor):
         elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
-    def selected(self) -> tuple[str, dict[str, Any]] | None:
+    def selected(self) -> tuple[str, Any] | None:
+        """The row under the cursor and what it stands for (an object, for most views)."""
         key = self.query_one(ResourceTable).selected_key()
         if key is None or self.model is None:
             return None
-        obj = self.model.objects[self.PRIMARY].get(key.split("#", 1)[0])
-        return (key, obj) if obj is not None else None
+        item = self.model.item(key)
+        return (key, item) if item is not None else None
 
     def action_open(self) -> None:
         picked = self.selected()
@@ -306,7 +307,7 @@ class ResourceScreen(TableCursor):
 
         self.app.push_screen(LogsScreen(request))
 
-    def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+    def log_request(self, obj: Any) -> LogRequest | None:
         return None
 
     def action_describe(self) -> None:

@@ -16,7 +16,7 @@ from gok_tui.domain.table import Column, Row
 from gok_tui.domain.traffic import DeclaredTraffic, TrafficRoute
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen
-from gok_tui.store.model import Objects, TableModel
+from gok_tui.store.model import Objects
 from gok_tui.store.traffic import (
     NAMESPACE_TRAFFIC_COLUMNS,
     ROUTES,
@@ -45,14 +45,9 @@ class TrafficScreen(ResourceScreen):
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         return NAMESPACE_TRAFFIC_COLUMNS if all_namespaces else TRAFFIC_COLUMNS
 
-    def render_rows(
-        self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
-    ) -> list[Row]:
-        raise AssertionError("TrafficModel renders its own rows")
-
     def make_model(
         self, render: Callable[[dict[str, Any], Objects, float], list[Row]], all_ns: bool
-    ) -> TableModel:
+    ) -> TrafficModel:
         return TrafficModel(all_ns, self._declared())
 
     def _declared(self) -> DeclaredTraffic:
@@ -87,7 +82,7 @@ class TrafficScreen(ResourceScreen):
     # -- the selected route ------------------------------------------------------------------
     def route(self) -> TrafficRoute | None:
         picked = self.selected()
-        return picked[1]["route"] if picked is not None else None
+        return picked[1] if picked is not None else None
 
     def _ref(self, kind: str, namespace: str, name: str) -> ObjectRef | None:
         target = self.session.target
@@ -99,7 +94,7 @@ class TrafficScreen(ResourceScreen):
         if action is not None:
             self.gok.propose(action)
 
-    def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
+    def open_selected(self, obj: TrafficRoute, row_key: str) -> None:
         self.show_detail("describe")
 
     def show_detail(self, mode: str) -> None:

@@ -1,4 +1,4 @@
-"""TableModel: raw objects in, row deltas out. Pure: no threads, no widgets.
+"""Row models: raw objects in, row deltas out. Pure: no threads, no widgets.
 
 A model holds the objects of one primary kind (and any secondary kinds its rows are derived
 from, e.g. ingress routes need services and endpoints), renders rows with a pure renderer, and
@@ -86,48 +86,34 @@ def apply_batch(store: dict[str, dict[str, Any]], batch: Drained) -> set[str]:
     return touched
 
 
-class TableModel:
-    def __init__(self, primary: str, render: RenderFn, secondary: Iterable[str] = ()) -> None:
-        self.primary = primary
-        self.secondary = tuple(secondary)
-        self.render = render
-        self.objects: dict[str, dict[str, dict[str, Any]]] = {
-            plural: {} for plural in (primary, *self.secondary)
-        }
-        self.rows: dict[str, Row] = {}  # every rendered row, by row key
-        self.rows_of: dict[str, tuple[str, ...]] = {}  # primary object key -> its row keys
-        self.owner_of: dict[str, str] = {}  # row key -> its primary object key
+class RowSet:
+    """Rows by key and what a table shows of them (filtered, in key order); every change is
+    answered with the ``RowDelta`` that brings the table there. Where the rows come from is the
+    subclass's business: objects rendered one by one (``TableModel``) or rows derived from
+    several kinds at once (``DerivedModel``)."""
+
+    primary: str  # the row source's name ("deployments", "findings", ...)
+    objects: dict[str, dict[str, dict[str, Any]]]  # the watched objects: plural -> key -> object
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Row] = {}  # every row, by row key
         self.shown: dict[str, Row] = {}  # what the table shows now (filtered), in order
         self.row_filter = RowFilter()
         self.now = 0.0
 
-    # -- inputs ----------------------------------------------------------------------------
+    def item(self, row_key: str) -> Any:
+        """What the row stands for (an object, a finding, a route), for the keys on it."""
+        raise NotImplementedError
+
     def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
-        self.now = now
-        touched: set[str] = set()
-        rerender_all = False
-        for plural, batch in drained.items():
-            if plural not in self.objects or not batch.has_data:
-                continue
-            keys = apply_batch(self.objects[plural], batch)
-            if plural == self.primary:
-                touched.update(keys)
-            else:
-                rerender_all = True
-        if rerender_all:
-            touched = set(self.objects[self.primary]) | set(self.rows_of)
-        if not touched:
-            return RowDelta()
-        return self._diff_rows(self._rerender(touched))
+        raise NotImplementedError
 
     def rerender_rows(self, row_keys: Iterable[str], now: float) -> RowDelta:
-        """Re-render the objects behind these rows (the ones on screen, whose ages move on);
-        only changed cells reach the table."""
-        self.now = now
-        owners = {self.owner_of[key] for key in row_keys if key in self.owner_of}
-        if not owners:
-            return RowDelta()
-        return self._diff_rows(self._rerender(owners))
+        """Render these rows again (their ages move on); only changed cells reach the table."""
+        return RowDelta()
+
+    def clear(self) -> RowDelta:
+        raise NotImplementedError
 
     def set_filter(self, text: str) -> RowDelta:
         self.row_filter = RowFilter(text)
@@ -145,35 +131,7 @@ class TableModel:
         delta.reset = True
         return delta
 
-    def clear(self) -> RowDelta:
-        for store in self.objects.values():
-            store.clear()
-        self.rows.clear()
-        self.rows_of.clear()
-        self.owner_of.clear()
-        return self._diff_shown()
-
     # -- internals -------------------------------------------------------------------------
-    def _rerender(self, keys: set[str]) -> set[str]:
-        """Re-render these primary objects; returns the row keys that may have changed."""
-        store = self.objects[self.primary]
-        changed: set[str] = set()
-        for key in keys:
-            for row_key in self.rows_of.pop(key, ()):
-                self.rows.pop(row_key, None)
-                self.owner_of.pop(row_key, None)
-                changed.add(row_key)
-            obj = store.get(key)
-            if obj is None:
-                continue
-            rows = self.render(obj, self.objects, self.now)
-            self.rows_of[key] = tuple(row.key for row in rows)
-            for row in rows:
-                self.rows[row.key] = row
-                self.owner_of[row.key] = key
-                changed.add(row.key)
-        return changed
-
     def _diff_rows(self, row_keys: set[str]) -> RowDelta:
         """What changed on screen, looking only at these rows (the rest are as shown)."""
         previous = self.shown
@@ -221,3 +179,123 @@ class TableModel:
             self.shown = {r.key: r for r in rows}
             return RowDelta(reset=True, added=rows)
         return delta
+
+
+class TableModel(RowSet):
+    """Objects of one primary kind (and the secondary kinds its rows also read, e.g. ingress
+    routes read services and endpoints), each rendered into its rows."""
+
+    def __init__(self, primary: str, render: RenderFn, secondary: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.primary = primary
+        self.secondary = tuple(secondary)
+        self.render = render
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {
+            plural: {} for plural in (primary, *self.secondary)
+        }
+        self.rows_of: dict[str, tuple[str, ...]] = {}  # primary object key -> its row keys
+        self.owner_of: dict[str, str] = {}  # row key -> its primary object key
+
+    def item(self, row_key: str) -> dict[str, Any] | None:
+        return self.objects[self.primary].get(self.owner_of.get(row_key, row_key))
+
+    # -- inputs ----------------------------------------------------------------------------
+    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
+        self.now = now
+        touched: set[str] = set()
+        rerender_all = False
+        for plural, batch in drained.items():
+            if plural not in self.objects or not batch.has_data:
+                continue
+            keys = apply_batch(self.objects[plural], batch)
+            if plural == self.primary:
+                touched.update(keys)
+            else:
+                rerender_all = True
+        if rerender_all:
+            touched = set(self.objects[self.primary]) | set(self.rows_of)
+        if not touched:
+            return RowDelta()
+        return self._diff_rows(self._rerender(touched))
+
+    def rerender_rows(self, row_keys: Iterable[str], now: float) -> RowDelta:
+        """Re-render the objects behind these rows (the ones on screen, whose ages move on);
+        only changed cells reach the table."""
+        self.now = now
+        owners = {self.owner_of[key] for key in row_keys if key in self.owner_of}
+        if not owners:
+            return RowDelta()
+        return self._diff_rows(self._rerender(owners))
+
+    def clear(self) -> RowDelta:
+        for store in self.objects.values():
+            store.clear()
+        self.rows.clear()
+        self.rows_of.clear()
+        self.owner_of.clear()
+        return self._diff_shown()
+
+    # -- internals -------------------------------------------------------------------------
+    def _rerender(self, keys: set[str]) -> set[str]:
+        """Re-render these primary objects; returns the row keys that may have changed."""
+        store = self.objects[self.primary]
+        changed: set[str] = set()
+        for key in keys:
+            for row_key in self.rows_of.pop(key, ()):
+                self.rows.pop(row_key, None)
+                self.owner_of.pop(row_key, None)
+                changed.add(row_key)
+            obj = store.get(key)
+            if obj is None:
+                continue
+            rows = self.render(obj, self.objects, self.now)
+            self.rows_of[key] = tuple(row.key for row in rows)
+            for row in rows:
+                self.rows[row.key] = row
+                self.owner_of[row.key] = key
+                changed.add(row.key)
+        return changed
+
+
+class DerivedModel(RowSet):
+    """Rows computed from several kinds at once (the findings of a namespace, its traffic
+    routes): every change to a source recomputes them, and what each row stands for is kept
+    beside it in ``items``."""
+
+    def __init__(self, primary: str, sources: Iterable[str]) -> None:
+        super().__init__()
+        self.primary = primary
+        self.sources = tuple(sources)
+        self.objects: dict[str, dict[str, dict[str, Any]]] = {plural: {} for plural in self.sources}
+        self.items: dict[str, Any] = {}
+
+    def item(self, row_key: str) -> Any:
+        return self.items.get(row_key)
+
+    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
+        changed = False
+        for plural, batch in drained.items():
+            if plural in self.objects and batch.has_data:
+                apply_batch(self.objects[plural], batch)
+                changed = True
+        return self.recompute(now) if changed else RowDelta()
+
+    def recompute(self, now: float) -> RowDelta:
+        """Derive every row again from the sources (``derive``) and diff what is shown."""
+        self.now = now
+        rows = self.derive()
+        keys = set(self.rows) | {row.key for row, _ in rows}
+        self.rows = {row.key: row for row, _ in rows}
+        self.items = {row.key: item for row, item in rows}
+        return self._diff_rows(keys)
+
+    def derive(self) -> list[tuple[Row, Any]]:
+        """Each row with what it stands for."""
+        raise NotImplementedError
+
+    def clear(self) -> RowDelta:
+        for store in self.objects.values():
+            store.clear()
+        self.rows.clear()
+        self.items.clear()
+        return self._diff_shown()

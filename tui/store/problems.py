@@ -1,19 +1,19 @@
 """The live ``:problems`` table: watched objects of several kinds in, findings as rows out.
 
-A ``TableModel`` whose one "primary" kind is the findings themselves: every change to a source
-kind re-runs the (pure, fast) diagnosis over the namespace and diffs the resulting rows, so the
-table gets the same row deltas, filter and cursor handling as every other view.
+A ``DerivedModel``: every change to a source kind re-runs the (pure, fast) diagnosis over the
+namespace and diffs the resulting rows, so the table gets the same row deltas, filter and
+cursor handling as every other view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from gok_tui.domain.diagnosis import SEVERITY_ORDER, Finding, Snapshot, diagnose
 from gok_tui.domain.table import Column, Row
-from gok_tui.store.buffer import Drained
-from gok_tui.store.model import Objects, RowDelta, TableModel, apply_batch
+from gok_tui.store.model import DerivedModel, RowDelta
 
 # Secrets are never watched: the kubelet's messages name a missing Secret or key, and their
 # values have no business in this process.
@@ -65,52 +65,43 @@ def finding_row(finding: Finding, all_namespaces: bool) -> Row:
     return Row(finding_row_key(finding), cells, SEVERITY_TONE[finding.severity])  # type: ignore[arg-type]
 
 
-class ProblemsModel(TableModel):
+@dataclass(frozen=True)
+class FindingItem:
+    """What a row of the Problems table stands for: a finding and its object, if watched."""
+
+    finding: Finding
+    object: dict[str, Any] | None
+
+
+class ProblemsModel(DerivedModel):
     def __init__(
         self,
         all_namespaces: bool,
         facts: Callable[[], Mapping[str, Any]] | None = None,
         show_info: bool = False,
     ) -> None:
-        def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
-            return [finding_row(obj["finding"], all_namespaces)]
-
-        super().__init__(FINDINGS, render, SOURCE_KINDS)
+        super().__init__(FINDINGS, SOURCE_KINDS)
+        self.all_namespaces = all_namespaces
         self.facts = facts or dict  # production, local_cluster, tag_exists: context facts
         self.show_info = show_info
         self.previous_logs: dict[tuple[str, str, str], list[str]] = {}
         self.findings: list[Finding] = []
         self.file_findings: list[Finding] = []  # from the project's manifest files
 
-    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
-        changed = False
-        for plural, batch in drained.items():
-            if plural not in SOURCE_KINDS or not batch.has_data:
-                continue
-            apply_batch(self.objects[plural], batch)
-            changed = True
-        if not changed:
-            return RowDelta()
-        return self.recompute(now)
-
-    def recompute(self, now: float) -> RowDelta:
+    def derive(self) -> list[tuple[Row, Any]]:
         sources: dict[str, Any] = {
             plural.replace("persistentvolumeclaims", "pvcs"): list(self.objects[plural].values())
             for plural in SOURCE_KINDS
         }
-        snapshot = Snapshot(
-            **sources,
-            previous_logs=dict(self.previous_logs),
-            **self.facts(),
-        )
+        snapshot = Snapshot(**sources, previous_logs=dict(self.previous_logs), **self.facts())
         findings = self.file_findings + diagnose(snapshot)
         if not self.show_info:
             findings = [f for f in findings if f.severity != "info"]
         self.findings = findings
-        by_key = {
-            finding_row_key(f): {"finding": f, "object": self._object_of(f)} for f in findings
-        }
-        return super().apply({FINDINGS: Drained(snapshot=by_key)}, now)
+        return [
+            (finding_row(f, self.all_namespaces), FindingItem(f, self._object_of(f)))
+            for f in findings
+        ]
 
     def set_file_findings(self, findings: list[Finding], now: float) -> RowDelta:
         self.file_findings = findings
@@ -119,9 +110,6 @@ class ProblemsModel(TableModel):
     def toggle_info(self, now: float) -> RowDelta:
         self.show_info = not self.show_info
         return self.recompute(now)
-
-    def rerender_rows(self, row_keys: Iterable[str], now: float) -> RowDelta:
-        return RowDelta()  # findings carry no ages
 
     def crash_loops_without_logs(self) -> list[tuple[str, str, str]]:
         """(namespace, pod, container) of crash loops whose previous log is not fetched yet."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gok_tui.domain.table import Column, Row
 from gok_tui.domain.traffic import DeclaredTraffic, TrafficRoute, traffic_routes
-from gok_tui.store.buffer import Drained
-from gok_tui.store.model import Objects, RowDelta, TableModel, apply_batch
+from gok_tui.store.model import DerivedModel
 
 ROUTES = "routes"
 TRAFFIC_SOURCES = ("services", "deployments", "ingresses", "pods")
@@ -66,32 +64,23 @@ def route_row(route: TrafficRoute, all_namespaces: bool) -> Row:
     return Row(route.key, cells, tone)  # type: ignore[arg-type]
 
 
-class TrafficModel(TableModel):
+class TrafficModel(DerivedModel):
+    """Where each Service's requests go: rows derived from Services, Deployments, Ingresses
+    and pods together; each row stands for its ``TrafficRoute``."""
+
     def __init__(self, all_namespaces: bool, declared: DeclaredTraffic | None = None) -> None:
-        def render(obj: dict[str, Any], objects: Objects, now: float) -> list[Row]:
-            return [route_row(obj["route"], all_namespaces)]
-
-        super().__init__(ROUTES, render, TRAFFIC_SOURCES)
+        super().__init__(ROUTES, TRAFFIC_SOURCES)
+        self.all_namespaces = all_namespaces
         self.declared = declared or DeclaredTraffic()
-        self.routes: dict[str, TrafficRoute] = {}
 
-    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
-        changed = False
-        for plural, batch in drained.items():
-            if plural in TRAFFIC_SOURCES and batch.has_data:
-                apply_batch(self.objects[plural], batch)
-                changed = True
-        return self.recompute(now) if changed else RowDelta()
+    @property
+    def routes(self) -> dict[str, TrafficRoute]:
+        return dict(self.items)
 
-    def recompute(self, now: float) -> RowDelta:
+    def derive(self) -> list[tuple[Row, Any]]:
         services, deployments, ingresses, pods = (
             list(self.objects[plural].values())
             for plural in ("services", "deployments", "ingresses", "pods")
         )
         routes = traffic_routes(services, deployments, ingresses, pods, self.declared)
-        self.routes = {route.key: route for route in routes}
-        snapshot = {route.key: {"route": route} for route in routes}
-        return super().apply({ROUTES: Drained(snapshot=snapshot)}, now)
-
-    def rerender_rows(self, row_keys: Iterable[str], now: float) -> RowDelta:
-        return RowDelta()  # routes carry no ages
+        return [(route_row(route, self.all_namespaces), route) for route in routes]
