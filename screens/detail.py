@@ -7,9 +7,10 @@ from typing import Any, ClassVar
 
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.describe import describe, to_yaml
-from gok_tui.domain.kinds import KINDS, Kind, object_key
+from gok_tui.domain.kinds import Kind
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.store.reads import read_for_describe
 from gok_tui.widgets.plain import SafeText
 from textual import work
 from textual.app import ComposeResult
@@ -89,44 +90,19 @@ class DetailScreen(BaseScreen):
         if backend is None:
             return
         try:
-            fresh = backend.get(self.kind, self.object_namespace, self.object_name)
+            read = read_for_describe(backend, self.kind, self.object_namespace, self.object_name)
         except KubeError as error:
             self.post_message(self.Loaded(None, [], error.message))
             return
-        # the object is read; what goes with it is read apart, so that a failure there (a 403
-        # on events, say) does not throw the fresh object away
-        problems: list[str] = []
-        events: list[dict[str, Any]] = []
-        events_error = ""
-        if self.object_namespace:
-            selector = (
-                f"involvedObject.name={self.object_name},involvedObject.kind={self.kind.name}"
-            )
-            try:
-                events = backend.list(
-                    KINDS["events"], self.object_namespace, field_selector=selector
-                ).items
-            except KubeError as error:
-                events_error = error.message
-                problems.append(f"events not shown: {error.message}")
-        related: dict[str, dict[str, dict[str, Any]]] = {}
-        try:
-            related = self._related(backend)
-        except KubeError as error:
-            problems.append(error.message)
         self.post_message(
-            self.Loaded(fresh, events, "; ".join(problems), related, events_error=events_error)
+            self.Loaded(
+                read.obj,
+                read.events,
+                "; ".join(read.problems),
+                read.related,
+                events_error=read.events_error,
+            )
         )
-
-    def _related(self, backend: Any) -> dict[str, dict[str, dict[str, Any]]]:
-        """Services and Endpoints, for the backends an Ingress or Service describe lists."""
-        if self.kind.plural not in ("ingresses", "services") or not self.object_namespace:
-            return {}
-        related = {}
-        for plural in ("services", "endpoints"):
-            items = backend.list(KINDS[plural], self.object_namespace).items
-            related[plural] = {object_key(item): item for item in items}
-        return related
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         if message.obj is not None:

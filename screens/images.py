@@ -10,24 +10,21 @@ from typing import ClassVar
 from gok_tui.actions.base import ObjectRef, Plan, Request
 from gok_tui.actions.deployments import SetImage
 from gok_tui.backends.docker_backend import DockerError, ImageSummary, LayerSummary
-from gok_tui.backends.kube import KubeError
 from gok_tui.domain.build import registry_of
 from gok_tui.domain.images import (
     IMAGE_COLUMNS,
     ImageEntry,
-    deployment_images,
     human_size,
     image_row,
     prune_candidates,
     sort_entries,
-    users_of,
 )
-from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.table import Column
 from gok_tui.domain.text import clean
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import TableCursor
 from gok_tui.store.model import RowDelta, RowFilter
+from gok_tui.store.reads import image_entries
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.filter_error import FilterError
 from gok_tui.widgets.plain import SafeText, block
@@ -167,20 +164,12 @@ class ImagesScreen(TableCursor):
     @work(thread=True, exclusive=True, group="images", exit_on_error=False)
     def _load(self, generation: int, show_all: bool) -> None:
         repository = None if show_all else self.repository
+        session = self.session
         try:
-            images = self.session.docker.list_images(repository)
+            entries = image_entries(session.docker, repository, session.backend, session.namespace)
         except DockerError as error:
             self.post_message(self.Loaded(generation, None, error.message))
             return
-        used: dict[str, list[str]] = {}
-        backend = self.session.backend
-        if backend is not None:
-            try:
-                items = backend.list(KINDS["deployments"], self.session.namespace).items
-                used = deployment_images(items)
-            except KubeError:
-                used = {}  # the cluster is optional here: the images still show
-        entries = [ImageEntry(image, tuple(users_of(image, used))) for image in images]
         self.post_message(self.Loaded(generation, entries))
 
     def on_images_screen_loaded(self, message: Loaded) -> None:

@@ -73,10 +73,6 @@ class TrafficModel(DerivedModel):
         self.all_namespaces = all_namespaces
         self.declared = declared or DeclaredTraffic()
 
-    @property
-    def routes(self) -> dict[str, TrafficRoute]:
-        return dict(self.items)
-
     def derive(self) -> list[tuple[Row, Any]]:
         services, deployments, ingresses, pods = (
             list(self.objects[plural].values())
