@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,20 +23,22 @@ def deployment_ref(session_target: Any, obj: dict[str, Any]) -> ObjectRef:
     )
 
 
-class DeploymentActions(BaseScreen):
-    """Subclasses say which Deployment the keys act on."""
+class DeploymentKeys:
+    """The keys that change a Deployment (scale, restart, undo, history, pause/resume), owned
+    by each screen that shows one; ``acted_on`` says which Deployment they act on now."""
 
-    def acted_on(self) -> dict[str, Any] | None:
-        raise NotImplementedError
+    def __init__(self, screen: BaseScreen, acted_on: Callable[[], dict[str, Any] | None]) -> None:
+        self.screen = screen
+        self.acted_on = acted_on
 
     def _ref(self) -> tuple[ObjectRef, dict[str, Any]] | None:
         obj = self.acted_on()
-        target = self.session.target
+        target = self.screen.session.target
         if obj is None or target is None:
             return None
         return deployment_ref(target, obj), obj
 
-    def action_scale(self) -> None:
+    def scale(self) -> None:
         picked = self._ref()
         if picked is None:
             return
@@ -44,30 +47,30 @@ class DeploymentActions(BaseScreen):
 
         def chosen(replicas: int | None) -> None:
             if replicas is not None:
-                self.gok.propose(Scale(ref, replicas))
+                self.screen.gok.propose(Scale(ref, replicas))
 
-        self.app.push_screen(ReplicaPrompt(ref.name, current), callback=chosen)
+        self.screen.app.push_screen(ReplicaPrompt(ref.name, current), callback=chosen)
 
-    def action_restart(self) -> None:
+    def restart(self) -> None:
         picked = self._ref()
         if picked is not None:
             now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self.gok.propose(Restart(picked[0], now))
+            self.screen.gok.propose(Restart(picked[0], now))
 
-    def action_undo(self) -> None:
+    def undo(self) -> None:
         picked = self._ref()
         if picked is not None:
-            self.gok.propose(Undo(picked[0]))
+            self.screen.gok.propose(Undo(picked[0]))
 
-    def action_revisions(self) -> None:
+    def revisions(self) -> None:
         picked = self._ref()
         if picked is not None:
             from gok_tui.screens.revisions import RevisionScreen
 
-            self.app.push_screen(RevisionScreen(picked[0]))
+            self.screen.app.push_screen(RevisionScreen(picked[0]))
 
-    def action_pause_resume(self) -> None:
+    def pause_resume(self) -> None:
         picked = self._ref()
         if picked is not None:
             paused = bool((picked[1].get("spec") or {}).get("paused"))
-            self.gok.propose(SetPaused(picked[0], not paused))
+            self.screen.gok.propose(SetPaused(picked[0], not paused))
