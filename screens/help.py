@@ -18,6 +18,7 @@ COMMANDS_HELP = (
         (f":{view.name}  {' '.join(':' + a for a in view.aliases[:2])}  ({view.key})", view.help)
         for view in VIEW_SPECS
     ),
+    (":svc :ev :no :cm :secret :ns :rs :ep :pvc :hpa", "the live table of that kind (k9s names)"),
     (":logs deploy/NAME|pod/NAME", "the logs of one deployment or pod"),
     (":messages", "every toast of this session, in full"),
     (":ctx NAME", "switch kubeconfig context (tab completes)"),

@@ -81,6 +81,20 @@ class ResourceScreen(TableCursor):
         self._filter_text = ""
 
     # -- what subclasses provide -----------------------------------------------------------
+    @property
+    def primary(self) -> str:
+        """The kind (plural) whose objects the rows are."""
+        return self.PRIMARY
+
+    @property
+    def title_text(self) -> str:
+        return self.TITLE_TEXT
+
+    @property
+    def namespaced(self) -> bool:
+        """Whether the rows live in namespaces (nodes and namespaces do not)."""
+        return True
+
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         raise NotImplementedError
 
@@ -132,15 +146,15 @@ class ResourceScreen(TableCursor):
     def make_model(
         self, render: Callable[[dict[str, Any], Objects, float], list[Row]], all_ns: bool
     ) -> RowSet:
-        return TableModel(self.PRIMARY, render, self.SECONDARY)
+        return TableModel(self.primary, render, self.SECONDARY)
 
     def _spec_for(self, kind: Kind) -> FeedSpec:
-        if self.scope is not None and kind.plural == self.PRIMARY:
+        if self.scope is not None and kind.plural == self.primary:
             return FeedSpec(kind, self.scope.namespace, self.scope.label_selector)
         return FeedSpec(kind, self.session.namespace)
 
     def watched_kinds(self) -> tuple[str, ...]:
-        return (self.PRIMARY, *self.SECONDARY)
+        return (self.primary, *self.SECONDARY)
 
     def _close_feeds(self) -> None:
         for feed in self.feeds.values():
@@ -218,11 +232,13 @@ class ResourceScreen(TableCursor):
         where = (
             self.scope.title
             if self.scope
+            else "cluster"
+            if not self.namespaced
             else ("all namespaces" if self.all_namespaces else self.session.namespace or "")
         )
         shown = len(self.model.shown) if self.model else 0
         total = len(self.model.rows) if self.model else 0
-        text.append(f"{self.TITLE_TEXT}", style="bold")
+        text.append(self.title_text, style="bold")
         text.append(f"({clean(where)})", style="cyan")
         count = f"[{shown}/{total}]" if self._filter_text else f"[{total}]"
         text.append(count, style="bold")
@@ -300,7 +316,7 @@ class ResourceScreen(TableCursor):
         request = self.log_request(picked[1])
         if request is None:
             self.notify(
-                f"{self.TITLE_TEXT} have no logs of their own: use l on a Deployment or Pod"
+                f"{self.title_text} have no logs of their own: use l on a Deployment or Pod"
             )
             return
         from gok_tui.screens.logs import LogsScreen
@@ -323,7 +339,7 @@ class ResourceScreen(TableCursor):
         if picked is None:
             return
         obj = picked[1]
-        self.app.push_screen(DetailScreen(KINDS[self.PRIMARY], obj, mode))
+        self.app.push_screen(DetailScreen(KINDS[self.primary], obj, mode))
 
     def on_data_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()

@@ -75,6 +75,12 @@ class GokCommands(Provider):
                 yield Hit(score, highlighted(matcher, text), callback, text=text, help=help_text)
 
 
+def _kind_screen(plural: str) -> Screen[Any]:
+    from gok_tui.screens.kinds import KindScreen
+
+    return KindScreen(plural)
+
+
 def _screen(where: str) -> Screen[Any]:
     """A view's screen from its registry entry ("module:Class" under gok_tui.screens)."""
     module, _, name = where.partition(":")
@@ -168,6 +174,8 @@ class GokApp(App[None]):
         self.target_problem: tuple[int, str] | None = None  # (generation, what is wrong)
         self.idle_gc = IdleCollector()
         self.health = ClusterHealth()
+        self._kind_modes: set[str] = set()
+        self._came_from = self.DEFAULT_MODE
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
         self._colourless = Colourless()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
@@ -326,6 +334,21 @@ class GokApp(App[None]):
     def action_goto(self, view: str) -> None:
         self.goto(view)
 
+    def open_kind(self, plural: str) -> None:
+        """The live table of any kind the console renders (`:svc`, `:ev`, `:no`, ...): a mode
+        of its own, made when first asked for, so its watches stay while other views are up."""
+        mode = f"kind:{plural}"
+        if mode not in self._kind_modes:
+            self.add_mode(mode, partial(_kind_screen, plural))
+            self._kind_modes.add(mode)
+        if self.current_mode != mode:
+            self._came_from = self.current_mode
+            self.switch_mode(mode)
+
+    def back_from_kind(self) -> None:
+        """esc in a kind's table: back to the view it was opened from."""
+        self.switch_mode(self._came_from)
+
     def goto(self, view: str) -> None:
         if view in self.MODES and self.current_mode != view:
             self.switch_mode(view)
@@ -344,6 +367,8 @@ class GokApp(App[None]):
             self.action_messages()
         elif command.kind == "view":
             self.goto(command.argument)
+        elif command.kind == "kind":
+            self.open_kind(command.argument)
         elif command.kind == "logs":
             plural, name = command.argument.split("/", 1)
             self.open_logs(plural, name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gok_tui.config.views import VIEW_ALIASES, VIEW_SPECS
+from gok_tui.domain.kinds import KINDS, kind_for
 
 ALL_NAMESPACES = ("all", "-A", "*")
 LOG_KINDS = {
@@ -19,7 +20,9 @@ LOG_KINDS = {
     "pods": "pods",
 }
 
-CommandKind = Literal["view", "context", "namespace", "quit", "help", "messages", "logs", "error"]
+CommandKind = Literal[
+    "view", "kind", "context", "namespace", "quit", "help", "messages", "logs", "error"
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ def parse_command(text: str) -> Command:
             return Command("error", message="usage: ctx NAME")
         return Command("context", rest[0])
     if head in ("ns", "namespace", "namespaces"):
+        if not rest:  # as in k9s: the namespaces themselves
+            return Command("kind", "namespaces")
         if len(rest) != 1:
             return Command("error", message="usage: ns NAME (or ns all)")
         return Command("namespace", "" if rest[0] in ALL_NAMESPACES else rest[0])
@@ -58,12 +63,23 @@ def parse_command(text: str) -> Command:
         if rest:
             return Command("error", message=f"'{head}' takes no arguments")
         return Command("view", view)
-    return Command("error", message=f"unknown command '{head}' (try :help)")
+    resource = kind_for(head)
+    if resource is not None and not rest:
+        return Command("kind", resource.plural)
+    near = difflib.get_close_matches(head, _known_names(), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(':' + name for name in near)}?" if near else " (try :help)"
+    return Command("error", message=f"unknown command '{head}'{hint}")
+
+
+def _known_names() -> list[str]:
+    names = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)]
+    return names + [alias for kind in KINDS.values() for alias in kind.aliases]
 
 
 def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
     """Every full command line, for completion: views first, then contexts and namespaces."""
     lines = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)]
+    lines += [alias for kind in KINDS.values() for alias in kind.aliases if alias not in lines]
     lines += ["messages", "help", "quit"]
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]

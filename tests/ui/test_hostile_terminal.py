@@ -16,6 +16,7 @@ from pathlib import Path
 from gok_tui.screens.audit import AuditScreen
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.help import HelpScreen
+from gok_tui.screens.kinds import KindScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.messages import MessagesScreen
 from gok_tui.screens.problems import ProblemsScreen
@@ -177,6 +178,10 @@ async def test_no_control_sequence_from_the_cluster_reaches_the_terminal(
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.press("colon", *"ev", "enter")  # the events: reason and message
+        await until(pilot, lambda: isinstance(app.screen, KindScreen))
+        await until(pilot, lambda: shows_escaped("events"), what="events")
 
     output = "".join(CapturingDriver.output)
     assert len(output) > 10_000, "the capturing driver saw the frames"

@@ -1,0 +1,68 @@
+"""`:svc`, `:ev`, `:no`, `:cm`, `:secret`, ...: the live table of any kind the console renders,
+from the same list+watch feeds, model and table as the hand-made views. Events come newest
+first (k9s and `kubectl get events --sort-by` users look at the top); `/Warning` keeps the
+warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gok_tui.domain.kinds import KINDS, Kind
+from gok_tui.domain.render import columns_for, rows_for
+from gok_tui.domain.table import Column, Row
+from gok_tui.domain.timefmt import parse_timestamp
+from gok_tui.screens.resource import ResourceScreen
+from gok_tui.store.model import Objects
+
+NEWEST_FIRST = frozenset({"events"})
+_FAR_FUTURE = 10**11  # seconds: inverted times sort newest first as text
+
+
+def newest_first_key(obj: dict[str, Any], key: str) -> str:
+    """A row key that sorts the newest event first (the table keeps rows in key order)."""
+    stamp = (
+        obj.get("lastTimestamp")
+        or (obj.get("series") or {}).get("lastObservedTime")
+        or obj.get("eventTime")
+        or (obj.get("metadata") or {}).get("creationTimestamp")
+    )
+    seconds = parse_timestamp(stamp) or 0.0
+    return f"{_FAR_FUTURE - int(seconds):011d}#{key}"
+
+
+class KindScreen(ResourceScreen):
+    """The live table of one kind."""
+
+    def __init__(self, plural: str) -> None:
+        super().__init__()
+        self.kind: Kind = KINDS[plural]
+
+    @property
+    def primary(self) -> str:
+        return self.kind.plural
+
+    @property
+    def title_text(self) -> str:
+        return self.kind.name + ("s" if not self.kind.name.endswith("s") else "")
+
+    @property
+    def namespaced(self) -> bool:
+        return self.kind.namespaced
+
+    def columns(self, all_namespaces: bool) -> Sequence[Column]:
+        return columns_for(self.kind.plural, all_namespaces)
+
+    def render_rows(
+        self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
+    ) -> list[Row]:
+        rows = rows_for(self.kind.plural, obj, now, all_namespaces)
+        if self.kind.plural in NEWEST_FIRST:
+            return [Row(newest_first_key(obj, row.key), row.cells, row.tone) for row in rows]
+        return rows
+
+    def action_back(self) -> None:
+        if self._filter_text or len(self.app.screen_stack) > 1:
+            super().action_back()
+        else:
+            self.gok.back_from_kind()

@@ -1,0 +1,68 @@
+"""`:KIND` opens the live table of any kind the console renders, as k9s users type it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.kinds import KindScreen
+from gok_tui.screens.views import DeploymentsScreen
+
+from tests.integration.helpers import deployment, service
+from tests.kubefake import FakeKube
+from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
+from tests.ui.notices import toast_texts
+
+
+async def test_svc_opens_the_services_table_live_and_esc_goes_back(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(service("web", {"app": "web"}))
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"svc", "enter")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen))
+        await until(pilot, lambda: table_keys(app) == ["default/web"], what="the Service")
+        assert "Services(default)[1]" in screen_text(app)
+        fake_kube.apply_object(service("api", {"app": "api"}))  # the table follows its watch
+        await until(pilot, lambda: table_keys(app) == ["default/api", "default/web"])
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await until(pilot, lambda: "Selector:" in screen_text(app), what="describe")
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+
+
+async def test_events_come_newest_first_and_warnings_filter_out(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=1))
+    involved = {"kind": "Deployment", "name": "web", "namespace": "default"}
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"ev", "enter")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen))
+        fake_kube.add_event("default", involved, "Old", "first", type="Warning")
+        await until(pilot, lambda: "Old" in table_column(app, "REASON"))
+        await pilot.pause(1.1)  # event times have one-second resolution
+        fake_kube.add_event("default", involved, "New", "second", type="Normal")
+        await until(pilot, lambda: "New" in table_column(app, "REASON"))
+        reasons = [r for r in table_column(app, "REASON") if r in ("Old", "New")]
+        assert reasons == ["New", "Old"]
+        await pilot.press("slash", *"Warning", "enter")
+        await until(pilot, lambda: "New" not in table_column(app, "REASON"))
+        assert "Old" in table_column(app, "REASON")
+
+
+async def test_ns_alone_lists_namespaces_and_a_typo_names_the_nearest_kind(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"ns", "enter")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen))
+        await until(pilot, lambda: "default" in table_keys(app), what="the namespaces")
+        assert "Namespaces(cluster)[2]" in screen_text(app)
+        await pilot.press("colon", *"secrit", "enter")
+        await until(pilot, lambda: any("did you mean :secret" in t for t in toast_texts(app)))
