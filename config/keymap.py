@@ -48,6 +48,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("table.open", "enter", "open", "Open", "table"),
     KeySpec("table.describe", "d", "describe", "Describe", "table"),
     KeySpec("table.yaml", "y", "yaml", "YAML", "table"),
+    KeySpec("table.events", "e", "events", "Events", "table", show=False),
     KeySpec("problems.info", "i", "toggle_info", "Hygiene", "problems"),
     KeySpec("table.logs", "l", "logs", "Logs", "table"),
     KeySpec("logs.filter", "slash", "filter", "Filter", "logs"),

@@ -77,7 +77,7 @@ class ImagesScreen(TableCursor):
         *(
             b
             for b in bindings_for("table")
-            if isinstance(b, Binding) and b.action not in ("yaml", "logs")
+            if isinstance(b, Binding) and b.action not in ("yaml", "logs", "events")
         ),
         *bindings_for("images"),
     ]

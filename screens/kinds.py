@@ -12,7 +12,7 @@ from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.render import columns_for, rows_for
 from gok_tui.domain.table import Column, Row
 from gok_tui.domain.timefmt import parse_timestamp
-from gok_tui.screens.resource import ResourceScreen
+from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.model import Objects
 
 NEWEST_FIRST = frozenset({"events"})
@@ -34,8 +34,8 @@ def newest_first_key(obj: dict[str, Any], key: str) -> str:
 class KindScreen(ResourceScreen):
     """The live table of one kind."""
 
-    def __init__(self, plural: str) -> None:
-        super().__init__()
+    def __init__(self, plural: str, scope: Scope | None = None) -> None:
+        super().__init__(scope)
         self.kind: Kind = KINDS[plural]
 
     @property
@@ -66,3 +66,14 @@ class KindScreen(ResourceScreen):
             super().action_back()
         else:
             self.gok.back_from_kind()
+
+    def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
+        """enter on a node: the pods running on it; on anything else: describe."""
+        if self.kind.plural != "nodes":
+            super().open_selected(obj, row_key)
+            return
+        from gok_tui.screens.views import PodsScreen
+
+        name = (obj.get("metadata") or {}).get("name", "")
+        scope = Scope(None, None, f"node/{name}", f"spec.nodeName={name}")
+        self.app.push_screen(PodsScreen(scope))

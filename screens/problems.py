@@ -245,6 +245,11 @@ class ProblemsScreen(ResourceScreen):
             return deployment_log_request(target)
         return None
 
+    def event_target(self, item: Any) -> tuple[str, dict[str, Any]] | None:
+        if isinstance(item, FindingItem) and item.object is not None and item.finding.kind in KINDS:
+            return item.finding.kind, item.object
+        return None
+
     def show_detail(self, mode: str) -> None:
         picked = self.selected()
         if picked is not None:

@@ -30,11 +30,12 @@ STATE_ORDER = ("unauthorized", "forbidden", "retrying", "connecting", "stopped",
 
 @dataclass(frozen=True)
 class Scope:
-    """A drill-down: a fixed namespace and label selector, and how to title it."""
+    """A drill-down: a fixed namespace and selectors, and how to title it."""
 
     namespace: str | None
     label_selector: str | None
     title: str
+    field_selector: str | None = None
 
 
 class TableCursor(BaseScreen):
@@ -150,7 +151,8 @@ class ResourceScreen(TableCursor):
 
     def _spec_for(self, kind: Kind) -> FeedSpec:
         if self.scope is not None and kind.plural == self.primary:
-            return FeedSpec(kind, self.scope.namespace, self.scope.label_selector)
+            scope = self.scope
+            return FeedSpec(kind, scope.namespace, scope.label_selector, scope.field_selector)
         return FeedSpec(kind, self.session.namespace)
 
     def watched_kinds(self) -> tuple[str, ...]:
@@ -325,6 +327,27 @@ class ResourceScreen(TableCursor):
 
     def log_request(self, obj: Any) -> LogRequest | None:
         return None
+
+    def action_events(self) -> None:
+        """e: the events of the object on this row (involvedObject), newest first."""
+        picked = self.selected()
+        target = self.event_target(picked[1]) if picked is not None else None
+        if target is None:
+            self.notify("this row is not an object with events of its own", severity="warning")
+            return
+        from gok_tui.screens.kinds import KindScreen
+
+        plural, obj = target
+        meta = obj.get("metadata") or {}
+        kind = KINDS[plural].name
+        selector = f"involvedObject.name={meta.get('name', '')},involvedObject.kind={kind}"
+        where = meta.get("namespace")
+        title = f"{kind.lower()}/{meta.get('name', '')}"
+        self.app.push_screen(KindScreen("events", Scope(where, None, title, selector)))
+
+    def event_target(self, item: Any) -> tuple[str, dict[str, Any]] | None:
+        """The kind (plural) and object whose events ``e`` shows: the row's own, mostly."""
+        return (self.primary, item) if isinstance(item, dict) and self.primary in KINDS else None
 
     def action_describe(self) -> None:
         self.show_detail("describe")

@@ -97,16 +97,27 @@ class TrafficScreen(ResourceScreen):
     def open_selected(self, obj: TrafficRoute, row_key: str) -> None:
         self.show_detail("describe")
 
+    def _route_object(self, route: TrafficRoute) -> tuple[str, dict[str, Any] | None]:
+        """The Service or Ingress a route is about (its plural, and the object if watched)."""
+        plural = "ingresses" if route.kind == "canary-ingress" else "services"
+        store = self.model.objects.get(plural, {}) if self.model is not None else {}
+        return plural, store.get(f"{route.namespace}/{route.name}")
+
+    def event_target(self, item: Any) -> tuple[str, dict[str, Any]] | None:
+        if not isinstance(item, TrafficRoute):
+            return None
+        plural, obj = self._route_object(item)
+        return (plural, obj) if obj is not None else None
+
     def show_detail(self, mode: str) -> None:
         """d/y on a route: the Service or Ingress it is about."""
         from gok_tui.domain.kinds import KINDS
         from gok_tui.screens.detail import DetailScreen
 
         route = self.route()
-        if route is None or self.model is None:
+        if route is None:
             return
-        plural = "ingresses" if route.kind == "canary-ingress" else "services"
-        obj = self.model.objects[plural].get(f"{route.namespace}/{route.name}")
+        plural, obj = self._route_object(route)
         if obj is not None:
             self.app.push_screen(DetailScreen(KINDS[plural], obj, mode))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.kinds import KindScreen
-from gok_tui.screens.views import DeploymentsScreen
+from gok_tui.screens.views import DeploymentsScreen, PodsScreen
 
 from tests.integration.helpers import deployment, service
 from tests.kubefake import FakeKube
@@ -66,3 +66,50 @@ async def test_ns_alone_lists_namespaces_and_a_typo_names_the_nearest_kind(
         assert "Namespaces(cluster)[2]" in screen_text(app)
         await pilot.press("colon", *"secrit", "enter")
         await until(pilot, lambda: any("did you mean :secret" in t for t in toast_texts(app)))
+
+
+async def test_e_lists_the_events_of_the_object_on_the_row(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=1))
+    fake_kube.apply_object(deployment("api", replicas=1))
+    for name, reason in (("web", "ForWeb"), ("api", "ForApi")):
+        involved = {"kind": "Deployment", "name": name, "namespace": "default"}
+        fake_kube.add_event("default", involved, reason, "x")
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/api", "default/web"])
+        await pilot.press("j", "e")  # the second row: web
+        await until(pilot, lambda: isinstance(app.screen, KindScreen))
+        await until(pilot, lambda: "ForWeb" in table_column(app, "REASON"), what="web's events")
+        assert "ForApi" not in table_column(app, "REASON")
+        assert "Events(deployment/web)" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+
+
+async def test_enter_on_a_node_lists_the_pods_running_on_it(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    for name in ("node-a", "node-b"):
+        fake_kube.apply_object(
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": name, "labels": {"pool": name}},
+                "status": {"conditions": [{"type": "Ready", "status": "True"}]},
+            }
+        )
+    for name, node in (("on-a", "node-a"), ("on-b", "node-b")):
+        pod = deployment(name, replicas=1)
+        pod["spec"]["template"]["spec"]["nodeSelector"] = {"pool": node}
+        fake_kube.apply_object(pod)
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"no", "enter")
+        await until(pilot, lambda: table_keys(app)[-2:] == ["node-a", "node-b"], what="nodes")
+        await pilot.press("G", "k", "enter")  # node-a
+        await until(pilot, lambda: isinstance(app.screen, PodsScreen))
+        await until(pilot, lambda: len(table_keys(app)) == 1, what="node-a's pod")
+        assert table_keys(app)[0].startswith("default/on-a-")
+        assert "Pods(node/node-a)" in screen_text(app)
