@@ -36,6 +36,7 @@ from textual.actions import ActionParseResult
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.filter import LineFilter, Monochrome, NoColor
@@ -289,7 +290,10 @@ class GokApp(App[None]):
         screen = self.screen
         # a screen just pushed is attached at once but composed later: it syncs on mount
         if isinstance(screen, BaseScreen) and screen.is_mounted:
-            screen.sync(now)
+            try:
+                screen.sync(now)
+            except NoMatches:
+                return  # being torn down (popped, or its mode left): its widgets are gone
             if screen.uses_session_cluster_state and self.health.is_old(self.session.generation):
                 self.probe_cluster()
         self.idle_gc.tick()
