@@ -68,7 +68,13 @@ class KindScreen(ResourceScreen):
             self.gok.back_from_kind()
 
     def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
-        """enter on a node: the pods running on it; on anything else: describe."""
+        """enter on a node: the pods running on it; on a ConfigMap or Secret: its keys; on
+        anything else: describe."""
+        if self.kind.plural in ("configmaps", "secrets"):
+            from gok_tui.screens.data import DataScreen
+
+            self.app.push_screen(DataScreen(obj, secret=self.kind.plural == "secrets"))
+            return
         if self.kind.plural != "nodes":
             super().open_selected(obj, row_key)
             return

@@ -113,3 +113,32 @@ async def test_enter_on_a_node_lists_the_pods_running_on_it(
         await until(pilot, lambda: len(table_keys(app)) == 1, what="node-a's pod")
         assert table_keys(app)[0].startswith("default/on-a-")
         assert "Pods(node/node-a)" in screen_text(app)
+
+
+async def test_a_secret_shows_its_keys_and_one_value_only_when_asked(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": "db", "namespace": "default"},
+            "type": "Opaque",
+            "data": {"password": "aHVudGVyMg==", "user": "YWRtaW4="},  # hunter2, admin
+        }
+    )
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"secret", "enter")
+        await until(pilot, lambda: "default/db" in table_keys(app), what="the Secret")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Secret default/db: 2 keys" in screen_text(app))
+        text = screen_text(app)
+        assert "hunter2" not in text and "admin" not in text and "aHVudGVy" not in text
+        assert "hidden: enter shows it" in text
+        await pilot.press("enter")  # the first key: password
+        await until(pilot, lambda: "hunter2" in screen_text(app), what="the value, decoded")
+        assert "admin" not in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: "hunter2" not in screen_text(app))
+    assert not any("hunter2" in message.text for message in app.messages)
