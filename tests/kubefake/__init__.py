@@ -2,7 +2,8 @@
 
     fake = FakeKube(port=0).start()            # or `with FakeKube() as fake:`
     fake.url, fake.port
-    fake.write_kubeconfig(path, context="fake", namespace="default", token=None, extra_contexts=())
+    fake.write_kubeconfig(path, context="fake", namespace="default", token=None, extra_contexts=(),
+                          server=None)         # server: a stable name, reached via proxy-url
     fake.stop(); fake.start()                  # same port, state kept; open watches end
 
 State, as API calls would change it (watchers see the events):
@@ -16,6 +17,8 @@ Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool |
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
     latency (seconds per request).
+Repeatable runs: `FakeKube(clock=...)` is the cluster's wall clock (creation times, conditions,
+    log lines); generated names and uids come from what they name, not from a random source.
 Requests: fake.requests (RequestRecord(method, path, query, content_type)), clear_requests().
 """
 

@@ -8,14 +8,12 @@ import copy
 import hashlib
 import json
 import math
-import random
-import string
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.kubefake.state import State, now_rfc3339
+from tests.kubefake.state import State
 
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -287,7 +285,7 @@ class Controllers:
         complete = updated == desired and updated_ready == desired and len(pods) == desired
         deadline = int((deployment.get("spec") or {}).get("progressDeadlineSeconds", 600))
         started = self._deadline_from.setdefault(meta["uid"], time.monotonic())
-        now = now_rfc3339()
+        now = self.state.timestamp()
         rs_name = new_rs["metadata"]["name"] if new_rs else "?"
         if complete:
             progressing = (
@@ -372,7 +370,7 @@ class Controllers:
 
     def _create_pod(self, rs: dict[str, Any]) -> None:
         template = copy.deepcopy(rs["spec"]["template"])
-        suffix = "".join(random.choices(string.ascii_lowercase + string.digits, k=5))
+        suffix = self.state.name_suffix(rs["metadata"]["name"])
         pod = {
             "metadata": {
                 "name": f"{rs['metadata']['name']}-{suffix}",
@@ -401,7 +399,7 @@ class Controllers:
 
         def start(obj: dict[str, Any]) -> None:
             obj["spec"].setdefault("nodeName", "fake-node-1")
-            obj["status"] = running_status(obj, ip, ready=False)
+            obj["status"] = running_status(obj, ip, ready=False, now=self.state.timestamp())
 
         self.state.mutate("pods", meta["namespace"], meta["name"], start)
         return True
@@ -505,8 +503,7 @@ def _without_times(status: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def running_status(pod: dict[str, Any], ip: str, *, ready: bool) -> dict[str, Any]:
-    now = now_rfc3339()
+def running_status(pod: dict[str, Any], ip: str, *, ready: bool, now: str) -> dict[str, Any]:
     containers = (pod.get("spec") or {}).get("containers") or []
     flag = "True" if ready else "False"
     return {

@@ -310,7 +310,7 @@ class _Handler(BaseHTTPRequestHandler):
             sent = len(logs.lines.get(key, []))
             generation = logs.generation.get(key, 0)
         if "sinceSeconds" in query:
-            cutoff = time.time() - int(query["sinceSeconds"])
+            cutoff = logs.clock() - int(query["sinceSeconds"])
             lines = [line for line in lines if line[0] >= cutoff]
         elif "sinceTime" in query:  # RFC 3339, second precision, as the kubelet reads it
             try:
@@ -441,7 +441,7 @@ class _Handler(BaseHTTPRequestHandler):
             "manager": manager,
             "operation": "Apply",
             "apiVersion": route.resource.api_version,
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "time": self.fake.state.timestamp(),
             "fieldsType": "FieldsV1",
         }
         state = self.fake.state
@@ -520,6 +520,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Transfer-Encoding", "chunked")
+        # the connection closes when the stream ends (_end_stream): said up front, so a client
+        # never puts it back in its pool and sends the next request into a closing socket
+        self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.flush()
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import itertools
 import threading
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +37,11 @@ class ApiError(Exception):
         }
 
 
-def now_rfc3339() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+def rfc3339(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # what the API server's generated names use
 
 
 @dataclass
@@ -52,7 +56,15 @@ class Change:
 class State:
     """Thread-safe object store; every write gets the next resourceVersion and an event."""
 
-    def __init__(self, history_limit: int = 10_000) -> None:
+    def __init__(self, history_limit: int = 10_000, clock: Callable[[], float] = time.time) -> None:
+        # The cluster's wall clock: every timestamp the fake writes reads it (snapshot tests
+        # freeze it, so ages and conditions read the same on every run).
+        self.clock = clock
+        # Generated names and uids are drawn from what they name and how many came before
+        # under that name, not from a random source: the same on every run, whatever order
+        # threads create them in, and a pod created again under its old name still gets a
+        # new uid.
+        self._serials: Counter[str] = Counter()
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.objects: dict[Key, dict[str, Any]] = {}
@@ -60,6 +72,29 @@ class State:
         self.rv = 1
         self.compacted_rv = 1  # a watch from a resourceVersion below this gets 410 Gone
         self._names = itertools.count(1)
+
+    def timestamp(self, after: float = 0.0) -> str:
+        """Now (or ``after`` seconds from now) on the cluster's clock, as RFC 3339."""
+        return rfc3339(self.clock() + after)
+
+    def _digest(self, seed: str) -> bytes:
+        with self.lock:
+            self._serials[seed] += 1
+            serial = self._serials[seed]
+        return hashlib.sha256(f"{seed}#{serial}".encode()).digest()
+
+    def name_suffix(self, prefix: str, length: int = 5) -> str:
+        """The random-looking tail of a generated name (``generateName``, a ReplicaSet's
+        pods), as the API server's alphabet spells one."""
+        number = int.from_bytes(self._digest(f"name:{prefix}")[:8], "big")
+        out = ""
+        for _ in range(length):
+            number, index = divmod(number, len(NAME_ALPHABET))
+            out += NAME_ALPHABET[index]
+        return out
+
+    def new_uid(self, key: Key) -> str:
+        return str(uuid.UUID(bytes=self._digest("uid:" + "/".join(key))[:16], version=4))
 
     # -- reads -------------------------------------------------------------------------
     def get(self, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
@@ -104,7 +139,7 @@ class State:
             obj = copy.deepcopy(obj)
             meta = obj.setdefault("metadata", {})
             if not meta.get("name") and meta.get("generateName"):
-                meta["name"] = f"{meta['generateName']}{uuid.uuid4().hex[:5]}"
+                meta["name"] = meta["generateName"] + self.name_suffix(meta["generateName"])
             name = meta.get("name")
             if not name:
                 raise ApiError(
@@ -118,8 +153,8 @@ class State:
                 raise ApiError(409, "AlreadyExists", f'{plural} "{name}" already exists')
             obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
             meta.update(
-                uid=str(uuid.uuid4()),
-                creationTimestamp=meta.get("creationTimestamp") or now_rfc3339(),
+                uid=self.new_uid(key),
+                creationTimestamp=meta.get("creationTimestamp") or self.timestamp(),
             )
             if plural in ("deployments", "replicasets"):
                 meta["generation"] = 1
