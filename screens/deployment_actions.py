@@ -51,7 +51,7 @@ class DeploymentActions(BaseScreen):
     def action_restart(self) -> None:
         picked = self._ref()
         if picked is not None:
-            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            now = datetime.fromtimestamp(self.session.clock(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             self.gok.propose(Restart(picked[0], now))
 
     def action_undo(self) -> None:

@@ -5,7 +5,6 @@ the old template's new number is the one offered."""
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
@@ -95,7 +94,7 @@ class RevisionScreen(BaseScreen):
         title.update(heading)
         table = self.query_one("#revisions", DataTable)
         table.clear()
-        now = time.time()
+        now = self.session.clock()
         for revision in self.history:
             created = parse_timestamp(revision.created)
             age = human_duration(now - created) if created else "?"

@@ -7,7 +7,6 @@ Deployment by name, its ReplicaSets and pods by its selector).
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 from gok_tui.domain.rollout import RolloutTree, rollout_tree
@@ -185,7 +184,7 @@ class RolloutScreen(DeploymentActions):
             deployment,
             list(watched.objects["replicasets"].values()),
             list(watched.objects["pods"].values()),
-            time.time(),
+            self.session.clock(),
         )
         body.update(render_tree(tree))
 

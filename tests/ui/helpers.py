@@ -30,6 +30,7 @@ def make_app(
     project: Path | None = None,
     watch: bool = False,
     docker_host: str | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> GokApp:
     target = (
         resolve_target(kubeconfig=str(kubeconfig), context=context, environ={})
@@ -45,6 +46,7 @@ def make_app(
         watch_project=watch,
         docker_host=docker_host,
         build_network="none",  # the test engine has no bridge
+        clock=clock,
     )
     return GokApp(session, start_view=view)
 
