@@ -222,8 +222,13 @@ class ResourceTable(DataTable[SafeText]):
                 width = cell.cell_len if "\n" not in cell.plain else _widest_line(cell.plain)
                 if width > widths[index]:
                     widths[index] = width
-        for column, width in zip(columns, widths, strict=True):
-            column.content_width = width
+        if widths != [column.content_width for column in columns]:
+            for column, width in zip(columns, widths, strict=True):
+                column.content_width = width
+            # Lines drawn since the rows came (at the old widths) are cached on the update
+            # count, not on the widths: without a new count they would be shown until the
+            # next cell change.
+            self._update_count += 1
         super()._update_dimensions(())  # the virtual size, from the new widths
 
     def visible_rows(self) -> tuple[int, int, int]:

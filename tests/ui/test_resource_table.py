@@ -158,3 +158,15 @@ async def test_rows_added_in_bulk_are_what_datatable_would_make_of_them_row_by_r
         await pilot.pause()
         assert [r.key.value for r in bulk.ordered_rows][52:54] == ["default/p050", "default/p050x"]
         assert bulk.ordered_rows[-1].key.value == "default/zz"
+
+
+async def test_rows_drawn_before_the_table_measured_them_are_redrawn_at_full_width() -> None:
+    """The table measures new rows when it is next idle; lines drawn before then (at the
+    columns' old widths) must not be reused once it has."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.apply_delta(RowDelta(reset=True, added=[row("a-rather-long-pod-name")]))
+        screen_text(app)  # a frame drawn before the table is idle
+        await pilot.pause()
+        assert shows(app, "a-rather-long-pod-name", "Running"), screen_text(app)
