@@ -16,6 +16,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.model import RowFilter
 from gok_tui.widgets.confirm import request_parts
 from gok_tui.widgets.filter_error import FilterError
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, code_block
 from rich.console import Group
 from textual.app import ComposeResult
@@ -199,7 +200,7 @@ class AuditScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="audit-title")
         yield FilterError()
-        yield DataTable(id="audit-table", cursor_type="row")
+        yield MeasuredTable(id="audit-table", cursor_type="row")
         with VerticalScroll(id="audit-scroll"):
             yield Static(id="audit-detail")
 

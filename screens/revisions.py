@@ -15,6 +15,7 @@ from gok_tui.domain.timefmt import human_duration, parse_timestamp
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.deployment_feeds import DeploymentFeeds
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, line
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,7 +43,7 @@ class RevisionScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title")
-        yield DataTable(id="revisions", cursor_type="row")
+        yield MeasuredTable(id="revisions", cursor_type="row")
         yield Static(id="revision-diff")
 
     def on_mount(self) -> None:

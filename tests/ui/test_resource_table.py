@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gok_tui.domain.table import Column, Row
 from gok_tui.store.model import RowDelta
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.resource_table import ResourceTable, styled
 from textual.app import App, ComposeResult
 from textual.coordinate import Coordinate
@@ -170,3 +171,26 @@ async def test_rows_drawn_before_the_table_measured_them_are_redrawn_at_full_wid
         screen_text(app)  # a frame drawn before the table is idle
         await pilot.pause()
         assert shows(app, "a-rather-long-pod-name", "Running"), screen_text(app)
+
+
+class PlainTable(App[None]):
+    def compose(self) -> ComposeResult:
+        yield MeasuredTable(id="plain")
+
+    def on_mount(self) -> None:
+        self.query_one(MeasuredTable).add_columns("NAME", "IMAGE")
+
+
+async def test_a_plain_table_is_redrawn_at_the_widths_it_measured() -> None:
+    """Refilled with wider text (the Revisions view refills on every change): the lines drawn
+    before the table measured the new rows must not stay on screen."""
+    app = PlainTable()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(MeasuredTable)
+        table.add_row("web", "x", key="1")
+        await pilot.pause()
+        table.clear()
+        table.add_row("web-26znwbhzgq", "ghcr.io/acme/shop/web:1.5.0", key="1")
+        screen_text(app)  # a frame drawn before the table is idle
+        await pilot.pause()
+        assert shows(app, "web-26znwbhzgq", "ghcr.io/acme/shop/web:1.5.0"), screen_text(app)
