@@ -16,7 +16,7 @@ Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool |
     `fake.ready_delay` seconds before containers run.
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
-    latency (seconds per request).
+    latency (seconds per request), hold_lists() / release_lists() (lists answered together).
 Repeatable runs: `FakeKube(clock=...)` is the cluster's wall clock (creation times, conditions,
     log lines); generated names and uids come from what they name, not from a random source.
 Requests: fake.requests (RequestRecord(method, path, query, content_type)), clear_requests().

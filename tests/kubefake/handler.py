@@ -59,6 +59,9 @@ def make_handler(fake: FakeKube) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+LIST_HOLD_LIMIT = 30.0  # seconds a held list waits at most for release_lists()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     fake: FakeKube
@@ -196,6 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
         if query.get("watch") in ("1", "true"):
             self._watch(route, query)
             return
+        self.fake.lists_open.wait(LIST_HOLD_LIMIT)  # hold_lists(): until release_lists()
         self._json(200, self._list(route, query))
 
     def _matching(self, route: Route, query: dict[str, str]):

@@ -106,6 +106,8 @@ class FakeKube:
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self._watch_epoch = 0
+        self.lists_open = threading.Event()  # cleared by hold_lists()
+        self.lists_open.set()
         self._bootstrap()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -224,6 +226,14 @@ class FakeKube:
 
     def require_token(self, token: str | None) -> None:
         self._token = token
+
+    def hold_lists(self) -> None:
+        """Every list request waits (up to handler.LIST_HOLD_LIMIT) until release_lists():
+        a test can let a client's lists be answered together."""
+        self.lists_open.clear()
+
+    def release_lists(self) -> None:
+        self.lists_open.set()
 
     def expire_watches(self) -> None:
         with self.state.lock:
