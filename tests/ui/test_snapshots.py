@@ -252,84 +252,77 @@ def traffic_loaded(world: World) -> Steps:
     return steps(loaded(world), pair)
 
 
-# -- the views ------------------------------------------------------------------------------
-@pytest.mark.parametrize("size", SIZES)
-def test_deployments(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    app = table_view(world)
-    assert snap_compare(app, terminal_size=size, run_before=deployments_loaded(world))
+def after_web(key: str, screen: type, text: str) -> Callable[[World], Steps]:
+    """A key on Deployment web, the screen it opens, and text that says it has loaded."""
+    return lambda world: steps(on_web(world), press(key), showing(screen), shows(text))
+
+
+def loaded_then(check: Steps) -> Callable[[World], Steps]:
+    return lambda world: steps(loaded(world), check)
+
+
+# -- the table views, and what opens from them -----------------------------------------------
+FROM_TABLES = [
+    pytest.param("deployments", deployments_loaded, id="deployments"),
+    pytest.param(
+        "pods", loaded_then(wait(lambda app: len(table_keys(app)) == 8, "eight pods")), id="pods"
+    ),
+    pytest.param("ingress", loaded_then(shows("3/3 ready")), id="ingress"),
+    pytest.param("deployments", after_web("enter", RolloutScreen, "ReplicaSet"), id="rollout"),
+    pytest.param("deployments", after_web("h", RevisionScreen, "web:1.4.2"), id="revisions"),
+    pytest.param("deployments", after_web("d", DetailScreen, "Replicas:"), id="describe"),
+    pytest.param("deployments", after_web("y", DetailScreen, "apiVersion: apps/v1"), id="yaml"),
+    pytest.param("deployments", after_web("l", LogsScreen, "3 streams 3 lines"), id="logs"),
+    pytest.param("deployments", after_web("s", ReplicaPrompt, "now 3 replicas"), id="scale"),
+    pytest.param(
+        "deployments",
+        lambda world: steps(
+            after_web("s", ReplicaPrompt, "now 3 replicas")(world),
+            press("5", "enter"),
+            showing(ConfirmModal),
+        ),
+        id="scale_confirm",
+    ),
+    pytest.param(
+        "deployments",
+        lambda world: steps(deployments_loaded(world), press("question_mark"), shows("app.help")),
+        id="help",
+    ),
+    pytest.param("problems", findings_loaded, id="problems"),
+    pytest.param(
+        "problems",
+        lambda world: steps(
+            findings_loaded(world),
+            press("g", "enter"),
+            showing(FindingPanel),
+            shows("DATABASE_URL is not set"),
+        ),
+        id="finding_panel",
+    ),
+    pytest.param("traffic", traffic_loaded, id="traffic"),
+    pytest.param(
+        "traffic",
+        lambda world: steps(
+            traffic_loaded(world), press("s"), showing(ConfirmModal), shows("track=green")
+        ),
+        id="traffic_switch_confirm",
+    ),
+]
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_pods(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(loaded(world), wait(lambda app: len(table_keys(app)) == 8, "eight pods"))
-    assert snap_compare(table_view(world, "pods"), terminal_size=size, run_before=before)
+@pytest.mark.parametrize(("view", "before"), FROM_TABLES)
+def test_table_view(
+    snap_compare: Snap,
+    world: World,
+    size: tuple[int, int],
+    view: str,
+    before: Callable[[World], Steps],
+) -> None:
+    assert snap_compare(table_view(world, view), terminal_size=size, run_before=before(world))
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_ingress(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(loaded(world), shows("3/3 ready"))
-    assert snap_compare(table_view(world, "ingress"), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_rollout_panel(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(on_web(world), press("enter"), showing(RolloutScreen), shows("ReplicaSet"))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_revisions(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(on_web(world), press("h"), showing(RevisionScreen), shows("web:1.4.2"))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_describe(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(on_web(world), press("d"), showing(DetailScreen), shows("Replicas:"))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_yaml(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(on_web(world), press("y"), showing(DetailScreen), shows("apiVersion: apps/v1"))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_logs(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(on_web(world), press("l"), showing(LogsScreen), shows("3 streams 3 lines"))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_problems(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    app = table_view(world, "problems")
-    assert snap_compare(app, terminal_size=size, run_before=findings_loaded(world))
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_finding_panel(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(
-        findings_loaded(world),
-        press("g", "enter"),
-        showing(FindingPanel),
-        shows("DATABASE_URL is not set"),
-    )
-    assert snap_compare(table_view(world, "problems"), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_traffic(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    app = table_view(world, "traffic")
-    assert snap_compare(app, terminal_size=size, run_before=traffic_loaded(world))
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_traffic_switch_confirm(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(traffic_loaded(world), press("s"), showing(ConfirmModal), shows("track=green"))
-    assert snap_compare(table_view(world, "traffic"), terminal_size=size, run_before=before)
-
-
+# -- the other views ------------------------------------------------------------------------
 @pytest.mark.parametrize("size", SIZES)
 def test_audit(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
     three_entries(today=time.strftime("%Y-%m-%d", time.gmtime(CLUSTER_NOW)))
@@ -343,12 +336,6 @@ def test_messages(snap_compare: Snap, world: World, size: tuple[int, int]) -> No
     before = steps(shows("Build (no project)"), press("b", "ctrl+z", "M"), shows("nothing to undo"))
     app = app_for(world, view="build")
     assert snap_compare(app, terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_help(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(deployments_loaded(world), press("question_mark"), shows("table.filter"))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
 
 
 NO_ENGINE = "unix:///nonexistent/docker.sock"
@@ -374,17 +361,3 @@ def test_images_engine_unreachable(snap_compare: Snap, world: World, size: tuple
     app = app_for(world, view="images", docker_host=NO_ENGINE)
     unreachable = wait(lambda app: "nonexistent" in screen_text(app), "the engine's error")
     assert snap_compare(app, terminal_size=size, run_before=steps(unreachable))
-
-
-# -- the dialogs ----------------------------------------------------------------------------
-@pytest.mark.parametrize("size", SIZES)
-def test_scale_prompt(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    before = steps(on_web(world), press("s"), showing(ReplicaPrompt), press("5"))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_scale_confirm(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
-    prompt = steps(on_web(world), press("s"), showing(ReplicaPrompt))
-    before = steps(prompt, press("5", "enter"), showing(ConfirmModal))
-    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
