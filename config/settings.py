@@ -28,6 +28,7 @@ class Settings:
     readonly_contexts: tuple[str, ...] = ()
     log_buffer_lines: int = 100_000
     refresh_interval_ms: int = 100
+    cursor_blink: bool = True  # text fields' cursors blink (off: steady, as snapshot tests need)
     keymap: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None
 
@@ -54,6 +55,15 @@ def audit_log_path() -> Path:
     from platformdirs import user_log_path
 
     return user_log_path(APP_NAME) / "audit.jsonl"
+
+
+def home_relative(path: Path, home: Path | None = None) -> str:
+    """``path`` as a person writes it: under the home directory as ``~/...``."""
+    home = Path.home() if home is None else home
+    try:
+        return f"~/{path.relative_to(home)}" if path != home else "~"
+    except ValueError:
+        return str(path)
 
 
 def settings_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -98,6 +108,7 @@ _KNOWN_KEYS = {
     "production_contexts",
     "readonly_contexts",
     "refresh_interval_ms",
+    "cursor_blink",
     "logs",
     "keymap",
 }
@@ -121,6 +132,11 @@ def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settin
     production = _patterns(data, "production_contexts", source, DEFAULT_PRODUCTION_PATTERNS)
     readonly = _patterns(data, "readonly_contexts", source, ())
     refresh = _int(data, "refresh_interval_ms", source, 100, 20, 5_000)
+    cursor_blink = data.get("cursor_blink", Settings.cursor_blink)
+    if not isinstance(cursor_blink, bool):
+        raise ConfigError(
+            source, "cursor_blink", f"must be true or false, got {shown(cursor_blink)}"
+        )
     logs = data.get("logs", {})
     if not isinstance(logs, dict):
         raise ConfigError(source, "logs", "must be a table")
@@ -144,6 +160,7 @@ def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settin
         readonly_contexts=readonly,
         log_buffer_lines=buffer_lines,
         refresh_interval_ms=refresh,
+        cursor_blink=cursor_blink,
         keymap=validate_keymap(keymap, source),
         source=source,
     )

@@ -7,6 +7,7 @@ import re
 import time
 from typing import Any, ClassVar
 
+from gok_tui.config.settings import home_relative
 from gok_tui.domain.contexts import cluster_name, cut_middle
 from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
@@ -15,6 +16,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.model import RowFilter
 from gok_tui.widgets.confirm import request_parts
 from gok_tui.widgets.filter_error import FilterError
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, code_block
 from rich.console import Group
 from textual.app import ComposeResult
@@ -39,13 +41,13 @@ SHORT_KIND = {
 }
 
 
-def entry_cells(entry: dict[str, Any]) -> tuple[SafeText, ...]:
+def entry_cells(entry: dict[str, Any], today: str) -> tuple[SafeText, ...]:
     ok = bool(entry.get("ok"))
     kind = str(entry.get("kind", ""))
     singular = SHORT_KIND.get(kind, kind)
     namespace, name = entry.get("namespace", ""), entry.get("name", "")  # images have no namespace
     return (
-        cell(short_time(str(entry.get("time", "")))),
+        cell(short_time(str(entry.get("time", "")), today)),
         SafeText("ok" if ok else "FAILED", style="green" if ok else "bold red"),
         cell(short_context(str(entry.get("context", "")))),
         cell("/".join(str(part) for part in (singular, namespace, name) if part)),
@@ -54,11 +56,11 @@ def entry_cells(entry: dict[str, Any]) -> tuple[SafeText, ...]:
     )
 
 
-def entry_row(key: str, entry: dict[str, Any]) -> Row:
+def entry_row(key: str, entry: dict[str, Any], today: str) -> Row:
     """What ``/`` searches: the cells as shown, and whole what they shorten (the context and
     the change), so a filter on the image repository or the full context name still finds the
     entry."""
-    shown = tuple(text.plain for text in entry_cells(entry))
+    shown = tuple(text.plain for text in entry_cells(entry, today))
     whole = (
         clean(entry.get("context", "")),
         clean(f"{entry.get('from', '')} -> {entry.get('to', '')}"),
@@ -125,11 +127,11 @@ def short_change(before: str, after: str) -> str:
     return f"{old_name}{old_suffix} -> {new_name}{new_suffix}"
 
 
-def short_time(stamp: str, today: str | None = None) -> str:
-    """``HH:MM:SS`` for today's entries, ``MM-DD HH:MM`` for older ones (the log's local
-    time, as written)."""
+def short_time(stamp: str, today: str) -> str:
+    """``HH:MM:SS`` for today's entries (``today``: ``YYYY-MM-DD``, local), ``MM-DD HH:MM``
+    for older ones (the log's local time, as written)."""
     day, _, clock = stamp.partition("T")
-    if day == (today or time.strftime("%Y-%m-%d")):
+    if day == today:
         return clock[:8]
     return f"{day[5:]} {clock[:5]}".strip()
 
@@ -198,7 +200,7 @@ class AuditScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="audit-title")
         yield FilterError()
-        yield DataTable(id="audit-table", cursor_type="row")
+        yield MeasuredTable(id="audit-table", cursor_type="row")
         with VerticalScroll(id="audit-scroll"):
             yield Static(id="audit-detail")
 
@@ -225,15 +227,16 @@ class AuditScreen(BaseScreen):
 
     def _fill(self, keep: dict[str, Any] | None = None) -> None:
         """Show the entries the filter lets through; the cursor on ``keep`` if it is shown."""
+        today = time.strftime("%Y-%m-%d", time.localtime(self.session.clock()))
         self.shown = [
             entry
             for index, entry in enumerate(self.entries)
-            if self._filter.matches(entry_row(str(index), entry))
+            if self._filter.matches(entry_row(str(index), entry, today))
         ]
         table = self.query_one(DataTable)
         table.clear()
         for index, entry in enumerate(self.shown):
-            table.add_row(*entry_cells(entry), key=str(index))
+            table.add_row(*entry_cells(entry, today), key=str(index))
         if keep is not None:
             row = next((i for i, entry in enumerate(self.shown) if entry is keep), 0)
             table.move_cursor(row=row, animate=False)
@@ -247,7 +250,7 @@ class AuditScreen(BaseScreen):
         title.append(f"[{len(self.shown)}/{total}]" if self._filter.text else f"[{total}]", "bold")
         if self._filter.text:
             title.append(f" /{clean(self._filter.text)}", style="magenta")
-        title.append(f"  {self.session.audit.path}", style="dim")
+        title.append(f"  {home_relative(self.session.audit.path)}", style="dim")
         if not self.entries:
             title.append("  no change has been sent from this machine yet", style="yellow")
         self.query_one("#audit-title", Static).update(title)

@@ -10,6 +10,7 @@ from gok_tui.devloop.view import BuildView
 from gok_tui.domain.images import human_size
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.plain import SafeText, cell
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -56,7 +57,7 @@ class BuildScreen(BaseScreen):
         with VerticalScroll(id="build-current"):
             yield Static(id="build-text")
         yield Sparkline([], id="build-spark")
-        table: DataTable[str] = DataTable(id="build-history", cursor_type="row")
+        table: MeasuredTable[str] = MeasuredTable(id="build-history", cursor_type="row")
         table.add_columns("WHEN", "TRIGGER", "TIME", "RESULT", "TAG", "CACHED", "SIZE")
         yield table
 

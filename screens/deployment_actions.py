@@ -54,7 +54,8 @@ class DeploymentKeys:
     def restart(self) -> None:
         picked = self._ref()
         if picked is not None:
-            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            stamp = datetime.fromtimestamp(self.screen.session.clock(), UTC)
+            now = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
             self.screen.gok.propose(Restart(picked[0], now))
 
     def undo(self) -> None:

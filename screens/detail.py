@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 from gok_tui.backends.kube import KubeError
@@ -127,7 +126,7 @@ class DetailScreen(BaseScreen):
             body = describe(
                 self.obj,
                 self.events,
-                time.time(),
+                self.session.clock(),
                 kind=self.kind.name,
                 services=self.related.get("services"),
                 endpoints=self.related.get("endpoints"),

@@ -189,7 +189,7 @@ class ImagesScreen(TableCursor):
 
     def _paint(self) -> None:
         table = self.query_one(ResourceTable)
-        now = datetime.now(UTC)
+        now = datetime.fromtimestamp(self.session.clock(), UTC)
         rows = [image_row(e, now) for e in sort_entries(self.entries, self.sort_by)]
         shown = [row for row in rows if self.row_filter.matches(row)]
         self.shown = len(shown)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -179,7 +178,7 @@ class ProblemsScreen(ResourceScreen):
     def on_problems_screen_file_findings(self, message: FileFindings) -> None:
         if isinstance(self.model, ProblemsModel) and self.is_attached:
             self.query_one(ResourceTable).apply_delta(
-                self.model.set_file_findings(message.findings, time.time())
+                self.model.set_file_findings(message.findings, self.session.clock())
             )
             self._refresh_title()
 
@@ -205,12 +204,12 @@ class ProblemsScreen(ResourceScreen):
     def on_problems_screen_previous_log(self, message: PreviousLog) -> None:
         if isinstance(self.model, ProblemsModel) and self.is_attached:
             self.query_one(ResourceTable).apply_delta(
-                self.model.add_previous_log(message.key, message.lines, time.time())
+                self.model.add_previous_log(message.key, message.lines, self.session.clock())
             )
 
     def action_toggle_info(self) -> None:
         if isinstance(self.model, ProblemsModel):
-            self.query_one(ResourceTable).apply_delta(self.model.toggle_info(time.time()))
+            self.query_one(ResourceTable).apply_delta(self.model.toggle_info(self.session.clock()))
             self.notify("hygiene notes " + ("shown" if self.model.show_info else "hidden"))
             self._refresh_title()
 

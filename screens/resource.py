@@ -172,7 +172,7 @@ class ResourceScreen(TableCursor):
                 self.app.pop_screen()
                 return
             self._rebuild()
-        wall = time.time()
+        wall = self.session.clock()
         drained = {plural: feed.drain() for plural, feed in self.feeds.items()}
         table = self.query_one(ResourceTable)
         # Each delta is relative to what the table shows at that moment: apply them in turn.

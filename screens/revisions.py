@@ -5,7 +5,6 @@ the old template's new number is the one offered."""
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
@@ -16,6 +15,7 @@ from gok_tui.domain.timefmt import human_duration, parse_timestamp
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.deployment_feeds import DeploymentFeeds
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.plain import LONG_LINE, SafeText, cell, line
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -44,7 +44,7 @@ class RevisionScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title")
-        yield DataTable(id="revisions", cursor_type="row")
+        yield MeasuredTable(id="revisions", cursor_type="row")
         yield Static(id="revision-diff")
 
     def on_mount(self) -> None:
@@ -96,7 +96,7 @@ class RevisionScreen(BaseScreen):
         title.update(heading)
         table = self.query_one("#revisions", DataTable)
         table.clear()
-        now = time.time()
+        now = self.session.clock()
         for revision in self.history:
             created = parse_timestamp(revision.created)
             age = human_duration(now - created) if created else "?"

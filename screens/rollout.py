@@ -7,7 +7,6 @@ Deployment by name, its ReplicaSets and pods by its selector).
 
 from __future__ import annotations
 
-import time
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -208,7 +207,7 @@ class RolloutScreen(BaseScreen):
             deployment,
             list(watched.objects["replicasets"].values()),
             list(watched.objects["pods"].values()),
-            time.time(),
+            self.session.clock(),
         )
         body.update(render_tree(tree))
 

@@ -43,6 +43,7 @@ from textual.filter import LineFilter, Monochrome, NoColor
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
@@ -248,7 +249,9 @@ class GokApp(App[None]):
         shown = escape_unprintable(message, keep="\n")
         heading = escape_unprintable(title)
         self.messages.append(
-            LoggedMessage(time.time(), severity, f"{heading}: {shown}" if heading else shown)
+            LoggedMessage(
+                self.session.clock(), severity, f"{heading}: {shown}" if heading else shown
+            )
         )
         self.messages_total += 1
         if len(shown) > TOAST_CHARS:  # a toast is a glance: the Messages view keeps it whole
@@ -264,6 +267,12 @@ class GokApp(App[None]):
         if isinstance(event, events.Key):
             self.idle_gc.key_pressed()
         await super().on_event(event)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """``cursor_blink = false``: a text field's cursor stays on once it has the focus
+        (the command line, the scale prompt and the typed-name confirm each make their own)."""
+        if not self.session.settings.cursor_blink and isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Any worker that fails unexpectedly is reported; the app stays up."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +38,10 @@ class Session:
     docker_host: str | None = None  # None: DOCKER_HOST, else the default local socket
     build_network: str | None = None  # network mode for RUN steps (None: the engine's default)
     watch_project: bool = False  # run the file watcher (a gok.toml, or --project given)
+    # The wall clock every age, time of day and stamp the views show is read from, and the
+    # audit log's times: the one seam for "now" (snapshot tests freeze it). Durations and
+    # timers use time.monotonic.
+    clock: Callable[[], float] = time.time
     _docker: DockerBackend | None = field(init=False, default=None)
     devloop: DevLoop | None = field(init=False, default=None)
     build_feed: BuildFeed = field(init=False, default_factory=BuildFeed)
@@ -43,7 +49,7 @@ class Session:
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
-        self.audit = AuditLog(audit_log_path())
+        self.audit = AuditLog(audit_log_path(), clock=self.clock)
 
     @property
     def docker(self) -> DockerBackend:

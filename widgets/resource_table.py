@@ -8,13 +8,13 @@ from typing import Any, Self
 
 from gok_tui.domain.table import Column, Row
 from gok_tui.store.model import RowDelta
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.plain import SafeText
 from rich.cells import cell_len
 from textual._two_way_dict import TwoWayDict
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, DuplicateKey, RowDoesNotExist, RowKey
 from textual.widgets.data_table import Row as DataTableRow
 
@@ -35,7 +35,7 @@ def styled(cell: str, tone: str) -> SafeText:
     return SafeText(cell, style=TONE_STYLES.get(tone, ""), no_wrap=True, overflow="ellipsis")
 
 
-class ResourceTable(DataTable[SafeText]):
+class ResourceTable(MeasuredTable[SafeText]):
     DEFAULT_CSS = """
     ResourceTable { height: 1fr; }
     """
@@ -224,8 +224,10 @@ class ResourceTable(DataTable[SafeText]):
                 width = cell.cell_len if "\n" not in cell.plain else _widest_line(cell.plain)
                 if width > widths[index]:
                     widths[index] = width
-        for column, width in zip(columns, widths, strict=True):
-            column.content_width = width
+        if widths != [column.content_width for column in columns]:
+            for column, width in zip(columns, widths, strict=True):
+                column.content_width = width
+            self.widths_changed()
         super()._update_dimensions(())  # the virtual size, from the new widths
 
     def visible_rows(self) -> tuple[int, int, int]:

@@ -2,7 +2,8 @@
 
     fake = FakeKube(port=0).start()            # or `with FakeKube() as fake:`
     fake.url, fake.port
-    fake.write_kubeconfig(path, context="fake", namespace="default", token=None, extra_contexts=())
+    fake.write_kubeconfig(path, context="fake", namespace="default", token=None, extra_contexts=(),
+                          server=None)         # server: a stable name, reached via proxy-url
     fake.stop(); fake.start()                  # same port, state kept; open watches end
 
 State, as API calls would change it (watchers see the events):
@@ -17,7 +18,10 @@ Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool |
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
     status_writes_on_read(*resources) (a controller moves the resourceVersion after each GET),
-    latency (seconds per request).
+    latency (seconds per request), hold_lists() / release_lists() (lists answered together).
+Repeatable runs: `FakeKube(clock=...)` is the cluster's wall clock (creation times, conditions,
+    events, log lines); generated names and uids come from what they name, not from a random
+    source.
 Requests: fake.requests (RequestRecord(method, path, query, content_type, body)),
     clear_requests().
 Deletes as the real server does them: see ``deletion`` (a pod on a node terminates for up to

@@ -8,8 +8,6 @@ import copy
 import hashlib
 import json
 import math
-import random
-import string
 import threading
 import time
 from collections.abc import Callable
@@ -17,7 +15,7 @@ from typing import Any
 
 from tests.kubefake import events, readiness
 from tests.kubefake.readiness import Reporter
-from tests.kubefake.state import State, now_rfc3339
+from tests.kubefake.state import State
 
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -324,7 +322,7 @@ class Controllers:
         complete = updated == desired and updated_ready == desired and len(pods) == desired
         deadline = int((deployment.get("spec") or {}).get("progressDeadlineSeconds", 600))
         started = self._deadline_from.setdefault(meta["uid"], time.monotonic())
-        now = now_rfc3339()
+        now = self.state.timestamp()
         rs_name = new_rs["metadata"]["name"] if new_rs else "?"
         if complete:
             progressing = (
@@ -413,7 +411,7 @@ class Controllers:
 
     def _create_pod(self, rs: dict[str, Any]) -> None:
         template = copy.deepcopy(rs["spec"]["template"])
-        suffix = "".join(random.choices(string.ascii_lowercase + string.digits, k=5))
+        suffix = self.state.name_suffix(rs["metadata"]["name"])
         pod = {
             "metadata": {
                 "name": f"{rs['metadata']['name']}-{suffix}",
@@ -450,7 +448,7 @@ class Controllers:
 
         def start(obj: dict[str, Any]) -> None:
             obj["spec"]["nodeName"] = node
-            obj["status"] = running_status(obj, ip, ready=False)
+            obj["status"] = running_status(obj, ip, ready=False, now=self.state.timestamp())
 
         self.state.mutate("pods", meta["namespace"], meta["name"], start)
         events.record(
@@ -498,7 +496,7 @@ class Controllers:
                         "status": "False",
                         "reason": "Unschedulable",
                         "message": message,
-                        "lastTransitionTime": now_rfc3339(),
+                        "lastTransitionTime": self.state.timestamp(),
                     }
                 ],
             }
@@ -623,8 +621,7 @@ def _without_times(status: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def running_status(pod: dict[str, Any], ip: str, *, ready: bool) -> dict[str, Any]:
-    now = now_rfc3339()
+def running_status(pod: dict[str, Any], ip: str, *, ready: bool, now: str) -> dict[str, Any]:
     containers = (pod.get("spec") or {}).get("containers") or []
     flag = "True" if ready else "False"
     return {

@@ -16,7 +16,7 @@ def record(
     type: str = "Normal",
     component: str = "fake",
 ) -> dict[str, Any]:
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    now = state.timestamp()
     namespace = involved.get("namespace") or "default"
     return state.create(
         "events",

@@ -59,6 +59,9 @@ def make_handler(fake: FakeKube) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+LIST_HOLD_LIMIT = 30.0  # seconds a held list waits at most for release_lists()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     fake: FakeKube
@@ -165,6 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
         if query.get("watch") in ("1", "true"):
             self._watch(route, query)
             return
+        self.fake.lists_open.wait(LIST_HOLD_LIMIT)  # hold_lists(): until release_lists()
         listed = self._list(route, query)
         if tables.TABLE_ACCEPT in self.headers.get("Accept", ""):
             listed = tables.table(route.resource.plural, listed, query.get("includeObject", ""))
@@ -296,7 +300,7 @@ class _Handler(BaseHTTPRequestHandler):
             sent = len(logs.lines.get(key, []))
             generation = logs.generation.get(key, 0)
         if "sinceSeconds" in query:
-            cutoff = time.time() - int(query["sinceSeconds"])
+            cutoff = logs.clock() - int(query["sinceSeconds"])
             lines = [line for line in lines if line[0] >= cutoff]
         elif "sinceTime" in query:  # RFC 3339, second precision, as the kubelet reads it
             try:
@@ -524,6 +528,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Transfer-Encoding", "chunked")
+        # the connection closes when the stream ends (_end_stream): said up front, so a client
+        # never puts it back in its pool and sends the next request into a closing socket
+        self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.flush()
 

@@ -9,7 +9,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -53,7 +53,8 @@ class Route:
 
 
 class LogStore:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock  # when a line was written, on the cluster's clock
         self.lock = threading.Condition()
         self.lines: dict[tuple[str, str, str], list[tuple[float, bytes]]] = {}
         self.previous: dict[tuple[str, str, str], list[tuple[float, bytes]]] = {}
@@ -67,7 +68,7 @@ class LogStore:
             bucket = target.setdefault(key, [])
             for line in lines:
                 data = line.encode() if isinstance(line, str) else line
-                bucket.append((time.time(), data.rstrip(b"\n")))
+                bucket.append((self.clock(), data.rstrip(b"\n")))
             self.lock.notify_all()
 
     def restart(self, key: tuple[str, str, str]) -> None:
@@ -81,14 +82,19 @@ class FakeKube:
     """See the package docstring for the API."""
 
     def __init__(
-        self, port: int = 0, *, history_limit: int = 10_000, controllers: bool = True
+        self,
+        port: int = 0,
+        *,
+        history_limit: int = 10_000,
+        controllers: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self.state = State(history_limit)
+        self.state = State(history_limit, clock)
         self.controllers = Controllers(self.state)
         # False: no controller thread (objects stay exactly as written; for large benchmarks,
         # where a reconcile pass over thousands of pods would hold the state lock for seconds)
         self.run_controllers = controllers
-        self.logs = LogStore()
+        self.logs = LogStore(clock)
         self.port = port
         self.latency = 0.0
         self.requests: list[RequestRecord] = []
@@ -105,6 +111,8 @@ class FakeKube:
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self._watch_epoch = 0
+        self.lists_open = threading.Event()  # cleared by hold_lists()
+        self.lists_open.set()
         self._bootstrap()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -177,16 +185,22 @@ class FakeKube:
         namespace: str = "default",
         token: str | None = None,
         extra_contexts: Iterable[str] = (),
+        server: str | None = None,
     ) -> Path:
+        """``server``: the address the kubeconfig names instead of the fake's own URL (whose
+        port changes from run to run); the client then reaches the fake through its
+        ``proxy-url``, as it would a cluster behind an HTTP proxy. Snapshot tests use it to
+        show the same server on every run."""
         user: dict[str, Any] = {"token": token} if token else {}
         names = [context, *extra_contexts]
+        cluster: dict[str, str] = {"server": self.url}
+        if server is not None:
+            cluster = {"server": server, "proxy-url": self.url}
         doc = {
             "apiVersion": "v1",
             "kind": "Config",
             "current-context": context,
-            "clusters": [
-                {"name": f"{name}-cluster", "cluster": {"server": self.url}} for name in names
-            ],
+            "clusters": [{"name": f"{name}-cluster", "cluster": dict(cluster)} for name in names],
             "users": [{"name": f"{name}-user", "user": user} for name in names],
             "contexts": [
                 {
@@ -217,6 +231,14 @@ class FakeKube:
 
     def require_token(self, token: str | None) -> None:
         self._token = token
+
+    def hold_lists(self) -> None:
+        """Every list request waits (up to handler.LIST_HOLD_LIMIT) until release_lists():
+        a test can let a client's lists be answered together."""
+        self.lists_open.clear()
+
+    def release_lists(self) -> None:
+        self.lists_open.set()
 
     def expire_watches(self) -> None:
         with self.state.lock:
@@ -400,6 +422,7 @@ class FakeKube:
         self, namespace: str, count: int, prefix: str = "pod", labels: dict[str, str] | None = None
     ) -> None:
         """Running, ready pods in bulk (no controller round-trips): for benchmarks."""
+        now = self.state.timestamp()
         for index in range(count):
             pod = {
                 "metadata": {
@@ -413,7 +436,7 @@ class FakeKube:
                 },
             }
             pod["status"] = running_status(
-                pod, f"10.1.{index // 250 % 250}.{index % 250 + 1}", ready=True
+                pod, f"10.1.{index // 250 % 250}.{index % 250 + 1}", ready=True, now=now
             )
             self.state.create("pods", pod)
 
@@ -428,6 +451,7 @@ class FakeKube:
         """Rolled-out Deployments in bulk, each with its ReplicaSet and ``pods_each`` running,
         ready pods (owner references and labels as the controllers would make them, written
         directly: no controller round-trips). Returns the Deployment names. For benchmarks."""
+        now = self.state.timestamp()
         names = []
         for index in range(count):
             name = f"{prefix}-{index:03d}"
@@ -451,7 +475,7 @@ class FakeKube:
                         "selector": {"matchLabels": dict(labels)},
                         "template": template,
                     },
-                    "status": _rolled_out_status(pods_each),
+                    "status": _rolled_out_status(pods_each, now),
                 },
             )
             rs_template = copy.deepcopy(template)
@@ -492,7 +516,7 @@ class FakeKube:
                     "spec": {"nodeName": "fake-node-1", **copy.deepcopy(rs_template["spec"])},
                 }
                 pod["status"] = running_status(
-                    pod, f"10.2.{serial // 250 % 250}.{serial % 250 + 1}", ready=True
+                    pod, f"10.2.{serial // 250 % 250}.{serial % 250 + 1}", ready=True, now=now
                 )
                 self.state.create("pods", pod)
             names.append(name)
@@ -635,8 +659,7 @@ class Churn:
                 self._change(*self._random.choice(pods))
 
 
-def _rolled_out_status(replicas: int) -> dict[str, Any]:
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+def _rolled_out_status(replicas: int, now: str) -> dict[str, Any]:
     return {
         "observedGeneration": 1,
         "replicas": replicas,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import itertools
 import threading
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +27,11 @@ FIRST_RV = 1000
 Key = tuple[str, str, str]  # plural, namespace ("" for cluster-scoped), name
 
 
-def now_rfc3339() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+def rfc3339(seconds: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+
+
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # what the API server's generated names use
 
 
 def rfc3339_after(seconds: float) -> str:
@@ -46,7 +50,15 @@ class Change:
 class State:
     """Thread-safe object store; every write gets the next resourceVersion and an event."""
 
-    def __init__(self, history_limit: int = 10_000) -> None:
+    def __init__(self, history_limit: int = 10_000, clock: Callable[[], float] = time.time) -> None:
+        # The cluster's wall clock: every timestamp the fake writes reads it (snapshot tests
+        # freeze it, so ages and conditions read the same on every run).
+        self.clock = clock
+        # Generated names and uids are drawn from what they name and how many came before
+        # under that name, not from a random source: the same on every run, whatever order
+        # threads create them in, and a pod created again under its old name still gets a
+        # new uid.
+        self._serials: Counter[str] = Counter()
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.objects: dict[Key, dict[str, Any]] = {}
@@ -57,6 +69,29 @@ class State:
         self.rv = FIRST_RV
         self.compacted_rv = FIRST_RV
         self._names = itertools.count(1)
+
+    def timestamp(self, after: float = 0.0) -> str:
+        """Now (or ``after`` seconds from now) on the cluster's clock, as RFC 3339."""
+        return rfc3339(self.clock() + after)
+
+    def _digest(self, seed: str) -> bytes:
+        with self.lock:
+            self._serials[seed] += 1
+            serial = self._serials[seed]
+        return hashlib.sha256(f"{seed}#{serial}".encode()).digest()
+
+    def name_suffix(self, prefix: str, length: int = 5) -> str:
+        """The random-looking tail of a generated name (``generateName``, a ReplicaSet's
+        pods), as the API server's alphabet spells one."""
+        number = int.from_bytes(self._digest(f"name:{prefix}")[:8], "big")
+        out = ""
+        for _ in range(length):
+            number, index = divmod(number, len(NAME_ALPHABET))
+            out += NAME_ALPHABET[index]
+        return out
+
+    def new_uid(self, key: Key) -> str:
+        return str(uuid.UUID(bytes=self._digest("uid:" + "/".join(key))[:16], version=4))
 
     # -- reads -------------------------------------------------------------------------
     def get(self, plural: str, namespace: str, name: str) -> dict[str, Any] | None:
@@ -101,7 +136,7 @@ class State:
             obj = copy.deepcopy(obj)
             meta = obj.setdefault("metadata", {})
             if not meta.get("name") and meta.get("generateName"):
-                meta["name"] = f"{meta['generateName']}{uuid.uuid4().hex[:5]}"
+                meta["name"] = meta["generateName"] + self.name_suffix(meta["generateName"])
             name = meta.get("name")
             if not name:
                 raise invalid(
@@ -115,8 +150,8 @@ class State:
                 raise already_exists(plural, name)
             obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
             meta.update(
-                uid=str(uuid.uuid4()),
-                creationTimestamp=meta.get("creationTimestamp") or now_rfc3339(),
+                uid=self.new_uid(key),
+                creationTimestamp=meta.get("creationTimestamp") or self.timestamp(),
             )
             if plural in GENERATION_KINDS:
                 meta["generation"] = 1

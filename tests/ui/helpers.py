@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from gok_tui.app import GokApp
 from gok_tui.config.kubeconfig import resolve_target
@@ -14,6 +17,8 @@ from gok_tui.config.settings import Settings
 from gok_tui.session import Session
 from gok_tui.widgets.resource_table import ResourceTable
 from platformdirs import user_log_path
+from rich.cells import cell_len
+from textual.app import App
 from textual.css.query import NoMatches
 from textual.pilot import Pilot
 
@@ -32,6 +37,7 @@ def make_app(
     project: Path | None = None,
     watch: bool = False,
     docker_host: str | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> GokApp:
     target = (
         resolve_target(kubeconfig=str(kubeconfig), context=context, environ={})
@@ -47,24 +53,38 @@ def make_app(
         watch_project=watch,
         docker_host=docker_host,
         build_network="none",  # the test engine has no bridge
+        clock=clock,
     )
     return GokApp(session, start_view=view)
+
+
+POLL = 0.05  # seconds of real time between looks at what comes from outside the app
 
 
 async def until(
     pilot: Pilot, predicate: Callable[[], bool], timeout: float = 5.0, what: str = ""
 ) -> None:
+    """Wait until ``predicate()`` holds.
+
+    It is asked first once the app has handled the messages already queued (a key's effects,
+    a pushed screen, a refresh: no real time passes). Only then does the wait turn to real
+    time, asking every POLL seconds, for what comes from outside the app's queue: the fake
+    server's answers and watch events, worker threads, and the refresh tick that drains them.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await pilot.pause(0.05)
+    delay = 0.0
+    while True:
+        await pilot.pause(delay)
         try:
             if predicate():
                 return
         except NoMatches:  # the screen the predicate reads is not up yet (a modal still is)
-            continue
-    raise AssertionError(
-        f"timed out waiting for {what or predicate}; screen: {screen_text(pilot.app)}"
-    )
+            pass
+        if time.monotonic() >= deadline:
+            raise AssertionError(
+                f"timed out waiting for {what or predicate}; screen: {screen_text(pilot.app)}"
+            )
+        delay = POLL
 
 
 def table_keys(app: GokApp) -> list[str]:
@@ -79,10 +99,27 @@ def table_column(app: GokApp, title: str) -> list[str]:
     return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
 
 
-def screen_text(app: GokApp) -> str:
-    """Plain text of what is on screen now (what a person would read)."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+# One run of text in Textual's SVG screenshot (rich's export_svg): its column as x (in units
+# of textLength / len(text)) and its screen row as the line its clip-path names.
+_SVG_TEXT = re.compile(
+    r'<text [^>]*?x="([0-9.]+)"[^>]*?textLength="([0-9.]+)"[^>]*?-line-(\d+)\)">(.*?)</text>',
+    re.DOTALL,
+)
+
+
+def screen_text(app: App[Any]) -> str:
+    """Plain text of what is on screen now (what a person would read: a modal over the screen
+    it covers), one line per row, read from the app's public SVG screenshot."""
+    width, height = app.size
+    rows = [""] * height
+    for x, length, row, escaped in _SVG_TEXT.findall(app.export_screenshot()):
+        text = html.unescape(escaped.replace("&#160;", " "))
+        if text == "\n" or int(row) >= height:
+            continue  # the line break after each row
+        column = round(float(x) * len(text) / float(length))
+        line = rows[int(row)]
+        rows[int(row)] = line + " " * (column - cell_len(line)) + text
+    return "\n".join(line + " " * (width - cell_len(line)) for line in rows)
 
 
 async def revisions_of_web(pilot: Pilot, fake: FakeKube, images: Sequence[str]) -> None:

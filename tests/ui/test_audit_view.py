@@ -83,11 +83,12 @@ ROLLOUT_FROM = "127.0.0.1:53929/hello2:4de2fab3a53a"
 ROLLOUT_TO = "127.0.0.1:53929/hello2:2f5474ea9b1c"
 
 
-def write_audit(*entries: dict[str, Any]) -> None:
-    """Audit lines as gok-tui writes them, oldest first (the view lists them newest first)."""
+def write_audit(*entries: dict[str, Any], today: str | None = None) -> None:
+    """Audit lines as gok-tui writes them, oldest first (the view lists them newest first),
+    written ``today`` (``YYYY-MM-DD``; the real today by default)."""
     path = user_log_path("gok-tui") / "audit.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    today = time.strftime("%Y-%m-%d")
+    today = today or time.strftime("%Y-%m-%d")
     lines = []
     for second, entry in enumerate(entries):
         line = {
@@ -104,7 +105,7 @@ def write_audit(*entries: dict[str, Any]) -> None:
     path.write_text("".join(lines))
 
 
-def three_entries() -> None:
+def three_entries(today: str | None = None) -> None:
     write_audit(
         {
             "action": "rollout",
@@ -128,6 +129,7 @@ def three_entries() -> None:
             "to": "track=green",
             "summary": "send all traffic of service default/shop to track=green",
         },
+        today=today,
     )
 
 

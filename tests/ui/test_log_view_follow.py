@@ -7,7 +7,7 @@ from gok_tui.widgets.log_view import LogView
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Static
 
-from tests.ui.helpers import SIZE
+from tests.ui.helpers import SIZE, screen_text
 
 
 class LogApp(App[None]):
@@ -20,9 +20,7 @@ class LogApp(App[None]):
 def shown_rows(app: App[None]) -> list[str]:
     view = app.query_one(LogView)
     region = view.scrollable_content_region
-    strips = app.screen._compositor.render_strips()
-    text = ["".join(segment.text for segment in strip) for strip in strips]
-    rows = text[region.y : region.y + region.height]
+    rows = screen_text(app).splitlines()[region.y : region.y + region.height]
     return [row[region.x : region.x + region.width].strip() for row in rows]
 
 

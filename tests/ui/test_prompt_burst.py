@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import time
-import unicodedata
 from pathlib import Path
 
 from gok_tui.app import GokApp
@@ -18,7 +17,7 @@ from gok_tui.screens.views import DeploymentsScreen, PodsScreen
 from gok_tui.widgets.command_line import CommandLine
 from gok_tui.widgets.resource_table import ResourceTable
 from textual import events
-from textual.keys import _character_to_key, _get_unicode_name_from_key
+from textual.keys import key_to_character
 from textual.pilot import Pilot
 
 from tests.integration.helpers import bare_pod, deployment
@@ -28,19 +27,10 @@ from tests.ui.tmux import fake_api_server, start_terminal
 
 
 def burst(app: GokApp, *keys: str) -> None:
-    """Queue every key at once, as a terminal delivers a burst (no waiting in between)."""
-    driver = app._driver
-    assert driver is not None
+    """Queue every key at once, as a terminal delivers a burst (no waiting in between); keys
+    by Textual's names (``slash``, ``enter``), letters as themselves."""
     for key in keys:
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:
-            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(key))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        event = events.Key(key, char)
-        event.set_sender(app)
-        driver.send_message(event)
+        app.post_message(events.Key(key, key_to_character(key)))
 
 
 def prompt(app: GokApp) -> CommandLine:
@@ -67,7 +57,7 @@ async def test_a_filter_typed_in_one_burst_goes_into_the_prompt(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await deployments_up(pilot, fake_kube)
         screen = app.screen
-        burst(app, "/", *"restart")  # r restarts, s scales, t... : none of them may run
+        burst(app, "slash", *"restart")  # r restarts, s scales, t... : none of them may run
         await settle(pilot)
         assert app.screen is screen, f"another screen opened: {app.screen!r}"
         assert len(app.screen_stack) == 1
@@ -76,7 +66,7 @@ async def test_a_filter_typed_in_one_burst_goes_into_the_prompt(
         assert app.focused is prompt(app), f"focus is on {app.focused!r}"
         assert screen._filter_text == "restart"  # type: ignore[attr-defined]
         assert table_keys(app) == []
-        assert "restart" not in " ".join(n.message for n in app._notifications)
+        assert "restart" not in " ".join(message.text for message in app.messages)
         # more of the same burst: the prompt keeps taking keys, enter keeps the filter
         burst(app, "backspace", "backspace", "backspace", "backspace", "backspace", "enter")
         await settle(pilot)
@@ -94,7 +84,7 @@ async def test_a_filter_burst_ended_by_escape_closes_and_clears_it(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await deployments_up(pilot, fake_kube)
         screen = app.screen
-        burst(app, "/", *"web", "escape")
+        burst(app, "slash", *"web", "escape")
         await settle(pilot)
         assert app.screen is screen and len(app.screen_stack) == 1
         assert not prompt(app).is_open
@@ -114,7 +104,7 @@ async def test_a_command_typed_in_one_burst_runs_whole(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await deployments_up(pilot, fake_kube)
         assert isinstance(app.screen, DeploymentsScreen)
-        burst(app, ":", *"pods", "enter")
+        burst(app, "colon", *"pods", "enter")
         await until(
             pilot,
             lambda: isinstance(app.screen, PodsScreen) and "default/lonely" in table_keys(app),
@@ -123,7 +113,7 @@ async def test_a_command_typed_in_one_burst_runs_whole(
         assert "unknown command" not in screen_text(app)
         assert not prompt(app).is_open
         # and back, in one burst again, from a view whose keys differ
-        burst(app, ":", *"deploy", "enter")
+        burst(app, "colon", *"deploy", "enter")
         await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen), what="Deployments")
         assert "unknown command" not in screen_text(app)
 
@@ -137,7 +127,7 @@ async def test_a_command_burst_ended_by_escape_runs_nothing(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await deployments_up(pilot, fake_kube)
         screen = app.screen
-        burst(app, ":", *"pods", "escape")
+        burst(app, "colon", *"pods", "escape")
         await settle(pilot)
         assert app.screen is screen and len(app.screen_stack) == 1
         assert isinstance(screen, BaseScreen)

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from gok_tui.domain.table import Column, Row
 from gok_tui.store.model import RowDelta
+from gok_tui.widgets.measured_table import MeasuredTable
 from gok_tui.widgets.resource_table import ResourceTable, styled
 from textual.app import App, ComposeResult
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+
+from tests.ui.helpers import screen_text
 
 COLUMNS = [Column("name", "NAME"), Column("state", "STATE")]
 
@@ -24,11 +28,6 @@ class TableApp(App[None]):
         self.query_one(ResourceTable).set_columns(COLUMNS)
 
 
-def screen_text(app: App[None]) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
 def shows(app: App[None], *cells: str) -> bool:
     """Whether a line on screen reads these cells, in order."""
     return any(line.split()[: len(cells)] == list(cells) for line in screen_text(app).splitlines())
@@ -38,11 +37,18 @@ def shown_names(table: ResourceTable) -> list[str]:
     return [str(table.get_row_at(index)[0]) for index in range(table.row_count)]
 
 
-def assert_layout_is_datatables_own(table: ResourceTable) -> None:
-    own_rows = [table.rows[table._row_locations.get_key(index)] for index in range(table.row_count)]
+def assert_layout_is_datatables_own(app: App[None], table: ResourceTable) -> None:
+    """The cached order is DataTable's own (its coordinates, its base class's ordered_rows),
+    and every row is drawn on its own line, in that order (the cached line offsets)."""
+    keys = [
+        table.coordinate_to_cell_key(Coordinate(index, 0)).row_key
+        for index in range(table.row_count)
+    ]
+    own_rows = [table.rows[key] for key in keys]
     assert table.ordered_rows == own_rows
-    assert table._y_offsets == [(r.key, 0) for r in own_rows]
     assert DataTable.ordered_rows.fget(table) == own_rows  # type: ignore[attr-defined]
+    drawn = screen_text(app).splitlines()[1 : 1 + table.row_count]  # under the header
+    assert [line.split()[0] for line in drawn] == [str(table.get_row(k)[0]) for k in keys]
 
 
 async def test_row_order_and_offsets_follow_adds_removals_and_reorders() -> None:
@@ -51,20 +57,20 @@ async def test_row_order_and_offsets_follow_adds_removals_and_reorders() -> None
         table = app.query_one(ResourceTable)
         table.apply_delta(RowDelta(reset=True, added=[row("b"), row("d"), row("f")]))
         await pilot.pause()
-        assert_layout_is_datatables_own(table)
+        assert_layout_is_datatables_own(app, table)
 
         table.apply_delta(RowDelta(updated=[(row("d", "Pending"), (1,))]))
         table.apply_delta(RowDelta(added=[row("a"), row("e")]))  # out of order: reordered
         await pilot.pause()
         assert shown_names(table) == ["a", "b", "d", "e", "f"]
-        assert_layout_is_datatables_own(table)
+        assert_layout_is_datatables_own(app, table)
 
         table.move_cursor(row=3)  # on e
         table.apply_delta(RowDelta(removed=["default/b"], updated=[(row("f", "Failed"), (1,))]))
         await pilot.pause()
         assert shown_names(table) == ["a", "d", "e", "f"]
         assert table.selected_key() == "default/e"
-        assert_layout_is_datatables_own(table)
+        assert_layout_is_datatables_own(app, table)
 
         await pilot.press("down")
         assert table.selected_key() == "default/f"
@@ -73,7 +79,7 @@ async def test_row_order_and_offsets_follow_adds_removals_and_reorders() -> None
         table.apply_delta(RowDelta(reset=True, added=[row("z")]))
         await pilot.pause()
         assert shown_names(table) == ["z"]
-        assert_layout_is_datatables_own(table)
+        assert_layout_is_datatables_own(app, table)
 
 
 async def test_a_row_changed_while_off_screen_shows_its_new_value_when_scrolled_back() -> None:
@@ -153,3 +159,38 @@ async def test_rows_added_in_bulk_are_what_datatable_would_make_of_them_row_by_r
         await pilot.pause()
         assert [r.key.value for r in bulk.ordered_rows][52:54] == ["default/p050", "default/p050x"]
         assert bulk.ordered_rows[-1].key.value == "default/zz"
+
+
+async def test_rows_drawn_before_the_table_measured_them_are_redrawn_at_full_width() -> None:
+    """The table measures new rows when it is next idle; lines drawn before then (at the
+    columns' old widths) must not be reused once it has."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.apply_delta(RowDelta(reset=True, added=[row("a-rather-long-pod-name")]))
+        screen_text(app)  # a frame drawn before the table is idle
+        await pilot.pause()
+        assert shows(app, "a-rather-long-pod-name", "Running"), screen_text(app)
+
+
+class PlainTable(App[None]):
+    def compose(self) -> ComposeResult:
+        yield MeasuredTable(id="plain")
+
+    def on_mount(self) -> None:
+        self.query_one(MeasuredTable).add_columns("NAME", "IMAGE")
+
+
+async def test_a_plain_table_is_redrawn_at_the_widths_it_measured() -> None:
+    """Refilled with wider text (the Revisions view refills on every change): the lines drawn
+    before the table measured the new rows must not stay on screen."""
+    app = PlainTable()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(MeasuredTable)
+        table.add_row("web", "x", key="1")
+        await pilot.pause()
+        table.clear()
+        table.add_row("web-26znwbhzgq", "ghcr.io/acme/shop/web:1.5.0", key="1")
+        screen_text(app)  # a frame drawn before the table is idle
+        await pilot.pause()
+        assert shows(app, "web-26znwbhzgq", "ghcr.io/acme/shop/web:1.5.0"), screen_text(app)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from gok_tui.app import GokApp
+from gok_tui.config.settings import Settings
+from gok_tui.widgets.command_line import CommandLine
 from gok_tui.widgets.confirm import ConfirmModal, ReplicaPrompt
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
@@ -113,3 +117,19 @@ async def test_a_step_keeps_a_count_that_is_not_a_number(
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm modal")
         assert "2 replicas  ->  71 replicas" in screen_text(app)
         assert replicas(fake_kube) == 2
+
+
+@pytest.mark.parametrize("blink", [True, False])
+async def test_with_cursor_blink_off_text_fields_keep_a_steady_cursor(
+    fake_kube: FakeKube, fake_kubeconfig: Path, blink: bool
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=1))
+    app = make_app(fake_kubeconfig, settings=Settings(cursor_blink=blink))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "READY") == ["1/1"])
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, ReplicaPrompt))
+        assert app.screen.query_one(Input).cursor_blink is blink
+        await pilot.press("escape", "colon")  # the command line is a text field too
+        await until(pilot, lambda: isinstance(app.focused, CommandLine))
+        assert isinstance(app.focused, Input) and app.focused.cursor_blink is blink

@@ -33,9 +33,7 @@ def type_fast(app: Any, key: str, times: int) -> None:
     """Key presses as a terminal delivers them when typed faster than the screen refreshes:
     all queued at once (Pilot.press waits for the app to go idle after each key)."""
     for _ in range(times):
-        event = events.Key(key, key)
-        event.set_sender(app)
-        app._driver.send_message(event)
+        app.post_message(events.Key(key, key))
 
 
 def scroller(app: Any, selector: str) -> VerticalScroll:

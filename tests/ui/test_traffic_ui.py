@@ -51,6 +51,8 @@ async def test_blue_green_switch_refused_then_confirmed_audited_and_reverted(
         await pilot.press("y")
         await until(pilot, lambda: live_track(fake_kube) == "green", what="switched")
         await until(pilot, lambda: table_column(app, "SPLIT") == ["blue 0% · green 100%"])
+        # the watch can show the switch before the PATCH's answer is back and audited
+        await until(pilot, lambda: len(audit_lines()) == 1, what="the audit line")
         assert [(e["action"], e["to"], e["ok"]) for e in audit_lines()] == [
             ("switch", "track=green", True)
         ]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from gok_tui.config.errors import ConfigError
 from gok_tui.config.project import load_project
-from gok_tui.config.settings import CONFIG_ENV, load_settings
+from gok_tui.config.settings import CONFIG_ENV, home_relative, load_settings
 
 
 def settings_from(tmp_path: Path, text: str):
@@ -19,6 +19,7 @@ def settings_from(tmp_path: Path, text: str):
 def test_defaults_when_no_file(tmp_path: Path) -> None:
     settings = load_settings({"XDG_CONFIG_HOME": str(tmp_path)})
     assert settings.log_buffer_lines == 100_000
+    assert settings.cursor_blink is True
     assert settings.is_production("prod-eu") and not settings.is_production("dev")
 
 
@@ -26,9 +27,11 @@ def test_full_file(tmp_path: Path) -> None:
     settings = settings_from(
         tmp_path,
         'theme = "nord"\nproduction_contexts = ["live-*"]\nreadonly_contexts = ["audit*"]\n'
+        "cursor_blink = false\n"
         '[logs]\nbuffer_lines = 5000\n[keymap]\n"table.filter" = "ctrl+f"\n',
     )
     assert settings.theme == "nord"
+    assert settings.cursor_blink is False
     assert settings.is_production("live-1") and not settings.is_production("prod")
     assert settings.is_readonly_context("audit-eu")
     assert settings.log_buffer_lines == 5000
@@ -48,6 +51,7 @@ def test_full_file(tmp_path: Path) -> None:
         ("[keymap]\n'logs.follow' = 'g'", "keymap.logs.follow: 'g' is already the key of logs.top"),
         ("[keymap]\n'deploy.scale' = '1'", "'1' is already the key of app.deployments"),
         ("production_contexts = 'prod'", "production_contexts: must be a list"),
+        ("cursor_blink = 'no'", "cursor_blink: must be true or false, got 'no'"),
         ("default_namespace = 'Team_A'", 'default_namespace: "Team_A" is not a namespace name'),
     ],
 )
@@ -57,6 +61,16 @@ def test_bad_settings_give_file_key_and_reason(tmp_path: Path, text: str, expect
     line = info.value.line()
     assert str(tmp_path / "config.toml") in line
     assert expected in line
+
+
+def test_paths_under_home_are_written_with_a_tilde() -> None:
+    home = Path("/home/ana")
+    assert home_relative(home / ".local/state/gok-tui/log/audit.jsonl", home) == (
+        "~/.local/state/gok-tui/log/audit.jsonl"
+    )
+    assert home_relative(home, home) == "~"
+    assert home_relative(Path("/var/log/audit.jsonl"), home) == "/var/log/audit.jsonl"
+    assert home_relative(Path("/home/anabel/x"), home) == "/home/anabel/x"
 
 
 def test_env_var_pointing_nowhere(tmp_path: Path) -> None:

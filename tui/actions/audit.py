@@ -11,7 +11,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,9 +87,15 @@ def _for_the_log(body: Any) -> Any:
 
 class AuditLog:
     def __init__(
-        self, path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, backups: int = DEFAULT_BACKUPS
+        self,
+        path: Path,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        backups: int = DEFAULT_BACKUPS,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = path
+        self.clock = clock  # an entry's time (local, as written)
         self.max_bytes = max_bytes
         self.backups = backups
         self._lock = threading.Lock()
@@ -141,7 +147,7 @@ class AuditLog:
     ) -> dict[str, Any]:
         body = "<redacted>" if plan.ref.kind in _SECRET_KINDS else _for_the_log(plan.body)
         entry = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.clock())),
             "local_user": _local_user(),
             "kube_user": kube_user,
             "context": plan.ref.context,
