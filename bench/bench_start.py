@@ -68,10 +68,19 @@ def time_in_tmux(command: str, marker: str) -> float:
     """Seconds from starting ``command`` in a fresh 80x24 tmux session until ``marker`` is on
     its screen."""
     session = f"gokbench{os.getpid()}"
-    started = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True
-    )
+    for attempt in range(5):
+        started = time.perf_counter()
+        created = subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
+            stderr=subprocess.PIPE,
+        )
+        if created.returncode == 0:
+            break
+        # the previous session's tmux server may still be exiting ("server exited
+        # unexpectedly"): start again rather than lose the whole run
+        if attempt == 4:
+            raise SystemExit(f"tmux new-session failed: {created.stderr.decode().strip()}")
+        time.sleep(0.2)
     try:
         while True:
             screen = subprocess.run(
