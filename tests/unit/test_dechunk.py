@@ -28,10 +28,10 @@ def test_every_chunk_of_one_read_comes_as_one_block() -> None:
     assert list(dechunk(reads(data, []))) == [b"a 1\nb 2\nc 3\n"]
 
 
-def test_a_chunk_cut_by_the_network_comes_as_it_arrives() -> None:
-    data = chunked([b"0123456789\n"])
+def test_a_chunk_cut_by_the_network_comes_once_its_rest_has() -> None:
+    data = chunked([b"a\n", b"0123456789\n"])
     cut = data.index(b"5")
-    assert list(dechunk(reads(data, [cut]))) == [b"01234", b"56789\n"]
+    assert list(dechunk(reads(data, [cut]))) == [b"a\n", b"0123456789\n"]
 
 
 def test_size_extensions_are_ignored() -> None:
@@ -61,3 +61,27 @@ def test_any_cut_gives_back_the_payload(payloads: list[bytes], cuts: list[int]) 
 def test_a_broken_framing_is_an_error(data: bytes) -> None:
     with pytest.raises(ChunkError):
         list(dechunk(reads(data, [])))
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from([b"\r\n", b"\r", b"\n", b"0", b"a", b"5\r\n", b"ff"]), min_size=1
+        ).map(b"".join),
+        max_size=20,
+    ),
+    st.lists(st.integers(min_value=0, max_value=400), max_size=10),
+)
+def test_payloads_that_look_like_framing_come_back_whole(
+    payloads: list[bytes], cuts: list[int]
+) -> None:
+    data = chunked(payloads)
+    assert b"".join(dechunk(reads(data, cuts))) == b"".join(payloads)
+
+
+def test_a_large_chunk_is_handed_on_as_it_arrives() -> None:
+    big = b"x" * 200_000 + b"\n"
+    data = chunked([b"a\n", big])
+    blocks = list(dechunk(reads(data, list(range(4096, len(data), 65536)))))
+    assert b"".join(blocks) == b"a\n" + big
+    assert len(blocks) > 2

@@ -646,6 +646,29 @@ def _raw_chunked_reader(response: Any) -> Callable[[], bytes] | None:
 
 
 MAX_CHUNK_SIZE_LINE = 1024
+WHOLE_CHUNKS_TAIL = 65536  # a chunk begun but not complete is held back up to this size
+
+
+def _whole_chunks(buffer: bytes) -> tuple[bytes, bytes] | None:
+    """The payload of the complete chunks at the start of ``buffer`` and what follows them,
+    in a few calls whatever their number (a followed log is a chunk per line); None when this
+    shortcut cannot tell (a payload holding CRLF, a size extension, the last chunk): then
+    ``dechunk`` reads the framing a chunk at a time."""
+    pieces = buffer.split(b"\r\n")
+    tail = pieces.pop()  # after the last CRLF: not complete
+    if len(pieces) % 2:  # a size line whose payload has not (all) come
+        tail = pieces.pop() + b"\r\n" + tail
+    sizes = pieces[0::2]
+    payloads = pieces[1::2]
+    try:
+        lengths = [int(size, 16) for size in sizes]
+    except ValueError:
+        return None
+    # A payload holding CRLF is split apart, and its first piece is shorter than its size
+    # says: the lengths differ from there on. A zero size is the last chunk.
+    if lengths != list(map(len, payloads)) or 0 in lengths:
+        return None
+    return b"".join(payloads), tail
 
 
 class ChunkError(ConnectionError):
@@ -664,6 +687,15 @@ def dechunk(read: Callable[[], bytes]) -> Iterator[bytes]:
         if not data:
             raise ChunkError("the connection closed in the middle of the log")
         buffer = buffer + data if buffer else data
+        if not remaining and not after_payload:
+            whole = _whole_chunks(buffer)
+            if whole is not None:
+                payload, buffer = whole
+                if payload:
+                    yield payload
+                if len(buffer) <= WHOLE_CHUNKS_TAIL:
+                    continue
+                # a large chunk still coming: hand on what has come of it (below)
         size_of_buffer = len(buffer)
         parts: list[bytes] = []
         position = 0
