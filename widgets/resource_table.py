@@ -8,7 +8,7 @@ from typing import Any, Self
 
 from gok_tui.domain.table import Column, Row
 from gok_tui.store.model import RowDelta
-from gok_tui.widgets.plain import SafeText
+from gok_tui.widgets.plain import SafeText, table_cell
 from rich.cells import cell_len
 from textual._two_way_dict import TwoWayDict
 from textual.geometry import Region
@@ -31,7 +31,7 @@ def _widest_line(text: str) -> int:
 
 
 def styled(cell: str, tone: str) -> SafeText:
-    return SafeText(cell, style=TONE_STYLES.get(tone, ""), no_wrap=True, overflow="ellipsis")
+    return table_cell(cell, TONE_STYLES.get(tone, ""))
 
 
 class ResourceTable(DataTable[SafeText]):

@@ -153,3 +153,26 @@ async def test_rows_added_in_bulk_are_what_datatable_would_make_of_them_row_by_r
         await pilot.pause()
         assert [r.key.value for r in bulk.ordered_rows][52:54] == ["default/p050", "default/p050x"]
         assert bulk.ordered_rows[-1].key.value == "default/zz"
+
+
+def test_a_table_cell_is_the_safe_text_it_stands_for() -> None:
+    from gok_tui.widgets.plain import SafeText, table_cell
+    from rich.text import Text
+
+    for value in [
+        "web-1",
+        "",
+        "日本語 ✓",
+        "a\x1b]52;c;x\x07b",
+        "tab\there",
+        "\u202eevil",
+        "\x9b2J",
+    ]:
+        fast, whole = (
+            table_cell(value, "bold red"),
+            SafeText(value, style="bold red", no_wrap=True, overflow="ellipsis"),
+        )
+        assert type(fast) is SafeText
+        assert {slot: getattr(fast, slot) for slot in Text.__slots__} == {
+            slot: getattr(whole, slot) for slot in Text.__slots__
+        }
