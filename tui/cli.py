@@ -12,6 +12,7 @@ from gok_tui import __version__
 from gok_tui.config import ConfigError
 from gok_tui.config.errors import shown
 from gok_tui.config.views import VIEWS
+from gok_tui.idle_gc import hold_collections_until_started
 
 EXIT_CONFIG = 2
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    hold_collections_until_started()  # the app's idle collector takes over once it has drawn
     args = build_parser().parse_args(argv)
     try:
         session = build_session(args)
