@@ -7,12 +7,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gok_tui import __version__
 from gok_tui.config import ConfigError
 from gok_tui.config.errors import shown
-from gok_tui.config.views import VIEWS
+from gok_tui.config.views import VIEWS, view_spec
 from gok_tui.idle_gc import hold_collections_until_started
+
+if TYPE_CHECKING:
+    from gok_tui.session import Session
 
 EXIT_CONFIG = 2
 
@@ -55,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         session = build_session(args)
+        # the start view's list is on its way while Textual loads (it is read-only)
+        open_start_feed(session, args.view)
         check_theme(session.settings.theme, session.settings.source)
     except ConfigError as error:
         print(f"gok-tui: {error.line()}", file=sys.stderr)
@@ -98,6 +104,22 @@ def build_session(args: argparse.Namespace):
         watch_project=args.project is not None or project.source is not None,
         build_network=os.environ.get("GOK_BUILD_NETWORK") or None,
     )
+
+
+def open_start_feed(session: Session, view: str) -> None:
+    """The start view's list is asked for now, while the UI starts: the server works on it
+    while Textual and the screens load, and it is there when the table mounts."""
+    kind = view_spec(view).first_list
+    if kind is None or session.backend is None:
+        return
+    from gok_tui.backends.kube import load_client
+    from gok_tui.domain.kinds import KINDS
+    from gok_tui.store.watch import FeedSpec
+
+    # The client's modules are imported here, not in the feed's thread: imported there, they
+    # hold the interpreter lock against the UI's own start in 5 ms slices, and both end later.
+    load_client()
+    session.hub.open_early(FeedSpec(KINDS[kind], session.namespace))
 
 
 def check_theme(theme: str, source: str | None) -> None:

@@ -179,6 +179,14 @@ def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeEr
     return KubeError(f"connection to the cluster{where} failed: {reason[:200]}")
 
 
+def load_client() -> None:
+    """Import what building a client imports (the kubernetes client loads its parts on first
+    use), without building one: no credential plugin runs."""
+    from kubernetes import client, config
+
+    _ = (client.ApiClient, client.Configuration, config.load_kube_config_from_dict)
+
+
 def _retry_policy() -> type:
     """urllib3's Retry, except that a read timeout is never retried (imported late: urllib3
     comes with the kubernetes client)."""
