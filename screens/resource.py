@@ -101,6 +101,8 @@ class ResourceScreen(TableCursor):
         super().on_mount()
         self._rebuild()
         self.query_one(ResourceTable).focus()
+        if any(feed.buffer.holds_snapshot() for feed in self.feeds.values()):
+            self.sync(time.monotonic())  # listed before the screen was up: drawn at once
 
     def on_unmount(self) -> None:
         self._close_feeds()
