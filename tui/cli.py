@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -56,19 +57,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     hold_collections_until_started()  # the app's idle collector takes over once it has drawn
-    args = build_parser().parse_args(argv)
     try:
-        session = build_session(args)
-        # the start view's list is on its way while Textual loads (it is read-only)
-        open_start_feed(session, args.view)
-        check_theme(session.settings.theme, session.settings.source)
-    except ConfigError as error:
-        print(f"gok-tui: {error.line()}", file=sys.stderr)
-        return EXIT_CONFIG
-    from gok_tui.app import GokApp
+        args = build_parser().parse_args(argv)
+        session = None
+        try:
+            session = build_session(args)
+            # the start view's list is on its way while Textual loads (it is read-only)
+            open_start_feed(session, args.view)
+            check_theme(session.settings.theme, session.settings.source)
+        except ConfigError as error:
+            if session is not None:
+                session.hub.stop_all()
+            print(f"gok-tui: {error.line()}", file=sys.stderr)
+            return EXIT_CONFIG
+        from gok_tui.app import GokApp
 
-    GokApp(session, start_view=args.view).run()
-    return 0
+        GokApp(session, start_view=args.view).run()
+        return 0
+    finally:
+        gc.enable()  # whatever ended the run (the idle collector has enabled it once started)
 
 
 def build_session(args: argparse.Namespace):
