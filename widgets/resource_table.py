@@ -276,8 +276,9 @@ class ResourceTable(DataTable[SafeText]):
             if row_key in locations:
                 raise DuplicateKey(f"The row key {row_key!r} already exists.")
             locations[row_key] = len(table_rows)
-            cells = [styled(cell, row.tone) for cell in row.cells]
-            cells += [styled("", row.tone)] * (len(column_keys) - len(cells))
+            style = TONE_STYLES.get(row.tone, "")
+            cells = [table_cell(cell, style) for cell in row.cells]
+            cells += [table_cell("", style)] * (len(column_keys) - len(cells))
             data[row_key] = dict(zip(column_keys, cells, strict=False))
             table_rows[row_key] = DataTableRow(row_key, 1)
             new_rows.add(row_key)
