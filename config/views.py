@@ -17,6 +17,9 @@ class ViewSpec:
     label: str  # footer and palette
     help: str  # one line in `?`
     screen: str  # "module:Class" under gok_tui.screens, imported on first use
+    # the kind a table view lists first (its screen's PRIMARY): as the start view, its list is
+    # asked for while the UI starts
+    first_list: str | None = None
 
 
 VIEW_SPECS: tuple[ViewSpec, ...] = (
@@ -27,8 +30,9 @@ VIEW_SPECS: tuple[ViewSpec, ...] = (
         "Deploys",
         "live Deployments, their rollouts and revisions",
         "views:DeploymentsScreen",
+        first_list="deployments",
     ),
-    ViewSpec("pods", ("po", "pod"), "2", "Pods", "live Pods", "views:PodsScreen"),
+    ViewSpec("pods", ("po", "pod"), "2", "Pods", "live Pods", "views:PodsScreen", "pods"),
     ViewSpec(
         "ingress",
         ("ing", "ingresses"),
@@ -36,6 +40,7 @@ VIEW_SPECS: tuple[ViewSpec, ...] = (
         "Ingress",
         "Ingress routes and the endpoints behind them",
         "views:IngressScreen",
+        first_list="ingresses",
     ),
     ViewSpec(
         "build",

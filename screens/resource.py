@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.table import Column, Row
@@ -14,7 +14,6 @@ from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.store.buffer import FeedStatus
 from gok_tui.store.feeds import Feed
-from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects, RowSet, TableModel
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.filter_error import FilterError
@@ -23,6 +22,9 @@ from gok_tui.widgets.resource_table import ResourceTable
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from gok_tui.store.logs import LogRequest
 
 AGE_REFRESH_SECONDS = 5.0
 STATE_ORDER = ("unauthorized", "forbidden", "retrying", "connecting", "stopped", "live")
@@ -118,6 +120,8 @@ class ResourceScreen(TableCursor):
         super().on_mount()
         self._rebuild()
         self.query_one(ResourceTable).focus()
+        if any(feed.buffer.holds_snapshot() for feed in self.feeds.values()):
+            self.sync(time.monotonic())  # listed before the screen was up: drawn at once
 
     def on_unmount(self) -> None:
         self._close_feeds()

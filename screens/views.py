@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
-from gok_tui.actions.pods import DeletePod
 from gok_tui.domain.diagnosis import Snapshot, diagnose
 from gok_tui.domain.render import columns_for
 from gok_tui.domain.render.deployment import render_deployment
@@ -18,9 +17,11 @@ from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentKeys
 from gok_tui.screens.resource import ResourceScreen, Scope
-from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects
 from textual.binding import BindingType
+
+if TYPE_CHECKING:  # the first table needs neither: imported when a log or a delete is asked
+    from gok_tui.store.logs import LogRequest
 
 WHY_COLUMN = Column("why", "WHY")
 
@@ -33,6 +34,8 @@ def with_why(row: Row, snapshot: Snapshot) -> Row:
 
 def deployment_log_request(obj: dict[str, Any]) -> LogRequest | None:
     """Every pod of the Deployment, by its own selector: pods of a rollout join as they start."""
+    from gok_tui.store.logs import LogRequest
+
     meta = obj.get("metadata") or {}
     selector = selector_string((obj.get("spec") or {}).get("selector"))
     if not selector:
@@ -112,6 +115,8 @@ class PodsScreen(ResourceScreen):
     ]
 
     def action_delete_pod(self) -> None:
+        from gok_tui.actions.pods import DeletePod
+
         picked, target = self.selected(), self.session.target
         if picked is None or target is None:
             return
@@ -126,6 +131,8 @@ class PodsScreen(ResourceScreen):
         self.gok.propose(DeletePod(ref))
 
     def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+        from gok_tui.store.logs import LogRequest
+
         meta = obj.get("metadata") or {}
         return LogRequest(
             meta.get("namespace", ""), f"pod/{meta.get('name')}", pod=meta.get("name")

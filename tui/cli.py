@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,11 @@ if TYPE_CHECKING:
     from gok_tui.config.kubeconfig import KubeTarget
     from gok_tui.session import Session
 from gok_tui.config.errors import shown
-from gok_tui.config.views import VIEWS
+from gok_tui.config.views import VIEWS, view_spec
+from gok_tui.idle_gc import hold_collections_until_started
+
+if TYPE_CHECKING:
+    from gok_tui.session import Session
 
 EXIT_CONFIG = 2
 
@@ -55,17 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    hold_collections_until_started()  # the app's idle collector takes over once it has drawn
     try:
-        session = build_session(args)
-        check_theme(session.settings.theme, session.settings.source)
-    except ConfigError as error:
-        print(f"gok-tui: {error.line()}", file=sys.stderr)
-        return EXIT_CONFIG
-    from gok_tui.app import GokApp
+        args = build_parser().parse_args(argv)
+        session = None
+        try:
+            session = build_session(args)
+            # the start view's list is on its way while Textual loads (it is read-only)
+            open_start_feed(session, args.view)
+            check_theme(session.settings.theme, session.settings.source)
+        except ConfigError as error:
+            if session is not None:
+                session.hub.stop_all()
+            print(f"gok-tui: {error.line()}", file=sys.stderr)
+            return EXIT_CONFIG
+        from gok_tui.app import GokApp
 
-    GokApp(session, start_view=args.view).run()
-    return 0
+        GokApp(session, start_view=args.view).run()
+        return 0
+    finally:
+        gc.enable()  # whatever ended the run (the idle collector has enabled it once started)
 
 
 def build_session(args: argparse.Namespace) -> Session:
@@ -101,6 +115,22 @@ def build_session(args: argparse.Namespace) -> Session:
         watch_project=args.project is not None or project.source is not None,
         build_network=os.environ.get("GOK_BUILD_NETWORK") or None,
     )
+
+
+def open_start_feed(session: Session, view: str) -> None:
+    """The start view's list is asked for now, while the UI starts: the server works on it
+    while Textual and the screens load, and it is there when the table mounts."""
+    kind = view_spec(view).first_list
+    if kind is None or session.backend is None:
+        return
+    from gok_tui.backends.kube import load_client
+    from gok_tui.domain.kinds import KINDS
+    from gok_tui.store.watch import FeedSpec
+
+    # The client's modules are imported here, not in the feed's thread: imported there, they
+    # hold the interpreter lock against the UI's own start in 5 ms slices, and both end later.
+    load_client()
+    session.hub.open_early(FeedSpec(KINDS[kind], session.namespace))
 
 
 def check_theme(theme: str, source: str | None) -> None:

@@ -11,16 +11,18 @@ Importing ``rich.text.Text``, ``rich.table.Table``, ``rich.syntax.Syntax`` or
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gok_tui.domain.text import clean, clean_block
 from rich.console import RenderableType
 from rich.style import StyleType
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 from textual.fuzzy import Matcher
+
+if TYPE_CHECKING:
+    from rich.syntax import Syntax
 
 LONG_LINE = 4_096  # a value shown whole (a confirm's from -> to) is still bounded
 
@@ -67,6 +69,26 @@ def cell(value: object, style: str = "") -> SafeText:
     return SafeText(clean(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
+def table_cell(value: str, style: str = "") -> SafeText:
+    """``SafeText(value, style, no_wrap=True, overflow="ellipsis")``, built in a quarter of
+    the time when ``value`` is printable (nothing to escape or strip): a 1,000-row table is
+    10,000 of them. Anything else takes the whole path."""
+    if not value.isprintable():
+        return SafeText(value, style=style, no_wrap=True, overflow="ellipsis")
+    text = SafeText.__new__(SafeText)
+    # what Text.__init__ sets (its __slots__), for a string with no control code to strip
+    text._text = [value]
+    text.style = style
+    text.justify = None
+    text.overflow = "ellipsis"
+    text.no_wrap = True
+    text.end = "\n"
+    text.tab_size = None
+    text._spans = []
+    text._length = len(value)
+    return text
+
+
 def line(value: object, style: str = "") -> SafeText:
     """One logical line shown whole: it wraps, but nothing in it can start a new line (a value
     with a newline cannot forge a line of a confirm)."""
@@ -81,6 +103,8 @@ def block(value: object, style: str = "") -> SafeText:
 def code_block(code: str, lexer: str) -> Syntax:
     """``code`` (a JSON patch, a manifest) highlighted, its characters made safe first:
     ``json.dumps(ensure_ascii=False)`` leaves C1 and bidi characters in strings."""
+    from rich.syntax import Syntax  # pygments: ~15 ms, for the views that show code only
+
     return Syntax(clean_block(code), lexer, theme="ansi_dark", word_wrap=True)
 
 

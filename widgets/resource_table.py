@@ -9,11 +9,17 @@ from typing import Any, Self
 from gok_tui.domain.table import Column, Row
 from gok_tui.store.model import RowDelta
 from gok_tui.widgets.measured_table import MeasuredTable
-from gok_tui.widgets.plain import SafeText
+from gok_tui.widgets.plain import SafeText, table_cell
 from rich.cells import cell_len
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from textual._two_way_dict import TwoWayDict
+from textual._types import SegmentLines
+from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.renderables.styled import Styled
 from textual.strip import Strip
 from textual.widgets.data_table import ColumnKey, DuplicateKey, RowDoesNotExist, RowKey
 from textual.widgets.data_table import Row as DataTableRow
@@ -32,7 +38,7 @@ def _widest_line(text: str) -> int:
 
 
 def styled(cell: str, tone: str) -> SafeText:
-    return SafeText(cell, style=TONE_STYLES.get(tone, ""), no_wrap=True, overflow="ellipsis")
+    return table_cell(cell, TONE_STYLES.get(tone, ""))
 
 
 class ResourceTable(MeasuredTable[SafeText]):
@@ -49,6 +55,8 @@ class ResourceTable(MeasuredTable[SafeText]):
         self._row_layout_cache: tuple[tuple[int, int], list[DataTableRow], list[tuple[RowKey, int]]]
         self._row_layout_cache = ((-1, -1), [], [])
         self._changed_off_screen: set[RowKey] = set()
+        # a cell as it renders, by what it shows and how (see _render_cell)
+        self._cell_renders: LRUCache[tuple[object, ...], SegmentLines] = LRUCache(4096)
         super().__init__(
             id=id, cursor_type="row", zebra_stripes=False, cursor_foreground_priority="renderable"
         )
@@ -163,6 +171,80 @@ class ResourceTable(MeasuredTable[SafeText]):
                 self._changed_off_screen.clear()
         return super().render_lines(crop)
 
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> SegmentLines:
+        """DataTable's cell rendering, kept by what the cell shows rather than by where it is
+        and the table's update count: "Running", "1/1", "0", a node name repeat down a
+        column, and a table is drawn again whenever any cell changes. Rendering is the same:
+        Rich lays the cell out with the row and column left out of its style, and they are
+        added to each segment after (DataTable puts them in the base style, for clicks)."""
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        row = self.rows.get(row_key) if row_key is not None else None
+        if (
+            row is None
+            or column_index < 0
+            or row.height != 1
+            or row_index < self.fixed_rows
+            or column_index < self.fixed_columns
+        ):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        cell = self._get_row_renderables(row_index).cells[column_index]
+        if not isinstance(cell, SafeText):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        key = (
+            cell.plain,
+            cell.style,
+            tuple(cell.spans),
+            cell.justify,
+            cell.overflow,
+            cell.no_wrap,
+            cell.end,
+            width,
+            base_style,
+            component_style,
+            post_style,
+            self.cell_padding,
+            self._pseudo_class_state,
+        )
+        lines = self._cell_renders.get(key)
+        if lines is None:
+            options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+            lines = self.app.console.render_lines(
+                Styled(
+                    Padding(cell, (0, self.cell_padding)),
+                    pre_style=base_style + component_style,
+                    post_style=post_style,
+                ),
+                options,
+            )
+            self._cell_renders[key] = lines
+        where = Style.from_meta({"row": row_index, "column": column_index})
+        return [
+            [
+                Segment(text, style + where if style else where, control)
+                for text, style, control in line
+            ]
+            for line in lines
+        ]
+
     def _last_key(self) -> str | None:
         if self.row_count == 0:
             return None
@@ -196,8 +278,9 @@ class ResourceTable(MeasuredTable[SafeText]):
             if row_key in locations:
                 raise DuplicateKey(f"The row key {row_key!r} already exists.")
             locations[row_key] = len(table_rows)
-            cells = [styled(cell, row.tone) for cell in row.cells]
-            cells += [styled("", row.tone)] * (len(column_keys) - len(cells))
+            style = TONE_STYLES.get(row.tone, "")
+            cells = [table_cell(cell, style) for cell in row.cells]
+            cells += [table_cell("", style)] * (len(column_keys) - len(cells))
             data[row_key] = dict(zip(column_keys, cells, strict=False))
             table_rows[row_key] = DataTableRow(row_key, 1)
             new_rows.add(row_key)

@@ -39,6 +39,34 @@ def test_new_deployment_appears_within_one_second(fake_kube: FakeKube, hub: Feed
     assert time.monotonic() - started < 1.0
 
 
+def test_the_start_views_feed_opened_early_is_taken_over_list_and_all(
+    fake_kube: FakeKube, hub: FeedHub
+) -> None:
+    fake_kube.apply_object(bare_pod("a"))
+    woken: list[bool] = []
+    hub.open_early(FeedSpec(KINDS["pods"], "default"))
+    wait_until(lambda: hub.feeds[0].buffer.holds_snapshot())
+    hub.wake = lambda: woken.append(True)  # the UI is up: its screen opens the same spec
+    feed = hub.open(FeedSpec(KINDS["pods"], "default"))
+    assert hub.feeds == [feed] and feed.loop is not None and feed.loop.list_count == 1
+    assert woken  # the list landed before anyone could be woken: opening wakes the UI
+    mirror = Mirror(feed, pod_model())
+    mirror.wait_for(lambda m: set(m.model.shown) == {"default/a"})
+
+
+def test_an_early_feed_another_view_does_not_want_is_closed(
+    fake_kube: FakeKube, hub: FeedHub
+) -> None:
+    hub.open_early(FeedSpec(KINDS["pods"], "default"))
+    (early,) = hub.feeds
+    loop = early.loop
+    assert loop is not None
+    feed = hub.open(FeedSpec(KINDS["deployments"], "default"))
+    assert hub.feeds == [feed] and early.loop is None
+    loop.join(5)
+    assert loop.stopped and not loop._thread.is_alive()
+
+
 def test_pod_status_change_updates_exactly_that_row(fake_kube: FakeKube, hub: FeedHub) -> None:
     for name in ("a", "b", "c"):
         fake_kube.apply_object(bare_pod(name))

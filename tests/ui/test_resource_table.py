@@ -194,3 +194,59 @@ async def test_a_plain_table_is_redrawn_at_the_widths_it_measured() -> None:
         screen_text(app)  # a frame drawn before the table is idle
         await pilot.pause()
         assert shows(app, "web-26znwbhzgq", "ghcr.io/acme/shop/web:1.5.0"), screen_text(app)
+
+
+def test_a_table_cell_is_the_safe_text_it_stands_for() -> None:
+    from gok_tui.widgets.plain import SafeText, table_cell
+    from rich.text import Text
+
+    for value in [
+        "web-1",
+        "",
+        "日本語 ✓",
+        "a\x1b]52;c;x\x07b",
+        "tab\there",
+        "\u202eevil",
+        "\x9b2J",
+    ]:
+        fast, whole = (
+            table_cell(value, "bold red"),
+            SafeText(value, style="bold red", no_wrap=True, overflow="ellipsis"),
+        )
+        assert type(fast) is SafeText
+        assert {slot: getattr(fast, slot) for slot in Text.__slots__} == {
+            slot: getattr(whole, slot) for slot in Text.__slots__
+        }
+
+
+async def test_cells_render_as_datatable_renders_them() -> None:
+    """ResourceTable keeps cell renders by content; they must be DataTable's own, row and
+    column (the click metadata) included, with and without the cursor or the mouse on them."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ResourceTable)
+        table.apply_delta(
+            RowDelta(
+                added=[
+                    Row("default/a", ("a", "Running"), "ok"),
+                    Row("default/b", ("b" * 80, "CrashLoopBackOff"), "error"),
+                    Row("default/c", ("日本語-pod", "Running"), "muted"),
+                    Row("default/d", ("d", "Running"), "ok"),
+                ]
+            )
+        )
+        await pilot.pause()
+        base = table.rich_style
+        for row_index in range(table.row_count):
+            for column_index, column in enumerate(table.ordered_columns):
+                width = column.get_render_width(table)
+                for cursor, hover in ((False, False), (True, False), (False, True)):
+                    ours = table._render_cell(row_index, column_index, base, width, cursor, hover)
+                    again = table._render_cell(row_index, column_index, base, width, cursor, hover)
+                    theirs = DataTable._render_cell(
+                        table, row_index, column_index, base, width, cursor, hover
+                    )
+                    assert ours == theirs == again
+                    assert [[s.style.meta for s in line] for line in ours] == [
+                        [s.style.meta for s in line] for line in theirs
+                    ]

@@ -285,7 +285,9 @@ FROM_TABLES = [
     ),
     pytest.param(
         "deployments",
-        lambda world: steps(deployments_loaded(world), press("question_mark"), shows("table.filter")),
+        lambda world: steps(
+            deployments_loaded(world), press("question_mark"), shows("table.filter")
+        ),
         id="help",
     ),
     pytest.param("problems", findings_loaded, id="problems"),

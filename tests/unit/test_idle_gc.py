@@ -89,3 +89,19 @@ def test_start_takes_over_full_collections_and_stop_gives_them_back() -> None:
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
     assert not idle.tick()  # stopped: does nothing
+
+
+def test_collections_held_since_start_resume_when_the_collector_starts() -> None:
+    from gok_tui.idle_gc import hold_collections_until_started
+
+    idle = IdleCollector()
+    hold_collections_until_started()
+    try:
+        assert not gc.isenabled()
+        idle.start()
+        assert gc.isenabled()
+        assert gc.get_threshold()[2] == NO_AUTOMATIC_FULL_COLLECTION
+    finally:
+        idle.stop()
+        gc.enable()
+    assert gc.get_threshold()[2] != NO_AUTOMATIC_FULL_COLLECTION

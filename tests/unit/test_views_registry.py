@@ -12,6 +12,7 @@ from gok_tui.cli import build_parser
 from gok_tui.commands import Command, parse_command
 from gok_tui.config.keymap import DEFAULT_KEYS
 from gok_tui.config.views import VIEW_SPECS
+from gok_tui.domain.kinds import KINDS
 from gok_tui.screens.help import COMMANDS_HELP
 
 
@@ -51,3 +52,15 @@ def test_starting_in_one_view_imports_no_other_views_screen() -> None:
     others.discard("gok_tui.screens.views")  # the pods screen's own module
     assert loaded & others == set()
     assert "gok_tui.screens.views" in loaded
+
+
+@pytest.mark.parametrize("spec", VIEW_SPECS, ids=lambda spec: spec.name)
+def test_the_list_asked_for_at_start_is_the_one_the_view_shows(spec) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from gok_tui.screens.resource import ResourceScreen
+
+    module, _, name = spec.screen.partition(":")
+    screen = getattr(importlib.import_module(f"gok_tui.screens.{module}"), name)
+    lists_a_kind = issubclass(screen, ResourceScreen) and screen.PRIMARY in KINDS
+    assert spec.first_list == (screen.PRIMARY if lists_a_kind else None)

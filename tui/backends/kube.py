@@ -13,7 +13,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,6 +177,14 @@ def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeEr
         return KubeError(f"cannot resolve the cluster's address{where}")
     reason = text.splitlines()[0] if text else type(exc).__name__
     return KubeError(f"connection to the cluster{where} failed: {reason[:200]}")
+
+
+def load_client() -> None:
+    """Import what building a client imports (the kubernetes client loads its parts on first
+    use), without building one: no credential plugin runs."""
+    from kubernetes import client, config
+
+    _ = (client.ApiClient, client.Configuration, config.load_kube_config_from_dict)
 
 
 def _retry_policy() -> type:
@@ -595,26 +603,144 @@ class KubeBackend:
 
 class LogStream(WatchStream):
     """A pod log response: iterate batches of raw lines (bytes, without the newline), one
-    batch per network read, so a follower hands lines on as soon as they arrive."""
+    batch per network read, so a follower hands lines on as soon as they arrive.
+
+    A followed log comes as HTTP chunks, one per write of the container (often one line).
+    urllib3 hands chunks on one at a time, a dozen Python calls each; when the body is plain
+    chunked transfer, the chunks already received are taken apart here instead, all at once
+    (``dechunk``), so a fast log costs a batch per read, not per line."""
 
     def __iter__(self) -> Iterator[list[bytes]]:  # type: ignore[override]
         pending = b""
         try:
-            for chunk in self._response.stream(65536, decode_content=False):
+            for block in self._blocks():
                 if self._closed.is_set():
                     return
-                pending += chunk
+                pending = pending + block if pending else block
                 *lines, pending = pending.split(b"\n")
                 if lines:
                     yield lines
             if pending:
                 yield [pending]
-            self._finished = True
         except Exception as exc:
             if not self._closed.is_set():
                 self.broken = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         finally:
             self._release()
+
+    def _blocks(self) -> Iterator[bytes]:
+        read = _raw_chunked_reader(self._response)
+        if read is None:
+            yield from self._response.stream(65536, decode_content=False)
+            self._finished = True
+            return
+        # the connection's framing is read here, past urllib3: it is closed, never pooled
+        yield from dechunk(read)
+
+
+def _raw_chunked_reader(response: Any) -> Callable[[], bytes] | None:
+    """``read1`` of the socket under a chunked, unencoded urllib3 response not read yet; None
+    for anything else (urllib3 reads those)."""
+    if not getattr(response, "chunked", False) or getattr(response, "chunk_left", 0) is not None:
+        return None
+    headers = getattr(response, "headers", None) or {}
+    if headers.get("content-encoding", "identity").lower() not in ("", "identity"):
+        return None
+    sock_file = getattr(getattr(response, "_fp", None), "fp", None)
+    read1 = getattr(sock_file, "read1", None)
+    if read1 is None:
+        return None
+    return lambda: read1(65536)
+
+
+MAX_CHUNK_SIZE_LINE = 1024
+WHOLE_CHUNKS_TAIL = 65536  # a chunk begun but not complete is held back up to this size
+
+
+def _whole_chunks(buffer: bytes) -> tuple[bytes, bytes] | None:
+    """The payload of the complete chunks at the start of ``buffer`` and what follows them,
+    in a few calls whatever their number (a followed log is a chunk per line); None when this
+    shortcut cannot tell (a payload holding CRLF, a size extension, the last chunk): then
+    ``dechunk`` reads the framing a chunk at a time."""
+    pieces = buffer.split(b"\r\n")
+    tail = pieces.pop()  # after the last CRLF: not complete
+    if len(pieces) % 2:  # a size line whose payload has not (all) come
+        tail = pieces.pop() + b"\r\n" + tail
+    sizes = pieces[0::2]
+    payloads = pieces[1::2]
+    try:
+        lengths = [int(size, 16) for size in sizes]
+    except ValueError:
+        return None
+    # A payload holding CRLF is split apart, and its first piece is shorter than its size
+    # says: the lengths differ from there on. A zero size is the last chunk.
+    if lengths != list(map(len, payloads)) or 0 in lengths:
+        return None
+    return b"".join(payloads), tail
+
+
+class ChunkError(ConnectionError):
+    """The body's chunked framing is broken, or the connection ended inside it."""
+
+
+def dechunk(read: Callable[[], bytes]) -> Iterator[bytes]:
+    """The payload of an HTTP/1.1 chunked body, one block per ``read()`` (which returns what
+    the socket has, b"" at its end): every chunk complete or begun in that read, joined.
+    Ends after the last (zero-size) chunk; trailers are not read."""
+    buffer = b""  # what is left of the last read: part of a size line, or a chunk's CRLF
+    remaining = 0  # payload bytes of the current chunk still to come
+    after_payload = False  # a chunk's payload has come, its CRLF not yet
+    while True:
+        data = read()
+        if not data:
+            raise ChunkError("the connection closed in the middle of the log")
+        buffer = buffer + data if buffer else data
+        if not remaining and not after_payload:
+            whole = _whole_chunks(buffer)
+            if whole is not None:
+                payload, buffer = whole
+                if payload:
+                    yield payload
+                if len(buffer) <= WHOLE_CHUNKS_TAIL:
+                    continue
+                # a large chunk still coming: hand on what has come of it (below)
+        size_of_buffer = len(buffer)
+        parts: list[bytes] = []
+        position = 0
+        while True:
+            if remaining:
+                end = min(position + remaining, size_of_buffer)
+                parts.append(buffer[position:end])
+                remaining -= end - position
+                position = end
+                if remaining:
+                    break  # the rest of this chunk comes in a later read
+                after_payload = True
+            eol = buffer.find(b"\r\n", position)
+            if eol < 0:
+                if size_of_buffer - position > MAX_CHUNK_SIZE_LINE:
+                    raise ChunkError("malformed chunked response: a size line is too long")
+                break
+            line = buffer[position:eol]
+            position = eol + 2
+            if after_payload:
+                if line:
+                    raise ChunkError("malformed chunked response: no CRLF after a chunk")
+                after_payload = False
+                continue
+            try:
+                remaining = int(line.split(b";", 1)[0], 16)
+            except ValueError:
+                raise ChunkError(f"malformed chunked response: chunk size {line[:20]!r}") from None
+            if remaining < 0:
+                raise ChunkError(f"malformed chunked response: chunk size {line[:20]!r}")
+            if remaining == 0:  # the last chunk
+                if parts:
+                    yield b"".join(parts)
+                return
+        buffer = buffer[position:]
+        if parts:
+            yield parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class _Tracked(WatchStream):

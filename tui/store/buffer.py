@@ -73,6 +73,11 @@ class LatestWinsBuffer:
             else:
                 self._changes[key] = value
 
+    def holds_snapshot(self) -> bool:
+        """Whether a full list waits to be drained."""
+        with self._lock:
+            return self._snapshot is not None
+
     def put_status(self, status: FeedStatus) -> None:
         with self._lock:
             self._status = status

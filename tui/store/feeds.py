@@ -36,9 +36,28 @@ class FeedHub:
         self.watch_timeout = watch_timeout
         self.wake: Callable[[], None] | None = None
         self._feeds: list[Feed] = []
+        self._early: Feed | None = None  # opened before any screen asked (see open_early)
         self._lock = threading.Lock()
 
+    def open_early(self, spec: FeedSpec) -> None:
+        """Open the start view's feed while the UI is still starting: importing the client,
+        the list and its decoding overlap the UI's own start. The first ``open`` takes it
+        over if it asks for the same spec; otherwise it is closed then."""
+        feed = Feed(spec, LatestWinsBuffer(on_snapshot=self._snapshot_landed))
+        with self._lock:
+            self._feeds.append(feed)
+            self._early = feed
+        self._start(feed)
+
     def open(self, spec: FeedSpec) -> Feed:
+        with self._lock:
+            early, self._early = self._early, None
+        if early is not None:
+            if early.spec == spec and early.loop is not None:  # not stopped by a retarget
+                if early.buffer.holds_snapshot():
+                    self._snapshot_landed()  # it landed before anyone could be woken
+                return early
+            self.close(early)
         feed = Feed(spec, LatestWinsBuffer(on_snapshot=self._snapshot_landed))
         with self._lock:
             self._feeds.append(feed)
