@@ -121,6 +121,9 @@ BIG = 5_000_000
             f'default_namespace: "{"n" * 40}… (5,000,000 characters)" is not a namespace name',
         ),
     ],
+    # short ids: pytest puts the test id in PYTEST_CURRENT_TEST, and the CLI runs with that
+    # environment; a 5 MB id would make the exec fail (E2BIG)
+    ids=["theme", "refresh_interval_ms", "keymap_key", "keymap_id", "default_namespace"],
 )
 def test_a_huge_config_value_is_quoted_by_its_first_characters(
     tmp_path: Path, text: str, expected: str
