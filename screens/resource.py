@@ -250,7 +250,8 @@ class ResourceScreen(TableCursor):
 
     # -- actions ---------------------------------------------------------------------------
     def target_problem_changed(self) -> None:
-        self._refresh_title()
+        if self.query("#title"):  # not while the screen is torn down (a notice at quit)
+            self._refresh_title()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "logs" and type(self).log_request is ResourceScreen.log_request:
