@@ -274,7 +274,8 @@ class ResourceScreen(TableCursor):
 
     # -- actions ---------------------------------------------------------------------------
     def target_problem_changed(self) -> None:
-        self._refresh_title()
+        if self.query("#title"):  # not while the screen is torn down (a notice at quit)
+            self._refresh_title()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "logs" and not self.HAS_LOGS:

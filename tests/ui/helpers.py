@@ -66,13 +66,14 @@ async def until(
 ) -> None:
     """Wait until ``predicate()`` holds.
 
-    It is asked first once the app has handled the messages already queued (a key's effects,
-    a pushed screen, a refresh: no real time passes). Only then does the wait turn to real
-    time, asking every POLL seconds, for what comes from outside the app's queue: the fake
-    server's answers and watch events, worker threads, and the refresh tick that drains them.
+    It is asked first once the app has gone idle: it has handled what was queued (a key's
+    effects, a pushed screen composed and drawn) without any fixed sleep. Only then does the
+    wait turn to real time, asking every POLL seconds, for what comes from outside the app's
+    queue: the fake server's answers and watch events, worker threads, and the refresh tick
+    that drains them.
     """
     deadline = time.monotonic() + timeout
-    delay = 0.0
+    delay: float | None = None  # None: until idle (Pilot.pause)
     while True:
         await pilot.pause(delay)
         try:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
+from gok_tui.app import GokApp
 from gok_tui.config.kubeconfig import merge_kubeconfigs
 from gok_tui.config.settings import Settings
 from gok_tui.idle_gc import NO_AUTOMATIC_FULL_COLLECTION
@@ -346,3 +347,19 @@ async def test_a_views_first_list_shows_as_it_lands_not_at_the_next_refresh_tick
     app = make_app(fake_kubeconfig, view="pods", settings=slow_ticks)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: "early" in screen_text(app), timeout=2.5, what="first list")
+
+
+async def test_a_notice_about_the_target_while_a_view_is_torn_down_is_not_an_error(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    """The namespace check answers from a worker: at quit its notice can reach a view whose
+    widgets are already gone."""
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: "Deployments(" in screen_text(app))
+        screen = app.screen
+        await screen.query_one("#title").remove()
+        generation = app.session.generation
+        app.post_message(GokApp.Notice("namespace x is gone", generation=generation, keep="x"))
+        await until(pilot, lambda: app.target_problem == (generation, "x"))
+        assert app.screen is screen and app.is_running
