@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from gok_tui.actions.base import ObjectRef
@@ -75,3 +76,31 @@ class DeploymentKeys:
         if picked is not None:
             paused = bool((picked[1].get("spec") or {}).get("paused"))
             self.screen.gok.propose(SetPaused(picked[0], not paused))
+
+
+class DeploymentKeyActions:
+    """The Deployment keys' actions for a screen that shows one: each hands the key to the
+    screen's ``DeploymentKeys`` (a plain mixin, no screen of its own: no diamond)."""
+
+    def acted_on(self) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    @cached_property
+    def deployment_keys(self) -> DeploymentKeys:
+        assert isinstance(self, BaseScreen)
+        return DeploymentKeys(self, self.acted_on)
+
+    def action_scale(self) -> None:
+        self.deployment_keys.scale()
+
+    def action_restart(self) -> None:
+        self.deployment_keys.restart()
+
+    def action_undo(self) -> None:
+        self.deployment_keys.undo()
+
+    def action_revisions(self) -> None:
+        self.deployment_keys.revisions()
+
+    def action_pause_resume(self) -> None:
+        self.deployment_keys.pause_resume()

@@ -7,14 +7,13 @@ Deployment by name, its ReplicaSets and pods by its selector).
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any, ClassVar
 
 from gok_tui.domain.rollout import RolloutTree, rollout_tree
 from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
-from gok_tui.screens.deployment_actions import DeploymentKeys
+from gok_tui.screens.deployment_actions import DeploymentKeyActions
 from gok_tui.store.deployment_feeds import DeploymentFeeds
 from gok_tui.widgets.plain import SafeTable, SafeText, block, cell, line
 from rich.console import Group, RenderableType
@@ -91,7 +90,7 @@ def render_tree(tree: RolloutTree) -> RenderableType:
     return Group(*lines)
 
 
-class RolloutScreen(BaseScreen):
+class RolloutScreen(BaseScreen, DeploymentKeyActions):
     HAS_OWN_WATCHES = True
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("rollout"),
@@ -119,26 +118,6 @@ class RolloutScreen(BaseScreen):
 
     def acted_on(self) -> dict[str, Any] | None:
         return self.deployment
-
-    # -- the Deployment keys (scale, restart, undo, history, pause) ---------------------------
-    @cached_property
-    def deployment_keys(self) -> DeploymentKeys:
-        return DeploymentKeys(self, self.acted_on)
-
-    def action_scale(self) -> None:
-        self.deployment_keys.scale()
-
-    def action_restart(self) -> None:
-        self.deployment_keys.restart()
-
-    def action_undo(self) -> None:
-        self.deployment_keys.undo()
-
-    def action_revisions(self) -> None:
-        self.deployment_keys.revisions()
-
-    def action_pause_resume(self) -> None:
-        self.deployment_keys.pause_resume()
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="rollout-title")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
@@ -15,7 +14,7 @@ from gok_tui.domain.render.pod import render_pod
 from gok_tui.domain.selectors import selector_string, service_selector_string
 from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
-from gok_tui.screens.deployment_actions import DeploymentKeys
+from gok_tui.screens.deployment_actions import DeploymentKeyActions
 from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.model import Objects
 from textual.binding import BindingType
@@ -43,7 +42,7 @@ def deployment_log_request(obj: dict[str, Any]) -> LogRequest | None:
     return LogRequest(meta.get("namespace", ""), f"deploy/{meta.get('name')}", selector=selector)
 
 
-class DeploymentsScreen(ResourceScreen):
+class DeploymentsScreen(ResourceScreen, DeploymentKeyActions):
     TITLE_TEXT = "Deployments"
     PRIMARY = "deployments"
     HAS_LOGS = True
@@ -55,26 +54,6 @@ class DeploymentsScreen(ResourceScreen):
     def acted_on(self) -> dict[str, Any] | None:
         picked = self.selected()
         return picked[1] if picked is not None else None
-
-    # -- the Deployment keys (scale, restart, undo, history, pause) ---------------------------
-    @cached_property
-    def deployment_keys(self) -> DeploymentKeys:
-        return DeploymentKeys(self, self.acted_on)
-
-    def action_scale(self) -> None:
-        self.deployment_keys.scale()
-
-    def action_restart(self) -> None:
-        self.deployment_keys.restart()
-
-    def action_undo(self) -> None:
-        self.deployment_keys.undo()
-
-    def action_revisions(self) -> None:
-        self.deployment_keys.revisions()
-
-    def action_pause_resume(self) -> None:
-        self.deployment_keys.pause_resume()
 
     def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
         return deployment_log_request(obj)
