@@ -78,7 +78,7 @@ class KindScreen(ResourceScreen):
         if self.kind.plural != "nodes":
             super().open_selected(obj, row_key)
             return
-        from gok_tui.screens.views import PodsScreen
+        from gok_tui.screens.pods import PodsScreen
 
         name = (obj.get("metadata") or {}).get("name", "")
         scope = Scope(None, None, f"node/{name}", f"spec.nodeName={name}")

@@ -402,8 +402,7 @@ class GokApp(App[None]):
         except KubeError as error:
             self.post_message(self.Notice(error.message, severity="error"))
             return
-        from gok_tui.screens.views import deployment_log_request
-        from gok_tui.store.logs import LogRequest
+        from gok_tui.store.logs import LogRequest, deployment_log_request
 
         request = (
             deployment_log_request(obj)

@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.help import HelpScreen
-from gok_tui.screens.views import DeploymentsScreen, PodsScreen
+from gok_tui.screens.pods import PodsScreen
 from gok_tui.widgets.resource_table import ResourceTable
 from textual.pilot import Pilot
 

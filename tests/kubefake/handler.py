@@ -190,17 +190,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _list(self, route: Route, query: dict[str, str]) -> dict[str, Any]:
         state = self.fake.state
         plural, matches = self._matching(route, query)
-        with state.lock:
-            _check_list_version(query, state.rv, state.compacted_rv)
-            items = [obj for obj in state.list(plural, route.namespace or None) if matches(obj)]
-            list_rv = state.rv
         start = 0
         token = query.get("continue")
-        if token:
-            rv_text, _, offset = token.partition(":")
-            start, list_rv = int(offset), int(rv_text)
         limit = int(query.get("limit") or 0)
-        page = items[start : start + limit] if limit else items[start:]
+        with state.lock:
+            _check_list_version(query, state.rv, state.compacted_rv)
+            list_rv = state.rv
+            # the matches are counted in place; only the page asked for is copied
+            items = [obj for obj in state.list_raw(plural, route.namespace or None) if matches(obj)]
+            if token:
+                rv_text, _, offset = token.partition(":")
+                start, list_rv = int(offset), int(rv_text)
+            page = copy.deepcopy(items[start : start + limit] if limit else items[start:])
         metadata: dict[str, Any] = {"resourceVersion": str(list_rv)}
         if limit and start + limit < len(items):
             metadata["continue"] = f"{list_rv}:{start + limit}"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from gok_tui.app import GokApp
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.rollout import RolloutScreen
-from gok_tui.screens.views import DeploymentsScreen
 from gok_tui.widgets.resource_table import ResourceTable
 from textual.pilot import Pilot
 
