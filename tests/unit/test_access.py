@@ -95,12 +95,13 @@ def test_the_cache_asks_once_keeps_answers_a_while_and_forgets_on_retarget() -> 
     assert cache.to_ask(where, [scale]) == []  # asked already, the answer is on its way
     cache.record(where, {scale: AccessAnswer(allowed=False), delete: None})
     assert cache.answer(where, scale) == AccessAnswer(allowed=False)
-    assert cache.answer(where, delete) is None  # failed: unknown, asked again
+    assert cache.answer(where, delete) is None  # failed: unknown
     assert cache.answer(("ctx", "other"), scale) is None
-    assert cache.to_ask(where, [scale, delete]) == [delete]
+    assert cache.to_ask(where, [scale, delete]) == []  # not asked again at once, even failed
     now[0] = 100.0
-    assert cache.answer(where, scale) is None
-    assert cache.to_ask(where, [scale]) == [scale]
+    assert cache.to_ask(where, [scale, delete]) == [scale, delete]
+    assert cache.answer(where, scale) == AccessAnswer(allowed=False)  # holds while re-asked
     cache.forget()
+    assert cache.answer(where, scale) is None
     cache.record(where, {scale: AccessAnswer(allowed=True)})  # asked before: dropped
     assert cache.answer(where, scale) is None

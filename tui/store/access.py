@@ -49,11 +49,16 @@ def ask(
 
 @dataclass
 class AccessCache:
-    """Answers per (context, namespace); ``clock`` is monotonic seconds."""
+    """Answers per (context, namespace); ``clock`` is monotonic seconds. An answer (or a
+    failed review) is asked again once ``ttl`` old; until then, and while it is asked again,
+    the last answer holds."""
 
     clock: Callable[[], float] = time.monotonic
     ttl: float = ACCESS_TTL
-    _answers: dict[Where, dict[Need, tuple[float, AccessAnswer]]] = field(default_factory=dict)
+    # when each need was last answered, and what it said (None: the review failed)
+    _answers: dict[Where, dict[Need, tuple[float, AccessAnswer | None]]] = field(
+        default_factory=dict
+    )
     _asking: dict[Where, set[Need]] = field(default_factory=dict)
 
     def to_ask(self, where: Where, needs: Iterable[Need]) -> list[Need]:
@@ -70,24 +75,19 @@ class AccessCache:
         return missing
 
     def record(self, where: Where, answers: dict[Need, AccessAnswer | None]) -> None:
-        """What a review said (None: it failed, the need stays unknown and is asked again)."""
+        """What the reviews said (None: one failed; its need stays unknown)."""
         if where not in self._asking:
             return  # forgotten since it was asked (the context or namespace changed)
         self._asking[where].difference_update(answers)
         now = self.clock()
         slot = self._answers.setdefault(where, {})
         for need, answer in answers.items():
-            if answer is not None and answer.known:
-                slot[need] = (now, answer)
-            else:
-                slot.pop(need, None)
+            slot[need] = (now, answer if answer is not None and answer.known else None)
 
     def answer(self, where: Where, need: Need) -> AccessAnswer | None:
-        """The answer for the need (None: unknown, never asked, failed or too old)."""
+        """The last answer for the need (None: unknown: never asked, or the review failed)."""
         entry = self._answers.get(where, {}).get(need)
-        if entry is None or self.clock() - entry[0] >= self.ttl:
-            return None
-        return entry[1]
+        return entry[1] if entry is not None else None
 
     def forget(self) -> None:
         """The context or namespace changed: nothing known holds, nothing out is awaited."""
