@@ -588,8 +588,8 @@ class GokApp(App[None]):
         if message.generation != self.session.generation:
             return  # asked of a context or namespace no longer shown (forgotten then)
         self.access.record(message.where, message.answers)
-        if self.screen_stack:
-            self.screen.refresh_bindings()  # the footer and ? show what is now known
+        for screen in self.screen_stack:
+            screen.refresh_bindings()  # the footers show what is now known
 
     def access_refusal(self, action: str, screen: Screen[Any] | None) -> str:
         """Why the cluster would refuse what ``action`` does on ``screen`` ("" when it is
