@@ -78,7 +78,9 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add((key, label))
             display = self.app.get_key_display(binding)
-            state = "" if active.enabled else f" (disabled: {self._disabled_reason()})"
+            state = (
+                "" if active.enabled else f" (disabled: {self._disabled_reason(binding.action)})"
+            )
             table.add_row(display, label + state, binding_id)
         return table
 
@@ -90,7 +92,11 @@ class HelpScreen(ModalScreen[None]):
                 by_key.setdefault(key, []).extend(found)
         return by_key
 
-    def _disabled_reason(self) -> str:
+    def _disabled_reason(self, action: str) -> str:
+        refusal = getattr(self.app, "access_refusal", None)
+        refused = refusal(action, self.underneath) if refusal is not None else ""
+        if refused:
+            return str(refused)
         session = getattr(self.app, "session", None)
         reason = getattr(session, "readonly_reason", "")
         return f"read-only, {reason}" if reason else "not available here"

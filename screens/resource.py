@@ -94,6 +94,13 @@ class ResourceScreen(TableCursor):
         return self.TITLE_TEXT
 
     @property
+    def access_kind(self) -> str:
+        kind = KINDS.get(self.primary)
+        if kind is None:
+            return ""
+        return f"{kind.plural}.{kind.group}" if kind.group else kind.plural
+
+    @property
     def namespaced(self) -> bool:
         """Whether the rows live in namespaces (nodes and namespaces do not)."""
         return True

@@ -21,6 +21,7 @@ from gok_tui.config import ConfigError
 from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
 from gok_tui.config.views import VIEW_SPECS
 from gok_tui.daemon_executor import DaemonExecutor
+from gok_tui.domain.access import AccessAnswer, Need
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.text import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
@@ -29,6 +30,7 @@ from gok_tui.screens.bindings import bindings_for, key_state
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.session import Session
+from gok_tui.store.access import AccessCache, Where, ask, review_namespace
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
@@ -155,6 +157,17 @@ class GokApp(App[None]):
             super().__init__()
             self.request = request
 
+    class AccessReviewed(Message):
+        """What SelfSubjectAccessReviews said (None: a review failed) for a target."""
+
+        def __init__(
+            self, generation: int, where: Where, answers: dict[Need, AccessAnswer | None]
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.where = where
+            self.answers = answers
+
     class ClusterProbed(Message):
         def __init__(self, generation: int, state: str, started: float) -> None:
             super().__init__()
@@ -176,6 +189,7 @@ class GokApp(App[None]):
         self.target_problem: tuple[int, str] | None = None  # (generation, what is wrong)
         self.idle_gc = IdleCollector()
         self.health = ClusterHealth()
+        self.access = AccessCache()  # what the cluster lets the views' keys do
         self._kind_modes: set[str] = set()
         self._came_from = self.DEFAULT_MODE
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
@@ -305,6 +319,7 @@ class GokApp(App[None]):
                 return  # being torn down (popped, or its mode left): its widgets are gone
             if screen.uses_session_cluster_state and self.health.is_old(self.session.generation):
                 self.probe_cluster()
+            self.review_access(screen)  # answers older than a few minutes are asked again
         self.idle_gc.tick()
 
     def _announce(self, event: object) -> None:
@@ -451,6 +466,7 @@ class GokApp(App[None]):
             self.notify(str(error), severity="error")
             return
         self.namespaces = []
+        self.access.forget()
         screen = self.screen
         if isinstance(screen, BaseScreen) and screen.uses_session_cluster_state:
             screen.refresh_cluster_bar()  # views with watches do on their next sync
@@ -546,9 +562,59 @@ class GokApp(App[None]):
         ):
             screen.refresh_cluster_bar()
 
+    # -- what the cluster lets the keys do (SelfSubjectAccessReview) ---------------------------
+    def _access_where(self) -> Where | None:
+        target = self.session.target
+        return (target.context, self.session.namespace) if target is not None else None
+
+    def review_access(self, screen: BaseScreen) -> None:
+        """Ask, in a worker, what the view's keys need and no fresh answer says (read-only
+        mode refuses those keys anyway: nothing to ask)."""
+        backend, where = self.session.backend, self._access_where()
+        if backend is None or where is None or self.session.readonly or not screen.is_attached:
+            return
+        missing = self.access.to_ask(where, screen.access_needs().values())
+        if missing:
+            self._review_in_worker(backend, where, missing, self.session.generation)
+
+    @work(thread=True, group="access-review", exit_on_error=False)
+    def _review_in_worker(
+        self, backend: KubeBackend, where: Where, needs: list[Need], generation: int
+    ) -> None:
+        self.post_message(self.AccessReviewed(generation, where, ask(backend, needs, where[1])))
+
+    def on_gok_app_access_reviewed(self, message: AccessReviewed) -> None:
+        if message.generation != self.session.generation:
+            return  # asked of a context or namespace no longer shown (forgotten then)
+        self.access.record(message.where, message.answers)
+        for screen in self.screen_stack:
+            screen.refresh_bindings()  # the footers show what is now known
+
+    def access_refusal(self, action: str, screen: Screen[Any] | None) -> str:
+        """Why the cluster would refuse what ``action`` does on ``screen`` ("" when it is
+        allowed or not known: a key not yet reviewed, or whose review failed, is offered)."""
+        if not isinstance(screen, BaseScreen) or action not in MUTATING_ACTIONS:
+            return ""
+        need = screen.access_needs().get(action)
+        where = self._access_where()
+        if need is None or where is None:
+            return ""
+        answer = self.access.answer(where, need)
+        if answer is None or not answer.refused:
+            return ""
+        return "not allowed: " + answer.why_not(need, review_namespace(need, where[1]))
+
+    def key_state(self, action: str, screen: Screen[Any] | None) -> bool | None:
+        """The one answer to Textual's check_action, for the app and every view: a key that
+        would change something is shown disabled when read-only or when the cluster would
+        refuse it (pressed, run_action says why)."""
+        if self.access_refusal(action, screen):
+            return None
+        return key_state(action, self.session.readonly)
+
     # -- actions: plan -> confirm -> execute -> audit ------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return key_state(action, self.session.readonly)
+        return self.key_state(action, self.screen if self.screen_stack else None)
 
     async def run_action(
         self,
@@ -563,6 +629,10 @@ class GokApp(App[None]):
         if name in MUTATING_ACTIONS:
             label = MUTATING_KEY_LABELS.get(action) if isinstance(action, str) else None
             if self.refused_as_readonly(label or name.replace("_", " ")):
+                return True
+            refusal = self.access_refusal(name, self.screen if self.screen_stack else None)
+            if refusal:
+                self.notify(f"{label or name.replace('_', ' ')}: {refusal}", severity="warning")
                 return True
         return await super().run_action(action, default_namespace, namespaces)
 

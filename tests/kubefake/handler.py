@@ -347,6 +347,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- writes --------------------------------------------------------------------------------
     def _created(self, route: Route, obj: dict[str, Any], dry_run: bool) -> None:
+        if route.resource.plural == "selfsubjectaccessreviews":
+            self._json(201, self.fake.review_access(self.headers, obj))
+            return
         if route.subresource == "token":
             if self.fake.state.get("serviceaccounts", route.namespace, route.name) is None:
                 raise not_found("serviceaccounts", route.name)

@@ -143,6 +143,14 @@ RESOURCES: dict[tuple[str, str], Resource] = {
         Resource("rolebindings", "RoleBinding", _RBAC, "v1", True),
         Resource("clusterroles", "ClusterRole", _RBAC, "v1", False),
         Resource("clusterrolebindings", "ClusterRoleBinding", _RBAC, "v1", False),
+        Resource(
+            "selfsubjectaccessreviews",
+            "SelfSubjectAccessReview",
+            "authorization.k8s.io",
+            "v1",
+            False,
+            verbs=("create",),
+        ),
     )
 }
 BY_PLURAL = {r.plural: r for r in RESOURCES.values()}

@@ -229,6 +229,17 @@ class FakeKube:
     def allow_all(self) -> None:
         self._forbidden.clear()
 
+    def review_access(self, headers: Any, request: dict[str, Any]) -> dict[str, Any]:
+        """A SelfSubjectAccessReview by the caller (see rbac.review)."""
+
+        def refused(verb: str, resource: str, namespace: str) -> bool:
+            return any(
+                plural == resource and (where is None or where == namespace) and verb in verbs
+                for plural, where, verbs in self._forbidden
+            )
+
+        return rbac.review(self.state, self.tokens.user_of(headers), request, refused)
+
     def require_token(self, token: str | None) -> None:
         self._token = token
 
@@ -539,7 +550,8 @@ class FakeKube:
             code = self._fail_next.pop(0)
             raise ApiError(code, "InternalError", "Internal error occurred: injected fault")
         verb = _verb(method, route, query)
-        if user is not None:
+        if user is not None and route.resource.plural != "selfsubjectaccessreviews":
+            # every authenticated user may ask what it may do (ClusterRole system:basic-user)
             resource = route.resource.plural + (
                 f"/{route.subresource}" if route.subresource else ""
             )

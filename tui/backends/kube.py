@@ -28,6 +28,9 @@ from gok_tui.config.kubeconfig import KubeTarget, reload_merged
 from gok_tui.domain.kinds import KINDS, Kind
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+# POSTs that only ask the server a question and change nothing (read-only mode lets them pass)
+SELF_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+ASKING_PATHS = frozenset({SELF_ACCESS_REVIEWS})
 CLOSED = "this connection was closed (the context or namespace changed)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 CREDENTIAL_RELOAD_INTERVAL = 5.0  # seconds: at most one kubeconfig re-read per 401 storm
@@ -360,7 +363,7 @@ class KubeBackend:
     ) -> Any:
         """Send one request through the client and return the raw urllib3 response (2xx)."""
         query = {k: v for k, v in (query or {}).items() if v is not None}
-        if method not in READ_METHODS and self.readonly:
+        if method not in READ_METHODS and self.readonly and path not in ASKING_PATHS:
             verb = _verb_for(method, query, path)
             raise ReadOnlyError(f"read-only mode: refused to {verb} {path}", status=None)
         headers = {"Accept": "application/json"}
@@ -579,6 +582,25 @@ class KubeBackend:
     def server_version(self, timeout: tuple[float, float] | None = None) -> str:
         info = self.get_json("/version", timeout=timeout)
         return str(info.get("gitVersion", "unknown"))
+
+    def review_access(
+        self, review: Mapping[str, Any], timeout: tuple[float, float] | None = None
+    ) -> dict[str, Any]:
+        """POST a SelfSubjectAccessReview: may this user do that? (It changes nothing.)"""
+        response = self._send(
+            "POST",
+            SELF_ACCESS_REVIEWS,
+            body=dict(review),
+            content_type="application/json",
+            timeout=timeout,
+        )
+        try:
+            answer = json.loads(response.data)
+        except ValueError:
+            raise KubeError("the access review was not answered in JSON", status=None) from None
+        if not isinstance(answer, dict):
+            raise KubeError("the access review was not answered with an object", status=None)
+        return answer
 
     # -- writes (all go through the read-only gate in _send) -------------------------------
     def mutate(
