@@ -143,6 +143,16 @@ RESOURCES: dict[tuple[str, str], Resource] = {
         Resource("rolebindings", "RoleBinding", _RBAC, "v1", True),
         Resource("clusterroles", "ClusterRole", _RBAC, "v1", False),
         Resource("clusterrolebindings", "ClusterRoleBinding", _RBAC, "v1", False),
+        Resource(
+            "customresourcedefinitions",
+            "CustomResourceDefinition",
+            "apiextensions.k8s.io",
+            "v1",
+            False,
+            (_status("CustomResourceDefinition"),),
+            ("crd", "crds"),
+            ("api-extensions",),
+        ),
     )
 }
 BY_PLURAL = {r.plural: r for r in RESOURCES.values()}

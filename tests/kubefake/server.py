@@ -719,7 +719,8 @@ def _verb(method: str, route: Route, query: dict[str, str]) -> str:
     return {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}[method]
 
 
-def parse_route(path: str) -> Route | None:
+def parse_route(path: str, custom: dict[tuple[str, str], Resource] | None = None) -> Route | None:
+    """``custom``: the kinds CRDs add, (group, plural) -> Resource (see crds.served)."""
     parts = [p for p in path.split("/") if p]
     if parts[:2] == ["api", "v1"]:
         group, rest = "", parts[2:]
@@ -732,7 +733,7 @@ def parse_route(path: str) -> Route | None:
         namespace, rest = rest[1], rest[2:]
     if not rest:
         return None
-    resource = RESOURCES.get((group, rest[0]))
+    resource = RESOURCES.get((group, rest[0])) or (custom or {}).get((group, rest[0]))
     if resource is None:
         if rest[0] == "namespaces" and len(rest) == 2 and not group:
             return Route(RESOURCES[("", "namespaces")], "", rest[1], "")
