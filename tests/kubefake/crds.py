@@ -153,3 +153,42 @@ def removed(state: State, crd: dict[str, Any]) -> None:
     with state.lock:
         for key in [k for k in state.objects if k[0] == resource.plural]:
             state.delete(*key)
+
+
+def crd(
+    plural: str,
+    group: str,
+    kind: str,
+    *,
+    namespaced: bool = True,
+    short_names: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    printer_columns: tuple[dict[str, Any], ...] = (),
+) -> dict[str, Any]:
+    """A CRD as ``kubectl apply`` would send it (one version, v1, any content kept)."""
+    names: dict[str, Any] = {"plural": plural, "singular": kind.lower(), "kind": kind}
+    if short_names:
+        names["shortNames"] = list(short_names)
+    if categories:
+        names["categories"] = list(categories)
+    version: dict[str, Any] = {
+        "name": "v1",
+        "served": True,
+        "storage": True,
+        "schema": {
+            "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+        },
+    }
+    if printer_columns:
+        version["additionalPrinterColumns"] = list(printer_columns)
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": f"{plural}.{group}"},
+        "spec": {
+            "group": group,
+            "scope": "Namespaced" if namespaced else "Cluster",
+            "names": names,
+            "versions": [version],
+        },
+    }

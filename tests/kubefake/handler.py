@@ -117,7 +117,15 @@ class _Handler(BaseHTTPRequestHandler):
         self, method: str, path: str, query: dict[str, str], content_type: str, body: bytes
     ) -> None:
         custom = crds.served(self.fake.state)
-        discovery = documents.document(path, self.headers.get("Accept", ""), custom)
+        accept = self.headers.get("Accept", "")
+        forced = self.fake.discovery_status
+        if forced is None and documents.wants_aggregated(accept) and path in ("/api", "/apis"):
+            served = self.fake.aggregated_discovery
+            forced = served if type(served) is int else None
+            accept = accept if served is True else "application/json"
+        discovery = documents.document(path, accept, custom)
+        if discovery is not None and forced is not None and path != "/version":
+            raise ApiError(forced, "", f"discovery answered {forced} (injected)")
         if discovery is not None:
             if (
                 self.fake._token is not None

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from tests.kubefake import events, rbac
+from tests.kubefake import crds, events, rbac
 from tests.kubefake.controllers import (
     HASH_LABEL,
     REVISION,
@@ -103,6 +103,11 @@ class FakeKube:
         self._token: str | None = None
         self._gone_next = 0
         self._fail_next: list[int] = []
+        # discovery (/api, /apis and group versions): True serves the aggregated form; False
+        # answers the legacy one to its Accept (as v1.27 builds did); a status code answers
+        # that to it (406). ``discovery_status``: that code to every discovery request (403).
+        self.aggregated_discovery: bool | int = True
+        self.discovery_status: int | None = None
         self._conflict_next: dict[str, int] = {}
         self._status_writes_on_read: set[str] = set()
         self.tokens = rbac.Tokens()
@@ -314,7 +319,13 @@ class FakeKube:
         )
 
     def apply_object(self, obj: dict[str, Any]) -> dict[str, Any]:
+        crds.served(self.state)  # the kinds CRDs add, by kind
         resource = BY_KIND[obj["kind"]]
+        if (
+            resource.plural == crds.CRD_PLURAL
+            and self.state.get(crds.CRD_PLURAL, "", obj["metadata"]["name"]) is None
+        ):
+            return self.create_crd(obj)
         meta = obj.get("metadata") or {}
         namespace = (meta.get("namespace") or "default") if resource.namespaced else ""
         with self.state.lock:
@@ -337,6 +348,17 @@ class FakeKube:
                 result = self.state.replace(resource.plural, namespace, meta["name"], merged)
         self.controllers.wake.set()
         return result
+
+    def create_crd(self, crd: dict[str, Any]) -> dict[str, Any]:
+        """A CustomResourceDefinition, Established at once (crds.py)."""
+        crds.check(crd)
+        created = self.state.create(crds.CRD_PLURAL, crd)
+        crds.established(self.state, created)
+        return created
+
+    def delete_crd(self, name: str) -> None:
+        """Delete a CRD and its custom resources."""
+        crds.removed(self.state, self.state.delete(crds.CRD_PLURAL, "", name))
 
     def get_object(self, plural: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         return self.state.get(plural, namespace or "", name)
