@@ -654,7 +654,7 @@ class GokApp(App[None]):
     def _discover(
         self, backend: KubeBackend, target: KubeTarget, generation: int, command: str
     ) -> None:
-        refreshed = self.session.discovery.refresh(backend, target)
+        refreshed = self.session.discovery.discover(backend, target)
         self.post_message(self.DiscoveryDone(generation, refreshed, command))
 
     def on_gok_app_discovery_done(self, message: DiscoveryDone) -> None:

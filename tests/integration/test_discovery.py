@@ -57,10 +57,10 @@ def test_refresh_caches_the_kinds_and_a_refusal_keeps_them(
     fake_kube.create_crd(crd("widgets", "example.com", "Widget"))
     store = DiscoveryStore(DiscoveryCache(tmp_path))
     target = fake_backend.target
-    first = store.refresh(fake_backend, target)
+    first = store.discover(fake_backend, target)
     assert first.error == "" and first.catalog.resolve("widgets") is not None
     fake_kube.discovery_status = 403
-    refused = store.refresh(fake_backend, target)
+    refused = store.discover(fake_backend, target)
     assert refused.status == 403 and "not allowed" in refused.error
     assert refused.catalog is first.catalog  # what was learnt stays
     # the next run reads it from the cache, with no request

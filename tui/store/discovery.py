@@ -3,7 +3,7 @@
 The cache is one JSON file per cluster (server URL and user, or in-cluster) in the user cache
 dir, written atomically (a temporary file renamed over the old one). It is read without any
 request, so ``:KIND`` completes and resolves at once after a restart; a file that cannot be read
-or parsed is ignored. ``refresh`` (a worker calls it, after the first table is up) asks the
+or parsed is ignored. ``discover`` (a worker calls it, after the first table is up) asks the
 server and rewrites the file.
 """
 
@@ -125,7 +125,7 @@ class DiscoveryStore:
         with self._lock:
             return self._catalogs.setdefault(key, loaded)
 
-    def refresh(self, backend: KubeBackend, target: KubeTarget) -> Refreshed:
+    def discover(self, backend: KubeBackend, target: KubeTarget) -> Refreshed:
         """Ask the server (blocking: a worker's call). On failure the catalog held stays."""
         try:
             catalog = backend.discover(timeout=DISCOVERY_TIMEOUT)
