@@ -29,6 +29,7 @@ from gok_tui.screens.bindings import bindings_for, key_state
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.session import Session
+from gok_tui.store.discovery import cluster_key
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
@@ -192,7 +193,8 @@ class GokApp(App[None]):
         self._came_from = self.DEFAULT_MODE
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
         self._colourless = Colourless()
-        self._discovery_asked = -1  # the generation whose discovery refresh has been asked for
+        # the clusters asked what they serve (once per run: a `:` name none has asks again)
+        self._discovery_asked: set[str] = set()
         self._discovery_failures_said: set[str] = set()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self._wake()
@@ -346,7 +348,7 @@ class GokApp(App[None]):
         screen = self.screen
         if isinstance(screen, BaseScreen):
             self.load_namespaces()
-            if self._discovery_asked != self.session.generation:
+            if not self._discovery_was_asked():
                 self.refresh_discovery()  # a view with no table of its own (Build, Images)
             screen.open_prompt("command")
 
@@ -635,20 +637,28 @@ class GokApp(App[None]):
 
     def on_gok_app_feed_loaded(self, message: FeedLoaded) -> None:
         self._tick()
-        if self._discovery_asked != self.session.generation:
+        if not self._discovery_was_asked():
             # the first table is up: what else the cluster serves is asked for only now (and
             # after that table is drawn), so it never delays it
-            self._discovery_asked = self.session.generation
+            self._discovery_was_asked(mark=True)
             self.call_after_refresh(self.refresh_discovery)
 
     # -- discovery: the kinds the cluster serves ----------------------------------------------
     def refresh_discovery(self, command: str = "") -> None:
         """Ask the cluster what it serves, in a worker; ``command`` is read again after."""
         backend, target = self.session.backend, self.session.target
-        self._discovery_asked = self.session.generation
+        self._discovery_was_asked(mark=True)
         if backend is None or target is None:
             return
         self._discover(backend, target, self.session.generation, command)
+
+    def _discovery_was_asked(self, *, mark: bool = False) -> bool:
+        target = self.session.target
+        key = cluster_key(target) if target is not None else ""
+        asked = key in self._discovery_asked
+        if mark:
+            self._discovery_asked.add(key)
+        return asked
 
     @work(thread=True, group="discovery", exit_on_error=False)
     def _discover(
