@@ -22,7 +22,7 @@ from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
 from gok_tui.config.views import VIEW_SPECS
 from gok_tui.daemon_executor import DaemonExecutor
 from gok_tui.domain.access import AccessAnswer, Need
-from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.text import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
@@ -31,6 +31,7 @@ from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.session import Session
 from gok_tui.store.access import AccessCache, Where, ask, review_namespace
+from gok_tui.store.discovery import cluster_key
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
@@ -49,6 +50,8 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
+    from gok_tui.config.kubeconfig import KubeTarget
+    from gok_tui.store.discovery import Refreshed
     from gok_tui.store.logs import LogRequest
 
 
@@ -79,10 +82,10 @@ class GokCommands(Provider):
                 yield Hit(score, highlighted(matcher, text), callback, text=text, help=help_text)
 
 
-def _kind_screen(plural: str) -> Screen[Any]:
-    from gok_tui.screens.kinds import KindScreen
+def _kind_screen(kind: Kind) -> Screen[Any]:
+    from gok_tui.screens.kinds import kind_screen
 
-    return KindScreen(plural)
+    return kind_screen(kind)
 
 
 def _screen(where: str) -> Screen[Any]:
@@ -168,6 +171,16 @@ class GokApp(App[None]):
             self.where = where
             self.answers = answers
 
+    class DiscoveryDone(Message):
+        """A discovery refresh ended; ``command``: a `:` line to read again with what it
+        learnt (a name no kind had)."""
+
+        def __init__(self, generation: int, refreshed: Refreshed, command: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.refreshed = refreshed
+            self.command = command
+
     class ClusterProbed(Message):
         def __init__(self, generation: int, state: str, started: float) -> None:
             super().__init__()
@@ -194,6 +207,9 @@ class GokApp(App[None]):
         self._came_from = self.DEFAULT_MODE
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
         self._colourless = Colourless()
+        # the clusters asked what they serve (once per run: a `:` name none has asks again)
+        self._discovery_asked: set[str] = set()
+        self._discovery_failures_said: set[str] = set()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self._wake()
 
@@ -341,12 +357,14 @@ class GokApp(App[None]):
 
     # -- commands --------------------------------------------------------------------------
     def command_candidates(self) -> list[str]:
-        return command_candidates(self.session.context_names(), self.namespaces)
+        return command_candidates(self.session.context_names(), self.namespaces, self.session.kinds)
 
     def action_command_mode(self) -> None:
         screen = self.screen
         if isinstance(screen, BaseScreen):
             self.load_namespaces()
+            if not self._discovery_was_asked():
+                self.refresh_discovery()  # a view with no table of its own (Build, Images)
             screen.open_prompt("command")
 
     def action_help(self) -> None:
@@ -362,12 +380,20 @@ class GokApp(App[None]):
     def action_goto(self, view: str) -> None:
         self.goto(view)
 
-    def open_kind(self, plural: str) -> None:
-        """The live table of any kind the console renders (`:svc`, `:ev`, `:no`, ...): a mode
-        of its own, made when first asked for, so its watches stay while other views are up."""
-        mode = f"kind:{plural}"
+    def open_kind(self, name: str) -> None:
+        """The live table of any kind (`:svc`, `:ev`, `:no`, `:widgets.example.com`, ...): a
+        mode of its own, made when first asked for, so its watches stay while other views are
+        up. ``name``: a hand-listed plural, or ``plural.group`` of a discovered kind."""
+        kind = KINDS.get(name)
+        if kind is None:
+            resolved = self.session.kinds.resolve(name)
+            if resolved is None:
+                self.notify(f"unknown kind {name}", severity="error")
+                return
+            kind = resolved.kinds[0]
+        mode = f"kind:{name}"
         if mode not in self._kind_modes:
-            self.add_mode(mode, partial(_kind_screen, plural))
+            self.add_mode(mode, partial(_kind_screen, kind))
             self._kind_modes.add(mode)
         if self.current_mode != mode:
             self._came_from = self.current_mode
@@ -381,11 +407,15 @@ class GokApp(App[None]):
         if view in self.MODES and self.current_mode != view:
             self.switch_mode(view)
 
-    def run_command(self, text: str) -> None:
+    def run_command(self, text: str, *, rediscovered: bool = False) -> None:
+        """``rediscovered``: the line is read again after a discovery it asked for."""
         if not text:
             return
-        command = parse_command(text)
+        command = parse_command(text, self.session.kinds)
         if command.kind == "error":
+            if command.unknown and not rediscovered and self.session.backend is not None:
+                self.refresh_discovery(command=text)  # a CRD installed since: ask once more
+                return
             self.notify(command.message, severity="error")
         elif command.kind == "quit":
             self.exit()
@@ -397,6 +427,8 @@ class GokApp(App[None]):
             self.goto(command.argument)
         elif command.kind == "kind":
             self.open_kind(command.argument)
+            if command.message:  # a category: the others in it
+                self.notify(command.message, timeout=8)
         elif command.kind == "logs":
             plural, name = command.argument.split("/", 1)
             self.open_logs(plural, name)
@@ -674,6 +706,52 @@ class GokApp(App[None]):
 
     def on_gok_app_feed_loaded(self, message: FeedLoaded) -> None:
         self._tick()
+        if not self._discovery_was_asked():
+            # the first table is up: what else the cluster serves is asked for only now (and
+            # after that table is drawn), so it never delays it
+            self._discovery_was_asked(mark=True)
+            self.call_after_refresh(self.refresh_discovery)
+
+    # -- discovery: the kinds the cluster serves ----------------------------------------------
+    def refresh_discovery(self, command: str = "") -> None:
+        """Ask the cluster what it serves, in a worker; ``command`` is read again after."""
+        backend, target = self.session.backend, self.session.target
+        self._discovery_was_asked(mark=True)
+        if backend is None or target is None:
+            return
+        self._discover(backend, target, self.session.generation, command)
+
+    def _discovery_was_asked(self, *, mark: bool = False) -> bool:
+        target = self.session.target
+        key = cluster_key(target) if target is not None else ""
+        asked = key in self._discovery_asked
+        if mark:
+            self._discovery_asked.add(key)
+        return asked
+
+    @work(thread=True, group="discovery", exit_on_error=False)
+    def _discover(
+        self, backend: KubeBackend, target: KubeTarget, generation: int, command: str
+    ) -> None:
+        refreshed = self.session.discovery.discover(backend, target)
+        self.post_message(self.DiscoveryDone(generation, refreshed, command))
+
+    def on_gok_app_discovery_done(self, message: DiscoveryDone) -> None:
+        if message.generation != self.session.generation:
+            return  # asked of a target no longer shown
+        refreshed = message.refreshed
+        target = self.session.target
+        where = target.cluster_server if target is not None else ""
+        if refreshed.error and where not in self._discovery_failures_said:
+            self._discovery_failures_said.add(where)
+            self.notify(
+                f"cannot learn which kinds the cluster serves ({refreshed.error}); "
+                "the built-in kinds still work",
+                severity="warning",
+                timeout=8,
+            )
+        if message.command:
+            self.run_command(message.command, rediscovered=True)
 
     def on_gok_app_plan_ready(self, message: PlanReady) -> None:
         self._planning = None

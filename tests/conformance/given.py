@@ -58,7 +58,7 @@ GIVEN: tuple[Case, ...] = (
         "06-discovery-legacy-crd-group",
         "a CRD's group",
         get("/apis/rec.example.com/v1"),
-        not_compared=NOT_SERVED.format("CustomResourceDefinitions"),
+        ("status", "kind", "keys", "resources"),
     ),
     Case(
         "07-discovery-aggregated-api",

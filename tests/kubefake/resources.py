@@ -151,6 +151,16 @@ RESOURCES: dict[tuple[str, str], Resource] = {
             False,
             verbs=("create",),
         ),
+        Resource(
+            "customresourcedefinitions",
+            "CustomResourceDefinition",
+            "apiextensions.k8s.io",
+            "v1",
+            False,
+            (_status("CustomResourceDefinition"),),
+            ("crd", "crds"),
+            ("api-extensions",),
+        ),
     )
 }
 BY_PLURAL = {r.plural: r for r in RESOURCES.values()}
