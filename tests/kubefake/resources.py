@@ -143,6 +143,7 @@ RESOURCES: dict[tuple[str, str], Resource] = {
         Resource("rolebindings", "RoleBinding", _RBAC, "v1", True),
         Resource("clusterroles", "ClusterRole", _RBAC, "v1", False),
         Resource("clusterrolebindings", "ClusterRoleBinding", _RBAC, "v1", False),
+        Resource("endpointslices", "EndpointSlice", "discovery.k8s.io", "v1", True),
     )
 }
 BY_PLURAL = {r.plural: r for r in RESOURCES.values()}
