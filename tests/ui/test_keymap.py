@@ -11,6 +11,7 @@ from gok_tui.screens.images import ImagesScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.messages import MessagesScreen
 from gok_tui.screens.problems import ProblemsScreen
+from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
@@ -43,6 +44,7 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         MessagesScreen,
         PodsScreen,
         ProblemsScreen,
+        RelationsScreen,
         RevisionScreen,
         RolloutScreen,
         TrafficScreen,

@@ -1,0 +1,51 @@
+"""X on a row (and :xray KIND/NAME): the object's relations as a tree you move in and open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.relations import RelationsScreen
+from gok_tui.screens.views import PodsScreen
+
+from tests.integration.helpers import deployment
+from tests.kubefake import FakeKube
+from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
+from tests.ui.notices import toast_texts
+
+
+async def test_x_on_a_pod_shows_its_replicaset_and_deployment_and_enter_opens_one(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", replicas=1))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: len(table_keys(app)) == 1, what="the pod of web")
+        await pilot.press("X")
+        await until(pilot, lambda: isinstance(app.screen, RelationsScreen))
+        await until(pilot, lambda: "related" in screen_text(app), what="the tree read")
+        text = screen_text(app)
+        assert "owned by ReplicaSet web-" in text
+        assert "owned by Deployment web  1/1 ready" in text
+        assert "runs on Node fake-node-1" in text
+        await pilot.press("j", "j", "enter")  # root, ReplicaSet, Deployment
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await until(pilot, lambda: "Replicas:" in screen_text(app), what="describe of web")
+        assert "DESCRIBE Deployment default/web" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, RelationsScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PodsScreen))
+
+
+async def test_xray_command_names_an_object_and_says_when_it_is_not_there(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"xray deploy/nope", "enter")
+        await until(pilot, lambda: isinstance(app.screen, RelationsScreen))
+        await until(pilot, lambda: "Deployment nope  not found" in screen_text(app))
+        await pilot.press("enter")  # nothing to open: said, and the tree stays
+        await until(pilot, lambda: any("nothing to open here" in t for t in toast_texts(app)))
+        assert isinstance(app.screen, RelationsScreen)
