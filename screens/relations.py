@@ -16,7 +16,7 @@ from gok_tui.widgets.plain import SafeText
 from gok_tui.widgets.resource_table import TONE_STYLES
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
@@ -40,9 +40,21 @@ def node_text(node: RelationNode) -> SafeText:
     return text
 
 
-class RelationTree(Tree[RelationNode]):
-    """The tree, with enter opening a node rather than folding it (space folds)."""
+def _tree_bindings_but(*keys: str) -> list[BindingType]:
+    """Tree's own bindings (and its scroll view's) except those of ``keys``, which the
+    screen's keymap bindings take (so they show in the footer and can be remapped)."""
+    kept: dict[str, BindingType] = {}
+    for cls in Tree.__mro__:  # the most derived class's binding of a key wins, as in Textual
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.key not in keys:
+                kept.setdefault(binding.key, binding)
+    return list(kept.values())
 
+
+class RelationTree(Tree[RelationNode], inherit_bindings=False):
+    """The tree; enter (open) and space (fold) are the screen's keymap bindings."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _tree_bindings_but("enter", "space")
     DEFAULT_CSS = """
     RelationTree { height: 1fr; padding: 0 1; }
     """
@@ -141,7 +153,7 @@ class RelationsScreen(BaseScreen):
 
     # -- keys ------------------------------------------------------------------------------
     def on_tree_node_selected(self, event: Tree.NodeSelected[RelationNode]) -> None:
-        event.stop()
+        event.stop()  # a click on a node: open it, as enter does
         self.open_node(event.node.data)
 
     def action_open(self) -> None:

@@ -34,6 +34,8 @@ async def test_x_on_a_pod_shows_its_replicaset_and_deployment_and_enter_opens_on
         assert "DESCRIBE Deployment default/web" in screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, RelationsScreen))
+        await pilot.press("g", "space")  # the root folds
+        await until(pilot, lambda: "owned by ReplicaSet" not in screen_text(app), what="fold")
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, PodsScreen))
 
@@ -49,3 +51,14 @@ async def test_xray_command_names_an_object_and_says_when_it_is_not_there(
         await pilot.press("enter")  # nothing to open: said, and the tree stays
         await until(pilot, lambda: any("nothing to open here" in t for t in toast_texts(app)))
         assert isinstance(app.screen, RelationsScreen)
+
+
+def test_a_node_from_a_hostile_cluster_is_drawn_escaped() -> None:
+    from gok_tui.domain.relations import RelationNode
+    from gok_tui.screens.relations import node_text
+
+    osc52 = "\x1b]52;c;cHduZWQ=\x07"
+    node = RelationNode(f"Widget{osc52}", "ns", f"w{osc52}", f"\x9b31m{osc52}", "error", "owner")
+    shown = node_text(node).plain
+    assert "\x1b" not in shown and "\x9b" not in shown and "\x07" not in shown
+    assert shown.count("^[]52;c;") == 3
