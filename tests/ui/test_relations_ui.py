@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.kinds import KindScreen
 from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.views import PodsScreen
 
-from tests.integration.helpers import deployment
+from tests.integration.helpers import deployment, service
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
 from tests.ui.notices import toast_texts
@@ -40,14 +41,22 @@ async def test_x_on_a_pod_shows_its_replicaset_and_deployment_and_enter_opens_on
         await until(pilot, lambda: isinstance(app.screen, PodsScreen))
 
 
-async def test_xray_command_names_an_object_and_says_when_it_is_not_there(
+async def test_x_on_a_kind_view_row_and_xray_of_an_object_that_is_not_there(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
+    fake_kube.apply_object(service("web", {"app": "web"}))
     app = make_app(fake_kubeconfig)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.press("colon", *"xray deploy/nope", "enter")
+        await pilot.press("colon", *"svc", "enter")
+        await until(pilot, lambda: table_keys(app) == ["default/web"], what="the Service")
+        await pilot.press("X")
+        await until(pilot, lambda: "endpoints EndpointSlice web-" in screen_text(app))
+        assert "Service web  ClusterIP" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen))
+        await pilot.press("colon", *"xray dp/no", "enter")
         await until(pilot, lambda: isinstance(app.screen, RelationsScreen))
-        await until(pilot, lambda: "Deployment nope  not found" in screen_text(app))
+        await until(pilot, lambda: "Deployment no  not found" in screen_text(app))
         await pilot.press("enter")  # nothing to open: said, and the tree stays
         await until(pilot, lambda: any("nothing to open here" in t for t in toast_texts(app)))
         assert isinstance(app.screen, RelationsScreen)
