@@ -164,6 +164,12 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     *_moves("messages", "scroll"),
+    KeySpec("table.xray", "X", "xray", "Xray", "table", show=False),
+    KeySpec("xray.back", "escape", "back", "Back", "xray"),
+    *_moves("xray", "cursor"),
+    KeySpec("xray.open", "enter", "open", "Open", "xray"),
+    KeySpec("xray.fold", "space", "fold", "Fold", "xray"),
+    KeySpec("xray.reload", "r", "reload", "Reload", "xray"),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -185,6 +191,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("logs",),
         ("messages",),
         ("revisions",),
+        ("xray",),
     )
 )
 

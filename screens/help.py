@@ -20,6 +20,7 @@ COMMANDS_HELP = (
     ),
     (":svc :ev :no :cm :secret :ns :rs :ep :pvc :hpa", "the live table of that kind (k9s names)"),
     (":logs deploy/NAME|pod/NAME", "the logs of one deployment or pod"),
+    (":xray KIND/NAME  (X on a row)", "its relations: owners, dependents, endpoints, pods"),
     (":messages", "every toast of this session, in full"),
     (":ctx NAME", "switch kubeconfig context (tab completes)"),
     (":ns NAME  :ns all", "switch namespace / all namespaces"),

@@ -361,6 +361,19 @@ class ResourceScreen(TableCursor):
         title = f"{kind.lower()}/{meta.get('name', '')}"
         self.app.push_screen(KindScreen("events", Scope(where, None, title, selector)))
 
+    def action_xray(self) -> None:
+        """X: the relations of the object on this row (owners, dependents, endpoints, ...)."""
+        picked = self.selected()
+        target = self.event_target(picked[1]) if picked is not None else None
+        if target is None:
+            self.notify("this row is not an object with relations of its own", severity="warning")
+            return
+        from gok_tui.screens.relations import RelationsScreen
+
+        plural, obj = target
+        meta = obj.get("metadata") or {}
+        self.app.push_screen(RelationsScreen(plural, meta.get("namespace"), meta.get("name", "")))
+
     def event_target(self, item: Any) -> tuple[str, dict[str, Any]] | None:
         """The kind (plural) and object whose events ``e`` shows: the row's own, mostly."""
         if not isinstance(item, dict):

@@ -432,10 +432,25 @@ class GokApp(App[None]):
         elif command.kind == "logs":
             plural, name = command.argument.split("/", 1)
             self.open_logs(plural, name)
+        elif command.kind == "xray":
+            self.open_xray(command.argument)
         elif command.kind == "context":
             self._retarget(lambda: self.session.switch_context(command.argument))
         elif command.kind == "namespace":
             self._retarget(lambda: self.session.switch_namespace(command.argument or None))
+
+    def open_xray(self, what: str) -> None:
+        """`:xray KIND/NAME`: the relations of one object in the current namespace."""
+        from gok_tui.domain.relations import relation_kind
+        from gok_tui.screens.relations import RelationsScreen
+
+        plural, name = what.split("/", 1)
+        kind = relation_kind(plural)
+        namespace = self.session.namespace if kind is not None and kind.namespaced else None
+        if kind is not None and kind.namespaced and namespace is None:
+            self.notify("xray needs one namespace (:ns NAME), or X on a row", severity="error")
+            return
+        self.push_screen(RelationsScreen(plural, namespace, name))
 
     @work(thread=True, group="open-logs", exit_on_error=False)
     def open_logs(self, plural: str, name: str) -> None:

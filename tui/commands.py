@@ -22,7 +22,7 @@ LOG_KINDS = {
 }
 
 CommandKind = Literal[
-    "view", "kind", "context", "namespace", "quit", "help", "messages", "logs", "error"
+    "view", "kind", "context", "namespace", "quit", "help", "messages", "logs", "error", "xray"
 ]
 
 
@@ -63,6 +63,8 @@ def parse_command(text: str, catalog: KindCatalog | None = None) -> Command:
         if len(rest) != 1:
             return Command("error", message="usage: ns NAME (or ns all)")
         return Command("namespace", "" if rest[0] in ALL_NAMESPACES else rest[0])
+    if head == "xray":
+        return _xray(rest)
     view = VIEW_ALIASES.get(head)
     if view == "logs" and rest:
         kind, sep, name = rest[0].partition("/")
@@ -89,8 +91,24 @@ def parse_command(text: str, catalog: KindCatalog | None = None) -> Command:
     return Command("error", message=f"unknown command '{head}'{hint}", unknown=not rest)
 
 
+def _xray(rest: list[str]) -> Command:
+    """``xray KIND/NAME``: the relations of one object in the current namespace."""
+    usage = "usage: xray KIND/NAME (e.g. xray deploy/web, xray svc/web)"
+    if len(rest) != 1:
+        return Command("error", message=usage)
+    from gok_tui.domain.relations import relation_kind_for  # not on the path to the first table
+
+    alias, sep, name = rest[0].partition("/")
+    kind = relation_kind_for(alias)
+    if not sep or not name or "/" in name:
+        return Command("error", message=usage)
+    if kind is None:
+        return Command("error", message=f"xray: unknown kind '{alias}'; {usage}")
+    return Command("xray", f"{kind.plural}/{name}")
+
+
 def _known_names(catalog: KindCatalog = BUILTIN) -> list[str]:
-    names = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)]
+    names = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)] + ["xray"]
     names += [alias for kind in KINDS.values() for alias in kind.aliases]
     return list(dict.fromkeys(names + catalog.nearest_candidates()))
 

@@ -161,6 +161,7 @@ RESOURCES: dict[tuple[str, str], Resource] = {
             ("crd", "crds"),
             ("api-extensions",),
         ),
+        Resource("endpointslices", "EndpointSlice", "discovery.k8s.io", "v1", True),
     )
 }
 BY_PLURAL = {r.plural: r for r in RESOURCES.values()}

@@ -14,6 +14,7 @@ from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.messages import MessagesScreen
 from gok_tui.screens.pods import PodsScreen
 from gok_tui.screens.problems import ProblemsScreen
+from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
@@ -45,6 +46,7 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         MessagesScreen,
         PodsScreen,
         ProblemsScreen,
+        RelationsScreen,
         RevisionScreen,
         RolloutScreen,
         TrafficScreen,

@@ -33,6 +33,7 @@ from gok_tui.config.settings import Settings
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.problems import FindingPanel
+from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.resource import ResourceScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
@@ -315,6 +316,17 @@ FROM_TABLES = [
             traffic_loaded(world), press("s"), showing(ConfirmModal), shows("track=green")
         ),
         id="traffic_switch_confirm",
+    ),
+    pytest.param(
+        "ingress",
+        lambda world: steps(
+            loaded(world),
+            shows("3/3 ready"),
+            press("X"),
+            showing(RelationsScreen),
+            shows("related"),
+        ),
+        id="xray",
     ),
 ]
 
