@@ -107,6 +107,9 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     *_moves("messages", "scroll"),
+    KeySpec("nodes.cordon", "c", "cordon", "Cordon", "nodes", mutates=True),
+    KeySpec("nodes.uncordon", "u", "uncordon", "Uncordon", "nodes", mutates=True),
+    KeySpec("nodes.drain", "r", "drain", "Drain", "nodes", mutates=True),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -128,6 +131,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("logs",),
         ("messages",),
         ("revisions",),
+        ("table", "nodes"),
     )
 )
 

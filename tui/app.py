@@ -78,6 +78,10 @@ class GokCommands(Provider):
 
 
 def _kind_screen(plural: str) -> Screen[Any]:
+    if plural == "nodes":  # nodes have a view of their own: how full, cordon, drain
+        from gok_tui.screens.nodes import NodeScreen
+
+        return NodeScreen()
     from gok_tui.screens.kinds import KindScreen
 
     return KindScreen(plural)
@@ -122,6 +126,13 @@ class GokApp(App[None]):
         def __init__(self, result: Result) -> None:
             super().__init__()
             self.result = result
+
+    class ActionProgress(Message):
+        """How far an action of many requests has come (a drain's pods left); "" at its end."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     class Notice(Message):
         """A toast from a thread worker: posting only queues (call_from_thread blocks the
@@ -642,9 +653,19 @@ class GokApp(App[None]):
     @work(thread=True, group="actions", exit_on_error=False)
     def _execute_in_worker(self, action: Action, plan: Plan, backend: KubeBackend) -> None:
         audit = self.session.audit
+
+        def progress(text: str) -> None:
+            self.post_message(self.ActionProgress(text))
+
         with audit.sending(plan, kube_user=backend.target.user):
-            result = execute(action, backend, confirmed=plan, audit=audit)
+            result = execute(action, backend, confirmed=plan, audit=audit, progress=progress)
         self.post_message(self.ActionDone(result))
+
+    def on_gok_app_action_progress(self, message: ActionProgress) -> None:
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_progress", None)
+            if show is not None and screen.is_mounted:
+                show(message.text)
 
     def on_gok_app_action_done(self, message: ActionDone) -> None:
         result = message.result
