@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.kubefake import events, readiness
+from tests.kubefake import disruption, events, readiness
 from tests.kubefake.readiness import Reporter
 from tests.kubefake.state import State
 
@@ -138,6 +138,7 @@ class Controllers:
                 pending |= self._kubelet(pod)
             for service in list(self.state.iter_raw("services")):
                 self._endpoints(service)
+            disruption.reconcile(self.state)
         return pending
 
     # -- namespace -----------------------------------------------------------------------
@@ -469,7 +470,8 @@ class Controllers:
                 c.get("type") == "Ready" and c.get("status") == "True"
                 for c in (node.get("status") or {}).get("conditions") or []
             )
-            if ready and all(labels.get(k) == v for k, v in wanted.items()):
+            cordoned = (node.get("spec") or {}).get("unschedulable")
+            if ready and not cordoned and all(labels.get(k) == v for k, v in wanted.items()):
                 return str(node["metadata"]["name"])
         return None
 

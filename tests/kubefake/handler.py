@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from tests.kubefake import deletion, ownership, tables, validation
+from tests.kubefake import deletion, disruption, ownership, tables, validation
 from tests.kubefake import discovery as documents
 from tests.kubefake.errors import ApiError, conflict, gone, not_found
 from tests.kubefake.resources import (
@@ -43,6 +43,7 @@ STATUS_SUBRESOURCE_KINDS = frozenset(
         "horizontalpodautoscalers",
         "nodes",
         "namespaces",
+        "poddisruptionbudgets",
     }
 )
 
@@ -350,6 +351,10 @@ class _Handler(BaseHTTPRequestHandler):
             if self.fake.state.get("serviceaccounts", route.namespace, route.name) is None:
                 raise not_found("serviceaccounts", route.name)
             self._json(201, self.fake.tokens.issue(route.namespace, route.name, obj))
+            return
+        if route.subresource == "eviction":
+            state = self.fake.state
+            self._json(201, disruption.evict(state, route.namespace, route.name, obj, dry_run))
             return
         if route.resource.namespaced:
             obj.setdefault("metadata", {})["namespace"] = route.namespace or "default"
