@@ -32,6 +32,7 @@ from gok_tui.app import GokApp
 from gok_tui.config.settings import Settings
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.logs import LogsScreen
+from gok_tui.screens.nodes import NodeScreen
 from gok_tui.screens.problems import FindingPanel
 from gok_tui.screens.resource import ResourceScreen
 from gok_tui.screens.revisions import RevisionScreen
@@ -308,6 +309,16 @@ FROM_TABLES = [
             traffic_loaded(world), press("s"), showing(ConfirmModal), shows("track=green")
         ),
         id="traffic_switch_confirm",
+    ),
+    pytest.param(
+        "deployments",
+        lambda world: steps(
+            deployments_loaded(world),
+            press("colon", *"no", "enter"),
+            showing(NodeScreen),
+            wait(lambda app: table_column(app, "PODS") not in ([], ["-"]), "the node's pods"),
+        ),
+        id="nodes",
     ),
 ]
 
