@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from gok_tui.actions.audit import AuditLog
-from gok_tui.actions.nodes import Cordon, Drain, node_ref
+from gok_tui.actions.nodes import Drain, node_ref
 from gok_tui.actions.run import execute, plan_action
 from gok_tui.backends.kube import KubeBackend
-from gok_tui.domain.render.node import render_node
 
+from tests.integration import node_scenarios
 from tests.integration.helpers import bare_pod, deployment
 from tests.kubefake import FakeKube, wait_until
 
@@ -41,22 +41,9 @@ def budget(name: str, app: str, min_available: int) -> dict[str, Any]:
 
 
 def test_cordon_shows_scheduling_disabled_and_undoes(
-    fake_kube: FakeKube, fake_backend: KubeBackend, tmp_path: Path
+    fake_backend: KubeBackend, tmp_path: Path
 ) -> None:
-    ref = node_ref("fake", fake_kube.url, NODE)
-    audit = AuditLog(tmp_path / "audit.jsonl")
-    result = execute(Cordon(ref), fake_backend, audit=audit)
-    assert result.ok, result.message
-    node = fake_kube.get_object("nodes", None, NODE)
-    assert node is not None and node["spec"]["unschedulable"] is True
-    assert render_node(node, 0.0).cells[1] == "Ready,SchedulingDisabled"
-    assert result.plan is not None and result.plan.inverse is not None
-    undone = execute(result.plan.inverse, fake_backend, audit=audit)  # ctrl+z: uncordon
-    assert undone.ok, undone.message
-    node = fake_kube.get_object("nodes", None, NODE)
-    assert node is not None and "unschedulable" not in (node.get("spec") or {})
-    assert render_node(node, 0.0).cells[1] == "Ready"
-    assert [entry["ok"] for entry in audit.entries()] == [True, True]
+    node_scenarios.cordon_uncordon(fake_backend, tmp_path / "audit.jsonl")
 
 
 def test_drain_blocked_by_a_pdb_says_so_and_forces_nothing(
