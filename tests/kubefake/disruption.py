@@ -71,9 +71,33 @@ def _count(value: Any, expected: int) -> int:
     return int(value)
 
 
-def budget_status(pdb: dict[str, Any], pods: list[dict[str, Any]]) -> dict[str, Any]:
+def _expected(state: State, pdb: dict[str, Any], pods: list[dict[str, Any]]) -> int:
+    """How many pods the budget expects: the pods, for an integer minAvailable; else the
+    scale of their controllers (a ReplicaSet's spec.replicas), as the controller counts."""
     spec = pdb.get("spec") or {}
-    expected = len(pods)
+    if spec.get("maxUnavailable") is None and not str(spec.get("minAvailable", 1)).endswith("%"):
+        return len(pods)
+    scales: dict[str, int] = {}
+    for pod in pods:
+        meta = pod["metadata"]
+        owner = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
+        if owner is None:
+            scales[meta["uid"]] = 1
+            continue
+        if owner.get("kind") == "ReplicaSet":
+            owned = state.objects.get(("replicasets", meta["namespace"], owner.get("name", "")))
+            replicas = ((owned or {}).get("spec") or {}).get("replicas", 1)
+        else:
+            replicas = 1
+        scales[owner.get("uid", "")] = int(replicas)
+    return sum(scales.values())
+
+
+def budget_status(
+    pdb: dict[str, Any], pods: list[dict[str, Any]], expected: int | None = None
+) -> dict[str, Any]:
+    spec = pdb.get("spec") or {}
+    expected = len(pods) if expected is None else expected
     healthy = sum(1 for pod in pods if _ready(pod))
     if spec.get("maxUnavailable") is not None:
         desired = max(0, expected - _count(spec["maxUnavailable"], expected))
@@ -105,7 +129,8 @@ def budget_status(pdb: dict[str, Any], pods: list[dict[str, Any]]) -> dict[str, 
 def reconcile(state: State) -> None:
     """The disruption controller's pass over every budget (under the state's lock)."""
     for pdb in list(state.iter_raw("poddisruptionbudgets")):
-        status = budget_status(pdb, _pods_of(state, pdb))
+        pods = _pods_of(state, pdb)
+        status = budget_status(pdb, pods, _expected(state, pdb, pods))
         old = pdb.get("status") or {}
         same = {k: v for k, v in status.items() if k != "conditions"} == {
             k: old.get(k) for k in status if k != "conditions"
