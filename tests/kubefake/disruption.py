@@ -148,6 +148,11 @@ def reconcile(state: State) -> None:
         state.mutate("poddisruptionbudgets", meta["namespace"], meta["name"], write)
 
 
+def refused_by_budget(error: ApiError) -> bool:
+    causes = (error.details or {}).get("causes") or []
+    return any(cause.get("reason") == "DisruptionBudget" for cause in causes)
+
+
 def _budget_refusal(pdb: dict[str, Any], message: str) -> ApiError:
     return ApiError(
         429,

@@ -98,7 +98,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._route(method, url.path, query, content_type, body)
         except ApiError as error:
             # API Priority and Fairness answers 429 with Retry-After, as do overloaded servers
-            extra = {"Retry-After": "1"} if error.code in (429, 503) else {}
+            # (a PodDisruptionBudget's refusal of an eviction gives no Retry-After: it is
+            # not the server's load)
+            throttled = error.code in (429, 503) and not disruption.refused_by_budget(error)
+            extra = {"Retry-After": "1"} if throttled else {}
             self._json(error.code, error.status(), extra)
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             self.close_connection = True

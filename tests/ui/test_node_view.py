@@ -74,3 +74,20 @@ async def test_node_keys_are_refused_read_only(fake_kube: FakeKube, fake_kubecon
         await press_and_expect_refusal(pilot, "c", "cordon")
     node = fake_kube.get_object("nodes", None, "fake-node-1")
     assert node is not None and not (node.get("spec") or {}).get("unschedulable")
+
+
+async def test_cordon_then_ctrl_z_uncordons(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("colon", *"no", "enter")
+        await until(pilot, lambda: table_column(app, "STATUS") == ["Ready"])
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="cordon confirm")
+        assert "schedulable  ->  unschedulable" in screen_text(app)
+        await pilot.press("y")
+        await until(pilot, lambda: table_column(app, "STATUS") == ["Ready,SchedulingDisabled"])
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="uncordon confirm")
+        assert "unschedulable  ->  schedulable" in screen_text(app)
+        await pilot.press("y")
+        await until(pilot, lambda: table_column(app, "STATUS") == ["Ready"], what="uncordoned")
