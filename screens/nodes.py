@@ -2,24 +2,23 @@
 
 How full a node is comes from the pods scheduled on it: the view also watches the pods of
 every namespace, but only the running ones that are on a node (the field selector kubectl
-describe node uses), and sums their requests once per change, not once per node."""
+describe node uses), and the sums move pod by pod (tui/store/nodes.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from gok_tui.actions.base import Action
 from gok_tui.actions.nodes import Cordon, Drain, Uncordon, node_ref
 from gok_tui.domain.kinds import Kind
-from gok_tui.domain.nodes import Usage, usage_by_node
 from gok_tui.domain.render.node import render_node
 from gok_tui.domain.table import Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.kinds import KindScreen
 from gok_tui.screens.resource import ResourceScreen, Scope
-from gok_tui.store.buffer import Drained
-from gok_tui.store.model import Objects, RowDelta, RowSet, TableModel
+from gok_tui.store.model import Objects, RowSet
+from gok_tui.store.nodes import NodeModel
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.plain import SafeText
 from textual.app import ComposeResult
@@ -28,31 +27,6 @@ from textual.widgets import Static
 
 # the pods that count against a node: on one, and not finished
 PODS_ON_NODES = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed"
-
-
-class NodeModel(TableModel):
-    """Nodes, with what the pods on each request, summed again only when pods changed."""
-
-    def __init__(self, render: Callable[[dict[str, Any], Objects, float], list[Row]]) -> None:
-        super().__init__("nodes", render, ("pods",))
-        self._usage: dict[str, Usage] | None = None  # None: the pods are not listed yet
-        self._pods_listed = False
-        self._stale = True
-
-    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
-        pods = drained.get("pods")
-        if pods is not None and pods.has_data:
-            self._pods_listed = self._pods_listed or pods.snapshot is not None
-            self._stale = True
-        return super().apply(drained, now)
-
-    def usage_of(self, node: str) -> Usage | None:
-        if not self._pods_listed:
-            return None
-        if self._stale or self._usage is None:
-            self._usage = usage_by_node(self.objects["pods"].values())
-            self._stale = False
-        return self._usage.get(node, Usage())
 
 
 class NodeScreen(KindScreen):

@@ -203,3 +203,22 @@ def test_a_429_names_the_budget_from_the_servers_cause() -> None:
     throttled = KubeError("x", status=429, server_message="Too many requests")
     assert blocking_budget(throttled) is None
     assert eviction_failure(throttled).startswith("refused for now (429)")
+
+
+def test_the_node_model_moves_the_sums_pod_by_pod() -> None:
+    from gok_tui.store.buffer import Drained
+    from gok_tui.store.nodes import NodeModel
+
+    model = NodeModel(lambda obj, objects, now: [])
+    assert model.usage_of("node-1") is None  # the pods are not listed yet
+    a = pod(containers=[container("1", "1Gi")], name="a")
+    b = pod(containers=[container("500m")], name="b")
+    model.apply({"pods": Drained(snapshot={"default/a": a, "default/b": b})}, 0.0)
+    assert model.usage_of("node-1") == Usage(Decimal("1.5"), Decimal(2**30), 2)
+    moved = pod(node="node-2", containers=[container("500m")], name="b")
+    finished = pod(containers=[container("1", "1Gi")], phase="Succeeded", name="a")
+    model.apply({"pods": Drained(changes={"default/b": moved, "default/a": finished})}, 0.0)
+    assert model.usage_of("node-1") == Usage()
+    assert model.usage_of("node-2") == Usage(Decimal("0.5"), Decimal(0), 1)
+    model.apply({"pods": Drained(changes={"default/b": None})}, 0.0)
+    assert model.usage_of("node-2") == Usage()

@@ -29,6 +29,9 @@ class Usage:
     def __add__(self, other: Usage) -> Usage:
         return Usage(self.cpu + other.cpu, self.memory + other.memory, self.pods + other.pods)
 
+    def __sub__(self, other: Usage) -> Usage:
+        return Usage(self.cpu - other.cpu, self.memory - other.memory, self.pods - other.pods)
+
 
 def node_state(node: Mapping[str, Any]) -> str:
     """kubectl's STATUS: Ready / NotReady / Unknown, then ",SchedulingDisabled" when

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL = {
@@ -46,6 +47,11 @@ def parse_quantity(text: object) -> Decimal:
         return Decimal(str(text))
     if not isinstance(text, str):
         raise QuantityError(f"not a quantity: {text!r}")
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=4096)  # a cluster's pods ask for few distinct amounts ("250m", "128Mi")
+def _parse_text(text: str) -> Decimal:
     match = _QUANTITY.match(text.strip())
     if match is None:
         raise QuantityError(f"not a quantity: {text!r}")
