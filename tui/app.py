@@ -670,7 +670,9 @@ class GokApp(App[None]):
     def on_gok_app_action_done(self, message: ActionDone) -> None:
         result = message.result
         self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
-        if result.ok and result.plan is not None:
+        # partly done (a drain some evictions of which a budget refused) is done too: ctrl+z
+        # then speaks of it, not of the action before
+        if result.plan is not None and (result.ok or result.message.startswith("partly done")):
             self.last_done = result.plan
         if result.ok and result.plan is not None and result.plan.ref.kind == "deployments":
             self.follow_rollout(result.plan.ref.namespace, result.plan.ref.name)
