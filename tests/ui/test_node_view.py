@@ -10,7 +10,6 @@ from gok_tui.widgets.confirm import ConfirmModal
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_column, until
-from tests.ui.notices import toast_texts
 from tests.ui.test_actions_ui import press_and_expect_refusal
 
 
@@ -55,7 +54,7 @@ async def test_node_view_counts_requests_and_a_drain_is_confirmed_then_evicts(
         await until(pilot, lambda: not (web_uids(fake_kube) & running), what="pods evicted")
         await until(
             pilot,
-            lambda: any(t.startswith("done: drain node fake-node-1") for t in toast_texts(app)),
+            lambda: any(m.text.startswith("done: drain node fake-node-1") for m in app.messages),
             what="the drain's result",
         )
         await until(
