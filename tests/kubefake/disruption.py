@@ -10,7 +10,8 @@ eviction.go; the recorded answers 19 and 49):
   no budget covers it, or when the pod is not running yet / finished / on no node; when one
   budget covers it, it is refused with 429 TooManyRequests (the budget named in the cause)
   while the budget allows no disruption or has not observed its newest generation, else the
-  budget's disruptionsAllowed goes down by one and the pod is deleted; two budgets: 500;
+  budget's disruptionsAllowed goes down by one and the pod is deleted (an unready pod of a
+  budget that has its healthy pods goes without taking one: IfHealthyBudget); two budgets: 500;
 - dryRun (the query's, or the Eviction's deleteOptions') checks everything and changes nothing;
 - the answer to an eviction that went through is a Status with code 201.
 """
@@ -210,18 +211,21 @@ def _take_a_disruption(state: State, pod: dict[str, Any], dry_run: bool) -> None
     pdb = budgets[0]
     status = pdb.get("status") or {}
     name = pdb["metadata"]["name"]
+    healthy, desired = status.get("currentHealthy", 0), status.get("desiredHealthy", 0)
+    if not _ready(pod) and desired > 0 and healthy >= desired:
+        return  # IfHealthyBudget: an unready pod of a healthy budget goes without taking one
     if status.get("observedGeneration", 0) < pdb["metadata"].get("generation", 1):
         raise _budget_refusal(
             pdb, f"The disruption budget {name} is still being processed by the server."
         )
-    if int(status.get("disruptionsAllowed") or 0) <= 0 and _ready(pod):
+    if int(status.get("disruptionsAllowed") or 0) <= 0:
         raise _budget_refusal(
             pdb,
-            f"The disruption budget {name} needs {status.get('desiredHealthy', 0)} healthy "
-            f"pods and has {status.get('currentHealthy', 0)} currently",
+            f"The disruption budget {name} needs {desired} healthy pods and has {healthy} "
+            "currently",
         )
-    if dry_run or not _ready(pod):
-        return  # an unready pod does not count as healthy: evicting it takes nothing
+    if dry_run:
+        return
 
     def take(obj: dict[str, Any]) -> None:
         taken = copy.deepcopy(obj.get("status") or {})
