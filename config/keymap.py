@@ -170,6 +170,9 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("xray.open", "enter", "open", "Open", "xray"),
     KeySpec("xray.fold", "space", "fold", "Fold", "xray"),
     KeySpec("xray.reload", "r", "reload", "Reload", "xray"),
+    KeySpec("nodes.cordon", "c", "cordon", "Cordon", "nodes", mutates=True),
+    KeySpec("nodes.uncordon", "u", "uncordon", "Uncordon", "nodes", mutates=True),
+    KeySpec("nodes.drain", "r", "drain", "Drain", "nodes", mutates=True),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -192,6 +195,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("messages",),
         ("revisions",),
         ("xray",),
+        ("table", "nodes"),
     )
 )
 

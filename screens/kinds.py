@@ -99,5 +99,10 @@ class KindScreen(ResourceScreen):
 
 def kind_screen(kind: Kind, scope: Scope | None = None) -> ResourceScreen:
     """The one way a kind's view is made (`:KIND`, a category, a mode): our own columns where
-    we have a renderer, NAME and AGE otherwise."""
+    we have a renderer, NAME and AGE otherwise; nodes have a view of their own (how full,
+    cordon, drain)."""
+    if kind.plural == "nodes" and not kind.group:
+        from gok_tui.screens.nodes import NodeScreen
+
+        return NodeScreen(scope)
     return KindScreen(kind, scope)

@@ -128,6 +128,13 @@ class GokApp(App[None]):
             super().__init__()
             self.result = result
 
+    class ActionProgress(Message):
+        """How far an action of many requests has come (a drain's pods left); "" at its end."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     class Notice(Message):
         """A toast from a thread worker: posting only queues (call_from_thread blocks the
         worker until the UI runs it, and fails or hangs while the app shuts down)."""
@@ -804,14 +811,26 @@ class GokApp(App[None]):
     @work(thread=True, group="actions", exit_on_error=False)
     def _execute_in_worker(self, action: Action, plan: Plan, backend: KubeBackend) -> None:
         audit = self.session.audit
+
+        def progress(text: str) -> None:
+            self.post_message(self.ActionProgress(text))
+
         with audit.sending(plan, kube_user=backend.target.user):
-            result = execute(action, backend, confirmed=plan, audit=audit)
+            result = execute(action, backend, confirmed=plan, audit=audit, progress=progress)
         self.post_message(self.ActionDone(result))
+
+    def on_gok_app_action_progress(self, message: ActionProgress) -> None:
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_progress", None)
+            if show is not None and screen.is_mounted:
+                show(message.text)
 
     def on_gok_app_action_done(self, message: ActionDone) -> None:
         result = message.result
         self.notify(result.message, severity="information" if result.ok else "error", timeout=6)
-        if result.ok and result.plan is not None:
+        # partly done (a drain some evictions of which a budget refused) is done too: ctrl+z
+        # then speaks of it, not of the action before
+        if result.plan is not None and (result.ok or result.message.startswith("partly done")):
             self.last_done = result.plan
         if result.ok and result.plan is not None and result.plan.ref.kind == "deployments":
             self.follow_rollout(result.plan.ref.namespace, result.plan.ref.name)

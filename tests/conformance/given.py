@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from tests.conformance.budgets import evict_a_web_pod, web_budget
 from tests.conformance.case import (
     APPLY,
     JSON,
@@ -131,7 +132,8 @@ GIVEN: tuple[Case, ...] = (
         "19-table-pdb",
         "Table of PDBs",
         table("/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets"),
-        not_compared=NOT_SERVED.format("PodDisruptionBudgets"),
+        (*TABLES, "row-names"),
+        before=web_budget,
     ),
     Case(
         "20-table-configmaps",
@@ -331,8 +333,8 @@ GIVEN: tuple[Case, ...] = (
     Case(
         "49-evict-pdb-429",
         "eviction a PDB forbids",
-        lambda w: Req("POST", f"{CORE}/{w.ns}/pods/x/eviction", {}, JSON, {}),
-        not_compared=NOT_SERVED.format("evictions or PodDisruptionBudgets"),
+        evict_a_web_pod,
+        before=web_budget,
     ),
     Case(
         "50-ssar-allowed",

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.kubefake import events, readiness
+from tests.kubefake import disruption, events, readiness
 from tests.kubefake.readiness import Reporter
 from tests.kubefake.state import State
 
@@ -140,6 +140,7 @@ class Controllers:
                 pending |= self._kubelet(pod)
             for service in list(self.state.iter_raw("services")):
                 self._endpoints(service)
+            disruption.reconcile(self.state)
         return pending
 
     # -- namespace -----------------------------------------------------------------------
@@ -471,7 +472,8 @@ class Controllers:
                 c.get("type") == "Ready" and c.get("status") == "True"
                 for c in (node.get("status") or {}).get("conditions") or []
             )
-            if ready and all(labels.get(k) == v for k, v in wanted.items()):
+            cordoned = (node.get("spec") or {}).get("unschedulable")
+            if ready and not cordoned and all(labels.get(k) == v for k, v in wanted.items()):
                 return str(node["metadata"]["name"])
         return None
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from tests.kubefake import crds, deletion, ownership, tables, validation
+from tests.kubefake import crds, deletion, disruption, ownership, tables, validation
 from tests.kubefake import discovery as documents
 from tests.kubefake.errors import ApiError, conflict, gone, not_found
 from tests.kubefake.resources import (
@@ -43,6 +43,7 @@ STATUS_SUBRESOURCE_KINDS = frozenset(
         "horizontalpodautoscalers",
         "nodes",
         "namespaces",
+        "poddisruptionbudgets",
     }
 )
 
@@ -97,7 +98,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._route(method, url.path, query, content_type, body)
         except ApiError as error:
             # API Priority and Fairness answers 429 with Retry-After, as do overloaded servers
-            extra = {"Retry-After": "1"} if error.code in (429, 503) else {}
+            # (a PodDisruptionBudget's refusal of an eviction gives no Retry-After: it is
+            # not the server's load)
+            throttled = error.code in (429, 503) and not disruption.refused_by_budget(error)
+            extra = {"Retry-After": "1"} if throttled else {}
             self._json(error.code, error.status(), extra)
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
@@ -364,6 +368,10 @@ class _Handler(BaseHTTPRequestHandler):
             if self.fake.state.get("serviceaccounts", route.namespace, route.name) is None:
                 raise not_found("serviceaccounts", route.name)
             self._json(201, self.fake.tokens.issue(route.namespace, route.name, obj))
+            return
+        if route.subresource == "eviction":
+            state = self.fake.state
+            self._json(201, disruption.evict(state, route.namespace, route.name, obj, dry_run))
             return
         if route.resource.namespaced:
             obj.setdefault("metadata", {})["namespace"] = route.namespace or "default"

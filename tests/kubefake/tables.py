@@ -89,6 +89,13 @@ COLUMNS: dict[str, list[tuple[str, str, str, int]]] = {
         ("Count", S, "", 1),
         ("Name", S, "name", 1),
     ],
+    "poddisruptionbudgets": [
+        ("Name", S, "name", 0),
+        ("Min Available", S, "", 0),
+        ("Max Unavailable", S, "", 0),
+        ("Allowed Disruptions", INT, "", 0),
+        ("Age", S, "", 0),
+    ],
     "nodes": [
         ("Name", S, "name", 0),
         ("Status", S, "", 0),
@@ -275,6 +282,12 @@ RENDER: dict[str, Callable[[dict[str, Any]], list[Cell]]] = {
     "secrets": lambda o: [o.get("type", "Opaque"), len(o.get("data") or {}), _age(o)],
     "events": _event,
     "nodes": _node,
+    "poddisruptionbudgets": lambda o: [
+        str((o.get("spec") or {}).get("minAvailable", "N/A")),
+        str((o.get("spec") or {}).get("maxUnavailable", "N/A")),
+        int((o.get("status") or {}).get("disruptionsAllowed") or 0),
+        _age(o),
+    ],
     "namespaces": lambda o: [(o.get("status") or {}).get("phase", "Active"), _age(o)],
 }
 

@@ -32,6 +32,7 @@ from gok_tui.app import GokApp
 from gok_tui.config.settings import Settings
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.logs import LogsScreen
+from gok_tui.screens.nodes import NodeScreen
 from gok_tui.screens.problems import FindingPanel
 from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.resource import ResourceScreen
@@ -327,6 +328,16 @@ FROM_TABLES = [
             shows("related"),
         ),
         id="xray",
+    ),
+    pytest.param(
+        "deployments",
+        lambda world: steps(
+            deployments_loaded(world),
+            press("colon", *"no", "enter"),
+            showing(NodeScreen),
+            wait(lambda app: table_column(app, "PODS") not in ([], ["-"]), "the node's pods"),
+        ),
+        id="nodes",
     ),
 ]
 

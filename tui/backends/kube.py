@@ -56,12 +56,23 @@ class KubeError(Exception):
     """A failed Kubernetes call, with a sentence fit for the screen."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, reason: str = "", permanent: bool = False
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        reason: str = "",
+        permanent: bool = False,
+        server_message: str = "",
+        causes: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.reason = reason
+        # the Status as the server gave it: its message and its details.causes' messages
+        # (an eviction's 429 names the PodDisruptionBudget only there)
+        self.server_message = server_message
+        self.causes = causes
         # trying again changes nothing until a file is fixed (a kubeconfig the client cannot
         # use, a missing certificate file, an exec plugin that is not installed)
         self.permanent = permanent
@@ -459,10 +470,16 @@ class KubeBackend:
             detail = {}
         server_message = str(detail.get("message", "")).strip()
         reason = str(detail.get("reason", ""))
+        details = detail.get("details") if isinstance(detail, dict) else None
+        causes = (details or {}).get("causes") if isinstance(details, dict) else None
         return KubeError(
             describe_status(status, server_message, method, path, query, self.target),
             status=status,
             reason=reason,
+            server_message=server_message,
+            causes=tuple(
+                str(cause.get("message", "")) for cause in causes or () if isinstance(cause, dict)
+            ),
         )
 
     # -- reads -----------------------------------------------------------------------------
