@@ -107,6 +107,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     *_moves("messages", "scroll"),
+    KeySpec("generic.wide", "w", "toggle_wide", "Wide", "generic"),
+    KeySpec("generic.delete", "ctrl+d", "delete_object", "Delete", "generic", mutates=True),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -128,6 +130,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("logs",),
         ("messages",),
         ("revisions",),
+        ("table", "generic"),
     )
 )
 

@@ -109,6 +109,14 @@ class ResourceScreen(TableCursor):
     def open_selected(self, obj: Any, row_key: str) -> None:
         self.show_detail("describe")
 
+    def kind_of(self, plural: str) -> Kind:
+        """The kind behind a plural this screen watches (a discovered one, for some views)."""
+        return KINDS[plural]
+
+    def columns_changed(self) -> bool:
+        """Whether the model's last apply changed the columns (a server-side Table's)."""
+        return False
+
     # -- composition and lifecycle ---------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static(id="title")
@@ -145,7 +153,7 @@ class ResourceScreen(TableCursor):
         self._refresh_filter_error()
         self.query_one(ResourceTable).set_columns(self.columns(all_ns))
         for plural in self.watched_kinds():
-            self.feeds[plural] = self.session.hub.open(self._spec_for(KINDS[plural]))
+            self.feeds[plural] = self.session.hub.open(self._spec_for(self.kind_of(plural)))
         self._refresh_title()
 
     def make_model(
@@ -181,6 +189,9 @@ class ResourceScreen(TableCursor):
         table = self.query_one(ResourceTable)
         # Each delta is relative to what the table shows at that moment: apply them in turn.
         delta = self.model.apply(drained, wall)
+        if self.columns_changed():
+            table.set_columns(self.columns(self.all_namespaces))
+            delta = self.model.full()
         table.apply_delta(delta)
         # Ages move on: re-render the rows on screen every few seconds, and at once when other
         # rows scroll into view. Rows off screen are brought up to date when they are shown.
@@ -264,7 +275,10 @@ class ResourceScreen(TableCursor):
                 if status.retry_at is not None:
                     seconds = round(status.retry_at - time.monotonic())
                     retry = f"; retrying in {seconds}s" if seconds > 0 else "; retrying now"
-                text.append(f"  {feed.spec.kind.plural}: {status.message}{retry}", style="red")
+                plural = feed.spec.kind.plural
+                said = status.message if status.message.startswith(plural) else ""
+                message = said or f"{plural}: {status.message}"
+                text.append(f"  {message}{retry}", style="red")
                 self.gok.say_connection_error(f"{feed.spec.kind.plural}: {status.message}")
                 break
             if status.state == "connecting":
@@ -344,7 +358,7 @@ class ResourceScreen(TableCursor):
 
         plural, obj = target
         meta = obj.get("metadata") or {}
-        kind = KINDS[plural].name
+        kind = self.kind_of(plural).name
         selector = f"involvedObject.name={meta.get('name', '')},involvedObject.kind={kind}"
         where = meta.get("namespace")
         title = f"{kind.lower()}/{meta.get('name', '')}"
@@ -367,7 +381,7 @@ class ResourceScreen(TableCursor):
         if picked is None:
             return
         obj = picked[1]
-        self.app.push_screen(DetailScreen(KINDS[self.primary], obj, mode))
+        self.app.push_screen(DetailScreen(self.kind_of(self.primary), obj, mode))
 
     def on_data_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()
