@@ -105,9 +105,9 @@ class TableKindScreen(ResourceScreen):
         model = self._server_model()
         if model is None:
             return
+        self._wide_shown = self.wide
         table = self.query_one(ResourceTable)
         table.set_columns(self.columns(self.all_namespaces))
-        self._wide_shown = self.wide
         model.rerender_rows(list(model.owner_of), self.session.clock())
         table.apply_delta(model.full())
 

@@ -337,7 +337,7 @@ class ServerTableModel(TableModel):
         own: Columns | None = latest.get("columns")
         columns = own if own is not None else FALLBACK_COLUMNS
         plain = own is None
-        if columns is self.columns or (columns == self.columns and plain == self.plain):
+        if plain == self.plain and (columns is self.columns or columns == self.columns):
             return False
         self.columns, self.plain = columns, plain
         return True
