@@ -7,6 +7,7 @@ from gok_tui.config.keymap import DEFAULT_KEYS, SCOPES_LIVE_TOGETHER, validate_k
 from gok_tui.screens.audit import AuditScreen
 from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.generic import TableKindScreen
 from gok_tui.screens.images import ImagesScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.messages import MessagesScreen
@@ -46,6 +47,7 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         RevisionScreen,
         RolloutScreen,
         TrafficScreen,
+        TableKindScreen,
     ],
 )
 def test_every_screens_bindings_are_one_group_of_the_conflict_check(

@@ -363,3 +363,20 @@ def test_images_engine_unreachable(snap_compare: Snap, world: World, size: tuple
     app = app_for(world, view="images", docker_host=NO_ENGINE)
     unreachable = wait(lambda app: "nonexistent" in screen_text(app), "the engine's error")
     assert snap_compare(app, terminal_size=size, run_before=steps(unreachable))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generic_view(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
+    """A kind without a renderer of ours (the namespace's ServiceAccount), in the columns the
+    server gives ``kubectl get``."""
+    from gok_tui.domain.kinds import Kind
+    from gok_tui.screens.kinds import kind_screen
+
+    accounts = Kind("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",))
+
+    async def open_accounts(pilot: Pilot[None]) -> None:
+        await pilot.app.push_screen(kind_screen(accounts))
+
+    listed = wait(lambda app: table_keys(app) == ["default/default"], "the ServiceAccount")
+    before = steps(deployments_loaded(world), open_accounts, listed, shows("5m7s"))
+    assert snap_compare(table_view(world), terminal_size=size, run_before=before)
