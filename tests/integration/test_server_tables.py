@@ -104,3 +104,15 @@ def test_a_kind_no_longer_served_empties_the_table_and_says_so(
     fake_kube.expire_watches()
     mirror.wait_for(lambda m: not m.model.shown and m.feed.status.state != "live")
     assert mirror.feed.status.message == ("roles is not served (now): CRD deleted? API removed?")
+
+
+def test_a_table_list_comes_page_by_page(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
+    for name in ("a", "b", "c"):
+        fake_kube.apply_object(service_account(name))
+    backend = backend_for(fake_kubeconfig)
+    try:
+        listed = backend.list_table(SERVICE_ACCOUNTS, "default", page_size=1)
+    finally:
+        backend.close()
+    names = [entry["metadata"]["name"] for entry in listed.items]
+    assert names == ["a", "b", "c", "default"] and listed.columns is not None

@@ -475,7 +475,12 @@ def table(
     return {
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
-        "metadata": {"resourceVersion": (listed.get("metadata") or {}).get("resourceVersion", "")},
+        # a page's continue token and remaining count, as a list's (ListMeta)
+        "metadata": {
+            k: v
+            for k, v in (listed.get("metadata") or {}).items()
+            if k in ("resourceVersion", "continue", "remainingItemCount")
+        },
         "columnDefinitions": _column_definitions(found[0]),
         "rows": rows,
     }
