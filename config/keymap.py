@@ -108,6 +108,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     *_moves("messages", "scroll"),
     KeySpec("generic.wide", "w", "toggle_wide", "Wide", "generic"),
+    KeySpec("generic.sort", "o", "sort", "Sort", "generic"),
     KeySpec("generic.delete", "ctrl+d", "delete_object", "Delete", "generic", mutates=True),
 )
 

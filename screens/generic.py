@@ -23,6 +23,16 @@ from textual.binding import BindingType
 WIDE_AT = 120  # terminal columns from which the ``-o wide`` columns are shown
 
 
+def sort_key(column: str, cell: str, obj: dict[str, Any]) -> str:
+    """Text that sorts as the column's values do: an age by the creation time (oldest first),
+    a number by its value, anything else as text."""
+    if column == "age":
+        return str((obj.get("metadata") or {}).get("creationTimestamp") or "")
+    if cell.isdigit():
+        return cell.rjust(20, "0")
+    return cell.lower()
+
+
 class TableKindScreen(ResourceScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
@@ -35,6 +45,7 @@ class TableKindScreen(ResourceScreen):
         self._wide_asked: bool | None = None  # w pressed: overrides the terminal's width
         self._wide_shown = False
         self._said_plain = False
+        self._sort_by: str | None = None  # a column's key; None: by namespace and name
 
     @property
     def primary(self) -> str:
@@ -86,7 +97,16 @@ class TableKindScreen(ResourceScreen):
         if model is None:
             return []
         shown = visible_columns(model.columns, self._wide_shown)
-        return [entry_row(obj, shown, now, all_namespaces)]
+        row = entry_row(obj, shown, now, all_namespaces)
+        keys = [column.key for column in shown]
+        if self._sort_by is None or self._sort_by not in keys:
+            return [row]
+        # the table keeps rows in key order: a key that starts with the sorted value
+        cell = row.cells[keys.index(self._sort_by) + (1 if all_namespaces else 0)]
+        entry_object = obj.get("object") or {}
+        return [
+            Row(f"{sort_key(self._sort_by, cell, entry_object)}\0{row.key}", row.cells, row.tone)
+        ]
 
     def columns_changed(self) -> bool:
         model = self._server_model()
@@ -118,6 +138,21 @@ class TableKindScreen(ResourceScreen):
     def on_resize(self, event: events.Resize) -> None:
         if self.model is not None and self.wide != self._wide_shown:
             self._reshape()
+
+    def action_sort(self) -> None:
+        """o: sort by the next column (ages oldest first, numbers by value), then by name."""
+        model = self._server_model()
+        if model is None:
+            return
+        keys = [
+            c.key for c in visible_columns(model.columns, self._wide_shown) if c.format != "name"
+        ]
+        if not keys:
+            return
+        at = keys.index(self._sort_by) + 1 if self._sort_by in keys else 0
+        self._sort_by = keys[at] if at < len(keys) else None
+        self.notify(f"sorted by {(self._sort_by or 'name').upper()}")
+        self._reshape()
 
     def action_toggle_wide(self) -> None:
         self._wide_asked = not self.wide

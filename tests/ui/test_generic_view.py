@@ -28,12 +28,12 @@ def titles(app: Any) -> list[str]:
     return [str(c.label) for c in app.screen.query_one(ResourceTable).ordered_columns]
 
 
-def role_binding(name: str) -> dict[str, Any]:
+def role_binding(name: str, role: str = "reader") -> dict[str, Any]:
     return {
         "apiVersion": f"{RBAC}/v1",
         "kind": "RoleBinding",
         "metadata": {"name": name, "namespace": "default"},
-        "roleRef": {"apiGroup": RBAC, "kind": "Role", "name": "reader"},
+        "roleRef": {"apiGroup": RBAC, "kind": "Role", "name": role},
         "subjects": [{"kind": "User", "name": "alice", "apiGroup": RBAC}],
     }
 
@@ -66,10 +66,14 @@ async def test_a_kind_without_a_renderer_shows_the_servers_columns_live(
         await pilot.press("w")
         await until(pilot, lambda: "USERS" in titles(app))
         assert table_column(app, "USERS") == ["alice"]
-        fake_kube.apply_object(role_binding("writers"))  # the table follows its watch
+        fake_kube.apply_object(role_binding("writers", "admin"))  # the table follows its watch
         await until(pilot, lambda: table_keys(app) == ["default/readers", "default/writers"])
         assert table_column(app, "USERS") == ["alice", "alice"]
-        await pilot.press("enter")
+        await pilot.press("o")  # by ROLE: Role/admin first
+        await until(pilot, lambda: table_column(app, "NAME") == ["writers", "readers"])
+        await pilot.press("o", "o", "o", "o", "o")  # AGE, USERS, GROUPS, SERVICEACCOUNTS, name
+        await until(pilot, lambda: table_keys(app) == ["default/readers", "default/writers"])
+        await pilot.press("g", "enter")
         await until(pilot, lambda: isinstance(app.screen, DetailScreen))
         await until(pilot, lambda: "RoleBinding default/readers" in screen_text(app))
         await pilot.press("y")
