@@ -239,10 +239,13 @@ class ResourceScreen(TableCursor):
         return feeds[0].status if feeds else None
 
     def connection_state(self) -> str:
-        status = self.worst_status()
         if self.session.target is None:
             return "stopped"
-        return status.state if status else "connecting"
+        # a kind the server says it does not serve is no fault of the connection
+        answered = [f.status for f in self.feeds_worst_first() if not f.status.not_served]
+        if self.feeds and not answered:
+            return "live"
+        return answered[0].state if answered else "connecting"
 
     def _refresh_title(self) -> None:
         text = SafeText(no_wrap=True, overflow="ellipsis")

@@ -16,7 +16,7 @@ from gok_tui.widgets.resource_table import ResourceTable
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, table_column, table_keys, until
 from tests.ui.notices import toast_texts
-from tests.ui.test_actions_ui import audit_lines
+from tests.ui.test_actions_ui import audit_lines, press_and_expect_refusal
 
 RBAC = "rbac.authorization.k8s.io"
 ROLE_BINDINGS = Kind("RoleBinding", "rolebindings", RBAC, "v1", True, ())
@@ -80,17 +80,20 @@ async def test_a_kind_without_a_renderer_shows_the_servers_columns_live(
         await until(pilot, lambda: "roleRef:" in screen_text(app), what="the YAML")
 
 
-async def test_a_refused_table_shows_names_and_ages_and_says_so(
+async def test_a_refused_table_shows_names_and_ages_and_read_only_refuses_delete(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
     fake_kube.refuse_tables = True
     fake_kube.apply_object(role("reader"))
-    app = make_app(fake_kubeconfig)
+    app = make_app(fake_kubeconfig, readonly=True)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.push_screen(kind_screen(ROLES))
         await until(pilot, lambda: table_keys(app) == ["default/reader"], what="the role")
         assert titles(app) == ["NAME", "AGE"]
         await until(pilot, lambda: any("no table of columns" in t for t in toast_texts(app)))
+        await press_and_expect_refusal(pilot, "ctrl+d", "delete")
+        assert not isinstance(app.screen, ConfirmModal)
+        assert [r for r in fake_kube.requests if r.method != "GET"] == []
 
 
 async def test_a_kind_not_served_says_so_and_nothing_breaks(
@@ -101,6 +104,7 @@ async def test_a_kind_not_served_says_so_and_nothing_breaks(
         app.push_screen(kind_screen(GIZMOS))
         await until(pilot, lambda: "gizmos is not served (now)" in screen_text(app))
         assert table_keys(app) == []
+        assert "● live" in screen_text(app).splitlines()[0]  # the server answered: no fault
         await pilot.press("d", "y", "ctrl+d", "w")  # nothing selected: nothing happens
         assert isinstance(app.screen, TableKindScreen)
 

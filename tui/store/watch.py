@@ -262,5 +262,9 @@ class WatchLoop:
             self._until_fixed.reset()
             delay = backoff.next_delay(cap=60.0 if slow else None)
         state = state_after(error)
-        self.buffer.put_status(FeedStatus(state, error.message, retry_at=self.clock() + delay))
+        self.buffer.put_status(
+            FeedStatus(
+                state, error.message, retry_at=self.clock() + delay, not_served=error.status == 404
+            )
+        )
         self._stop.wait(delay)
