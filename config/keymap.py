@@ -173,6 +173,9 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("nodes.cordon", "c", "cordon", "Cordon", "nodes", mutates=True),
     KeySpec("nodes.uncordon", "u", "uncordon", "Uncordon", "nodes", mutates=True),
     KeySpec("nodes.drain", "r", "drain", "Drain", "nodes", mutates=True),
+    KeySpec("generic.wide", "w", "toggle_wide", "Wide", "generic"),
+    KeySpec("generic.sort", "o", "sort", "Sort", "generic"),
+    KeySpec("generic.delete", "ctrl+d", "delete_object", "Delete", "generic", mutates=True),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -196,6 +199,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("revisions",),
         ("xray",),
         ("table", "nodes"),
+        ("table", "generic"),
     )
 )
 
