@@ -84,6 +84,8 @@ def test_a_reason_is_the_servers_and_an_undecided_review_is_unknown() -> None:
         {"kind": "SelfSubjectAccessReview", "status": {"allowed": False, "evaluationError": "x"}}
     )
     assert not undecided.known and not undecided.refused
+    long = {"kind": "SelfSubjectAccessReview", "status": {"allowed": False, "reason": "x" * 5000}}
+    assert len(parse_review(long).reason) == 300
 
 
 def test_the_cache_asks_once_keeps_answers_a_while_and_forgets_on_retarget() -> None:

@@ -115,6 +115,13 @@ class AccessAnswer:
         return f"you may not {need}{where}"
 
 
+REASON_CHARS = 300  # a webhook authorizer's reason is the server's text: a line, not a page
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
+
+
 def parse_review(body: Mapping[str, Any]) -> AccessAnswer:
     """A SelfSubjectAccessReview answer's status; ValueError if it is not one."""
     if body.get("kind") != "SelfSubjectAccessReview" or not isinstance(body.get("status"), dict):
@@ -123,6 +130,6 @@ def parse_review(body: Mapping[str, Any]) -> AccessAnswer:
     return AccessAnswer(
         allowed=status.get("allowed") is True,
         denied=status.get("denied") is True,
-        reason=str(status.get("reason") or ""),
-        evaluation_error=str(status.get("evaluationError") or ""),
+        reason=_cut(str(status.get("reason") or "")),
+        evaluation_error=_cut(str(status.get("evaluationError") or "")),
     )
