@@ -106,12 +106,15 @@ class AccessAnswer:
     def refused(self) -> bool:
         return self.known and not self.allowed
 
-    def why_not(self, need: Need, namespace: str | None) -> str:
+    def why_not(self, need: Need, namespace: str | None, *, cluster_scoped: bool = False) -> str:
         """Why the key is not allowed: the server's reason, else what was asked (RBAC
         denies by saying nothing: a v1.28 server answers ``{"allowed": false}`` alone)."""
         if self.reason:
             return self.reason
-        where = f" in namespace {namespace}" if namespace else " cluster-wide"
+        if namespace:
+            where = f" in namespace {namespace}"
+        else:  # a cluster-scoped kind, or every namespace at once (the view shows all)
+            where = " cluster-wide" if cluster_scoped else " in all namespaces"
         return f"you may not {need}{where}"
 
 
