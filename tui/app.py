@@ -30,7 +30,7 @@ from gok_tui.screens.bindings import bindings_for, key_state
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.session import Session
-from gok_tui.store.access import AccessCache, Where, ask, cluster_scoped, review_namespace
+from gok_tui.store.access import AccessCache, Where, ask, review_namespace
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
@@ -603,10 +603,7 @@ class GokApp(App[None]):
         answer = self.access.answer(where, need)
         if answer is None or not answer.refused:
             return ""
-        namespace = review_namespace(need, where[1])
-        return "not allowed: " + answer.why_not(
-            need, namespace, cluster_scoped=cluster_scoped(need)
-        )
+        return "not allowed: " + answer.why_not(need, review_namespace(need, where[1]))
 
     def key_state(self, action: str, screen: Screen[Any] | None) -> bool | None:
         """The one answer to Textual's check_action, for the app and every view: a key that

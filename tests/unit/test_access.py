@@ -73,9 +73,7 @@ def test_recorded_answers_read_as_allowed_and_refused() -> None:
     assert answer.why_not(need, "rec") == "you may not patch deployments.apps in namespace rec"
     assert answer.why_not(need, None) == "you may not patch deployments.apps in all namespaces"
     nodes = Need("patch", "nodes")
-    assert (
-        answer.why_not(nodes, None, cluster_scoped=True) == "you may not patch nodes cluster-wide"
-    )
+    assert answer.why_not(nodes, None) == "you may not patch nodes cluster-wide"
     with pytest.raises(ValueError):
         parse_review({"kind": "Status", "status": "Failure"})
 

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from gok_tui.config.keymap import DEFAULT_KEYS
+from gok_tui.domain.kinds import KINDS
 
 __all__ = [
     "AccessAnswer",
     "Need",
+    "cluster_scoped",
     "needs_of_bindings",
     "parse_need",
     "parse_review",
@@ -88,6 +90,12 @@ def review_body(need: Need, namespace: str | None) -> dict[str, Any]:
     }
 
 
+def cluster_scoped(need: Need) -> bool:
+    """Whether the need's resource lives outside namespaces (asked without one)."""
+    kind = KINDS.get(need.resource)
+    return kind is not None and kind.group == need.group and not kind.namespaced
+
+
 @dataclass(frozen=True)
 class AccessAnswer:
     """A review's ``status``. ``known`` is False when the authorizer could not decide (an
@@ -106,7 +114,7 @@ class AccessAnswer:
     def refused(self) -> bool:
         return self.known and not self.allowed
 
-    def why_not(self, need: Need, namespace: str | None, *, cluster_scoped: bool = False) -> str:
+    def why_not(self, need: Need, namespace: str | None) -> str:
         """Why the key is not allowed: the server's reason, else what was asked (RBAC
         denies by saying nothing: a v1.28 server answers ``{"allowed": false}`` alone)."""
         if self.reason:
@@ -114,7 +122,7 @@ class AccessAnswer:
         if namespace:
             where = f" in namespace {namespace}"
         else:  # a cluster-scoped kind, or every namespace at once (the view shows all)
-            where = " cluster-wide" if cluster_scoped else " in all namespaces"
+            where = " cluster-wide" if cluster_scoped(need) else " in all namespaces"
         return f"you may not {need}{where}"
 
 
