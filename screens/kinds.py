@@ -10,8 +10,7 @@ from typing import Any
 
 from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.render import columns_for, has_renderer, rows_for
-from gok_tui.domain.render.generic import render_generic
-from gok_tui.domain.table import GENERIC_COLUMNS, NAMESPACE_COLUMN, Column, Row
+from gok_tui.domain.table import Column, Row
 from gok_tui.domain.timefmt import parse_timestamp
 from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.model import Objects
@@ -33,14 +32,12 @@ def newest_first_key(obj: dict[str, Any], key: str) -> str:
 
 
 class KindScreen(ResourceScreen):
-    """The live table of one kind."""
+    """The live table of one kind we have a renderer for (`kind_screen` sends any other kind to
+    the server's own columns)."""
 
     def __init__(self, kind: Kind | str, scope: Scope | None = None) -> None:
         super().__init__(scope)
         self.kind: Kind = KINDS[kind] if isinstance(kind, str) else kind
-        # a kind found by discovery (a CRD, or a built-in kind not hand-listed) has no
-        # renderer of ours, even when its plural is that of one ("events.example.com")
-        self.own_renderer = KINDS.get(self.kind.plural) == self.kind
 
     @property
     def primary(self) -> str:
@@ -58,16 +55,11 @@ class KindScreen(ResourceScreen):
         return self.kind if plural == self.kind.plural else super().kind_of(plural)
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        if not self.own_renderer:
-            wide = all_namespaces and self.kind.namespaced
-            return (NAMESPACE_COLUMN, *GENERIC_COLUMNS) if wide else GENERIC_COLUMNS
         return columns_for(self.kind.plural, all_namespaces)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
-        if not self.own_renderer:
-            return [render_generic(obj, now, all_namespaces and self.kind.namespaced)]
         rows = rows_for(self.kind.plural, obj, now, all_namespaces)
         if self.kind.plural in NEWEST_FIRST:
             return [Row(newest_first_key(obj, row.key), row.cells, row.tone) for row in rows]
