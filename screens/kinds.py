@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gok_tui.domain.kinds import KINDS, Kind
-from gok_tui.domain.render import columns_for, has_renderer, rows_for
+from gok_tui.domain.render import columns_for, rows_for
 from gok_tui.domain.table import Column, Row
 from gok_tui.domain.timefmt import parse_timestamp
 from gok_tui.screens.resource import ResourceScreen, Scope
@@ -88,6 +88,8 @@ class KindScreen(ResourceScreen):
 def kind_screen(kind: Kind, scope: Scope | None = None) -> ResourceScreen:
     """The view of a kind: our own renderer's where we have one (it shows more), else the
     server's own columns."""
+    from gok_tui.domain.render import has_renderer
+
     ours = KINDS.get(kind.plural)
     if ours is not None and ours.group == kind.group and has_renderer(kind.plural):
         return KindScreen(kind.plural, scope)
