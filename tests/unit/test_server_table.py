@@ -132,3 +132,9 @@ def test_the_fakes_json_path_subset() -> None:
     assert tables._json_path(obj, ".status.conditions[0].type") == "Ready"
     assert tables._json_path(obj, ".spec.n") == 0
     assert tables._json_path(obj, ".spec.missing.x") is None
+
+
+def test_a_column_title_from_the_cluster_is_shown_escaped() -> None:
+    hostile = ServerColumn("\x1b]0;owned\x07[b]Size", "string", "", 0)
+    (title,) = [c.title for c in view_columns((hostile,), wide=False, all_namespaces=False)]
+    assert title == "^[]0;OWNED^G[B]SIZE"

@@ -122,7 +122,10 @@ def visible_columns(columns: Columns, wide: bool) -> Columns:
 
 def view_columns(columns: Columns, wide: bool, all_namespaces: bool) -> tuple[Column, ...]:
     """The table's columns: NAMESPACE first across namespaces (as ``kubectl get -A``)."""
-    shown = [Column(c.key, c.name.upper(), 40 if c.format == "name" else None) for c in columns]
+    shown = [
+        Column(c.key, clean(c.name.upper(), 40), 40 if c.format == "name" else None)
+        for c in columns
+    ]
     shown = [c for c in shown if c.key != NAMESPACE_COLUMN.key] if all_namespaces else shown
     chosen = visible_columns(columns, wide)
     keys = {c.key for c in chosen}
