@@ -41,6 +41,7 @@ def running_pod(name: str, *owners: dict[str, Any], **spec: Any) -> dict[str, An
         "Pod",
         name,
         owners=owners,
+        metadata=spec.pop("metadata", {}),
         spec={"nodeName": "node-1", "containers": [{"name": "app"}], **spec},
         status={
             "phase": "Running",
@@ -311,6 +312,7 @@ def test_a_kind_not_allowed_says_so_and_the_rest_shows() -> None:
     pod_lines = lines("pods", "web-7d4f-aaaaa", source)
     assert "  runs on Node node-1  not allowed to list nodes" in pod_lines
     assert "    owned by Deployment web  2/2 ready" in pod_lines
+    assert pod_lines[-1] == "  selected by Service web  ClusterIP"  # its traffic comes through it
 
 
 def test_a_root_that_is_not_there_is_a_not_found_root() -> None:

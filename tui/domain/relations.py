@@ -134,6 +134,7 @@ Relation = Literal[
     "volume",
     "service account",
     "node",
+    "selected by",
     "note",  # not an object: why a branch ends
 ]
 
@@ -522,6 +523,8 @@ class _Builder:
         elif kind == "Pod":
             for link in pod_uses(obj):  # what it uses is shown, not what else uses that
                 follow(link, "leaf")
+            if direction == "root":
+                found.extend(self.services_selecting(obj))
         return found
 
     def endpoint_pods(self, kind: str, obj: Obj) -> list[_Found]:
@@ -544,6 +547,19 @@ class _Builder:
                         "Pod", self.namespace, clean(name), "not found", "error", "endpoint", False
                     )
                 )
+        return found
+
+    def services_selecting(self, pod: Obj) -> list[_Found]:
+        """The Services whose selector picks the Pod (its traffic comes through them)."""
+        listing = self.select("Service", None)
+        if listing.problem:
+            return [note(listing.problem, "error")]
+        labels = _meta(pod).get("labels") or {}
+        found: list[_Found] = []
+        for service in sorted(listing.items, key=_name):
+            selector = (service.get("spec") or {}).get("selector") or {}
+            if selector and all(labels.get(key) == value for key, value in selector.items()):
+                found.append(("Service", service, "selected by", "leaf"))
         return found
 
     def service_endpoints(self, service: Obj) -> list[_Found]:
@@ -640,6 +656,7 @@ RELATION_WORDS: dict[str, str] = {
     "volume": "mounts",
     "service account": "runs as",
     "node": "runs on",
+    "selected by": "selected by",
 }
 
 
