@@ -92,13 +92,13 @@ class Source(Protocol):
 class ObjectsSource:
     """A Source over objects held in memory (tests, and anything already listed)."""
 
-    def __init__(self, objects: Mapping[str, Iterable[dict[str, Any]]], denied: Iterable[str] = ()):
+    def __init__(
+        self, objects: Mapping[str, Iterable[dict[str, Any]]], denied: Iterable[str] = ()
+    ) -> None:
         self.objects = {plural: list(items) for plural, items in objects.items()}
-        self.denied = frozenset(denied)
-        self.questions = 0
+        self.denied = frozenset(denied)  # plurals answered as a 403 would be
 
     def _all(self, plural: str, namespace: str | None) -> Listing:
-        self.questions += 1
         if plural in self.denied:
             return Listing(problem=f"not allowed to list {plural}")
         items = tuple(
@@ -152,11 +152,8 @@ class RelationNode:
 
     @property
     def openable(self) -> bool:
-        return (
-            self.found
-            and bool(self.kind)
-            and relation_kind(_plural_of_kind(self.kind) or "") is not None
-        )
+        """Whether enter can describe it: an object that is there, of a kind with a path."""
+        return self.found and self.plural is not None
 
     @property
     def plural(self) -> str | None:
@@ -271,8 +268,18 @@ class _Link:
     kind: str
     name: str
     uid: str = ""
-    optional: bool = False
-    selector: str | None = None  # narrows the list call that finds it
+    optional: bool = False  # a ConfigMap or Secret the pod runs without
+
+
+# where a container's environment names a ConfigMap or Secret: (field, kind, relation)
+_ENV_FROM: tuple[tuple[str, str, Relation], ...] = (
+    ("configMapRef", "ConfigMap", "configmap"),
+    ("secretRef", "Secret", "secret"),
+)
+_ENV_VALUE_FROM: tuple[tuple[str, str, Relation], ...] = (
+    ("configMapKeyRef", "ConfigMap", "configmap"),
+    ("secretKeyRef", "Secret", "secret"),
+)
 
 
 def pod_uses(pod: Obj) -> list[_Link]:
@@ -307,22 +314,16 @@ def pod_uses(pod: Obj) -> list[_Link]:
     containers = [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]
     for container in containers:
         for source in container.get("envFrom") or ():
-            for key, kind, relation in (
-                ("configMapRef", "ConfigMap", "configmap"),
-                ("secretRef", "Secret", "secret"),
-            ):
+            for key, kind, relation in _ENV_FROM:
                 if key in source:
                     ref = source.get(key) or {}
-                    add(relation, kind, ref.get("name"), ref.get("optional"))  # type: ignore[arg-type]
+                    add(relation, kind, ref.get("name"), ref.get("optional"))
         for env in container.get("env") or ():
             value_from = env.get("valueFrom") or {}
-            for key, kind, relation in (
-                ("configMapKeyRef", "ConfigMap", "configmap"),
-                ("secretKeyRef", "Secret", "secret"),
-            ):
+            for key, kind, relation in _ENV_VALUE_FROM:
                 if key in value_from:
                     ref = value_from.get(key) or {}
-                    add(relation, kind, ref.get("name"), ref.get("optional"))  # type: ignore[arg-type]
+                    add(relation, kind, ref.get("name"), ref.get("optional"))
     for pull in spec.get("imagePullSecrets") or ():
         add("secret", "Secret", pull.get("name"))
     add("service account", "ServiceAccount", spec.get("serviceAccountName") or "default")
@@ -343,7 +344,7 @@ def ingress_backends(ingress: Obj) -> list[str]:
     return list(dict.fromkeys(ordered))
 
 
-# Which kinds an owner's dependents are, and the label selector of its own that finds them.
+# The kind of an owner's dependents (found by the owner's own label selector, then by uid).
 OWNED_KINDS: dict[str, str] = {
     "Deployment": "ReplicaSet",
     "ReplicaSet": "Pod",
