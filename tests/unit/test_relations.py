@@ -353,3 +353,15 @@ def test_pod_uses_reads_projected_volumes_and_env_from() -> None:
         ("ServiceAccount", "default"),
         ("Node", "node-1"),
     ]
+
+
+def test_a_server_without_endpoint_slices_falls_back_to_endpoints_quietly() -> None:
+    class Old(ObjectsSource):
+        def selected(self, plural: str, namespace: str | None, selector: str | None) -> Listing:
+            if plural == "endpointslices":
+                return Listing(problem="endpointslices are not served", served=False)
+            return super().selected(plural, namespace, selector)
+
+    endpoints = obj("Endpoints", "web", subsets=[])
+    shown = lines("services", "web", Old(world(endpoints=[endpoints])))
+    assert shown == ["Service web  ClusterIP", "  endpoints Endpoints web  0/0 ready"]
