@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
+from textual.worker import Worker, WorkerState
 
 STATUS_STYLES = {**TONE_STYLES, "ok": "green"}
 
@@ -114,6 +115,14 @@ class RelationsScreen(BaseScreen):
             self.relations = message.relations
             self._fill(message.relations)
         self._show_title()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A read that failed unexpectedly (the app reports the error itself) stops
+        "loading…" from staying up for ever."""
+        if event.worker.group == "xray" and event.state == WorkerState.ERROR:
+            self.reading = False
+            self.error = "the relations could not be read (M: messages)"
+            self._show_title()
 
     def _show_title(self) -> None:
         title = SafeText(no_wrap=True, overflow="ellipsis")

@@ -41,6 +41,7 @@ def running_pod(name: str, *owners: dict[str, Any], **spec: Any) -> dict[str, An
         "Pod",
         name,
         owners=owners,
+        metadata=spec.pop("metadata", {}),
         spec={"nodeName": "node-1", "containers": [{"name": "app"}], **spec},
         status={
             "phase": "Running",
@@ -311,6 +312,7 @@ def test_a_kind_not_allowed_says_so_and_the_rest_shows() -> None:
     pod_lines = lines("pods", "web-7d4f-aaaaa", source)
     assert "  runs on Node node-1  not allowed to list nodes" in pod_lines
     assert "    owned by Deployment web  2/2 ready" in pod_lines
+    assert pod_lines[-1] == "  selected by Service web  ClusterIP"  # its traffic comes through it
 
 
 def test_a_root_that_is_not_there_is_a_not_found_root() -> None:
@@ -351,3 +353,15 @@ def test_pod_uses_reads_projected_volumes_and_env_from() -> None:
         ("ServiceAccount", "default"),
         ("Node", "node-1"),
     ]
+
+
+def test_a_server_without_endpoint_slices_falls_back_to_endpoints_quietly() -> None:
+    class Old(ObjectsSource):
+        def selected(self, plural: str, namespace: str | None, selector: str | None) -> Listing:
+            if plural == "endpointslices":
+                return Listing(problem="endpointslices are not served", served=False)
+            return super().selected(plural, namespace, selector)
+
+    endpoints = obj("Endpoints", "web", subsets=[])
+    shown = lines("services", "web", Old(world(endpoints=[endpoints])))
+    assert shown == ["Service web  ClusterIP", "  endpoints Endpoints web  0/0 ready"]

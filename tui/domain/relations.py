@@ -92,13 +92,13 @@ class Source(Protocol):
 class ObjectsSource:
     """A Source over objects held in memory (tests, and anything already listed)."""
 
-    def __init__(self, objects: Mapping[str, Iterable[dict[str, Any]]], denied: Iterable[str] = ()):
+    def __init__(
+        self, objects: Mapping[str, Iterable[dict[str, Any]]], denied: Iterable[str] = ()
+    ) -> None:
         self.objects = {plural: list(items) for plural, items in objects.items()}
-        self.denied = frozenset(denied)
-        self.questions = 0
+        self.denied = frozenset(denied)  # plurals answered as a 403 would be
 
     def _all(self, plural: str, namespace: str | None) -> Listing:
-        self.questions += 1
         if plural in self.denied:
             return Listing(problem=f"not allowed to list {plural}")
         items = tuple(
@@ -134,6 +134,7 @@ Relation = Literal[
     "volume",
     "service account",
     "node",
+    "selected by",
     "note",  # not an object: why a branch ends
 ]
 
@@ -151,11 +152,8 @@ class RelationNode:
 
     @property
     def openable(self) -> bool:
-        return (
-            self.found
-            and bool(self.kind)
-            and relation_kind(_plural_of_kind(self.kind) or "") is not None
-        )
+        """Whether enter can describe it: an object that is there, of a kind with a path."""
+        return self.found and self.plural is not None
 
     @property
     def plural(self) -> str | None:
@@ -270,8 +268,18 @@ class _Link:
     kind: str
     name: str
     uid: str = ""
-    optional: bool = False
-    selector: str | None = None  # narrows the list call that finds it
+    optional: bool = False  # a ConfigMap or Secret the pod runs without
+
+
+# where a container's environment names a ConfigMap or Secret: (field, kind, relation)
+_ENV_FROM: tuple[tuple[str, str, Relation], ...] = (
+    ("configMapRef", "ConfigMap", "configmap"),
+    ("secretRef", "Secret", "secret"),
+)
+_ENV_VALUE_FROM: tuple[tuple[str, str, Relation], ...] = (
+    ("configMapKeyRef", "ConfigMap", "configmap"),
+    ("secretKeyRef", "Secret", "secret"),
+)
 
 
 def pod_uses(pod: Obj) -> list[_Link]:
@@ -306,22 +314,16 @@ def pod_uses(pod: Obj) -> list[_Link]:
     containers = [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]
     for container in containers:
         for source in container.get("envFrom") or ():
-            for key, kind, relation in (
-                ("configMapRef", "ConfigMap", "configmap"),
-                ("secretRef", "Secret", "secret"),
-            ):
+            for key, kind, relation in _ENV_FROM:
                 if key in source:
                     ref = source.get(key) or {}
-                    add(relation, kind, ref.get("name"), ref.get("optional"))  # type: ignore[arg-type]
+                    add(relation, kind, ref.get("name"), ref.get("optional"))
         for env in container.get("env") or ():
             value_from = env.get("valueFrom") or {}
-            for key, kind, relation in (
-                ("configMapKeyRef", "ConfigMap", "configmap"),
-                ("secretKeyRef", "Secret", "secret"),
-            ):
+            for key, kind, relation in _ENV_VALUE_FROM:
                 if key in value_from:
                     ref = value_from.get(key) or {}
-                    add(relation, kind, ref.get("name"), ref.get("optional"))  # type: ignore[arg-type]
+                    add(relation, kind, ref.get("name"), ref.get("optional"))
     for pull in spec.get("imagePullSecrets") or ():
         add("secret", "Secret", pull.get("name"))
     add("service account", "ServiceAccount", spec.get("serviceAccountName") or "default")
@@ -342,7 +344,7 @@ def ingress_backends(ingress: Obj) -> list[str]:
     return list(dict.fromkeys(ordered))
 
 
-# Which kinds an owner's dependents are, and the label selector of its own that finds them.
+# The kind of an owner's dependents (found by the owner's own label selector, then by uid).
 OWNED_KINDS: dict[str, str] = {
     "Deployment": "ReplicaSet",
     "ReplicaSet": "Pod",
@@ -522,6 +524,8 @@ class _Builder:
         elif kind == "Pod":
             for link in pod_uses(obj):  # what it uses is shown, not what else uses that
                 follow(link, "leaf")
+            if direction == "root":
+                found.extend(self.services_selecting(obj))
         return found
 
     def endpoint_pods(self, kind: str, obj: Obj) -> list[_Found]:
@@ -544,6 +548,19 @@ class _Builder:
                         "Pod", self.namespace, clean(name), "not found", "error", "endpoint", False
                     )
                 )
+        return found
+
+    def services_selecting(self, pod: Obj) -> list[_Found]:
+        """The Services whose selector picks the Pod (its traffic comes through them)."""
+        listing = self.select("Service", None)
+        if listing.problem:
+            return [note(listing.problem, "error")]
+        labels = _meta(pod).get("labels") or {}
+        found: list[_Found] = []
+        for service in sorted(listing.items, key=_name):
+            selector = (service.get("spec") or {}).get("selector") or {}
+            if selector and all(labels.get(key) == value for key, value in selector.items()):
+                found.append(("Service", service, "selected by", "leaf"))
         return found
 
     def service_endpoints(self, service: Obj) -> list[_Found]:
@@ -640,6 +657,7 @@ RELATION_WORDS: dict[str, str] = {
     "volume": "mounts",
     "service account": "runs as",
     "node": "runs on",
+    "selected by": "selected by",
 }
 
 
