@@ -154,7 +154,7 @@ GIVEN: tuple[Case, ...] = (
         "25-table-crd-gizmos",
         "Table of a CRD's objects",
         table("/apis/rec.example.com/v1/namespaces/{ns}/gizmos"),
-        not_compared=NOT_SERVED.format("CustomResourceDefinitions"),
+        TABLES,
     ),
     Case(
         "26-table-controllerrevisions",

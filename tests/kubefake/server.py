@@ -609,8 +609,12 @@ class FakeKube:
     def printers_for(self, resource: Any) -> Any:
         """The Table columns and cells of a served kind (``tables.printers``; a custom
         resource's come from its CRD: ``tables.crd_printers``)."""
-        from tests.kubefake import tables
+        from tests.kubefake import crds, tables
 
+        with self.state.lock:
+            for crd in self.state.iter_raw(crds.CRD_PLURAL):
+                if crds.resource_of(crd) == resource:
+                    return tables.crd_printers(crd, resource.version)
         return tables.printers(resource.plural)
 
     def take_gone(self) -> bool:
