@@ -43,6 +43,10 @@ STATUS_SUBRESOURCE_KINDS = frozenset(
         "horizontalpodautoscalers",
         "nodes",
         "namespaces",
+        "statefulsets",
+        "daemonsets",
+        "jobs",
+        "cronjobs",
     }
 )
 
