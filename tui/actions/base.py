@@ -50,6 +50,10 @@ class ObjectRef:
             "services": "service",
             "ingresses": "ingress",
             "pods": "pod",
+            "statefulsets": "statefulset",
+            "daemonsets": "daemonset",
+            "jobs": "job",
+            "cronjobs": "cronjob",
         }
         return f"{singular.get(self.kind, self.kind)} {self.namespace}/{self.name}"
 
