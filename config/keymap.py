@@ -107,6 +107,16 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     *_moves("messages", "scroll"),
+    KeySpec("sts.scale", "s", "scale", "Scale", "statefulsets", mutates=True),
+    KeySpec("sts.restart", "r", "restart", "Restart", "statefulsets", mutates=True),
+    KeySpec("sts.undo", "u", "undo", "Undo", "statefulsets", mutates=True),
+    KeySpec("sts.history", "h", "revisions", "History", "statefulsets"),
+    KeySpec("ds.restart", "r", "restart", "Restart", "daemonsets", mutates=True),
+    KeySpec("ds.undo", "u", "undo", "Undo", "daemonsets", mutates=True),
+    KeySpec("ds.history", "h", "revisions", "History", "daemonsets"),
+    KeySpec("job.suspend", "p", "suspend_resume", "Suspend/Resume", "jobs", mutates=True),
+    KeySpec("cj.trigger", "t", "trigger", "Trigger now", "cronjobs", mutates=True),
+    KeySpec("cj.suspend", "p", "suspend_resume", "Suspend/Resume", "cronjobs", mutates=True),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -128,6 +138,10 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("logs",),
         ("messages",),
         ("revisions",),
+        ("table", "statefulsets"),
+        ("table", "daemonsets"),
+        ("table", "jobs"),
+        ("table", "cronjobs"),
     )
 )
 

@@ -78,9 +78,9 @@ class GokCommands(Provider):
 
 
 def _kind_screen(plural: str) -> Screen[Any]:
-    from gok_tui.screens.kinds import KindScreen
+    from gok_tui.screens.workloads import kind_screen
 
-    return KindScreen(plural)
+    return kind_screen(plural)
 
 
 def _screen(where: str) -> Screen[Any]:
