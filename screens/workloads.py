@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from gok_tui.actions.workloads import SetSuspended, TriggerJob, job_name_from
+from gok_tui.actions.workloads import SetSuspended, TriggerJob, can, job_name_from
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentKeyActions, deployment_ref
 from gok_tui.screens.kinds import KindScreen
@@ -31,6 +31,19 @@ class WorkloadScreen(KindScreen, DeploymentKeyActions):
         if obj is None or target is None:
             return None
         return deployment_ref(target, obj, self.WORKLOAD_KIND), obj
+
+    def open_selected(self, obj: dict[str, Any], row_key: str) -> None:
+        """enter on a StatefulSet or DaemonSet: its rollout panel; on a Job or CronJob:
+        describe."""
+        if not can(self.WORKLOAD_KIND, "rollout"):
+            super().open_selected(obj, row_key)
+            return
+        from gok_tui.screens.rollout import RolloutScreen
+
+        meta = obj.get("metadata") or {}
+        self.app.push_screen(
+            RolloutScreen(meta.get("namespace", ""), meta.get("name", ""), self.WORKLOAD_KIND)
+        )
 
     def action_suspend_resume(self) -> None:
         picked = self._acted_on_ref()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gok_tui.screens.revisions import RevisionScreen
+from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.workloads import CronJobsScreen, DaemonSetsScreen, StatefulSetsScreen
 from gok_tui.widgets.confirm import ConfirmModal, ReplicaPrompt
 
@@ -32,7 +33,13 @@ async def test_scale_a_statefulset_from_3_to_1_and_back_with_ctrl_z(
         assert "statefulset default/db" in text and "3 replicas  ->  1 replicas" in text
         assert "/apis/apps/v1/namespaces/default/statefulsets/db/scale" in text
         await pilot.press("y")
+        # the rollout panel opens by itself and follows the ordinals going, highest first
+        await until(pilot, lambda: isinstance(app.screen, RolloutScreen), what="rollout panel")
         await until(pilot, lambda: pod_names(fake_kube, "db") == ["db-0"], what="db-1, db-2 gone")
+        await until(pilot, lambda: "rolling update complete: 1 pods" in screen_text(app))
+        text = screen_text(app)
+        assert "sts/db" in text and "db-0" in text and "db-1" not in text
+        await pilot.press("escape")
         await until(pilot, lambda: table_column(app, "READY") == ["1/1"], what="table follows")
         await pilot.press("ctrl+z")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
@@ -60,7 +67,11 @@ async def test_history_of_a_daemonset_lists_its_controller_revisions_and_undoes_
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         assert "revision 2  ->  revision 1" in screen_text(app)
         await pilot.press("y")
-        # kubectl numbering: the old template comes back as revision 3, now current
+        await until(pilot, lambda: isinstance(app.screen, RolloutScreen), what="rollout panel")
+        # kubectl numbering: the old template comes back as revision 3
+        await until(pilot, lambda: "rev 3" in screen_text(app) and "COMPLETE" in screen_text(app))
+        assert "1 of 1 updated pods are available" in screen_text(app)
+        await pilot.press("escape")
         await until(pilot, lambda: "3*   agent-" in screen_text(app), what="revision 3 current")
 
 
