@@ -15,6 +15,7 @@ from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
 from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
+from gok_tui.screens.workloads import WORKLOAD_SCREENS
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -46,6 +47,7 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         RevisionScreen,
         RolloutScreen,
         TrafficScreen,
+        *WORKLOAD_SCREENS.values(),
     ],
 )
 def test_every_screens_bindings_are_one_group_of_the_conflict_check(

@@ -18,6 +18,7 @@ from gok_tui.actions.workloads import (
 )
 from gok_tui.domain.render import columns_for, rows_for
 from gok_tui.domain.revisions import controller_revisions
+from gok_tui.domain.rollout import statefulset_rollout_tree
 
 STS = ObjectRef("ctx", "https://k", "statefulsets", "data", "db")
 DS = ObjectRef("ctx", "https://k", "daemonsets", "data", "agent")
@@ -213,3 +214,33 @@ def test_workload_rows_read_as_kubectl_prints_them() -> None:
     row = rows_for("cj", cj, now, False)[0]
     assert row.cells == ("tick", "*/5 * * * *", "True", "0", "60s", "5m", "t", "t:1")
     assert row.tone == "muted"
+
+
+def test_the_rollout_of_a_partitioned_statefulset_reads_per_ordinal() -> None:
+    sts = statefulset(replicas=3)
+    sts["spec"]["updateStrategy"] = {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}
+    sts["status"] = {
+        "observedGeneration": 5,
+        "replicas": 3,
+        "readyReplicas": 3,
+        "updatedReplicas": 1,
+        "currentRevision": "db-aaa",
+        "updateRevision": "db-bbb",
+    }
+    pods = [pod("db-1", "db-aaa", True), pod("db-0", "db-aaa", True), pod("db-2", "db-bbb", True)]
+    for item in pods:
+        item["metadata"]["ownerReferences"] = [{"uid": UID, "controller": True}]
+    tree = statefulset_rollout_tree(sts, HISTORY, pods, 0.0)
+    assert (tree.kind_prefix, tree.strategy, tree.revision) == (
+        "sts",
+        "RollingUpdate partition 2",
+        2,
+    )
+    assert (tree.state.phase, tree.state.message) == (
+        "complete",
+        "partitioned roll out complete: 1 new pods have been updated",
+    )
+    assert [(b.revision, b.desired, b.ready, [p.name for p in b.pods]) for b in tree.branches] == [
+        (2, 1, 1, ["db-2"]),
+        (1, 2, 2, ["db-0", "db-1"]),
+    ]
