@@ -131,3 +131,44 @@ def test_suspend_then_its_inverse_resumes_the_cronjob(
     assert result.plan is not None and result.plan.inverse is not None
     assert execute(result.plan.inverse, fake_backend).ok
     assert fake_kube.get_object("cronjobs", "default", "tick")["spec"]["suspend"] is False
+
+
+def test_a_job_runs_its_pods_one_at_a_time_until_the_test_lets_them_succeed(
+    fake_kube: FakeKube,
+) -> None:
+    fake_kube.controllers.workloads.job_pods = "manual"
+    fake_kube.apply_object(
+        {
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": {"name": "once", "namespace": "default"},
+            "spec": {
+                "completions": 2,
+                "template": {
+                    "spec": {
+                        "containers": [{"name": "c", "image": "busybox:1"}],
+                        "restartPolicy": "Never",
+                    }
+                },
+            },
+        }
+    )
+
+    def running_pods() -> list[str]:
+        return [
+            pod["metadata"]["name"]
+            for pod in fake_kube.list_objects("pods", "default")
+            if pod["metadata"]["labels"].get("job-name") == "once"
+            and pod["status"].get("phase") == "Running"
+        ]
+
+    for done in (1, 2):
+        wait_until(
+            lambda: (
+                len(running_pods()) == 1 and status(fake_kube, "jobs", "once").get("active") == 1
+            )
+        )
+        fake_kube.controllers.workloads.finish_job_pod("default", running_pods()[0])
+        wait_until(lambda n=done: status(fake_kube, "jobs", "once").get("succeeded") == n)
+    wait_until(lambda: "completionTime" in status(fake_kube, "jobs", "once"))
+    assert "active" not in status(fake_kube, "jobs", "once")
