@@ -226,7 +226,8 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
         from gok_tui.screens.views import pods_of_deployment
 
         deployment = self.deployment
-        screen = pods_of_deployment(deployment) if deployment is not None else None
+        prefix = {"statefulsets": "sts", "daemonsets": "ds"}.get(self.kind, "deploy")
+        screen = pods_of_deployment(deployment, prefix) if deployment is not None else None
         if screen is not None:
             self.app.push_screen(screen)
 

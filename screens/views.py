@@ -75,13 +75,15 @@ class DeploymentsScreen(ResourceScreen, DeploymentKeyActions):
         self.app.push_screen(RolloutScreen(metadata.get("namespace", ""), metadata.get("name", "")))
 
 
-def pods_of_deployment(obj: dict[str, Any]) -> PodsScreen | None:
-    """The Pods table scoped to a Deployment's own selector; None when it has none."""
+def pods_of_deployment(obj: dict[str, Any], prefix: str = "deploy") -> PodsScreen | None:
+    """The Pods table scoped to a Deployment's own selector (a StatefulSet's, ``sts``...);
+    None when it has none."""
     metadata = obj.get("metadata") or {}
     selector = selector_string((obj.get("spec") or {}).get("selector"))
     if not selector:
         return None
-    return PodsScreen(Scope(metadata.get("namespace"), selector, f"deploy/{metadata.get('name')}"))
+    title = f"{prefix}/{metadata.get('name')}"
+    return PodsScreen(Scope(metadata.get("namespace"), selector, title))
 
 
 class PodsScreen(ResourceScreen):

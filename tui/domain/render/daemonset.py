@@ -6,6 +6,7 @@ from typing import Any
 
 from gok_tui.domain.render.statefulset import container_names
 from gok_tui.domain.table import Column, Row, Tone, as_int, format_labels, name_cell, table_row
+from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import age
 from gok_tui.domain.workloads import format_images, template_containers
 
@@ -46,7 +47,7 @@ def render_daemonset(obj: dict[str, Any], now: float, all_namespaces: bool = Fal
         str(as_int(status.get("numberReady"))),
         str(as_int(status.get("updatedNumberScheduled"))),
         str(as_int(status.get("numberAvailable"))),
-        format_labels(template_spec.get("nodeSelector")),
+        clean(format_labels(template_spec.get("nodeSelector"))),
         age(obj, now),
         container_names(containers),
         format_images(containers),
