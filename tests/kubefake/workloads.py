@@ -121,6 +121,8 @@ class Workloads:
                         "name": f"{meta['name']}-{digest}",
                         "namespace": meta["namespace"],
                         "labels": labels,
+                        # the controller copies the owner's annotations (answers/26)
+                        "annotations": dict(meta.get("annotations") or {}),
                         "ownerReferences": [self._owner_ref(owner)],
                     },
                     "data": {"spec": {"template": {"$patch": "replace", **template}}},
