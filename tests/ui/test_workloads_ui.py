@@ -36,9 +36,16 @@ async def test_scale_a_statefulset_from_3_to_1_and_back_with_ctrl_z(
         # the rollout panel opens by itself and follows the ordinals going, highest first
         await until(pilot, lambda: isinstance(app.screen, RolloutScreen), what="rollout panel")
         await until(pilot, lambda: pod_names(fake_kube, "db") == ["db-0"], what="db-1, db-2 gone")
-        await until(pilot, lambda: "rolling update complete: 1 pods" in screen_text(app))
-        text = screen_text(app)
-        assert "sts/db" in text and "db-0" in text and "db-1" not in text
+        # the StatefulSet's feed and its pods' come apart: wait for both to say so
+        await until(
+            pilot,
+            lambda: (
+                "rolling update complete: 1 pods" in screen_text(app)
+                and "db-1" not in screen_text(app)
+            ),
+            what="the panel: only db-0 left",
+        )
+        assert "sts/db" in screen_text(app) and "db-0" in screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: table_column(app, "READY") == ["1/1"], what="table follows")
         await pilot.press("ctrl+z")
