@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.workloads import REVISION_SOURCES
+from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.revisions import Revision, template_diff
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration, parse_timestamp
@@ -44,6 +45,10 @@ class RevisionScreen(BaseScreen):
         self.current_template: dict[str, Any] = {}
         self._generation = -1
         self.watched: DeploymentFeeds | None = None
+
+    @property
+    def access_kind(self) -> str:
+        return KINDS[self.ref.kind].full_name  # {kind} in the undo key's need
 
     def compose_body(self) -> ComposeResult:
         yield Static(line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from gok_tui.actions.workloads import can
+from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rollout import ROLLOUT_SOURCES, RolloutTree
 from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
@@ -115,6 +116,10 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
         "revisions": "history",
         "pause_resume": "pause",
     }
+
+    @property
+    def access_kind(self) -> str:
+        return KINDS[self.kind].full_name
 
     def __init__(self, namespace: str, name: str, kind: str = "deployments") -> None:
         super().__init__()
@@ -223,7 +228,7 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
         self.app.pop_screen()
 
     def action_pods(self) -> None:
-        from gok_tui.screens.views import pods_of_deployment
+        from gok_tui.screens.pods import pods_of_deployment
 
         deployment = self.deployment
         prefix = {"statefulsets": "sts", "daemonsets": "ds"}.get(self.kind, "deploy")
@@ -233,7 +238,7 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
 
     def action_logs(self) -> None:
         from gok_tui.screens.logs import LogsScreen
-        from gok_tui.screens.views import deployment_log_request
+        from gok_tui.store.logs import deployment_log_request
 
         deployment = self.deployment
         request = deployment_log_request(deployment) if deployment is not None else None

@@ -12,7 +12,6 @@ from gok_tui.screens.deployment_actions import DeploymentKeyActions, deployment_
 from gok_tui.screens.kinds import KindScreen
 from gok_tui.screens.resource import ResourceScreen, Scope
 from textual.binding import BindingType
-from textual.screen import Screen
 
 
 class WorkloadScreen(KindScreen, DeploymentKeyActions):
@@ -92,9 +91,3 @@ WORKLOAD_SCREENS: dict[str, type[WorkloadScreen]] = {
     screen.WORKLOAD_KIND: screen
     for screen in (StatefulSetsScreen, DaemonSetsScreen, JobsScreen, CronJobsScreen)
 }
-
-
-def kind_screen(plural: str) -> Screen[Any]:
-    """The table of a kind: a workload's with its keys, else the plain one."""
-    screen = WORKLOAD_SCREENS.get(plural)
-    return screen() if screen is not None else KindScreen(plural)
