@@ -35,6 +35,11 @@ def _moves(scope: str, verb: str) -> tuple[KeySpec, ...]:
     )
 
 
+def _workload(key_id: str, key: str, action: str, label: str, scope: str, needs: str) -> KeySpec:
+    """A key that changes a StatefulSet, DaemonSet, Job or CronJob."""
+    return KeySpec(key_id, key, action, label, scope, mutates=True, needs=needs)
+
+
 DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("app.command", "colon", "command_mode", "Command", "app"),
     KeySpec("app.help", "question_mark", "help", "Help", "app"),
@@ -158,7 +163,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
         "Undo to this revision",
         "revisions",
         mutates=True,
-        needs="patch deployments.apps",
+        needs="patch {kind}",
     ),
     KeySpec("revisions.down", "j", "cursor_down", "Down", "revisions", show=False),
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
@@ -176,6 +181,16 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("generic.wide", "w", "toggle_wide", "Wide", "generic"),
     KeySpec("generic.sort", "o", "sort", "Sort", "generic"),
     KeySpec("generic.delete", "ctrl+d", "delete_object", "Delete", "generic", mutates=True),
+    _workload("sts.scale", "s", "scale", "Scale", "statefulsets", "patch {kind}/scale"),
+    _workload("sts.restart", "r", "restart", "Restart", "statefulsets", "patch {kind}"),
+    _workload("sts.undo", "u", "undo", "Undo", "statefulsets", "patch {kind}"),
+    KeySpec("sts.history", "h", "revisions", "History", "statefulsets"),
+    _workload("ds.restart", "r", "restart", "Restart", "daemonsets", "patch {kind}"),
+    _workload("ds.undo", "u", "undo", "Undo", "daemonsets", "patch {kind}"),
+    KeySpec("ds.history", "h", "revisions", "History", "daemonsets"),
+    _workload("job.suspend", "p", "suspend_resume", "Suspend/Resume", "jobs", "patch {kind}"),
+    _workload("cj.trigger", "t", "trigger", "Trigger now", "cronjobs", "create jobs.batch"),
+    _workload("cj.suspend", "p", "suspend_resume", "Suspend/Resume", "cronjobs", "patch {kind}"),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -200,6 +215,10 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("xray",),
         ("table", "nodes"),
         ("table", "generic"),
+        ("table", "statefulsets"),
+        ("table", "daemonsets"),
+        ("table", "jobs"),
+        ("table", "cronjobs"),
     )
 )
 

@@ -1,4 +1,5 @@
-"""The keys that change a Deployment, shared by the Deployments table and the rollout panel."""
+"""The keys that change a Deployment, shared by the Deployments table and the rollout panel,
+and by the StatefulSet and DaemonSet tables where the action applies (``actions.workloads``)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,20 @@ from functools import cached_property
 from typing import Any
 
 from gok_tui.actions.base import ObjectRef
-from gok_tui.actions.deployments import Restart, Scale, SetPaused, Undo
+from gok_tui.actions.deployments import Restart, Scale, SetPaused
+from gok_tui.actions.workloads import REVISION_SOURCES
 from gok_tui.screens.base import BaseScreen
 from gok_tui.widgets.confirm import ReplicaPrompt
 
 
-def deployment_ref(session_target: Any, obj: dict[str, Any]) -> ObjectRef:
+def deployment_ref(
+    session_target: Any, obj: dict[str, Any], kind: str = "deployments"
+) -> ObjectRef:
     meta = obj.get("metadata") or {}
     return ObjectRef(
         session_target.context,
         session_target.cluster_server,
-        "deployments",
+        kind,
         meta.get("namespace", ""),
         meta.get("name", ""),
     )
@@ -28,16 +32,22 @@ class DeploymentKeys:
     """The keys that change a Deployment (scale, restart, undo, history, pause/resume), owned
     by each screen that shows one; ``acted_on`` says which Deployment they act on now."""
 
-    def __init__(self, screen: BaseScreen, acted_on: Callable[[], dict[str, Any] | None]) -> None:
+    def __init__(
+        self,
+        screen: BaseScreen,
+        acted_on: Callable[[], dict[str, Any] | None],
+        kind: str = "deployments",
+    ) -> None:
         self.screen = screen
         self.acted_on = acted_on
+        self.kind = kind
 
     def _ref(self) -> tuple[ObjectRef, dict[str, Any]] | None:
         obj = self.acted_on()
         target = self.screen.session.target
         if obj is None or target is None:
             return None
-        return deployment_ref(target, obj), obj
+        return deployment_ref(target, obj, self.kind), obj
 
     def scale(self) -> None:
         picked = self._ref()
@@ -62,7 +72,7 @@ class DeploymentKeys:
     def undo(self) -> None:
         picked = self._ref()
         if picked is not None:
-            self.screen.gok.propose(Undo(picked[0]))
+            self.screen.gok.propose(REVISION_SOURCES[self.kind].undo(picked[0], None))
 
     def revisions(self) -> None:
         picked = self._ref()
@@ -80,7 +90,10 @@ class DeploymentKeys:
 
 class DeploymentKeyActions:
     """The Deployment keys' actions for a screen that shows one: each hands the key to the
-    screen's ``DeploymentKeys`` (a plain mixin, no screen of its own: no diamond)."""
+    screen's ``DeploymentKeys`` (a plain mixin, no screen of its own: no diamond). A screen of
+    another workload sets ``WORKLOAD_KIND`` and binds only the keys its kind can use."""
+
+    WORKLOAD_KIND = "deployments"
 
     def acted_on(self) -> dict[str, Any] | None:
         raise NotImplementedError
@@ -88,7 +101,7 @@ class DeploymentKeyActions:
     @cached_property
     def deployment_keys(self) -> DeploymentKeys:
         assert isinstance(self, BaseScreen)
-        return DeploymentKeys(self, self.acted_on)
+        return DeploymentKeys(self, self.acted_on, self.WORKLOAD_KIND)
 
     def action_scale(self) -> None:
         self.deployment_keys.scale()

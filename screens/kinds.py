@@ -5,6 +5,7 @@ warnings."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -89,14 +90,28 @@ class KindScreen(ResourceScreen):
         self.app.push_screen(PodsScreen(scope))
 
 
-def kind_screen(kind: Kind, scope: Scope | None = None) -> ResourceScreen:
-    """The one way a kind's view is made (`:KIND`, a category, a mode): nodes have a view of
-    their own (how full, cordon, drain); a kind we have a renderer for shows our columns (they
-    show more); any other kind the server's own Table columns."""
-    if kind.plural == "nodes" and not kind.group:
-        from gok_tui.screens.nodes import NodeScreen
+# kinds with a view of their own (their keys, enter): "module:Class" under gok_tui.screens,
+# imported when first opened
+OWN_VIEWS: dict[tuple[str, str], str] = {
+    ("", "nodes"): "nodes:NodeScreen",
+    ("apps", "statefulsets"): "workloads:StatefulSetsScreen",
+    ("apps", "daemonsets"): "workloads:DaemonSetsScreen",
+    ("batch", "jobs"): "workloads:JobsScreen",
+    ("batch", "cronjobs"): "workloads:CronJobsScreen",
+}
 
-        return NodeScreen(scope)
+
+def kind_screen(kind: Kind, scope: Scope | None = None) -> ResourceScreen:
+    """The one way a kind's view is made (`:KIND`, a category, a mode): a kind with a view of
+    its own opens it; a kind we have a renderer for shows our columns (they show more); any
+    other kind the server's own Table columns."""
+    own = OWN_VIEWS.get((kind.group, kind.plural))
+    if own is not None:
+        module, _, name = own.partition(":")
+        screen: ResourceScreen = getattr(
+            importlib.import_module(f"gok_tui.screens.{module}"), name
+        )(scope)
+        return screen
     ours = KINDS.get(kind.plural)
     if ours is not None and ours.group == kind.group and has_renderer(kind.plural):
         return KindScreen(ours, scope)

@@ -21,13 +21,15 @@ if TYPE_CHECKING:  # the first table needs neither: imported when a log or a del
     from gok_tui.store.logs import LogRequest
 
 
-def pods_of_deployment(obj: dict[str, Any]) -> PodsScreen | None:
-    """The Pods table scoped to a Deployment's own selector; None when it has none."""
+def pods_of_deployment(obj: dict[str, Any], prefix: str = "deploy") -> PodsScreen | None:
+    """The Pods table scoped to a Deployment's own selector (a StatefulSet's, ``sts``...);
+    None when it has none."""
     metadata = obj.get("metadata") or {}
     selector = selector_string((obj.get("spec") or {}).get("selector"))
     if not selector:
         return None
-    return PodsScreen(Scope(metadata.get("namespace"), selector, f"deploy/{metadata.get('name')}"))
+    title = f"{prefix}/{metadata.get('name')}"
+    return PodsScreen(Scope(metadata.get("namespace"), selector, title))
 
 
 class PodsScreen(ResourceScreen):

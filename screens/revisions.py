@@ -1,4 +1,6 @@
-"""A Deployment's revisions, what each would change, and undo to the one you pick.
+"""A Deployment's revisions, what each would change, and undo to the one you pick; a
+StatefulSet's or DaemonSet's the same way, from its ControllerRevisions (the kind's
+``RevisionSource`` says where its history is kept and which undo it takes).
 
 Live (DeploymentFeeds): after an undo, here or anywhere, the new current revision is marked and
 the old template's new number is the one offered."""
@@ -8,8 +10,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
-from gok_tui.actions.deployments import Undo
-from gok_tui.domain.revisions import Revision, revisions, template_diff
+from gok_tui.actions.workloads import REVISION_SOURCES
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.revisions import Revision, template_diff
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration, parse_timestamp
 from gok_tui.screens.base import BaseScreen
@@ -37,10 +40,15 @@ class RevisionScreen(BaseScreen):
     def __init__(self, ref: ObjectRef) -> None:
         super().__init__()
         self.ref = ref
+        self.source = REVISION_SOURCES[ref.kind]
         self.history: list[Revision] = []
         self.current_template: dict[str, Any] = {}
         self._generation = -1
         self.watched: DeploymentFeeds | None = None
+
+    @property
+    def access_kind(self) -> str:
+        return KINDS[self.ref.kind].full_name  # {kind} in the undo key's need
 
     def compose_body(self) -> ComposeResult:
         yield Static(line(f"Revisions of {self.ref} (loading…)", "bold"), id="revisions-title")
@@ -51,10 +59,14 @@ class RevisionScreen(BaseScreen):
         super().on_mount()
         self._generation = self.session.generation
         table = self.query_one("#revisions", DataTable)
-        table.add_columns("REV", "REPLICASET", "IMAGES", "READY", "AGE", "CHANGE-CAUSE")
+        table.add_columns("REV", self.source.source_title, "IMAGES", "READY", "AGE", "CHANGE-CAUSE")
         table.focus()
         self.watched = DeploymentFeeds(
-            self.session.hub, self.ref.namespace, self.ref.name, children=("replicasets",)
+            self.session.hub,
+            self.ref.namespace,
+            self.ref.name,
+            children=self.source.children,
+            kind=self.ref.kind,
         )
         self.watched.open()
 
@@ -89,7 +101,7 @@ class RevisionScreen(BaseScreen):
             return
         self.current_template = (deployment.get("spec") or {}).get("template") or {}
         picked = self._selected()
-        self.history = revisions(deployment, list(watched.objects["replicasets"].values()))
+        self.history = self.source.history(deployment, watched.objects)
         heading = line(f"Revisions of {self.ref} ({len(self.history)})", "bold")
         if problem:
             heading.append(clean(f"  {problem}", LONG_LINE), style="red")
@@ -163,7 +175,7 @@ class RevisionScreen(BaseScreen):
         if revision is None or revision.current:
             self.notify("pick an older revision", severity="warning")
             return
-        self.gok.propose(Undo(self.ref, revision.number))
+        self.gok.propose(self.source.undo(self.ref, revision.number))
 
     def action_back(self) -> None:
         self.app.pop_screen()

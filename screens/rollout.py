@@ -1,5 +1,7 @@
 """The live rollout panel of one Deployment: its ReplicaSets as a tree with their pods, how far
-the newest revision has come, and the Deployment's conditions in words.
+the newest revision has come, and the Deployment's conditions in words. A StatefulSet's or
+DaemonSet's the same way, one branch per ControllerRevision (``ROLLOUT_SOURCES``: what each
+kind follows and how its tree is read), with the partition and updated/ready per ordinal.
 
 It follows whatever changes the Deployment, not only actions started here (DeploymentFeeds: the
 Deployment by name, its ReplicaSets and pods by its selector).
@@ -9,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from gok_tui.domain.rollout import RolloutTree, rollout_tree
+from gok_tui.actions.workloads import can
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.rollout import ROLLOUT_SOURCES, RolloutTree
 from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -41,7 +45,7 @@ def progress_bar(fraction: float, width: int = BAR_WIDTH) -> SafeText:
 def render_tree(tree: RolloutTree) -> RenderableType:
     state = tree.state
     head = SafeText(no_wrap=True, overflow="ellipsis")
-    head.append(clean(f"deploy/{tree.name}"), style="bold")
+    head.append(clean(f"{tree.kind_prefix}/{tree.name}"), style="bold")
     head.append(clean(f"  revision {tree.revision}  {tree.strategy}  "))
     head.append(state.phase.upper(), style=PHASE_STYLE.get(state.phase, "bold"))
     if tree.paused:
@@ -84,15 +88,15 @@ def render_tree(tree: RolloutTree) -> RenderableType:
         grid.add_row(cell(condition.kind), block(condition.text, "red" if condition.bad else ""))
     if not tree.conditions:
         grid.add_row("", SafeText("none reported yet", style="dim"))
-    exceeded = "EXCEEDED" in tree.deadline
-    grid.add_row("Deadline", line(tree.deadline, "red" if exceeded else ""))
+    if tree.deadline:  # StatefulSets and DaemonSets have none
+        exceeded = "EXCEEDED" in tree.deadline
+        grid.add_row("Deadline", line(tree.deadline, "red" if exceeded else ""))
     lines.append(grid)
     return Group(*lines)
 
 
 class RolloutScreen(BaseScreen, DeploymentKeyActions):
     HAS_OWN_WATCHES = True
-    ACCESS_KIND = "deployments.apps"
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("rollout"),
         *bindings_for("deployments"),
@@ -104,10 +108,26 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
     """
     REFRESH_SECONDS = 1.0  # ages and the deadline countdown move on without events
 
-    def __init__(self, namespace: str, name: str) -> None:
+    # a Deployment key the panel of another kind does not offer (actions.workloads.ABILITIES)
+    ABILITY_OF_ACTION: ClassVar[dict[str, str]] = {
+        "scale": "scale",
+        "restart": "restart",
+        "undo": "undo",
+        "revisions": "history",
+        "pause_resume": "pause",
+    }
+
+    @property
+    def access_kind(self) -> str:
+        return KINDS[self.kind].full_name
+
+    def __init__(self, namespace: str, name: str, kind: str = "deployments") -> None:
         super().__init__()
         self.namespace = namespace
         self.deployment_name = name
+        self.kind = kind
+        self.WORKLOAD_KIND = kind  # the keys act on this kind
+        self.source = ROLLOUT_SOURCES[kind]
         self.watched: DeploymentFeeds | None = None
         self._generation = -1
         self._last_render = 0.0
@@ -136,7 +156,13 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
     def _open_feeds(self) -> None:
         self._close_feeds()
         self._generation = self.session.generation
-        self.watched = DeploymentFeeds(self.session.hub, self.namespace, self.deployment_name)
+        self.watched = DeploymentFeeds(
+            self.session.hub,
+            self.namespace,
+            self.deployment_name,
+            children=self.source.children,
+            kind=self.kind,
+        )
         self.watched.open()
 
     def _close_feeds(self) -> None:
@@ -176,19 +202,14 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
             live = watched.missing
             body.update(
                 SafeText(
-                    f"deployment {self.deployment_name} does not exist in {self.namespace}"
+                    f"{self.kind[:-1]} {self.deployment_name} does not exist in {self.namespace}"
                     if live
                     else "loading…",
                     style="yellow" if live else "dim",
                 )
             )
             return
-        tree = rollout_tree(
-            deployment,
-            list(watched.objects["replicasets"].values()),
-            list(watched.objects["pods"].values()),
-            self.session.clock(),
-        )
+        tree = self.source.tree(deployment, watched.objects, self.session.clock())
         body.update(render_tree(tree))
 
     def connection_state(self) -> str:
@@ -197,6 +218,12 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
         return self.watched.state() if self.watched is not None else "connecting"
 
     # -- keys ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        ability = self.ABILITY_OF_ACTION.get(action)
+        if ability is not None and not can(self.kind, ability):
+            return False
+        return super().check_action(action, parameters)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -204,7 +231,8 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
         from gok_tui.screens.pods import pods_of_deployment
 
         deployment = self.deployment
-        screen = pods_of_deployment(deployment) if deployment is not None else None
+        prefix = {"statefulsets": "sts", "daemonsets": "ds"}.get(self.kind, "deploy")
+        screen = pods_of_deployment(deployment, prefix) if deployment is not None else None
         if screen is not None:
             self.app.push_screen(screen)
 

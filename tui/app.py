@@ -94,6 +94,13 @@ def _screen(where: str) -> Screen[Any]:
     return getattr(importlib.import_module(f"gok_tui.screens.{module}"), name)()
 
 
+def _rolls_out(plan: Plan) -> bool:
+    """A change whose rollout the panel follows: any to a kind that has one."""
+    from gok_tui.actions.workloads import can
+
+    return can(plan.ref.kind, "rollout")
+
+
 # What a refused key is called in the read-only message: its footer label.
 MUTATING_KEY_LABELS = {
     spec.action: spec.description.lower() for spec in DEFAULT_KEYS if spec.mutates
@@ -832,20 +839,23 @@ class GokApp(App[None]):
         # then speaks of it, not of the action before
         if result.plan is not None and (result.ok or result.message.startswith("partly done")):
             self.last_done = result.plan
-        if result.ok and result.plan is not None and result.plan.ref.kind == "deployments":
-            self.follow_rollout(result.plan.ref.namespace, result.plan.ref.name)
+        if result.ok and result.plan is not None and _rolls_out(result.plan):
+            ref = result.plan.ref
+            self.follow_rollout(ref.namespace, ref.name, ref.kind)
 
-    def follow_rollout(self, namespace: str, name: str) -> None:
-        """Open the live rollout panel of a Deployment, unless it is already in front."""
+    def follow_rollout(self, namespace: str, name: str, kind: str = "deployments") -> None:
+        """Open the live rollout panel of a Deployment (StatefulSet, DaemonSet), unless it is
+        already in front."""
         from gok_tui.screens.rollout import RolloutScreen
 
         screen = self.screen
-        if isinstance(screen, RolloutScreen) and (screen.namespace, screen.deployment_name) == (
-            namespace,
-            name,
-        ):
+        if isinstance(screen, RolloutScreen) and (
+            screen.namespace,
+            screen.deployment_name,
+            screen.kind,
+        ) == (namespace, name, kind):
             return
-        self.push_screen(RolloutScreen(namespace, name))
+        self.push_screen(RolloutScreen(namespace, name, kind))
 
     def action_undo_last(self) -> None:
         last = self.last_done

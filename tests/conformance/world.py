@@ -1,8 +1,8 @@
 """The namespace every conformance case runs in, made the same way on a real cluster (the
 recorder) and on the fake (the replay): a Deployment ``web`` rolled from v1 to v2 by kubectl's
 field managers, its Service, Ingress and HorizontalPodAutoscaler, a ConfigMap ``settings`` and
-a Secret, the CRD ``gizmos.rec.example.com`` and one Gizmo (what ``answers/README.md``
-describes, less the kinds the fake does not serve)."""
+a Secret, the CRD ``gizmos.rec.example.com`` and one Gizmo, a StatefulSet ``db`` and a CronJob
+``tick`` (what ``answers/README.md`` describes, less the kinds the fake does not serve)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,46 @@ def pod(name: str, **spec: Any) -> dict[str, Any]:
         "kind": "Pod",
         "metadata": {"name": name, "labels": {"app": name}},
         "spec": {"containers": [{"name": "c", "image": IMAGE_V1}], **spec},
+    }
+
+
+def db_statefulset() -> dict[str, Any]:
+    """The StatefulSet ``db`` of the recorded namespace (answers 16, 26, 41)."""
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "db"},
+        "spec": {
+            "replicas": 1,
+            "serviceName": "db",
+            "selector": {"matchLabels": {"app": "db"}},
+            "template": {
+                "metadata": {"labels": {"app": "db"}},
+                "spec": {"containers": [{"name": "db", "image": "example/db:1"}]},
+            },
+        },
+    }
+
+
+def tick_cronjob() -> dict[str, Any]:
+    """The CronJob ``tick`` of the recorded namespace (answer 17)."""
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "tick"},
+        "spec": {
+            "schedule": "*/5 * * * *",
+            "jobTemplate": {
+                "spec": {
+                    "template": {
+                        "spec": {
+                            "containers": [{"name": "t", "image": "example/t:1"}],
+                            "restartPolicy": "Never",
+                        }
+                    }
+                }
+            },
+        },
     }
 
 
@@ -158,6 +198,8 @@ class World:
         )
         self.create(f"{CORE}/{ns}/secrets", {"metadata": {"name": "creds"}, "data": {"pw": "eA=="}})
         self._gizmos()
+        self.create(f"{APPS}/{ns}/statefulsets", db_statefulset(), **csa)
+        self.create(f"/apis/batch/v1/namespaces/{ns}/cronjobs", tick_cronjob(), **csa)
         self.wait(lambda: self._rolled_out(IMAGE_V1), "web v1 rolled out")
         self.ok(
             Req(
@@ -173,6 +215,8 @@ class World:
             )
         )
         self.wait(lambda: self._rolled_out(IMAGE_V2), "web v2 rolled out")
+        db = f"{APPS}/{ns}/statefulsets/db"
+        self.wait(lambda: (self.get(db).get("status") or {}).get("readyReplicas") == 1, "db ready")
 
     def _gizmos(self) -> None:
         """The CRD of answers/README.md (cluster-wide: made once per cluster) and one object."""

@@ -17,6 +17,7 @@ from typing import Any
 from tests.kubefake import disruption, events, readiness
 from tests.kubefake.readiness import Reporter
 from tests.kubefake.state import State
+from tests.kubefake.workloads import Workloads
 
 REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -97,6 +98,7 @@ class Controllers:
         self._thread: threading.Thread | None = None
         self._pod_ip = 0
         self.wake = threading.Event()
+        self.workloads = Workloads(state, owner_ref, template_hash)  # sts, ds, jobs, cronjobs
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -136,6 +138,7 @@ class Controllers:
                 pending |= self._deployment(deployment)
             for replicaset in self.state.list("replicasets"):
                 self._replicaset(replicaset)
+            pending |= self.workloads.reconcile()
             for pod in list(self.state.iter_raw("pods")):
                 pending |= self._kubelet(pod)
             for service in list(self.state.iter_raw("services")):

@@ -44,6 +44,10 @@ STATUS_SUBRESOURCE_KINDS = frozenset(
         "nodes",
         "namespaces",
         "poddisruptionbudgets",
+        "statefulsets",
+        "daemonsets",
+        "jobs",
+        "cronjobs",
     }
 )
 

@@ -175,6 +175,32 @@ RESOURCES: dict[tuple[str, str], Resource] = {
             ("api-extensions",),
         ),
         Resource("endpointslices", "EndpointSlice", "discovery.k8s.io", "v1", True),
+        # workloads (tests/kubefake/workloads.py runs them)
+        Resource(
+            "statefulsets",
+            "StatefulSet",
+            "apps",
+            "v1",
+            True,
+            (_SCALE, _status("StatefulSet")),
+            ("sts",),
+            ("all",),
+        ),
+        Resource(
+            "daemonsets",
+            "DaemonSet",
+            "apps",
+            "v1",
+            True,
+            (_status("DaemonSet"),),
+            ("ds",),
+            ("all",),
+        ),
+        Resource("controllerrevisions", "ControllerRevision", "apps", "v1", True),
+        Resource("jobs", "Job", "batch", "v1", True, (_status("Job"),), (), ("all",)),
+        Resource(
+            "cronjobs", "CronJob", "batch", "v1", True, (_status("CronJob"),), ("cj",), ("all",)
+        ),
     )
 }
 BY_PLURAL = {r.plural: r for r in RESOURCES.values()}

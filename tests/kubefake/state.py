@@ -23,7 +23,18 @@ from tests.kubefake.errors import (
 from tests.kubefake.resources import BY_PLURAL
 
 # the kinds with metadata.generation
-GENERATION_KINDS = frozenset({"deployments", "replicasets", "ingresses", "poddisruptionbudgets"})
+GENERATION_KINDS = frozenset(
+    {
+        "deployments",
+        "replicasets",
+        "ingresses",
+        "poddisruptionbudgets",
+        "statefulsets",
+        "daemonsets",
+        "jobs",
+        "cronjobs",
+    }
+)
 FIRST_RV = 1000
 Key = tuple[str, str, str]  # plural, namespace ("" for cluster-scoped), name
 

@@ -138,6 +138,53 @@ COLUMNS: dict[str, list[tuple[str, str, str, int]]] = {
         ("Groups", S, "", 1),
         ("ServiceAccounts", S, "", 1),
     ],
+    # answers/16, 17, 26; daemonsets and jobs as kubectl v1.28 prints them
+    "statefulsets": [
+        ("Name", S, "name", 0),
+        ("Ready", S, "", 0),
+        ("Age", S, "", 0),
+        ("Containers", S, "", 1),
+        ("Images", S, "", 1),
+    ],
+    "daemonsets": [
+        ("Name", S, "name", 0),
+        ("Desired", INT, "", 0),
+        ("Current", INT, "", 0),
+        ("Ready", INT, "", 0),
+        ("Up-to-date", INT, "", 0),
+        ("Available", INT, "", 0),
+        ("Node Selector", S, "", 0),
+        ("Age", S, "", 0),
+        ("Containers", S, "", 1),
+        ("Images", S, "", 1),
+        ("Selector", S, "", 1),
+    ],
+    "jobs": [
+        ("Name", S, "name", 0),
+        ("Completions", S, "", 0),
+        ("Duration", S, "", 0),
+        ("Age", S, "", 0),
+        ("Containers", S, "", 1),
+        ("Images", S, "", 1),
+        ("Selector", S, "", 1),
+    ],
+    "cronjobs": [
+        ("Name", S, "name", 0),
+        ("Schedule", S, "", 0),
+        ("Suspend", "boolean", "", 0),
+        ("Active", INT, "", 0),
+        ("Last Schedule", S, "", 0),
+        ("Age", S, "", 0),
+        ("Containers", S, "", 1),
+        ("Images", S, "", 1),
+        ("Selector", S, "", 1),
+    ],
+    "controllerrevisions": [
+        ("Name", S, "name", 0),
+        ("Controller", S, "", 0),
+        ("Revision", S, "", 0),
+        ("Age", S, "", 0),
+    ],
 }
 
 
@@ -337,6 +384,94 @@ def _binding(obj: dict[str, Any]) -> list[Cell]:
     ]
 
 
+def _since(stamp: str | None) -> str:
+    if not stamp:
+        return "<none>"
+    return _age({"metadata": {"creationTimestamp": stamp}})
+
+
+def _statefulset(obj: dict[str, Any]) -> list[Cell]:
+    names, images = _template(obj)
+    ready = (obj.get("status") or {}).get("readyReplicas", 0)
+    return [f"{ready}/{(obj.get('spec') or {}).get('replicas', 1)}", _age(obj), names, images]
+
+
+def _daemonset(obj: dict[str, Any]) -> list[Cell]:
+    status, spec = obj.get("status") or {}, obj.get("spec") or {}
+    names, images = _template(obj)
+    node_selector = ((spec.get("template") or {}).get("spec") or {}).get("nodeSelector")
+    return [
+        int(status.get("desiredNumberScheduled", 0)),
+        int(status.get("currentNumberScheduled", 0)),
+        int(status.get("numberReady", 0)),
+        int(status.get("updatedNumberScheduled", 0)),
+        int(status.get("numberAvailable", 0)),
+        _selector(node_selector),
+        _age(obj),
+        names,
+        images,
+        _selector((spec.get("selector") or {}).get("matchLabels")),
+    ]
+
+
+def _job(obj: dict[str, Any]) -> list[Cell]:
+    status, spec = obj.get("status") or {}, obj.get("spec") or {}
+    names, images = _template(obj)
+    start, end = status.get("startTime"), status.get("completionTime")
+    duration = ""
+    if start:
+        then = datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+        until = (
+            datetime.strptime(end, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
+            if end
+            else time.time()
+        )
+        duration = f"{max(0, int(until - then))}s"
+    return [
+        f"{status.get('succeeded', 0)}/{spec.get('completions', 1)}",
+        duration,
+        _age(obj),
+        names,
+        images,
+        _selector((spec.get("selector") or {}).get("matchLabels")),
+    ]
+
+
+def _cronjob(obj: dict[str, Any]) -> list[Cell]:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    names, images = _template({"spec": job_spec})
+    return [
+        spec.get("schedule", ""),
+        "True" if spec.get("suspend") else "False",
+        len(status.get("active") or []),
+        _since(status.get("lastScheduleTime")),
+        _age(obj),
+        names,
+        images,
+        _selector((job_spec.get("selector") or {}).get("matchLabels")),
+    ]
+
+
+def _controllerrevision(obj: dict[str, Any]) -> list[Cell]:
+    owner = next(
+        (
+            r
+            for r in (obj.get("metadata") or {}).get("ownerReferences") or []
+            if r.get("controller")
+        ),
+        None,
+    )
+    controller = "<none>"
+    if owner is not None:
+        group = str(owner.get("apiVersion", "")).rpartition("/")[0]
+        kind = str(owner.get("kind", "")).lower()
+        controller = (
+            f"{kind}.{group}/{owner.get('name')}" if group else f"{kind}/{owner.get('name')}"
+        )
+    return [controller, int(obj.get("revision") or 0), _age(obj)]
+
+
 RENDER: dict[str, Callable[[dict[str, Any]], list[Cell]]] = {
     "pods": _pod,
     "deployments": _deployment,
@@ -360,6 +495,11 @@ RENDER: dict[str, Callable[[dict[str, Any]], list[Cell]]] = {
     "persistentvolumeclaims": _pvc,
     "rolebindings": _binding,
     "clusterrolebindings": _binding,
+    "statefulsets": _statefulset,
+    "daemonsets": _daemonset,
+    "jobs": _job,
+    "cronjobs": _cronjob,
+    "controllerrevisions": _controllerrevision,
 }
 
 

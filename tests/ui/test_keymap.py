@@ -19,6 +19,7 @@ from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
+from gok_tui.screens.workloads import WORKLOAD_SCREENS
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -52,6 +53,7 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         RolloutScreen,
         TrafficScreen,
         TableKindScreen,
+        *WORKLOAD_SCREENS.values(),
     ],
 )
 def test_every_screens_bindings_are_one_group_of_the_conflict_check(

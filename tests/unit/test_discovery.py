@@ -159,11 +159,12 @@ def test_hand_listed_kinds_resolve_with_no_discovery() -> None:
     assert parse_command(":svc") == Command("kind", "services")
     assert parse_command(":hpa") == Command("kind", "horizontalpodautoscalers")
     assert BUILTIN.resolve("no") is not None and not BUILTIN.from_server
-    assert parse_command(":sts").unknown  # unknown until discovery says
+    assert parse_command(":pdb").unknown  # unknown until discovery says
 
 
 def test_commands_resolve_through_the_catalog(catalog: KindCatalog) -> None:
-    assert parse_command(":sts", catalog) == Command("kind", "statefulsets.apps")
+    assert parse_command(":sts", catalog) == Command("kind", "statefulsets")  # hand-listed
+    assert parse_command(":pdb", catalog) == Command("kind", "poddisruptionbudgets.policy")
     assert parse_command(":certificatesigningrequests.certificates.k8s.io", catalog) == Command(
         "kind", "certificatesigningrequests.certificates.k8s.io"
     )

@@ -51,6 +51,10 @@ class ObjectRef:
             "ingresses": "ingress",
             "pods": "pod",
             "nodes": "node",
+            "statefulsets": "statefulset",
+            "daemonsets": "daemonset",
+            "jobs": "job",
+            "cronjobs": "cronjob",
         }
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
         return f"{singular.get(self.kind, self.kind)} {where}"

@@ -24,6 +24,7 @@ from gok_tui.domain.revisions import (
     same_template,
     template_diff,
     template_without_hash,
+    workload_revision,
 )
 from gok_tui.domain.selectors import selector_string
 
@@ -46,11 +47,12 @@ _UNDO_SKIP_ANNOTATIONS = frozenset(
 
 
 def _deployment_path(ref: ObjectRef) -> str:
-    return KINDS["deployments"].object_path(ref.namespace, ref.name)
+    """The object's path; Scale and Restart also act on the other workloads (ref.kind)."""
+    return KINDS[ref.kind].object_path(ref.namespace, ref.name)
 
 
 def _fetch_deployment(backend: KubeBackend, ref: ObjectRef) -> dict[str, Any]:
-    return backend.get(KINDS["deployments"], ref.namespace, ref.name)
+    return backend.get(KINDS[ref.kind], ref.namespace, ref.name)
 
 
 def _containers(deployment: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,17 +74,20 @@ def readable_hpas(backend: KubeBackend, namespace: str) -> list[dict[str, Any]]:
         raise
 
 
-def hpas_targeting(name: str, hpas: list[dict[str, Any]]) -> list[str]:
+def hpas_targeting(name: str, hpas: list[dict[str, Any]], kind: str = "Deployment") -> list[str]:
     found = []
     for hpa in hpas:
         target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
-        if target.get("kind") == "Deployment" and target.get("name") == name:
+        if target.get("kind") == kind and target.get("name") == name:
             found.append((hpa.get("metadata") or {}).get("name", "?"))
     return found
 
 
 @dataclass(frozen=True)
 class Scale:
+    """Through the /scale subresource: a Deployment's or a StatefulSet's (``ref.kind``); the
+    snapshot's ``deployment`` is that object."""
+
     ref: ObjectRef
     replicas: int
     name: str = "scale"
@@ -94,9 +99,10 @@ class Scale:
     def plan(self, snapshot: dict[str, Any]) -> Plan:
         deployment = snapshot["deployment"]
         current = int((deployment.get("spec") or {}).get("replicas", 1))
+        kind = KINDS[self.ref.kind].name
         warnings = tuple(
-            f"HorizontalPodAutoscaler {hpa} controls this Deployment and may undo the change"
-            for hpa in hpas_targeting(self.ref.name, snapshot.get("hpas", []))
+            f"HorizontalPodAutoscaler {hpa} controls this {kind} and may undo the change"
+            for hpa in hpas_targeting(self.ref.name, snapshot.get("hpas", []), kind)
         )
         refusal = "replicas cannot be negative" if self.replicas < 0 else ""
         return Plan(
@@ -123,7 +129,8 @@ class Scale:
 
 @dataclass(frozen=True)
 class Restart:
-    """``kubectl rollout restart``: a new template annotation makes a new ReplicaSet."""
+    """``kubectl rollout restart``: a new template annotation makes a new ReplicaSet (or
+    ControllerRevision: StatefulSets and DaemonSets restart the same way, ``ref.kind``)."""
 
     ref: ObjectRef
     at: str  # RFC3339 timestamp, chosen when the key is pressed
@@ -139,7 +146,7 @@ class Restart:
             action=self.name,
             ref=self.ref,
             summary=f"restart every pod of {self.ref} (rolling, as kubectl rollout restart)",
-            before=f"revision {revision_of(deployment)}",
+            before=f"revision {workload_revision(deployment)}",
             after=f"new revision, restartedAt {self.at}",
             method="PATCH",
             path=_deployment_path(self.ref),

@@ -100,6 +100,11 @@ KINDS: dict[str, Kind] = {
             True,
             "hpa",
         ),
+        _kind("StatefulSet", "statefulsets", "apps", "v1", True, "sts"),
+        _kind("DaemonSet", "daemonsets", "apps", "v1", True, "ds"),
+        _kind("Job", "jobs", "batch", "v1", True),
+        _kind("CronJob", "cronjobs", "batch", "v1", True, "cj"),
+        _kind("ControllerRevision", "controllerrevisions", "apps", "v1", True),
     )
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,18 @@ def revision_of(obj: Mapping[str, Any]) -> int:
         return int(annotations.get(REVISION_ANNOTATION, "0"))
     except ValueError:
         return 0
+
+
+def workload_revision(obj: Mapping[str, Any]) -> str:
+    """What a workload runs now: a Deployment's revision number, a StatefulSet's update
+    revision, else its spec's generation."""
+    number = revision_of(obj)
+    if number:
+        return str(number)
+    status = obj.get("status") or {}
+    if status.get("updateRevision"):
+        return str(status["updateRevision"])
+    return f"of generation {(obj.get('metadata') or {}).get('generation', '?')}"
 
 
 def owned_by(replicaset: Mapping[str, Any], deployment: Mapping[str, Any]) -> bool:
@@ -183,3 +196,76 @@ def template_diff(current: Mapping[str, Any], other: Mapping[str, Any]) -> list[
         )
     changes += _diff_maps("", "", _volume_refs(a_spec), _volume_refs(b_spec))
     return changes
+
+
+# -- StatefulSets and DaemonSets: their history is in ControllerRevisions ------------------
+REVISION_HASH_LABEL = "controller-revision-hash"  # on their pods
+CONTROLLER_HASH_LABEL = "controller.kubernetes.io/hash"  # on a ControllerRevision
+
+
+def controller_revision_template(revision: Mapping[str, Any]) -> dict[str, Any]:
+    """The pod template a ControllerRevision keeps (its ``data``, a strategic merge patch of
+    the owner's spec whose template replaces the owner's whole)."""
+    template = ((revision.get("data") or {}).get("spec") or {}).get("template") or {}
+    return {k: copy.deepcopy(v) for k, v in template.items() if k != "$patch"}
+
+
+def _runs_revision(pod: Mapping[str, Any], revision: Mapping[str, Any]) -> bool:
+    """A StatefulSet's pods name their ControllerRevision, a DaemonSet's its hash."""
+    meta = revision.get("metadata") or {}
+    label = ((pod.get("metadata") or {}).get("labels") or {}).get(REVISION_HASH_LABEL)
+    return label is not None and label in (
+        meta.get("name"),
+        (meta.get("labels") or {}).get(CONTROLLER_HASH_LABEL),
+    )
+
+
+def controller_revisions(
+    owner: Mapping[str, Any],
+    revisions_seen: Iterable[Mapping[str, Any]],
+    pods: Iterable[Mapping[str, Any]] = (),
+) -> list[Revision]:
+    """A StatefulSet's or DaemonSet's revisions, newest first; the newest is the one its
+    controller rolls out (the current template's), as ``kubectl rollout history`` counts."""
+    live_pods = [
+        pod
+        for pod in pods
+        if owned_by(pod, owner) and not (pod.get("metadata") or {}).get("deletionTimestamp")
+    ]
+    result = []
+    for item in revisions_seen:
+        if not owned_by(item, owner):
+            continue
+        meta = item.get("metadata") or {}
+        try:
+            number = int(item.get("revision") or 0)
+        except (TypeError, ValueError):
+            continue
+        template = controller_revision_template(item)
+        containers = (template.get("spec") or {}).get("containers") or []
+        running = [pod for pod in live_pods if _runs_revision(pod, item)]
+        ready = sum(
+            1
+            for pod in running
+            if any(
+                c.get("type") == "Ready" and c.get("status") == "True"
+                for c in (pod.get("status") or {}).get("conditions") or []
+            )
+        )
+        result.append(
+            Revision(
+                number=number,
+                replicaset=str(meta.get("name", "")),
+                images=tuple(str(c.get("image", "")) for c in containers),
+                change_cause=str((meta.get("annotations") or {}).get(CHANGE_CAUSE_ANNOTATION, "")),
+                replicas=len(running),
+                ready=ready,
+                created=str(meta.get("creationTimestamp", "")),
+                template=template,
+                current=False,
+            )
+        )
+    result.sort(key=lambda revision: revision.number, reverse=True)
+    if result:
+        result[0] = dataclasses.replace(result[0], current=True)
+    return result

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from gok_tui.domain.pods import pod_facts
-from gok_tui.domain.revisions import CHANGE_CAUSE_ANNOTATION, REVISION_ANNOTATION
+from gok_tui.domain.revisions import (
+    CHANGE_CAUSE_ANNOTATION,
+    REVISION_ANNOTATION,
+    controller_revisions,
+)
 from gok_tui.domain.timefmt import age, human_duration, parse_timestamp
 from gok_tui.domain.workloads import strategy_text
 
@@ -142,6 +146,7 @@ class RolloutTree:
     branches: tuple[ReplicaSetBranch, ...]  # newest revision first
     conditions: tuple[ConditionLine, ...]  # in words
     deadline: str  # "" or "progress deadline 600 s; last progress 12s ago"
+    kind_prefix: str = "deploy"  # "sts", "ds": the panel's heading names the kind so
 
     @property
     def progress(self) -> float:
@@ -292,3 +297,209 @@ def rollout_tree(
         conditions=conditions,
         deadline=_deadline(deployment, now),
     )
+
+
+# -- StatefulSets and DaemonSets: the same tree, one branch per ControllerRevision ---------
+
+
+def _ordinal(pod: Mapping[str, Any]) -> tuple[int, str]:
+    name = str((pod.get("metadata") or {}).get("name", ""))
+    head, _, tail = name.rpartition("-")
+    return (int(tail), head) if tail.isdigit() else (-1, name)
+
+
+def _revision_branches(
+    owner: Mapping[str, Any],
+    revisions_seen: Sequence[Mapping[str, Any]],
+    pods: Sequence[Mapping[str, Any]],
+    newest_desired: int,
+    now: float,
+) -> tuple[tuple[ReplicaSetBranch, ...], int]:
+    """A branch per ControllerRevision that runs pods (and the newest, the goal), pods by
+    ordinal; and the newest revision's number."""
+    history = controller_revisions(owner, revisions_seen, pods)
+    owned_pods = [
+        pod
+        for pod in pods
+        if str((owner.get("metadata") or {}).get("uid")) in _owner_uids(pod)
+        and not (pod.get("metadata") or {}).get("deletionTimestamp")
+    ]
+    by_name = {str((r.get("metadata") or {}).get("name")): r for r in revisions_seen}
+    branches = []
+    for revision in history:
+        item = by_name.get(revision.replicaset) or {}
+        hash_label = ((item.get("metadata") or {}).get("labels") or {}).get(
+            "controller.kubernetes.io/hash"
+        )
+        its_pods = sorted(
+            (
+                pod
+                for pod in owned_pods
+                if ((pod.get("metadata") or {}).get("labels") or {}).get("controller-revision-hash")
+                in (revision.replicaset, hash_label)
+            ),
+            key=_ordinal,
+        )
+        if not revision.current and not its_pods:
+            continue
+        branches.append(
+            ReplicaSetBranch(
+                name=revision.replicaset,
+                revision=revision.number,
+                images=revision.images,
+                desired=newest_desired if revision.current else len(its_pods),
+                current=len(its_pods),
+                ready=revision.ready,
+                newest=revision.current,
+                change_cause=revision.change_cause,
+                pods=tuple(_pod_leaf(p, now) for p in its_pods),
+            )
+        )
+    return tuple(branches), history[0].number if history else 0
+
+
+def statefulset_rollout_tree(
+    sts: Mapping[str, Any],
+    revisions_seen: Sequence[Mapping[str, Any]],
+    pods: Sequence[Mapping[str, Any]],
+    now: float,
+) -> RolloutTree:
+    """Where a StatefulSet's rolling update stands, as ``kubectl rollout status`` judges it:
+    pods with an ordinal >= the partition move to the update revision, highest first."""
+    meta, spec, status = sts.get("metadata") or {}, sts.get("spec") or {}, sts.get("status") or {}
+    desired = _int(spec.get("replicas", 1) if spec.get("replicas") is not None else 1)
+    strategy = spec.get("updateStrategy") or {}
+    partition = _int((strategy.get("rollingUpdate") or {}).get("partition"))
+    to_update = max(0, desired - partition)
+    updated, ready = _int(status.get("updatedReplicas")), _int(status.get("readyReplicas"))
+    available = _int(status.get("availableReplicas"))
+
+    def state(phase: RolloutPhase, message: str) -> RolloutState:
+        return RolloutState(phase, message, desired, updated, ready, available)
+
+    if strategy.get("type") == "OnDelete":
+        rollout = state("complete", "OnDelete: pods take the new template when you delete them")
+        strategy_words = "OnDelete"
+    else:
+        strategy_words = f"RollingUpdate partition {partition}"
+        if _int(meta.get("generation")) > _int(status.get("observedGeneration")):
+            rollout = state("waiting", "waiting for the statefulset spec update to be observed")
+        elif _int(status.get("replicas")) > desired:
+            extra = _int(status.get("replicas")) - desired
+            rollout = state("progressing", f"{extra} pods pending termination (highest first)")
+        elif ready < desired:
+            rollout = state("progressing", f"{ready} of {desired} pods ready")
+        elif partition and updated < to_update:
+            rollout = state(
+                "progressing",
+                f"{updated} of {to_update} pods with ordinal >= {partition} updated",
+            )
+        elif partition:
+            rollout = state(
+                "complete", f"partitioned roll out complete: {updated} new pods have been updated"
+            )
+        elif status.get("updateRevision") != status.get("currentRevision") or updated < desired:
+            rollout = state("progressing", f"{updated} of {desired} pods updated")
+        else:
+            rollout = state(
+                "complete",
+                f"rolling update complete: {desired} pods at revision "
+                f"{status.get('updateRevision')}",
+            )
+    branches, revision = _revision_branches(sts, revisions_seen, pods, to_update, now)
+    return RolloutTree(
+        name=str(meta.get("name", "")),
+        namespace=str(meta.get("namespace", "")),
+        state=rollout,
+        strategy=strategy_words,
+        paused=False,
+        revision=revision,
+        branches=branches,
+        conditions=tuple(condition_words(c, now) for c in status.get("conditions") or []),
+        deadline="",
+        kind_prefix="sts",
+    )
+
+
+def daemonset_rollout_tree(
+    ds: Mapping[str, Any],
+    revisions_seen: Sequence[Mapping[str, Any]],
+    pods: Sequence[Mapping[str, Any]],
+    now: float,
+) -> RolloutTree:
+    """Where a DaemonSet's update stands: updated and available pods against the nodes it
+    should run on."""
+    meta, spec, status = ds.get("metadata") or {}, ds.get("spec") or {}, ds.get("status") or {}
+    desired = _int(status.get("desiredNumberScheduled"))
+    updated = _int(status.get("updatedNumberScheduled"))
+    ready, available = _int(status.get("numberReady")), _int(status.get("numberAvailable"))
+
+    def state(phase: RolloutPhase, message: str) -> RolloutState:
+        return RolloutState(phase, message, desired, updated, ready, available)
+
+    strategy = spec.get("updateStrategy") or {}
+    if strategy.get("type") == "OnDelete":
+        rollout = state("complete", "OnDelete: pods take the new template when you delete them")
+        words = "OnDelete"
+    else:
+        unavailable = (strategy.get("rollingUpdate") or {}).get("maxUnavailable", 1)
+        words = f"RollingUpdate {unavailable} unavailable"
+        if _int(meta.get("generation")) > _int(status.get("observedGeneration")):
+            rollout = state("waiting", "waiting for the daemon set spec update to be observed")
+        elif updated < desired:
+            rollout = state("progressing", f"{updated} of {desired} updated pods scheduled")
+        elif available < desired:
+            rollout = state("progressing", f"{available} of {desired} updated pods available")
+        else:
+            rollout = state("complete", f"{available} of {desired} updated pods are available")
+    branches, revision = _revision_branches(ds, revisions_seen, pods, desired, now)
+    return RolloutTree(
+        name=str(meta.get("name", "")),
+        namespace=str(meta.get("namespace", "")),
+        state=rollout,
+        strategy=words,
+        paused=False,
+        revision=revision,
+        branches=branches,
+        conditions=tuple(condition_words(c, now) for c in status.get("conditions") or []),
+        deadline="",
+        kind_prefix="ds",
+    )
+
+
+# -- what the rollout panel follows for each kind ------------------------------------------
+Objects = Mapping[str, Mapping[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class RolloutSource:
+    """The feeds the panel opens beside the object (by its selector) and its tree."""
+
+    children: tuple[str, ...]
+    tree: Callable[[Mapping[str, Any], Objects, float], RolloutTree]
+
+
+def _of(plural: str, objects: Objects) -> list[dict[str, Any]]:
+    return list(objects[plural].values())
+
+
+ROLLOUT_SOURCES: dict[str, RolloutSource] = {
+    "deployments": RolloutSource(
+        ("replicasets", "pods"),
+        lambda obj, objects, now: rollout_tree(
+            obj, _of("replicasets", objects), _of("pods", objects), now
+        ),
+    ),
+    "statefulsets": RolloutSource(
+        ("controllerrevisions", "pods"),
+        lambda obj, objects, now: statefulset_rollout_tree(
+            obj, _of("controllerrevisions", objects), _of("pods", objects), now
+        ),
+    ),
+    "daemonsets": RolloutSource(
+        ("controllerrevisions", "pods"),
+        lambda obj, objects, now: daemonset_rollout_tree(
+            obj, _of("controllerrevisions", objects), _of("pods", objects), now
+        ),
+    ),
+}

@@ -1,6 +1,7 @@
 """One Deployment and what it owns, live: the Deployment by name, then its ReplicaSets (and
 pods) by its selector, on the same list + watch feeds the tables use. The rollout panel and the
-revision list follow a Deployment this way, whoever changes it."""
+revision list follow a Deployment this way, whoever changes it; a StatefulSet or DaemonSet
+(``kind``) the same way, with its ControllerRevisions as children."""
 
 from __future__ import annotations
 
@@ -22,27 +23,28 @@ class DeploymentFeeds:
         namespace: str,
         name: str,
         children: tuple[str, ...] = ("replicasets", "pods"),
+        kind: str = "deployments",
     ) -> None:
         self.hub = hub
+        self.kind = kind
         self.namespace = namespace
         self.name = name
         self.children = children
         self.objects: dict[str, dict[str, dict[str, Any]]] = {
-            plural: {} for plural in ("deployments", *children)
+            plural: {} for plural in (kind, *children)
         }
         self.feeds: dict[str, Feed] = {}
         self._selector: str | None = None
 
     @property
     def deployment(self) -> dict[str, Any] | None:
-        return self.objects["deployments"].get(f"{self.namespace}/{self.name}")
+        """The followed object (a Deployment, or the ``kind`` given)."""
+        return self.objects[self.kind].get(f"{self.namespace}/{self.name}")
 
     def open(self) -> None:
         self.close()
-        self.feeds["deployments"] = self.hub.open(
-            FeedSpec(
-                KINDS["deployments"], self.namespace, field_selector=f"metadata.name={self.name}"
-            )
+        self.feeds[self.kind] = self.hub.open(
+            FeedSpec(KINDS[self.kind], self.namespace, field_selector=f"metadata.name={self.name}")
         )
 
     def close(self) -> None:
@@ -96,5 +98,5 @@ class DeploymentFeeds:
     @property
     def missing(self) -> bool:
         """The Deployment's feed is live and it is not there: it does not exist."""
-        feed = self.feeds.get("deployments")
+        feed = self.feeds.get(self.kind)
         return self.deployment is None and feed is not None and feed.status.state == "live"

@@ -13,12 +13,15 @@ from typing import Any
 
 from gok_tui.domain.kinds import kind_for
 from gok_tui.domain.render.configmap import CONFIGMAP_COLUMNS, render_configmap
+from gok_tui.domain.render.cronjob import CRONJOB_COLUMNS, render_cronjob
+from gok_tui.domain.render.daemonset import DAEMONSET_COLUMNS, render_daemonset
 from gok_tui.domain.render.deployment import DEPLOYMENT_COLUMNS, render_deployment
 from gok_tui.domain.render.endpoints import ENDPOINTS_COLUMNS, render_endpoints
 from gok_tui.domain.render.event import EVENT_COLUMNS, render_event
 from gok_tui.domain.render.generic import render_generic
 from gok_tui.domain.render.hpa import HPA_COLUMNS, render_hpa
 from gok_tui.domain.render.ingress import INGRESS_ROUTE_COLUMNS, render_ingress_routes
+from gok_tui.domain.render.job import JOB_COLUMNS, render_job
 from gok_tui.domain.render.namespace import NAMESPACE_COLUMNS, render_namespace
 from gok_tui.domain.render.node import NODE_COLUMNS, render_node
 from gok_tui.domain.render.pod import POD_COLUMNS, render_pod
@@ -26,6 +29,7 @@ from gok_tui.domain.render.pvc import PVC_COLUMNS, render_pvc
 from gok_tui.domain.render.replicaset import REPLICASET_COLUMNS, render_replicaset
 from gok_tui.domain.render.secret import SECRET_COLUMNS, render_secret
 from gok_tui.domain.render.service import SERVICE_COLUMNS, render_service
+from gok_tui.domain.render.statefulset import STATEFULSET_COLUMNS, render_statefulset
 from gok_tui.domain.table import GENERIC_COLUMNS, NAMESPACE_COLUMN, Column, Row
 
 _COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -42,6 +46,10 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
     "nodes": NODE_COLUMNS,
     "persistentvolumeclaims": PVC_COLUMNS,
     "horizontalpodautoscalers": HPA_COLUMNS,
+    "statefulsets": STATEFULSET_COLUMNS,
+    "daemonsets": DAEMONSET_COLUMNS,
+    "jobs": JOB_COLUMNS,
+    "cronjobs": CRONJOB_COLUMNS,
 }
 
 
@@ -89,6 +97,10 @@ _RENDERERS: dict[str, _Renderer] = {
     "nodes": render_node,
     "persistentvolumeclaims": render_pvc,
     "horizontalpodautoscalers": render_hpa,
+    "statefulsets": render_statefulset,
+    "daemonsets": render_daemonset,
+    "jobs": render_job,
+    "cronjobs": render_cronjob,
 }
 
 
