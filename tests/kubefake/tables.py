@@ -384,12 +384,6 @@ def _binding(obj: dict[str, Any]) -> list[Cell]:
     ]
 
 
-def _since(stamp: str | None) -> str:
-    if not stamp:
-        return "<none>"
-    return _age({"metadata": {"creationTimestamp": stamp}})
-
-
 def _statefulset(obj: dict[str, Any]) -> list[Cell]:
     names, images = _template(obj)
     ready = (obj.get("status") or {}).get("readyReplicas", 0)
@@ -445,7 +439,7 @@ def _cronjob(obj: dict[str, Any]) -> list[Cell]:
         spec.get("schedule", ""),
         "True" if spec.get("suspend") else "False",
         len(status.get("active") or []),
-        _since(status.get("lastScheduleTime")),
+        _since(status.get("lastScheduleTime")) if status.get("lastScheduleTime") else "<none>",
         _age(obj),
         names,
         images,

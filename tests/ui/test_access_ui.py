@@ -60,7 +60,8 @@ async def test_scale_is_not_allowed_and_says_why(
 ) -> None:
     fake_kube.apply_object(deployment("web", replicas=1))
     app = make_app(user_kubeconfig(fake_backend, tmp_path, "reader", READER))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    # tall enough that help shows every key of the view without scrolling
+    async with app.run_test(size=(SIZE[0], 60), notifications=True) as pilot:
         await until(pilot, lambda: table_keys(app) == ["default/web"], what="web listed")
         await until(pilot, lambda: keys_reviewed(app), what="the keys reviewed")
         # one review per distinct need: scale, and patch (restart, undo, pause share it)

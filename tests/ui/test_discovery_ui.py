@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gok_tui.screens.generic import TableKindScreen
 from gok_tui.screens.kinds import KindScreen
 from gok_tui.store.discovery import DiscoveryCache
 
@@ -52,7 +53,7 @@ async def test_a_crd_installed_while_the_app_runs_opens_with_its_name(
         widget = {"apiVersion": "example.com/v1", "kind": "Widget"}
         fake_kube.apply_object({**widget, "metadata": {"name": "w1", "namespace": "default"}})
         await pilot.press("colon", *"widgets", "enter")  # unknown until discovery is asked
-        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the Widgets view")
+        await until(pilot, lambda: isinstance(app.screen, TableKindScreen), what="the Widgets view")
         await until(pilot, lambda: table_keys(app) == ["default/w1"], what="the widget")
         assert "Widgets(default)[1]" in screen_text(app)
         await pilot.press("colon", *"wdgz", "enter")
