@@ -46,10 +46,6 @@ STATUS_SUBRESOURCE_KINDS = frozenset(
     }
 )
 
-AGGREGATED_DISCOVERY_TYPE = (
-    "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
-)
-
 
 class ClientGone(Exception):
     pass
@@ -127,13 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
                 and self.headers.get("Authorization", "") != f"Bearer {self.fake._token}"
             ):
                 raise ApiError(401, "Unauthorized", "Unauthorized")
-            if discovery.get("kind") == "APIGroupDiscoveryList":
-                # as recorded (07-discovery-aggregated-api): kubectl 1.32 reads a plain
-                # application/json answer as the legacy APIVersions and finds no resources
-                body = json.dumps(discovery).encode()
-                self._raw(200, body, AGGREGATED_DISCOVERY_TYPE)
-            else:
-                self._json(200, discovery)
+            self._json(200, discovery)
             return
         route = parse_route(path)
         if route is None and not documents.known_prefix(path):
