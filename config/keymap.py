@@ -22,6 +22,9 @@ class KeySpec:
     scope: str  # "app" or a screen family: "table", "detail"
     show: bool = True
     mutates: bool = False
+    # what the key asks the cluster to allow, "VERB RESOURCE[.GROUP][/SUB]" ({kind}: the kind
+    # the view shows), checked by a SelfSubjectAccessReview before the key is offered
+    needs: str = ""
 
 
 def _moves(scope: str, verb: str) -> tuple[KeySpec, ...]:
@@ -72,23 +75,71 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("images.tags", "t", "registry_tags", "Registry tags", "images"),
     KeySpec("images.delete", "x", "delete_image", "Delete", "images", mutates=True),
     KeySpec("images.prune", "P", "prune", "Prune", "images", mutates=True),
-    KeySpec("images.rollout", "R", "rollout_image", "Roll out", "images", mutates=True),
+    KeySpec(
+        "images.rollout",
+        "R",
+        "rollout_image",
+        "Roll out",
+        "images",
+        mutates=True,
+        needs="patch deployments.apps",
+    ),
     KeySpec("build.now", "b", "build_now", "Build", "build"),
     KeySpec("build.cancel", "c", "cancel_build", "Cancel", "build"),
     KeySpec("build.watch", "w", "toggle_watch", "Pause watch", "build"),
     KeySpec("build.deploy", "D", "deploy_last", "Deploy last", "build", mutates=True),
     KeySpec("app.undo_last", "ctrl+z", "undo_last", "Undo my last", "app", mutates=True),
-    KeySpec("deploy.scale", "s", "scale", "Scale", "deployments", mutates=True),
-    KeySpec("deploy.restart", "r", "restart", "Restart", "deployments", mutates=True),
-    KeySpec("deploy.undo", "u", "undo", "Undo", "deployments", mutates=True),
-    KeySpec("deploy.pause", "p", "pause_resume", "Pause/Resume", "deployments", mutates=True),
+    KeySpec(
+        "deploy.scale",
+        "s",
+        "scale",
+        "Scale",
+        "deployments",
+        mutates=True,
+        needs="patch {kind}/scale",
+    ),
+    KeySpec(
+        "deploy.restart",
+        "r",
+        "restart",
+        "Restart",
+        "deployments",
+        mutates=True,
+        needs="patch {kind}",
+    ),
+    KeySpec("deploy.undo", "u", "undo", "Undo", "deployments", mutates=True, needs="patch {kind}"),
+    KeySpec(
+        "deploy.pause",
+        "p",
+        "pause_resume",
+        "Pause/Resume",
+        "deployments",
+        mutates=True,
+        needs="patch {kind}",
+    ),
     KeySpec("deploy.history", "h", "revisions", "History", "deployments"),
-    KeySpec("pods.delete", "ctrl+d", "delete_pod", "Delete", "pods", mutates=True),
+    KeySpec(
+        "pods.delete",
+        "ctrl+d",
+        "delete_pod",
+        "Delete",
+        "pods",
+        mutates=True,
+        needs="delete pods",
+    ),
     KeySpec("rollout.back", "escape", "back", "Back", "rollout"),
     KeySpec("rollout.pods", "enter", "pods", "Pods table", "rollout"),
     KeySpec("rollout.logs", "l", "logs", "Logs", "rollout"),
     *_moves("rollout", "scroll"),
-    KeySpec("traffic.switch", "s", "switch", "Switch", "traffic", mutates=True),
+    KeySpec(
+        "traffic.switch",
+        "s",
+        "switch",
+        "Switch",
+        "traffic",
+        mutates=True,
+        needs="patch services",
+    ),
     KeySpec("traffic.more", "plus", "weight('+10')", "+10%", "traffic", mutates=True),
     KeySpec("traffic.less", "minus", "weight('-10')", "-10%", "traffic", mutates=True),
     KeySpec("traffic.none", "0", "weight('0')", "0%", "traffic", mutates=True),
@@ -101,12 +152,30 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("detail.toggle", "y", "toggle_view", "YAML/Describe", "detail"),
     KeySpec("revisions.back", "escape", "back", "Back", "revisions"),
     KeySpec(
-        "revisions.undo", "enter", "undo_to", "Undo to this revision", "revisions", mutates=True
+        "revisions.undo",
+        "enter",
+        "undo_to",
+        "Undo to this revision",
+        "revisions",
+        mutates=True,
+        needs="patch deployments.apps",
     ),
     KeySpec("revisions.down", "j", "cursor_down", "Down", "revisions", show=False),
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     *_moves("messages", "scroll"),
+    KeySpec("table.xray", "X", "xray", "Xray", "table", show=False),
+    KeySpec("xray.back", "escape", "back", "Back", "xray"),
+    *_moves("xray", "cursor"),
+    KeySpec("xray.open", "enter", "open", "Open", "xray"),
+    KeySpec("xray.fold", "space", "fold", "Fold", "xray"),
+    KeySpec("xray.reload", "r", "reload", "Reload", "xray"),
+    KeySpec("nodes.cordon", "c", "cordon", "Cordon", "nodes", mutates=True),
+    KeySpec("nodes.uncordon", "u", "uncordon", "Uncordon", "nodes", mutates=True),
+    KeySpec("nodes.drain", "r", "drain", "Drain", "nodes", mutates=True),
+    KeySpec("generic.wide", "w", "toggle_wide", "Wide", "generic"),
+    KeySpec("generic.sort", "o", "sort", "Sort", "generic"),
+    KeySpec("generic.delete", "ctrl+d", "delete_object", "Delete", "generic", mutates=True),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -128,6 +197,9 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("logs",),
         ("messages",),
         ("revisions",),
+        ("xray",),
+        ("table", "nodes"),
+        ("table", "generic"),
     )
 )
 

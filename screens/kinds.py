@@ -32,11 +32,12 @@ def newest_first_key(obj: dict[str, Any], key: str) -> str:
 
 
 class KindScreen(ResourceScreen):
-    """The live table of one kind."""
+    """The live table of one kind we have a renderer for (`kind_screen` sends any other kind to
+    the server's own columns)."""
 
-    def __init__(self, plural: str, scope: Scope | None = None) -> None:
+    def __init__(self, kind: Kind | str, scope: Scope | None = None) -> None:
         super().__init__(scope)
-        self.kind: Kind = KINDS[plural]
+        self.kind: Kind = KINDS[kind] if isinstance(kind, str) else kind
 
     @property
     def primary(self) -> str:
@@ -49,6 +50,9 @@ class KindScreen(ResourceScreen):
     @property
     def namespaced(self) -> bool:
         return self.kind.namespaced
+
+    def kind_of(self, plural: str) -> Kind:
+        return self.kind if plural == self.kind.plural else super().kind_of(plural)
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         return columns_for(self.kind.plural, all_namespaces)
@@ -83,3 +87,19 @@ class KindScreen(ResourceScreen):
         name = (obj.get("metadata") or {}).get("name", "")
         scope = Scope(None, None, f"node/{name}", f"spec.nodeName={name}")
         self.app.push_screen(PodsScreen(scope))
+
+
+def kind_screen(kind: Kind, scope: Scope | None = None) -> ResourceScreen:
+    """The one way a kind's view is made (`:KIND`, a category, a mode): nodes have a view of
+    their own (how full, cordon, drain); a kind we have a renderer for shows our columns (they
+    show more); any other kind the server's own Table columns."""
+    if kind.plural == "nodes" and not kind.group:
+        from gok_tui.screens.nodes import NodeScreen
+
+        return NodeScreen(scope)
+    ours = KINDS.get(kind.plural)
+    if ours is not None and ours.group == kind.group and has_renderer(kind.plural):
+        return KindScreen(ours, scope)
+    from gok_tui.screens.generic import TableKindScreen
+
+    return TableKindScreen(kind, scope)

@@ -94,6 +94,13 @@ class ResourceScreen(TableCursor):
         return self.TITLE_TEXT
 
     @property
+    def access_kind(self) -> str:
+        kind = KINDS.get(self.primary)
+        if kind is None:
+            return ""
+        return f"{kind.plural}.{kind.group}" if kind.group else kind.plural
+
+    @property
     def namespaced(self) -> bool:
         """Whether the rows live in namespaces (nodes and namespaces do not)."""
         return True
@@ -108,6 +115,14 @@ class ResourceScreen(TableCursor):
 
     def open_selected(self, obj: Any, row_key: str) -> None:
         self.show_detail("describe")
+
+    def kind_of(self, plural: str) -> Kind:
+        """The kind behind a plural this screen watches (a discovered one, for some views)."""
+        return KINDS[plural]
+
+    def columns_changed(self) -> bool:
+        """Whether the model's last apply changed the columns (a server-side Table's)."""
+        return False
 
     # -- composition and lifecycle ---------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -145,7 +160,7 @@ class ResourceScreen(TableCursor):
         self._refresh_filter_error()
         self.query_one(ResourceTable).set_columns(self.columns(all_ns))
         for plural in self.watched_kinds():
-            self.feeds[plural] = self.session.hub.open(self._spec_for(KINDS[plural]))
+            self.feeds[plural] = self.session.hub.open(self._spec_for(self.kind_of(plural)))
         self._refresh_title()
 
     def make_model(
@@ -181,6 +196,9 @@ class ResourceScreen(TableCursor):
         table = self.query_one(ResourceTable)
         # Each delta is relative to what the table shows at that moment: apply them in turn.
         delta = self.model.apply(drained, wall)
+        if self.columns_changed():
+            table.set_columns(self.columns(self.all_namespaces))
+            delta = self.model.full()
         table.apply_delta(delta)
         # Ages move on: re-render the rows on screen every few seconds, and at once when other
         # rows scroll into view. Rows off screen are brought up to date when they are shown.
@@ -228,10 +246,13 @@ class ResourceScreen(TableCursor):
         return feeds[0].status if feeds else None
 
     def connection_state(self) -> str:
-        status = self.worst_status()
         if self.session.target is None:
             return "stopped"
-        return status.state if status else "connecting"
+        # a kind the server says it does not serve is no fault of the connection
+        answered = [f.status for f in self.feeds_worst_first() if not f.status.not_served]
+        if self.feeds and not answered:
+            return "live"
+        return answered[0].state if answered else "connecting"
 
     def _refresh_title(self) -> None:
         text = SafeText(no_wrap=True, overflow="ellipsis")
@@ -264,7 +285,10 @@ class ResourceScreen(TableCursor):
                 if status.retry_at is not None:
                     seconds = round(status.retry_at - time.monotonic())
                     retry = f"; retrying in {seconds}s" if seconds > 0 else "; retrying now"
-                text.append(f"  {feed.spec.kind.plural}: {status.message}{retry}", style="red")
+                plural = feed.spec.kind.plural
+                said = status.message if status.message.startswith(plural) else ""
+                message = said or f"{plural}: {status.message}"
+                text.append(f"  {message}{retry}", style="red")
                 self.gok.say_connection_error(f"{feed.spec.kind.plural}: {status.message}")
                 break
             if status.state == "connecting":
@@ -344,15 +368,34 @@ class ResourceScreen(TableCursor):
 
         plural, obj = target
         meta = obj.get("metadata") or {}
-        kind = KINDS[plural].name
+        kind = self.kind_of(plural).name
         selector = f"involvedObject.name={meta.get('name', '')},involvedObject.kind={kind}"
         where = meta.get("namespace")
         title = f"{kind.lower()}/{meta.get('name', '')}"
         self.app.push_screen(KindScreen("events", Scope(where, None, title, selector)))
 
+    def action_xray(self) -> None:
+        """X: the relations of the object on this row (owners, dependents, endpoints, ...)."""
+        picked = self.selected()
+        target = self.event_target(picked[1]) if picked is not None else None
+        if target is None:
+            self.notify("this row is not an object with relations of its own", severity="warning")
+            return
+        from gok_tui.screens.relations import RelationsScreen
+
+        plural, obj = target
+        meta = obj.get("metadata") or {}
+        self.app.push_screen(RelationsScreen(plural, meta.get("namespace"), meta.get("name", "")))
+
     def event_target(self, item: Any) -> tuple[str, dict[str, Any]] | None:
         """The kind (plural) and object whose events ``e`` shows: the row's own, mostly."""
-        return (self.primary, item) if isinstance(item, dict) and self.primary in KINDS else None
+        if not isinstance(item, dict):
+            return None
+        try:
+            self.kind_of(self.primary)
+        except KeyError:
+            return None
+        return (self.primary, item)
 
     def action_describe(self) -> None:
         self.show_detail("describe")
@@ -367,7 +410,7 @@ class ResourceScreen(TableCursor):
         if picked is None:
             return
         obj = picked[1]
-        self.app.push_screen(DetailScreen(KINDS[self.primary], obj, mode))
+        self.app.push_screen(DetailScreen(self.kind_of(self.primary), obj, mode))
 
     def on_data_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()

@@ -92,6 +92,7 @@ def render_tree(tree: RolloutTree) -> RenderableType:
 
 class RolloutScreen(BaseScreen, DeploymentKeyActions):
     HAS_OWN_WATCHES = True
+    ACCESS_KIND = "deployments.apps"
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("rollout"),
         *bindings_for("deployments"),

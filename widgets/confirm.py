@@ -28,7 +28,7 @@ def plan_table(plan: Plan, *, production: bool, readonly_reason: str = "") -> Gr
         SafeText(clean(plan.ref.context) + (" (PRODUCTION)" * production), style=context_style),
     )
     table.add_row("cluster", cell(plan.ref.server))
-    table.add_row("namespace", cell(plan.ref.namespace))
+    table.add_row("namespace", cell(plan.ref.namespace or "(cluster-scoped)"))
     table.add_row("object", cell(plan.ref))
     table.add_row("change", line(f"{plan.before}  ->  {plan.after}", "bold"))
     parts: list[RenderableType] = [line(plan.summary, "bold"), table]

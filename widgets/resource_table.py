@@ -108,7 +108,8 @@ class ResourceTable(MeasuredTable[SafeText]):
         self.clear(columns=True)
         self._column_keys = keys
         for column in columns:
-            self.add_column(column.title, key=column.key)
+            # never markup: a title may come from the cluster (a CRD's printer column name)
+            self.add_column(table_cell(column.title), key=column.key)
 
     def apply_delta(self, delta: RowDelta) -> None:
         if delta.empty:

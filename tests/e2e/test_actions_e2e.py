@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from gok_tui.backends.kube import KubeBackend
 
-from tests.integration import action_scenarios, devloop_scenarios, pod_scenarios
+from tests.integration import action_scenarios, devloop_scenarios, node_scenarios, pod_scenarios
 
 pytestmark = pytest.mark.e2e
 Cluster = tuple[KubeBackend, str]
@@ -44,3 +44,7 @@ def test_delete_pending_pod(cluster: Cluster, tmp_path: Path) -> None:
 
 def test_devloop_manifest_apply(cluster: Cluster, tmp_path: Path) -> None:
     devloop_scenarios.manifest_apply(*cluster, tmp_path / "project")
+
+
+def test_cordon_uncordon(cluster: Cluster, tmp_path: Path) -> None:
+    node_scenarios.cordon_uncordon(cluster[0], tmp_path / "audit.jsonl")

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from tests.kubefake import deletion, ownership, tables, validation
+from tests.kubefake import crds, deletion, disruption, ownership, tables, validation
 from tests.kubefake import discovery as documents
 from tests.kubefake.errors import ApiError, conflict, gone, not_found
 from tests.kubefake.resources import (
@@ -43,6 +43,7 @@ STATUS_SUBRESOURCE_KINDS = frozenset(
         "horizontalpodautoscalers",
         "nodes",
         "namespaces",
+        "poddisruptionbudgets",
     }
 )
 
@@ -97,7 +98,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._route(method, url.path, query, content_type, body)
         except ApiError as error:
             # API Priority and Fairness answers 429 with Retry-After, as do overloaded servers
-            extra = {"Retry-After": "1"} if error.code in (429, 503) else {}
+            # (a PodDisruptionBudget's refusal of an eviction gives no Retry-After: it is
+            # not the server's load)
+            throttled = error.code in (429, 503) and not disruption.refused_by_budget(error)
+            extra = {"Retry-After": "1"} if throttled else {}
             self._json(error.code, error.status(), extra)
         except (ClientGone, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
@@ -116,17 +120,27 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(
         self, method: str, path: str, query: dict[str, str], content_type: str, body: bytes
     ) -> None:
-        discovery = documents.document(path, self.headers.get("Accept", ""))
+        custom = crds.served(self.fake.state)
+        accept = self.headers.get("Accept", "")
+        forced = self.fake.discovery_status
+        if forced is None and documents.wants_aggregated(accept) and path in ("/api", "/apis"):
+            served = self.fake.aggregated_discovery
+            forced = served if type(served) is int else None
+            accept = accept if served is True else "application/json"
+        discovery = documents.document(path, accept, custom)
+        if discovery is not None and forced is not None and path != "/version":
+            raise ApiError(forced, "", f"discovery answered {forced} (injected)")
         if discovery is not None:
             if (
                 self.fake._token is not None
                 and self.headers.get("Authorization", "") != f"Bearer {self.fake._token}"
             ):
                 raise ApiError(401, "Unauthorized", "Unauthorized")
-            self._json(200, discovery)
+            data = json.dumps(discovery).encode()
+            self._raw(200, data, documents.content_type(discovery))
             return
-        route = parse_route(path)
-        if route is None and not documents.known_prefix(path):
+        route = parse_route(path, custom)
+        if route is None and not documents.known_prefix(path, custom):
             self._raw(404, b"404 page not found\n", "text/plain; charset=utf-8")
             return
         if route is None or (
@@ -169,10 +183,23 @@ class _Handler(BaseHTTPRequestHandler):
             self._watch(route, query)
             return
         self.fake.lists_open.wait(LIST_HOLD_LIMIT)  # hold_lists(): until release_lists()
+        as_table = self._as_table()
         listed = self._list(route, query)
-        if tables.TABLE_ACCEPT in self.headers.get("Accept", ""):
-            listed = tables.table(route.resource.plural, listed, query.get("includeObject", ""))
+        if as_table:
+            found = self.fake.printers_for(route.resource)
+            listed = tables.table(
+                route.resource.plural, listed, query.get("includeObject", ""), found
+            )
         self._json(200, listed)
+
+    def _as_table(self) -> bool:
+        """Whether a Table is asked for (and refused with 406, as by an old aggregated API,
+        when the fake is told to: ``refuse_tables``)."""
+        if tables.TABLE_ACCEPT not in self.headers.get("Accept", ""):
+            return False
+        if self.fake.refuse_tables:
+            raise ApiError(406, "NotAcceptable", tables.NOT_ACCEPTABLE)
+        return True
 
     def _matching(self, route: Route, query: dict[str, str]):
         labels = label_matcher(query.get("labelSelector"))
@@ -219,6 +246,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _watch(self, route: Route, query: dict[str, str]) -> None:
         fake, state = self.fake, self.fake.state
         plural, matches = self._matching(route, query)
+        self._table_found = fake.printers_for(route.resource) if self._as_table() else None
+        self._table_first = True
+        self._table_route = route
         timeout = float(query.get("timeoutSeconds") or 1800)
         deadline = time.monotonic() + timeout
         self._start_stream()
@@ -242,7 +272,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self._end_stream()
                     return
         for obj in initial:
-            self._event("ADDED", obj)
+            self._watch_event("ADDED", obj)
         # bookmarks as the watch cache sends them: about once a minute, and one shortly
         # before a watch with a timeout ends (so the client can resume from there)
         # (a v1.28 server sent none in a 3 s watch and two in a 5 s one: answers 54 and 90)
@@ -264,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             for change in changes:
                 last = change.rv
                 if change.plural == plural and matches(change.obj):
-                    self._event(change.type, change.obj)
+                    self._watch_event(change.type, change.obj)
         self._end_stream()
 
     def _log(self, route: Route, pod: dict[str, Any], query: dict[str, str]) -> None:
@@ -347,17 +377,30 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- writes --------------------------------------------------------------------------------
     def _created(self, route: Route, obj: dict[str, Any], dry_run: bool) -> None:
+        if route.resource.plural == "selfsubjectaccessreviews":
+            self._json(201, self.fake.review_access(self.headers, obj))
+            return
         if route.subresource == "token":
             if self.fake.state.get("serviceaccounts", route.namespace, route.name) is None:
                 raise not_found("serviceaccounts", route.name)
             self._json(201, self.fake.tokens.issue(route.namespace, route.name, obj))
             return
+        if route.subresource == "eviction":
+            state = self.fake.state
+            self._json(201, disruption.evict(state, route.namespace, route.name, obj, dry_run))
+            return
         if route.resource.namespaced:
             obj.setdefault("metadata", {})["namespace"] = route.namespace or "default"
         validation.check_name(route.resource.plural, (obj.get("metadata") or {}).get("name", ""))
         validation.check(route.resource.plural, obj)
+        is_crd = route.resource.plural == crds.CRD_PLURAL
+        if is_crd:
+            crds.check(obj)
         self._owned_by_writer(route, None, obj)
-        self._json(201, self.fake.state.create(route.resource.plural, obj, dry_run=dry_run))
+        created = self.fake.state.create(route.resource.plural, obj, dry_run=dry_run)
+        self._json(201, created)
+        if is_crd and not dry_run:
+            crds.established(self.fake.state, created)
 
     def _owned_by_writer(
         self, route: Route, current: dict[str, Any] | None, new: dict[str, Any]
@@ -506,6 +549,8 @@ class _Handler(BaseHTTPRequestHandler):
             if plural == "namespaces" and not deletion.is_dry_run(options):
                 # Terminating until the namespace controller has emptied it
                 obj = state.mutate(plural, "", route.name, deletion.terminate_namespace) or obj
+            if plural == crds.CRD_PLURAL and not deletion.is_dry_run(options):
+                crds.removed(state, obj)
         self._json(200, deletion.answer(plural, obj))
 
     # -- output ----------------------------------------------------------------------------
@@ -541,6 +586,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except OSError as error:
             raise ClientGone() from error
+
+    def _watch_event(self, event_type: str, obj: dict[str, Any]) -> None:
+        """An object's event, as a Table of one row when the watch asked for Tables."""
+        found = self._table_found
+        if found is not None:
+            resource = self._table_route.resource
+            include = self._query.get("includeObject", "")
+            first, self._table_first = self._table_first, False
+            obj = tables.watch_table(
+                obj, resource.kind, resource.api_version, include, found, first
+            )
+        self._event(event_type, obj)
 
     def _event(self, event_type: str, obj: dict[str, Any]) -> None:
         self._chunk(json.dumps({"type": event_type, "object": obj}).encode() + b"\n")

@@ -22,7 +22,8 @@ from tests.kubefake.errors import (
 )
 from tests.kubefake.resources import BY_PLURAL
 
-GENERATION_KINDS = frozenset({"deployments", "replicasets", "ingresses"})  # metadata.generation
+# the kinds with metadata.generation
+GENERATION_KINDS = frozenset({"deployments", "replicasets", "ingresses", "poddisruptionbudgets"})
 FIRST_RV = 1000
 Key = tuple[str, str, str]  # plural, namespace ("" for cluster-scoped), name
 

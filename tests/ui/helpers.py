@@ -161,3 +161,25 @@ async def press_at_once(pilot: Pilot, *keys: str) -> None:
     where Pilot.press would wait for the app to go idle after every one of them."""
     burst(pilot.app, *keys)
     await pilot.pause()
+
+
+def sent_changes(fake: FakeKube) -> list[Any]:
+    """The requests that could change the cluster (an access review only asks a question)."""
+    return [
+        r
+        for r in list(fake.requests)
+        if r.method not in ("GET", "HEAD") and not r.path.endswith("/selfsubjectaccessreviews")
+    ]
+
+
+def keys_reviewed(app: GokApp) -> bool:
+    """Every key of the view that needs the cluster's leave has its access review's answer
+    (asked out of sight, in a worker)."""
+    from gok_tui.screens.base import BaseScreen
+
+    screen, target = app.screen, app.session.target
+    if not isinstance(screen, BaseScreen) or target is None:
+        return False
+    where = (target.context, app.session.namespace)
+    needs = screen.access_needs().values()
+    return bool(needs) and all(app.access.answer(where, need) is not None for need in needs)

@@ -8,12 +8,14 @@ from gok_tui.screens.audit import AuditScreen
 from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.generic import TableKindScreen
 from gok_tui.screens.images import ImagesScreen
 from gok_tui.screens.ingress import IngressScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.messages import MessagesScreen
 from gok_tui.screens.pods import PodsScreen
 from gok_tui.screens.problems import ProblemsScreen
+from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
@@ -45,9 +47,11 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         MessagesScreen,
         PodsScreen,
         ProblemsScreen,
+        RelationsScreen,
         RevisionScreen,
         RolloutScreen,
         TrafficScreen,
+        TableKindScreen,
     ],
 )
 def test_every_screens_bindings_are_one_group_of_the_conflict_check(

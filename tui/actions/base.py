@@ -50,8 +50,10 @@ class ObjectRef:
             "services": "service",
             "ingresses": "ingress",
             "pods": "pod",
+            "nodes": "node",
         }
-        return f"{singular.get(self.kind, self.kind)} {self.namespace}/{self.name}"
+        where = f"{self.namespace}/{self.name}" if self.namespace else self.name
+        return f"{singular.get(self.kind, self.kind)} {where}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class Plan:
     inverse: Action | None = field(default=None, compare=False)
     query: tuple[tuple[str, str], ...] = ()  # e.g. fieldManager for server-side apply
     then: tuple[Request, ...] = ()  # sent in order after the first; all dry-run first
+    # the ``then`` requests are one per object (a drain's evictions): one that fails is said
+    # and the others are still sent; one its dry run refuses is not sent for real
+    each_on_its_own: bool = False
 
     @property
     def runnable(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,7 @@ def execute(
     confirmed: Plan | None = None,
     audit: AuditLog | None = None,
     dry_run_first: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> Result:
     """Run an action the user confirmed. Never raises for API errors: the Result says it.
 
@@ -76,6 +78,10 @@ def execute(
                 return _finish(audit, backend, plan, False, f"refused: {plan.refusal}", started)
             if plan.noop:
                 return Result(True, f"nothing to do: {plan.summary} is already so", plan)
+            if plan.each_on_its_own:
+                return _execute_each(
+                    backend, plan, audit, started, attempt, dry_run_first, progress
+                )
             if dry_run_first:
                 _send(backend, plan, dry_run=True)
                 for request in plan.then:
@@ -100,6 +106,54 @@ def execute(
             audit, backend, plan, True, f"done: {plan.summary}", started, attempt, response
         )
     raise AssertionError("unreachable")
+
+
+def _execute_each(
+    backend: KubeBackend,
+    plan: Plan,
+    audit: AuditLog | None,
+    started: float,
+    attempt: int,
+    dry_run_first: bool,
+    progress: Callable[[str], None] | None,
+) -> Result:
+    """The first request, then each of ``plan.then`` on its own (a drain: cordon, then one
+    eviction per pod). A failure of the first raises (nothing else is sent); one of the
+    others is said per request and the rest are still sent. A request its dry run refused is
+    not sent for real: a PodDisruptionBudget that says no is never argued with."""
+    from gok_tui.actions.nodes import eviction_failure
+
+    refused: dict[int, str] = {}
+    if dry_run_first:
+        _send(backend, plan, dry_run=True)
+        for index, request in enumerate(plan.then):
+            try:
+                _send_request(backend, request, dry_run=True)
+            except KubeError as error:
+                refused[index] = eviction_failure(error)
+    response = _send(backend, plan, dry_run=False)
+    failed: list[str] = []
+    total = len(plan.then)
+    for index, request in enumerate(plan.then):
+        if progress is not None:
+            progress(f"{plan.action} {plan.ref.name}: {total - index} of {total} left")
+        why = refused.get(index)
+        if why is None:
+            try:
+                _send_request(backend, request, dry_run=False)
+            except KubeError as error:
+                why = eviction_failure(error)
+        if why is not None:
+            failed.append(f"{request.summary}: {why}")
+    if progress is not None:
+        progress("")
+    if failed:
+        message = (
+            f"partly done: {plan.summary.split(':')[0]}: {total - len(failed)} of {total} done; "
+            + "; ".join(failed)
+        )
+        return _finish(audit, backend, plan, False, message, started, attempt, response)
+    return _finish(audit, backend, plan, True, f"done: {plan.summary}", started, attempt, response)
 
 
 def same_change(confirmed: Plan, fresh: Plan) -> bool:

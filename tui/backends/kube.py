@@ -8,6 +8,7 @@ Read-only mode is enforced here, before anything reaches the network.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import re
@@ -25,9 +26,29 @@ from gok_tui.backends.kube_auth import (
 )
 from gok_tui.config.errors import ConfigError
 from gok_tui.config.kubeconfig import KubeTarget, reload_merged
+from gok_tui.domain.discovery import (
+    AGGREGATED_ACCEPT,
+    KindCatalog,
+    core_versions,
+    is_aggregated,
+    kinds_from_aggregated,
+    kinds_from_resource_list,
+    preferred_group_versions,
+)
 from gok_tui.domain.kinds import KINDS, Kind
+from gok_tui.domain.server_table import (
+    TABLE_ACCEPT,
+    Columns,
+    entries,
+    is_table,
+    parse_columns,
+    plain_entry,
+)
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+# POSTs that only ask the server a question and change nothing (read-only mode lets them pass)
+SELF_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+ASKING_PATHS = frozenset({SELF_ACCESS_REVIEWS})
 CLOSED = "this connection was closed (the context or namespace changed)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 CREDENTIAL_RELOAD_INTERVAL = 5.0  # seconds: at most one kubeconfig re-read per 401 storm
@@ -43,12 +64,23 @@ class KubeError(Exception):
     """A failed Kubernetes call, with a sentence fit for the screen."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, reason: str = "", permanent: bool = False
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        reason: str = "",
+        permanent: bool = False,
+        server_message: str = "",
+        causes: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.reason = reason
+        # the Status as the server gave it: its message and its details.causes' messages
+        # (an eviction's 429 names the PodDisruptionBudget only there)
+        self.server_message = server_message
+        self.causes = causes
         # trying again changes nothing until a file is fixed (a kubeconfig the client cannot
         # use, a missing certificate file, an exec plugin that is not installed)
         self.permanent = permanent
@@ -75,6 +107,9 @@ class ReadOnlyError(KubeError):
 class ListResult:
     items: list[dict[str, Any]]
     resource_version: str
+    # a Table list: the columns its entries line up with; None when the server gave a plain
+    # list (a 406, or an API that ignores the Accept) and the entries carry no cells
+    columns: Columns | None = None
 
 
 def _verb_for(method: str, query: Mapping[str, Any], path: str = "") -> str:
@@ -357,13 +392,14 @@ class KubeBackend:
         body: Any = None,
         content_type: str | None = None,
         timeout: tuple[float, float] | None = None,
+        accept: str = "application/json",
     ) -> Any:
         """Send one request through the client and return the raw urllib3 response (2xx)."""
         query = {k: v for k, v in (query or {}).items() if v is not None}
-        if method not in READ_METHODS and self.readonly:
+        if method not in READ_METHODS and self.readonly and path not in ASKING_PATHS:
             verb = _verb_for(method, query, path)
             raise ReadOnlyError(f"read-only mode: refused to {verb} {path}", status=None)
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": accept}
         if content_type:
             headers["Content-Type"] = content_type
         for attempt in (1, 2):
@@ -445,10 +481,16 @@ class KubeBackend:
             detail = {}
         server_message = str(detail.get("message", "")).strip()
         reason = str(detail.get("reason", ""))
+        details = detail.get("details") if isinstance(detail, dict) else None
+        causes = (details or {}).get("causes") if isinstance(details, dict) else None
         return KubeError(
             describe_status(status, server_message, method, path, query, self.target),
             status=status,
             reason=reason,
+            server_message=server_message,
+            causes=tuple(
+                str(cause.get("message", "")) for cause in causes or () if isinstance(cause, dict)
+            ),
         )
 
     # -- reads -----------------------------------------------------------------------------
@@ -457,8 +499,9 @@ class KubeBackend:
         path: str,
         query: Mapping[str, Any] | None = None,
         timeout: tuple[float, float] | None = None,
+        accept: str = "application/json",
     ) -> dict[str, Any]:
-        response = self._send("GET", path, query, timeout=timeout)
+        response = self._send("GET", path, query, timeout=timeout, accept=accept)
         try:
             return json.loads(response.data)
         except ValueError:  # a 200 from something in front of the API server: an SSO page
@@ -536,6 +579,89 @@ class KubeBackend:
             self._streams.add(stream)
         return stream
 
+    def list_table(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        page_size: int = 500,
+        timeout: tuple[float, float] | None = None,
+    ) -> ListResult:
+        """List as server-side Tables (``kubectl get``'s columns) with each object included:
+        entries of ``domain.server_table``. A server that refuses Tables (406, old aggregated
+        APIs) or answers a plain list gives plain entries and ``columns`` None."""
+        path = kind.collection_path(namespace if kind.namespaced else None)
+        items: list[dict[str, Any]] = []
+        resource_version = ""
+        token: str | None = None
+        columns: Columns | None = None
+        accept = TABLE_ACCEPT
+        while True:
+            query = {
+                "labelSelector": label_selector,
+                "fieldSelector": field_selector,
+                "limit": page_size,
+                "continue": token,
+                "includeObject": "Object" if accept == TABLE_ACCEPT else None,
+            }
+            try:
+                data = self.get_json(path, query, timeout=timeout, accept=accept)
+            except KubeError as error:
+                if error.status != 406 or accept != TABLE_ACCEPT:
+                    raise
+                accept, items, token = "application/json", [], None  # again, as a plain list
+                continue
+            metadata = data.get("metadata") or {}
+            if not resource_version:
+                resource_version = metadata.get("resourceVersion", "")
+            if is_table(data):
+                page_columns = parse_columns(data.get("columnDefinitions")) or columns or ()
+                columns = page_columns
+                items.extend(entries(data, page_columns, kind.name))
+            else:
+                for item in data.get("items") or []:
+                    item.setdefault("kind", kind.name)
+                    items.append(plain_entry(item))
+            token = metadata.get("continue") or None
+            if not token:
+                return ListResult(items, resource_version, columns)
+
+    def watch_table(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        resource_version: str,
+        columns: Columns | None,
+        *,
+        timeout_seconds: int,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> TableWatchStream:
+        """A watch whose events carry Tables (``columns`` None: a plain watch, as the list
+        fell back to one). Only the first event's Table has column definitions (v1.28): the
+        others line up with the list's."""
+        path = kind.collection_path(namespace if kind.namespaced else None)
+        query = {
+            "watch": "true",
+            "resourceVersion": resource_version,
+            "timeoutSeconds": timeout_seconds,
+            "allowWatchBookmarks": "true",
+            "labelSelector": label_selector,
+            "fieldSelector": field_selector,
+            "includeObject": "Object" if columns is not None else None,
+        }
+        accept = TABLE_ACCEPT if columns is not None else "application/json"
+        read_timeout = timeout_seconds + 15.0
+        response = self._send(
+            "GET", path, query, timeout=(self.timeout[0], read_timeout), accept=accept
+        )
+        stream = TableWatchStream(response, self, kind.name, columns)
+        with self._streams_lock:
+            self._streams.add(stream)
+        return stream
+
     def stream_log(
         self,
         namespace: str,
@@ -576,9 +702,58 @@ class KubeBackend:
     def get(self, kind: Kind, namespace: str | None, name: str) -> dict[str, Any]:
         return self.get_json(kind.object_path(namespace if kind.namespaced else None, name))
 
+    def discover(self, timeout: tuple[float, float] | None = None) -> KindCatalog:
+        """Every kind the server serves: aggregated discovery (one request for the core group,
+        one for the others), or, from a server without it (406, or a legacy document in
+        answer), ``/api``, ``/apis`` and each group's preferred version. A group version that
+        fails (an aggregated API whose backend is down) is left out; ``/api`` or ``/apis``
+        failing raises ``KubeError``."""
+        kinds = self._discover_root("/api", timeout) + self._discover_root("/apis", timeout)
+        return KindCatalog(kinds, from_server=True)
+
+    def _discover_root(self, root: str, timeout: tuple[float, float] | None) -> builtins.list[Kind]:
+        try:
+            document = self.get_json(root, timeout=timeout, accept=AGGREGATED_ACCEPT)
+        except KubeError as error:
+            if error.status not in (400, 406, 415):
+                raise
+            document = self.get_json(root, timeout=timeout)
+        if is_aggregated(document):
+            return kinds_from_aggregated(document)
+        if root == "/api":
+            paths = [f"/api/{version}" for version in core_versions(document)]
+        else:
+            paths = [f"/apis/{g}/{v}" for g, v in preferred_group_versions(document)]
+        kinds: builtins.list[Kind] = []
+        for path in paths:
+            try:
+                kinds += kinds_from_resource_list(self.get_json(path, timeout=timeout))
+            except (KubeError, ValueError):
+                continue  # as kubectl: that group's kinds are missing, the others are there
+        return kinds
+
     def server_version(self, timeout: tuple[float, float] | None = None) -> str:
         info = self.get_json("/version", timeout=timeout)
         return str(info.get("gitVersion", "unknown"))
+
+    def review_access(
+        self, review: Mapping[str, Any], timeout: tuple[float, float] | None = None
+    ) -> dict[str, Any]:
+        """POST a SelfSubjectAccessReview: may this user do that? (It changes nothing.)"""
+        response = self._send(
+            "POST",
+            SELF_ACCESS_REVIEWS,
+            body=dict(review),
+            content_type="application/json",
+            timeout=timeout,
+        )
+        try:
+            answer = json.loads(response.data)
+        except ValueError:
+            raise KubeError("the access review was not answered in JSON", status=None) from None
+        if not isinstance(answer, dict):
+            raise KubeError("the access review was not answered with an object", status=None)
+        return answer
 
     # -- writes (all go through the read-only gate in _send) -------------------------------
     def mutate(
@@ -757,6 +932,34 @@ class _Tracked(WatchStream):
 
 class _TrackedStream(_Tracked):
     pass
+
+
+class TableWatchStream(_Tracked):
+    """A watch of Tables as (type, entry) pairs; a plain object (an ERROR's Status, or the
+    events of a plain watch) passes as it came, or as a plain entry."""
+
+    def __init__(
+        self, response: Any, backend: KubeBackend, kind_name: str, columns: Columns | None
+    ) -> None:
+        super().__init__(response, backend)
+        self.kind_name = kind_name
+        self.columns = columns
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for event_type, obj in super().__iter__():
+            if not is_table(obj):
+                if event_type in ("ERROR", "BOOKMARK"):
+                    yield event_type, obj
+                else:
+                    obj.setdefault("kind", self.kind_name)
+                    yield event_type, plain_entry(obj)
+                continue
+            self.columns = parse_columns(obj.get("columnDefinitions")) or self.columns or ()
+            rows = entries(obj, self.columns, self.kind_name)
+            if not rows:  # a bookmark's Table: only its resourceVersion matters
+                yield event_type, {"metadata": obj.get("metadata") or {}}
+            for entry in rows:
+                yield event_type, entry
 
 
 class _TrackedLogStream(_Tracked, LogStream):
