@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gok_tui.domain.kinds import KINDS, Kind
-from gok_tui.domain.render import columns_for, rows_for
+from gok_tui.domain.render import columns_for, has_renderer, rows_for
 from gok_tui.domain.table import Column, Row
 from gok_tui.domain.timefmt import parse_timestamp
 from gok_tui.screens.resource import ResourceScreen, Scope
