@@ -18,8 +18,10 @@ from gok_tui.session import Session
 from gok_tui.widgets.resource_table import ResourceTable
 from platformdirs import user_log_path
 from rich.cells import cell_len
+from textual import events
 from textual.app import App
 from textual.css.query import NoMatches
+from textual.keys import key_to_character
 from textual.pilot import Pilot
 
 from tests.kubefake import FakeKube
@@ -144,6 +146,21 @@ def write_audit(*entries: dict[str, object]) -> None:
     path = user_log_path("gok-tui") / "audit.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries))
+
+
+def burst(app: App[Any], *keys: str) -> None:
+    """Queue every key at once, as a terminal delivers a burst (no waiting in between); keys
+    by Textual's names (``slash``, ``enter``), letters as themselves."""
+    for key in keys:
+        app.post_message(events.Key(key, key_to_character(key)))
+
+
+async def press_at_once(pilot: Pilot, *keys: str) -> None:
+    """``keys`` as one burst, then wait until the app has handled them: for runs of keys whose
+    end state is what a test reads (120 presses of k, a long word typed into an open prompt),
+    where Pilot.press would wait for the app to go idle after every one of them."""
+    burst(pilot.app, *keys)
+    await pilot.pause()
 
 
 def sent_changes(fake: FakeKube) -> list[Any]:

@@ -12,7 +12,7 @@ from gok_tui.widgets.log_view import LogView
 from tests.integration.helpers import bare_pod, deployment
 from tests.integration.test_logs import init_wait_pod, pod_names, running
 from tests.kubefake import FakeKube, wait_until
-from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
+from tests.ui.helpers import SIZE, make_app, press_at_once, screen_text, table_keys, until
 from tests.ui.notices import toast_texts
 
 
@@ -245,7 +245,7 @@ async def test_clearing_the_filter_while_paused_keeps_the_match_in_its_place(
     app = make_app(fake_kubeconfig, view="pods")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_paused_logs(pilot, app, fake_kube, numbered_lines(200))
-        await pilot.press(*["k"] * 120)  # reading somewhere in the middle
+        await press_at_once(pilot, *["k"] * 120)  # reading somewhere in the middle
         await pilot.press("/", *"ERROR", "enter")
         await until(pilot, lambda: "[5 shown]" in screen_text(app), what="filtered")
         await pilot.press("n")
@@ -277,7 +277,7 @@ async def test_a_filter_typed_and_cleared_while_paused_leaves_the_reader_where_t
     app = make_app(fake_kubeconfig, view="pods")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_paused_logs(pilot, app, fake_kube, numbered_lines(200))
-        await pilot.press(*["k"] * 100)
+        await press_at_once(pilot, *["k"] * 100)
         await pilot.pause()
         reading = log_rows(app)
         top = reading[0].split()[2]  # "api-1 line NNN ok"
@@ -305,7 +305,7 @@ async def test_wrapped_lines_keep_the_match_in_its_place_when_the_filter_clears(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_paused_logs(pilot, app, fake_kube, numbered_lines(200, " " + "x" * 100))
         await pilot.press("w")
-        await pilot.press(*["k"] * 150)
+        await press_at_once(pilot, *["k"] * 150)
         await pilot.press("/", *"ERROR", "enter")
         await until(pilot, lambda: "[5 shown]" in screen_text(app), what="filtered")
         await pilot.press("n")

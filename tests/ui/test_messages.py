@@ -12,7 +12,7 @@ from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.messages import MessagesScreen
 
 from tests.kubefake import FakeKube
-from tests.ui.helpers import SIZE, make_app, screen_text, until
+from tests.ui.helpers import SIZE, make_app, press_at_once, screen_text, until
 
 
 async def test_a_vanished_error_toast_is_readable_whole_in_messages(
@@ -22,7 +22,8 @@ async def test_a_vanished_error_toast_is_readable_whole_in_messages(
     app = make_app(fake_kubeconfig)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
-        await pilot.press("colon", *word, "enter")
+        await pilot.press("colon")
+        await press_at_once(pilot, *word, "enter")  # the prompt takes a burst whole
         await until(pilot, lambda: "unknown command" in screen_text(app), what="the toast")
         app.clear_notifications()  # as its timeout would
         await until(pilot, lambda: "-end" not in screen_text(app), what="the toast gone")

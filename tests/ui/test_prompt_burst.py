@@ -17,21 +17,12 @@ from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.pods import PodsScreen
 from gok_tui.widgets.command_line import CommandLine
 from gok_tui.widgets.resource_table import ResourceTable
-from textual import events
-from textual.keys import key_to_character
 from textual.pilot import Pilot
 
 from tests.integration.helpers import bare_pod, deployment
 from tests.kubefake import FakeKube
-from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
+from tests.ui.helpers import SIZE, burst, make_app, screen_text, table_keys, until
 from tests.ui.tmux import fake_api_server, start_terminal
-
-
-def burst(app: GokApp, *keys: str) -> None:
-    """Queue every key at once, as a terminal delivers a burst (no waiting in between); keys
-    by Textual's names (``slash``, ``enter``), letters as themselves."""
-    for key in keys:
-        app.post_message(events.Key(key, key_to_character(key)))
 
 
 def prompt(app: GokApp) -> CommandLine:

@@ -501,27 +501,32 @@ def _ports(ports: Sequence[Mapping[str, Any]], field: str) -> str:
     return ", ".join(pieces)
 
 
+_REASON_AND_MESSAGE = (("Reason", "reason"), ("Message", "message"))
+
+
+def _optional_fields(
+    w: DescribeWriter, source: Mapping[str, Any], fields: Sequence[tuple[str, str]]
+) -> None:
+    """``Label: value`` for each (label, key) whose value is set."""
+    for label, key in fields:
+        if source.get(key):
+            w.field(label, source[key])
+
+
 def _state(w: DescribeWriter, title: str, state: Mapping[str, Any]) -> None:
     if state.get("running") is not None:
         w.line(f"{title}:", "Running")
         with w.nested():
             w.field("Started", format_rfc1123z(state["running"].get("startedAt")))
     elif state.get("waiting") is not None:
-        waiting = state["waiting"]
         w.line(f"{title}:", "Waiting")
         with w.nested():
-            if waiting.get("reason"):
-                w.field("Reason", waiting["reason"])
-            if waiting.get("message"):
-                w.field("Message", waiting["message"])
+            _optional_fields(w, state["waiting"], _REASON_AND_MESSAGE)
     elif state.get("terminated") is not None:
         term = state["terminated"]
         w.line(f"{title}:", "Terminated")
         with w.nested():
-            if term.get("reason"):
-                w.field("Reason", term["reason"])
-            if term.get("message"):
-                w.field("Message", term["message"])
+            _optional_fields(w, term, _REASON_AND_MESSAGE)
             w.field("Exit Code", term.get("exitCode", 0))
             if term.get("signal"):
                 w.field("Signal", term["signal"])
@@ -870,15 +875,6 @@ def _labels_and_annotations(w: DescribeWriter, meta: Mapping[str, Any]) -> None:
     _annotations(w, "Annotations", meta.get("annotations"))
 
 
-def _optional_fields(
-    w: DescribeWriter, source: Mapping[str, Any], fields: Sequence[tuple[str, str]]
-) -> None:
-    """``Label: value`` for each (label, key) whose value is set."""
-    for label, key in fields:
-        if source.get(key):
-            w.field(label, source[key])
-
-
 def _pod_status(w: DescribeWriter, meta: Mapping[str, Any], status: Obj, now: float) -> None:
     phase = status.get("phase") or ""
     if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
@@ -888,7 +884,7 @@ def _pod_status(w: DescribeWriter, meta: Mapping[str, Any], status: Obj, now: fl
             w.field("Termination Grace Period", f"{_d(grace)}s", sanitised=True)
     else:
         w.field("Status", phase)
-    _optional_fields(w, status, (("Reason", "reason"), ("Message", "message")))
+    _optional_fields(w, status, _REASON_AND_MESSAGE)
     w.field("IP", status.get("podIP") or "")
     pod_ips = status.get("podIPs") or ()
     if pod_ips:
