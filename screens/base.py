@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from gok_tui.screens.bindings import key_state
+from gok_tui.domain.access import Need, needs_of_bindings
 from gok_tui.widgets.cluster_bar import ClusterBar, ClusterStatus
 from gok_tui.widgets.command_line import CommandLine, PromptBar
 from textual import events
@@ -42,15 +42,38 @@ class BaseScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_cluster_status()
         self._ask_cluster()
+        self.call_after_refresh(self.gok.review_access, self)  # not before the first paint
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return key_state(action, self.session.readonly)
+        return self.gok.key_state(action, self)
+
+    # -- what the cluster lets this view's keys do -----------------------------------------
+    # The kind this view's keys act on, for the keys shared by kinds ({kind} in their need).
+    ACCESS_KIND: ClassVar[str] = ""
+    _access_needs: dict[str, Need] | None = None
+
+    @property
+    def access_kind(self) -> str:
+        return self.ACCESS_KIND
+
+    def access_needs(self) -> dict[str, Need]:
+        """What each of this view's keys that changes something needs, by action name."""
+        if self._access_needs is None:
+            ids = [
+                binding.id
+                for bindings in self._bindings.key_to_bindings.values()
+                for binding in bindings
+                if binding.id
+            ]
+            self._access_needs = needs_of_bindings(ids, self.access_kind)
+        return self._access_needs
 
     def on_screen_resume(self) -> None:
         # What a view's watches said before it was hidden is no news (the target may have
         # changed since): shown, not passed on.
         self._show_cluster_status()
         self._ask_cluster()
+        self.gok.review_access(self)
 
     def on_screen_suspend(self) -> None:
         self._asked_cluster = False

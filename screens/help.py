@@ -20,6 +20,7 @@ COMMANDS_HELP = (
     ),
     (":svc :ev :no :cm :secret :ns :rs :ep :pvc :hpa", "the live table of that kind (k9s names)"),
     (":logs deploy/NAME|pod/NAME", "the logs of one deployment or pod"),
+    (":xray KIND/NAME  (X on a row)", "its relations: owners, dependents, endpoints, pods"),
     (":messages", "every toast of this session, in full"),
     (":ctx NAME", "switch kubeconfig context (tab completes)"),
     (":ns NAME  :ns all", "switch namespace / all namespaces"),
@@ -78,7 +79,9 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add((key, label))
             display = self.app.get_key_display(binding)
-            state = "" if active.enabled else f" (disabled: {self._disabled_reason()})"
+            state = (
+                "" if active.enabled else f" (disabled: {self._disabled_reason(binding.action)})"
+            )
             table.add_row(display, label + state, binding_id)
         return table
 
@@ -90,7 +93,11 @@ class HelpScreen(ModalScreen[None]):
                 by_key.setdefault(key, []).extend(found)
         return by_key
 
-    def _disabled_reason(self) -> str:
+    def _disabled_reason(self, action: str) -> str:
+        refusal = getattr(self.app, "access_refusal", None)
+        refused = refusal(action, self.underneath) if refusal is not None else ""
+        if refused:
+            return str(refused)
         session = getattr(self.app, "session", None)
         reason = getattr(session, "readonly_reason", "")
         return f"read-only, {reason}" if reason else "not available here"

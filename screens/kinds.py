@@ -10,7 +10,8 @@ from typing import Any
 
 from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.render import columns_for, rows_for
-from gok_tui.domain.table import Column, Row
+from gok_tui.domain.render.generic import render_generic
+from gok_tui.domain.table import GENERIC_COLUMNS, NAMESPACE_COLUMN, Column, Row
 from gok_tui.domain.timefmt import parse_timestamp
 from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.model import Objects
@@ -34,9 +35,12 @@ def newest_first_key(obj: dict[str, Any], key: str) -> str:
 class KindScreen(ResourceScreen):
     """The live table of one kind."""
 
-    def __init__(self, plural: str, scope: Scope | None = None) -> None:
+    def __init__(self, kind: Kind | str, scope: Scope | None = None) -> None:
         super().__init__(scope)
-        self.kind: Kind = KINDS[plural]
+        self.kind: Kind = KINDS[kind] if isinstance(kind, str) else kind
+        # a kind found by discovery (a CRD, or a built-in kind not hand-listed) has no
+        # renderer of ours, even when its plural is that of one ("events.example.com")
+        self.own_renderer = KINDS.get(self.kind.plural) == self.kind
 
     @property
     def primary(self) -> str:
@@ -50,12 +54,20 @@ class KindScreen(ResourceScreen):
     def namespaced(self) -> bool:
         return self.kind.namespaced
 
+    def kind_of(self, plural: str) -> Kind:
+        return self.kind if plural == self.kind.plural else super().kind_of(plural)
+
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
+        if not self.own_renderer:
+            wide = all_namespaces and self.kind.namespaced
+            return (NAMESPACE_COLUMN, *GENERIC_COLUMNS) if wide else GENERIC_COLUMNS
         return columns_for(self.kind.plural, all_namespaces)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
+        if not self.own_renderer:
+            return [render_generic(obj, now, all_namespaces and self.kind.namespaced)]
         rows = rows_for(self.kind.plural, obj, now, all_namespaces)
         if self.kind.plural in NEWEST_FIRST:
             return [Row(newest_first_key(obj, row.key), row.cells, row.tone) for row in rows]
@@ -78,8 +90,18 @@ class KindScreen(ResourceScreen):
         if self.kind.plural != "nodes":
             super().open_selected(obj, row_key)
             return
-        from gok_tui.screens.views import PodsScreen
+        from gok_tui.screens.pods import PodsScreen
 
         name = (obj.get("metadata") or {}).get("name", "")
         scope = Scope(None, None, f"node/{name}", f"spec.nodeName={name}")
         self.app.push_screen(PodsScreen(scope))
+
+
+def kind_screen(kind: Kind, scope: Scope | None = None) -> ResourceScreen:
+    """The one way a kind's view is made (`:KIND`, a category, a mode): our own columns where
+    we have a renderer, NAME and AGE otherwise."""
+    if kind == KINDS["nodes"]:  # nodes have a view of their own: how full, cordon, drain
+        from gok_tui.screens.nodes import NodeScreen
+
+        return NodeScreen(scope)
+    return KindScreen(kind, scope)

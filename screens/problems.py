@@ -239,7 +239,7 @@ class ProblemsScreen(ResourceScreen):
         if finding.kind == "pods":
             return LogRequest(finding.namespace, f"pod/{finding.name}", pod=finding.name)
         if finding.kind == "deployments":
-            from gok_tui.screens.views import deployment_log_request
+            from gok_tui.store.logs import deployment_log_request
 
             return deployment_log_request(target)
         return None

@@ -94,6 +94,13 @@ class ResourceScreen(TableCursor):
         return self.TITLE_TEXT
 
     @property
+    def access_kind(self) -> str:
+        kind = KINDS.get(self.primary)
+        if kind is None:
+            return ""
+        return f"{kind.plural}.{kind.group}" if kind.group else kind.plural
+
+    @property
     def namespaced(self) -> bool:
         """Whether the rows live in namespaces (nodes and namespaces do not)."""
         return True
@@ -145,7 +152,7 @@ class ResourceScreen(TableCursor):
         self._refresh_filter_error()
         self.query_one(ResourceTable).set_columns(self.columns(all_ns))
         for plural in self.watched_kinds():
-            self.feeds[plural] = self.session.hub.open(self._spec_for(KINDS[plural]))
+            self.feeds[plural] = self.session.hub.open(self._spec_for(self.kind_of(plural)))
         self._refresh_title()
 
     def make_model(
@@ -161,6 +168,10 @@ class ResourceScreen(TableCursor):
 
     def watched_kinds(self) -> tuple[str, ...]:
         return (self.primary, *self.SECONDARY)
+
+    def kind_of(self, plural: str) -> Kind:
+        """The kind a watched plural names (a view of a discovered kind says its own)."""
+        return KINDS[plural]
 
     def _close_feeds(self) -> None:
         for feed in self.feeds.values():
@@ -344,15 +355,34 @@ class ResourceScreen(TableCursor):
 
         plural, obj = target
         meta = obj.get("metadata") or {}
-        kind = KINDS[plural].name
+        kind = self.kind_of(plural).name
         selector = f"involvedObject.name={meta.get('name', '')},involvedObject.kind={kind}"
         where = meta.get("namespace")
         title = f"{kind.lower()}/{meta.get('name', '')}"
         self.app.push_screen(KindScreen("events", Scope(where, None, title, selector)))
 
+    def action_xray(self) -> None:
+        """X: the relations of the object on this row (owners, dependents, endpoints, ...)."""
+        picked = self.selected()
+        target = self.event_target(picked[1]) if picked is not None else None
+        if target is None:
+            self.notify("this row is not an object with relations of its own", severity="warning")
+            return
+        from gok_tui.screens.relations import RelationsScreen
+
+        plural, obj = target
+        meta = obj.get("metadata") or {}
+        self.app.push_screen(RelationsScreen(plural, meta.get("namespace"), meta.get("name", "")))
+
     def event_target(self, item: Any) -> tuple[str, dict[str, Any]] | None:
         """The kind (plural) and object whose events ``e`` shows: the row's own, mostly."""
-        return (self.primary, item) if isinstance(item, dict) and self.primary in KINDS else None
+        if not isinstance(item, dict):
+            return None
+        try:
+            self.kind_of(self.primary)
+        except KeyError:
+            return None
+        return (self.primary, item)
 
     def action_describe(self) -> None:
         self.show_detail("describe")
@@ -367,7 +397,7 @@ class ResourceScreen(TableCursor):
         if picked is None:
             return
         obj = picked[1]
-        self.app.push_screen(DetailScreen(KINDS[self.primary], obj, mode))
+        self.app.push_screen(DetailScreen(self.kind_of(self.primary), obj, mode))
 
     def on_data_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()

@@ -92,6 +92,7 @@ def render_tree(tree: RolloutTree) -> RenderableType:
 
 class RolloutScreen(BaseScreen, DeploymentKeyActions):
     HAS_OWN_WATCHES = True
+    ACCESS_KIND = "deployments.apps"
     BINDINGS: ClassVar[list[BindingType]] = [
         *bindings_for("rollout"),
         *bindings_for("deployments"),
@@ -200,7 +201,7 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
         self.app.pop_screen()
 
     def action_pods(self) -> None:
-        from gok_tui.screens.views import pods_of_deployment
+        from gok_tui.screens.pods import pods_of_deployment
 
         deployment = self.deployment
         screen = pods_of_deployment(deployment) if deployment is not None else None
@@ -209,7 +210,7 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
 
     def action_logs(self) -> None:
         from gok_tui.screens.logs import LogsScreen
-        from gok_tui.screens.views import deployment_log_request
+        from gok_tui.store.logs import deployment_log_request
 
         deployment = self.deployment
         request = deployment_log_request(deployment) if deployment is not None else None

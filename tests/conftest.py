@@ -47,6 +47,7 @@ def isolated_user_dirs(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("GOK_TUI_CONFIG", raising=False)
     if not e2e_enabled():
         monkeypatch.delenv("KUBECONFIG", raising=False)

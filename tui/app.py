@@ -21,7 +21,8 @@ from gok_tui.config import ConfigError
 from gok_tui.config.keymap import DEFAULT_KEYS, MUTATING_ACTIONS
 from gok_tui.config.views import VIEW_SPECS
 from gok_tui.daemon_executor import DaemonExecutor
-from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.access import AccessAnswer, Need
+from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.text import clean, escape_unprintable
 from gok_tui.idle_gc import IdleCollector
 from gok_tui.screens.base import BaseScreen
@@ -29,6 +30,8 @@ from gok_tui.screens.bindings import bindings_for, key_state
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import LoggedMessage
 from gok_tui.session import Session
+from gok_tui.store.access import AccessCache, Where, ask, review_namespace
+from gok_tui.store.discovery import cluster_key
 from gok_tui.widgets.confirm import ConfirmModal
 from gok_tui.widgets.plain import highlighted, plain_content
 from textual import actions, events, work
@@ -47,6 +50,8 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
+    from gok_tui.config.kubeconfig import KubeTarget
+    from gok_tui.store.discovery import Refreshed
     from gok_tui.store.logs import LogRequest
 
 
@@ -77,14 +82,10 @@ class GokCommands(Provider):
                 yield Hit(score, highlighted(matcher, text), callback, text=text, help=help_text)
 
 
-def _kind_screen(plural: str) -> Screen[Any]:
-    if plural == "nodes":  # nodes have a view of their own: how full, cordon, drain
-        from gok_tui.screens.nodes import NodeScreen
+def _kind_screen(kind: Kind) -> Screen[Any]:
+    from gok_tui.screens.kinds import kind_screen
 
-        return NodeScreen()
-    from gok_tui.screens.kinds import KindScreen
-
-    return KindScreen(plural)
+    return kind_screen(kind)
 
 
 def _screen(where: str) -> Screen[Any]:
@@ -166,6 +167,27 @@ class GokApp(App[None]):
             super().__init__()
             self.request = request
 
+    class AccessReviewed(Message):
+        """What SelfSubjectAccessReviews said (None: a review failed) for a target."""
+
+        def __init__(
+            self, generation: int, where: Where, answers: dict[Need, AccessAnswer | None]
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.where = where
+            self.answers = answers
+
+    class DiscoveryDone(Message):
+        """A discovery refresh ended; ``command``: a `:` line to read again with what it
+        learnt (a name no kind had)."""
+
+        def __init__(self, generation: int, refreshed: Refreshed, command: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.refreshed = refreshed
+            self.command = command
+
     class ClusterProbed(Message):
         def __init__(self, generation: int, state: str, started: float) -> None:
             super().__init__()
@@ -187,10 +209,14 @@ class GokApp(App[None]):
         self.target_problem: tuple[int, str] | None = None  # (generation, what is wrong)
         self.idle_gc = IdleCollector()
         self.health = ClusterHealth()
+        self.access = AccessCache()  # what the cluster lets the views' keys do
         self._kind_modes: set[str] = set()
         self._came_from = self.DEFAULT_MODE
         self._errors_said: tuple[int, set[str]] = (-1, set())  # (generation, texts)
         self._colourless = Colourless()
+        # the clusters asked what they serve (once per run: a `:` name none has asks again)
+        self._discovery_asked: set[str] = set()
+        self._discovery_failures_said: set[str] = set()
         # feeds start only once screens mount, when the app's loop runs: posting is thread-safe
         session.hub.wake = lambda: self._wake()
 
@@ -316,6 +342,7 @@ class GokApp(App[None]):
                 return  # being torn down (popped, or its mode left): its widgets are gone
             if screen.uses_session_cluster_state and self.health.is_old(self.session.generation):
                 self.probe_cluster()
+            self.review_access(screen)  # answers older than a few minutes are asked again
         self.idle_gc.tick()
 
     def _announce(self, event: object) -> None:
@@ -337,12 +364,14 @@ class GokApp(App[None]):
 
     # -- commands --------------------------------------------------------------------------
     def command_candidates(self) -> list[str]:
-        return command_candidates(self.session.context_names(), self.namespaces)
+        return command_candidates(self.session.context_names(), self.namespaces, self.session.kinds)
 
     def action_command_mode(self) -> None:
         screen = self.screen
         if isinstance(screen, BaseScreen):
             self.load_namespaces()
+            if not self._discovery_was_asked():
+                self.refresh_discovery()  # a view with no table of its own (Build, Images)
             screen.open_prompt("command")
 
     def action_help(self) -> None:
@@ -358,12 +387,20 @@ class GokApp(App[None]):
     def action_goto(self, view: str) -> None:
         self.goto(view)
 
-    def open_kind(self, plural: str) -> None:
-        """The live table of any kind the console renders (`:svc`, `:ev`, `:no`, ...): a mode
-        of its own, made when first asked for, so its watches stay while other views are up."""
-        mode = f"kind:{plural}"
+    def open_kind(self, name: str) -> None:
+        """The live table of any kind (`:svc`, `:ev`, `:no`, `:widgets.example.com`, ...): a
+        mode of its own, made when first asked for, so its watches stay while other views are
+        up. ``name``: a hand-listed plural, or ``plural.group`` of a discovered kind."""
+        kind = KINDS.get(name)
+        if kind is None:
+            resolved = self.session.kinds.resolve(name)
+            if resolved is None:
+                self.notify(f"unknown kind {name}", severity="error")
+                return
+            kind = resolved.kinds[0]
+        mode = f"kind:{name}"
         if mode not in self._kind_modes:
-            self.add_mode(mode, partial(_kind_screen, plural))
+            self.add_mode(mode, partial(_kind_screen, kind))
             self._kind_modes.add(mode)
         if self.current_mode != mode:
             self._came_from = self.current_mode
@@ -377,11 +414,15 @@ class GokApp(App[None]):
         if view in self.MODES and self.current_mode != view:
             self.switch_mode(view)
 
-    def run_command(self, text: str) -> None:
+    def run_command(self, text: str, *, rediscovered: bool = False) -> None:
+        """``rediscovered``: the line is read again after a discovery it asked for."""
         if not text:
             return
-        command = parse_command(text)
+        command = parse_command(text, self.session.kinds)
         if command.kind == "error":
+            if command.unknown and not rediscovered and self.session.backend is not None:
+                self.refresh_discovery(command=text)  # a CRD installed since: ask once more
+                return
             self.notify(command.message, severity="error")
         elif command.kind == "quit":
             self.exit()
@@ -393,13 +434,30 @@ class GokApp(App[None]):
             self.goto(command.argument)
         elif command.kind == "kind":
             self.open_kind(command.argument)
+            if command.message:  # a category: the others in it
+                self.notify(command.message, timeout=8)
         elif command.kind == "logs":
             plural, name = command.argument.split("/", 1)
             self.open_logs(plural, name)
+        elif command.kind == "xray":
+            self.open_xray(command.argument)
         elif command.kind == "context":
             self._retarget(lambda: self.session.switch_context(command.argument))
         elif command.kind == "namespace":
             self._retarget(lambda: self.session.switch_namespace(command.argument or None))
+
+    def open_xray(self, what: str) -> None:
+        """`:xray KIND/NAME`: the relations of one object in the current namespace."""
+        from gok_tui.domain.relations import relation_kind
+        from gok_tui.screens.relations import RelationsScreen
+
+        plural, name = what.split("/", 1)
+        kind = relation_kind(plural)
+        namespace = self.session.namespace if kind is not None and kind.namespaced else None
+        if kind is not None and kind.namespaced and namespace is None:
+            self.notify("xray needs one namespace (:ns NAME), or X on a row", severity="error")
+            return
+        self.push_screen(RelationsScreen(plural, namespace, name))
 
     @work(thread=True, group="open-logs", exit_on_error=False)
     def open_logs(self, plural: str, name: str) -> None:
@@ -413,8 +471,7 @@ class GokApp(App[None]):
         except KubeError as error:
             self.post_message(self.Notice(error.message, severity="error"))
             return
-        from gok_tui.screens.views import deployment_log_request
-        from gok_tui.store.logs import LogRequest
+        from gok_tui.store.logs import LogRequest, deployment_log_request
 
         request = (
             deployment_log_request(obj)
@@ -463,6 +520,7 @@ class GokApp(App[None]):
             self.notify(str(error), severity="error")
             return
         self.namespaces = []
+        self.access.forget()
         screen = self.screen
         if isinstance(screen, BaseScreen) and screen.uses_session_cluster_state:
             screen.refresh_cluster_bar()  # views with watches do on their next sync
@@ -558,9 +616,59 @@ class GokApp(App[None]):
         ):
             screen.refresh_cluster_bar()
 
+    # -- what the cluster lets the keys do (SelfSubjectAccessReview) ---------------------------
+    def _access_where(self) -> Where | None:
+        target = self.session.target
+        return (target.context, self.session.namespace) if target is not None else None
+
+    def review_access(self, screen: BaseScreen) -> None:
+        """Ask, in a worker, what the view's keys need and no fresh answer says (read-only
+        mode refuses those keys anyway: nothing to ask)."""
+        backend, where = self.session.backend, self._access_where()
+        if backend is None or where is None or self.session.readonly or not screen.is_attached:
+            return
+        missing = self.access.to_ask(where, screen.access_needs().values())
+        if missing:
+            self._review_in_worker(backend, where, missing, self.session.generation)
+
+    @work(thread=True, group="access-review", exit_on_error=False)
+    def _review_in_worker(
+        self, backend: KubeBackend, where: Where, needs: list[Need], generation: int
+    ) -> None:
+        self.post_message(self.AccessReviewed(generation, where, ask(backend, needs, where[1])))
+
+    def on_gok_app_access_reviewed(self, message: AccessReviewed) -> None:
+        if message.generation != self.session.generation:
+            return  # asked of a context or namespace no longer shown (forgotten then)
+        self.access.record(message.where, message.answers)
+        for screen in self.screen_stack:
+            screen.refresh_bindings()  # the footers show what is now known
+
+    def access_refusal(self, action: str, screen: Screen[Any] | None) -> str:
+        """Why the cluster would refuse what ``action`` does on ``screen`` ("" when it is
+        allowed or not known: a key not yet reviewed, or whose review failed, is offered)."""
+        if not isinstance(screen, BaseScreen) or action not in MUTATING_ACTIONS:
+            return ""
+        need = screen.access_needs().get(action)
+        where = self._access_where()
+        if need is None or where is None:
+            return ""
+        answer = self.access.answer(where, need)
+        if answer is None or not answer.refused:
+            return ""
+        return "not allowed: " + answer.why_not(need, review_namespace(need, where[1]))
+
+    def key_state(self, action: str, screen: Screen[Any] | None) -> bool | None:
+        """The one answer to Textual's check_action, for the app and every view: a key that
+        would change something is shown disabled when read-only or when the cluster would
+        refuse it (pressed, run_action says why)."""
+        if self.access_refusal(action, screen):
+            return None
+        return key_state(action, self.session.readonly)
+
     # -- actions: plan -> confirm -> execute -> audit ------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return key_state(action, self.session.readonly)
+        return self.key_state(action, self.screen if self.screen_stack else None)
 
     async def run_action(
         self,
@@ -575,6 +683,10 @@ class GokApp(App[None]):
         if name in MUTATING_ACTIONS:
             label = MUTATING_KEY_LABELS.get(action) if isinstance(action, str) else None
             if self.refused_as_readonly(label or name.replace("_", " ")):
+                return True
+            refusal = self.access_refusal(name, self.screen if self.screen_stack else None)
+            if refusal:
+                self.notify(f"{label or name.replace('_', ' ')}: {refusal}", severity="warning")
                 return True
         return await super().run_action(action, default_namespace, namespaces)
 
@@ -616,6 +728,52 @@ class GokApp(App[None]):
 
     def on_gok_app_feed_loaded(self, message: FeedLoaded) -> None:
         self._tick()
+        if not self._discovery_was_asked():
+            # the first table is up: what else the cluster serves is asked for only now (and
+            # after that table is drawn), so it never delays it
+            self._discovery_was_asked(mark=True)
+            self.call_after_refresh(self.refresh_discovery)
+
+    # -- discovery: the kinds the cluster serves ----------------------------------------------
+    def refresh_discovery(self, command: str = "") -> None:
+        """Ask the cluster what it serves, in a worker; ``command`` is read again after."""
+        backend, target = self.session.backend, self.session.target
+        self._discovery_was_asked(mark=True)
+        if backend is None or target is None:
+            return
+        self._discover(backend, target, self.session.generation, command)
+
+    def _discovery_was_asked(self, *, mark: bool = False) -> bool:
+        target = self.session.target
+        key = cluster_key(target) if target is not None else ""
+        asked = key in self._discovery_asked
+        if mark:
+            self._discovery_asked.add(key)
+        return asked
+
+    @work(thread=True, group="discovery", exit_on_error=False)
+    def _discover(
+        self, backend: KubeBackend, target: KubeTarget, generation: int, command: str
+    ) -> None:
+        refreshed = self.session.discovery.discover(backend, target)
+        self.post_message(self.DiscoveryDone(generation, refreshed, command))
+
+    def on_gok_app_discovery_done(self, message: DiscoveryDone) -> None:
+        if message.generation != self.session.generation:
+            return  # asked of a target no longer shown
+        refreshed = message.refreshed
+        target = self.session.target
+        where = target.cluster_server if target is not None else ""
+        if refreshed.error and where not in self._discovery_failures_said:
+            self._discovery_failures_said.add(where)
+            self.notify(
+                f"cannot learn which kinds the cluster serves ({refreshed.error}); "
+                "the built-in kinds still work",
+                severity="warning",
+                timeout=8,
+            )
+        if message.command:
+            self.run_command(message.command, rediscovered=True)
 
     def on_gok_app_plan_ready(self, message: PlanReady) -> None:
         self._planning = None

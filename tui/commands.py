@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gok_tui.config.views import VIEW_ALIASES, VIEW_SPECS
-from gok_tui.domain.kinds import KINDS, kind_for
+from gok_tui.domain.discovery import BUILTIN, KindCatalog
+from gok_tui.domain.kinds import KINDS, Kind, kind_for
 
 ALL_NAMESPACES = ("all", "-A", "*")
 LOG_KINDS = {
@@ -21,7 +22,7 @@ LOG_KINDS = {
 }
 
 CommandKind = Literal[
-    "view", "kind", "context", "namespace", "quit", "help", "messages", "logs", "error"
+    "view", "kind", "context", "namespace", "quit", "help", "messages", "logs", "error", "xray"
 ]
 
 
@@ -29,10 +30,19 @@ CommandKind = Literal[
 class Command:
     kind: CommandKind
     argument: str = ""  # view name, context name, namespace ("" = all namespaces)
-    message: str = ""  # for errors
+    message: str = ""  # for errors; for a category, the other kinds in it
+    unknown: bool = False  # an error because no kind has that name (discovery may learn it)
 
 
-def parse_command(text: str) -> Command:
+def kind_argument(kind: Kind) -> str:
+    """How a Command names a kind: a hand-listed one by its plural, any other as
+    ``plural.group`` (two groups can serve the same plural)."""
+    return kind.plural if KINDS.get(kind.plural) == kind else kind.full_name
+
+
+def parse_command(text: str, catalog: KindCatalog | None = None) -> Command:
+    """``catalog``: the kinds the cluster serves (discovery); the hand-listed ones without."""
+    catalog = catalog or BUILTIN
     words = text.strip().lstrip(":").split()
     if not words:
         return Command("error", message="empty command")
@@ -53,6 +63,8 @@ def parse_command(text: str) -> Command:
         if len(rest) != 1:
             return Command("error", message="usage: ns NAME (or ns all)")
         return Command("namespace", "" if rest[0] in ALL_NAMESPACES else rest[0])
+    if head == "xray":
+        return _xray(rest)
     view = VIEW_ALIASES.get(head)
     if view == "logs" and rest:
         kind, sep, name = rest[0].partition("/")
@@ -66,20 +78,49 @@ def parse_command(text: str) -> Command:
     resource = kind_for(head)
     if resource is not None and not rest:
         return Command("kind", resource.plural)
-    near = difflib.get_close_matches(head, _known_names(), n=3, cutoff=0.6)
+    resolved = catalog.resolve(head) if not rest else None
+    if resolved is not None:
+        first = resolved.kinds[0]
+        if not first.listable:
+            return Command("error", message=f"{first.full_name} cannot be listed")
+        others = ", ".join(kind_argument(k) for k in resolved.kinds[1:])
+        also = f"{resolved.category}: also {others}" if others else ""
+        return Command("kind", kind_argument(first), message=also)
+    near = difflib.get_close_matches(head, _known_names(catalog), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(':' + name for name in near)}?" if near else " (try :help)"
-    return Command("error", message=f"unknown command '{head}'{hint}")
+    return Command("error", message=f"unknown command '{head}'{hint}", unknown=not rest)
 
 
-def _known_names() -> list[str]:
-    names = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)]
-    return names + [alias for kind in KINDS.values() for alias in kind.aliases]
+def _xray(rest: list[str]) -> Command:
+    """``xray KIND/NAME``: the relations of one object in the current namespace."""
+    usage = "usage: xray KIND/NAME (e.g. xray deploy/web, xray svc/web)"
+    if len(rest) != 1:
+        return Command("error", message=usage)
+    from gok_tui.domain.relations import relation_kind_for  # not on the path to the first table
+
+    alias, sep, name = rest[0].partition("/")
+    kind = relation_kind_for(alias)
+    if not sep or not name or "/" in name:
+        return Command("error", message=usage)
+    if kind is None:
+        return Command("error", message=f"xray: unknown kind '{alias}'; {usage}")
+    return Command("xray", f"{kind.plural}/{name}")
 
 
-def command_candidates(contexts: Iterable[str], namespaces: Iterable[str]) -> list[str]:
-    """Every full command line, for completion: views first, then contexts and namespaces."""
+def _known_names(catalog: KindCatalog = BUILTIN) -> list[str]:
+    names = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)] + ["xray"]
+    names += [alias for kind in KINDS.values() for alias in kind.aliases]
+    return list(dict.fromkeys(names + catalog.nearest_candidates()))
+
+
+def command_candidates(
+    contexts: Iterable[str], namespaces: Iterable[str], catalog: KindCatalog | None = None
+) -> list[str]:
+    """Every full command line, for completion: views first, then kinds, contexts and
+    namespaces."""
     lines = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)]
     lines += [alias for kind in KINDS.values() for alias in kind.aliases if alias not in lines]
+    lines += [name for name in (catalog or BUILTIN).names() if name not in lines]
     lines += ["messages", "help", "quit"]
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]

@@ -14,12 +14,14 @@ from gok_tui.config.kubeconfig import KubeTarget, namespace_name_problem, retarg
 from gok_tui.config.project import ProjectConfig
 from gok_tui.config.settings import Settings, audit_log_path
 from gok_tui.devloop.feed import BuildFeed
+from gok_tui.store.discovery import DiscoveryStore
 from gok_tui.store.feeds import FeedHub
 
 if TYPE_CHECKING:
     from gok_tui.backends.docker_backend import DockerBackend
     from gok_tui.devloop.loop import DevLoop
     from gok_tui.devloop.view import BuildView
+    from gok_tui.domain.discovery import KindCatalog
 
 
 QUIT_WAIT = 0.2  # seconds quitting gives work in flight to finish on its own
@@ -46,6 +48,8 @@ class Session:
     devloop: DevLoop | None = field(init=False, default=None)
     build_feed: BuildFeed = field(init=False, default_factory=BuildFeed)
     _build_view: BuildView | None = field(init=False, default=None)
+    # the kinds each cluster serves (cached on disk; refreshed after the first table)
+    discovery: DiscoveryStore = field(init=False, default_factory=DiscoveryStore)
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
@@ -88,6 +92,11 @@ class Session:
     @property
     def backend(self) -> KubeBackend | None:
         return self.hub.backend
+
+    @property
+    def kinds(self) -> KindCatalog:
+        """The kinds the current cluster serves, as last learnt (no request)."""
+        return self.discovery.catalog(self.target)
 
     def context_names(self) -> list[str]:
         if self.target is None:

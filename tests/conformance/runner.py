@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conformance.cases import Case
-from tests.conformance.world import World
+from tests.conformance.world import GIZMOS_CRD, World
+from tests.kubefake.crds import resource_of
 from tests.kubefake.resources import RESOURCES
 
 
@@ -15,7 +16,9 @@ def served_names() -> set[str]:
     "apps/v1/deployments/scale"): discovery compares these entries, and not_served.json names
     the rest."""
     names = set()
-    for resource in RESOURCES.values():
+    custom = resource_of(GIZMOS_CRD)  # the CRD the world makes
+    assert custom is not None
+    for resource in [*RESOURCES.values(), custom]:
         names.add(f"{resource.api_version}/{resource.plural}")
         names.update(
             f"{resource.api_version}/{resource.plural}/{sub}" for sub in resource.subresources

@@ -1,7 +1,8 @@
 """The namespace every conformance case runs in, made the same way on a real cluster (the
 recorder) and on the fake (the replay): a Deployment ``web`` rolled from v1 to v2 by kubectl's
 field managers, its Service, Ingress and HorizontalPodAutoscaler, a ConfigMap ``settings`` and
-a Secret (what ``answers/README.md`` describes, less the kinds the fake does not serve)."""
+a Secret, the CRD ``gizmos.rec.example.com`` and one Gizmo (what ``answers/README.md``
+describes, less the kinds the fake does not serve)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,25 @@ from tests.conformance.wire import Req, Wire
 from tests.integration.helpers import deployment
 from tests.integration.identity import restricted_backend
 from tests.integration.scenario_kit import wait
+from tests.kubefake.crds import crd
 
 IMAGE_V1 = "registry.k8s.io/pause:3.9"
 IMAGE_V2 = "registry.k8s.io/pause:3.10"
 APPS = "/apis/apps/v1/namespaces"
 CORE = "/api/v1/namespaces"
+CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+GIZMOS = "/apis/rec.example.com/v1/namespaces"
+GIZMOS_CRD = crd(
+    "gizmos",
+    "rec.example.com",
+    "Gizmo",
+    short_names=("gz",),
+    categories=("all",),
+    printer_columns=(
+        {"name": "Size", "type": "integer", "jsonPath": ".spec.size"},
+        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+    ),
+)
 
 
 def web_deployment(image: str, replicas: int = 2, name: str = "web") -> dict[str, Any]:
@@ -142,6 +157,7 @@ class World:
             **csa,
         )
         self.create(f"{CORE}/{ns}/secrets", {"metadata": {"name": "creds"}, "data": {"pw": "eA=="}})
+        self._gizmos()
         self.wait(lambda: self._rolled_out(IMAGE_V1), "web v1 rolled out")
         self.ok(
             Req(
@@ -157,6 +173,23 @@ class World:
             )
         )
         self.wait(lambda: self._rolled_out(IMAGE_V2), "web v2 rolled out")
+
+    def _gizmos(self) -> None:
+        """The CRD of answers/README.md (cluster-wide: made once per cluster) and one object."""
+        path = f"{CRDS}/{GIZMOS_CRD['metadata']['name']}"
+        if not self.exists(path):
+            self.create(CRDS, GIZMOS_CRD)
+
+        def established() -> bool:
+            conditions = (self.get(path).get("status") or {}).get("conditions") or []
+            return any(
+                c.get("type") == "Established" and c.get("status") == "True" for c in conditions
+            )
+
+        self.wait(established, "the gizmos CRD established")
+        self.wait(lambda: self.exists(f"{GIZMOS}/{self.ns}/gizmos"), "gizmos served")
+        gizmo = {"apiVersion": "rec.example.com/v1", "kind": "Gizmo", "metadata": {"name": "g1"}}
+        self.create(f"{GIZMOS}/{self.ns}/gizmos", {**gizmo, "spec": {"size": 3}})
 
     def _rolled_out(self, image: str) -> bool:
         pods = self.get(f"{CORE}/{self.ns}/pods")["items"]

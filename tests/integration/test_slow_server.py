@@ -1,8 +1,10 @@
 """A slow API server (every request answered after 500 ms): the UI never waits for it.
 
 The fake's ``latency`` delays each request before it is answered (a watch's later events are not
-delayed). The view must come up at once, keys must be answered while lists are in flight, and
-the rows must still arrive.
+delayed), and lists are held until the test releases them. The view must come up at once, keys
+must be answered while the lists are still in flight, and the rows must still arrive. "Answered
+while in flight" rather than "within N ms": a wall-clock bound fails on a loaded machine, while a
+UI that waited for the server could not answer a key before the held list is released.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.help import HelpScreen
-from gok_tui.screens.views import DeploymentsScreen, PodsScreen
+from gok_tui.screens.pods import PodsScreen
 from gok_tui.widgets.resource_table import ResourceTable
 from textual.pilot import Pilot
 
@@ -22,17 +25,17 @@ from tests.kubefake import FakeKube, wait_until
 from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
 
 LATENCY = 0.5
-PROMPT = 0.3  # a key is answered well within one request's latency
+PATIENCE = 10.0  # seconds a key may take on a loaded machine; lists are held for 30 s
 
 
 async def answered(
     pilot: Pilot, key: str, done: Callable[[], bool], presses: list[asyncio.Task[None]]
 ) -> float:
-    """Seconds from pressing ``key`` until ``done()`` holds (at most 2 s). The press itself
+    """Seconds from pressing ``key`` until ``done()`` holds (at most PATIENCE). The press itself
     goes on (Pilot then waits for the whole app to be idle); its task joins ``presses``."""
     started = time.perf_counter()
     presses.append(asyncio.create_task(pilot.press(key)))
-    while not done() and time.perf_counter() - started < 2.0:
+    while not done() and time.perf_counter() - started < PATIENCE:
         await asyncio.sleep(0.002)
     return time.perf_counter() - started
 
@@ -54,6 +57,9 @@ async def test_keys_are_answered_while_every_request_takes_half_a_second(
         fake_kube.apply_object(deployment(name, replicas=1))
     wait_until(lambda: len(fake_kube.list_objects("pods")) == 2)
     fake_kube.latency = LATENCY
+    # lists are also held until released, so "in flight" does not depend on how fast this
+    # test polls on a loaded machine; the latency still delays every answer
+    fake_kube.hold_lists()
     app = make_app(fake_kubeconfig)
     presses: list[asyncio.Task[None]] = []
     async with app.run_test(size=SIZE) as pilot:
@@ -65,17 +71,15 @@ async def test_keys_are_answered_while_every_request_takes_half_a_second(
         assert feed.loop is not None and feed.loop.list_count == 0, "the list is in flight"
         assert "loading" in screen_text(app)
 
-        # help opens and closes at once while the list is still in flight
-        opened = await answered(
-            pilot, "question_mark", lambda: isinstance(app.screen, HelpScreen), presses
-        )
+        # help opens and closes while the list is still in flight
+        await answered(pilot, "question_mark", lambda: isinstance(app.screen, HelpScreen), presses)
         assert isinstance(app.screen, HelpScreen)
-        assert opened < PROMPT, f"? took {opened * 1000:.0f} ms"
-        closed = await answered(pilot, "escape", lambda: app.screen is screen, presses)
+        await answered(pilot, "escape", lambda: app.screen is screen, presses)
         assert app.screen is screen
-        assert closed < PROMPT, f"escape took {closed * 1000:.0f} ms"
+        assert feed.loop.list_count == 0, "help opened and closed while the list was in flight"
 
         # the rows still arrive
+        fake_kube.release_lists()
         await until(
             pilot,
             lambda: table_keys(app) == ["default/api", "default/web"],
@@ -86,10 +90,11 @@ async def test_keys_are_answered_while_every_request_takes_half_a_second(
 
         # another view's list in flight: back on Deployments, j and k move the cursor at once
         pods_lists = lists_of(fake_kube, "pods")
+        fake_kube.hold_lists()
         await answered(pilot, "2", lambda: isinstance(app.screen, PodsScreen), presses)
         pods = app.screen
         assert isinstance(pods, PodsScreen)
-        deadline = time.perf_counter() + 2.0
+        deadline = time.perf_counter() + PATIENCE
         while "pods" not in pods.feeds or lists_of(fake_kube, "pods") == pods_lists:
             assert time.perf_counter() < deadline, "the Pods view never asked for its list"
             await asyncio.sleep(0.002)  # mounted, and its watch loop has asked for the list
@@ -105,13 +110,13 @@ async def test_keys_are_answered_while_every_request_takes_half_a_second(
             in_flight.append(pods_loop.list_count == 0)
             return True
 
-        down = await answered(pilot, "j", lambda: moved(1), presses)
-        up = await answered(pilot, "k", lambda: moved(0), presses)
+        await answered(pilot, "j", lambda: moved(1), presses)
+        await answered(pilot, "k", lambda: moved(0), presses)
         assert table.cursor_row == 0
-        assert down < PROMPT and up < PROMPT, f"j {down * 1000:.0f} ms, k {up * 1000:.0f} ms"
         assert in_flight == [True, True], "the pods list was in flight while j and k were answered"
 
         # and the pods arrive too
+        fake_kube.release_lists()
         await asyncio.gather(*presses)
         await pilot.press("2")
         await until(pilot, lambda: len(table_keys(app)) == 2, timeout=5, what="both pods")

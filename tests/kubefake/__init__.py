@@ -18,7 +18,9 @@ Pod readiness: `fake.pod_readiness = "auto" | "manual" | callable(pod) -> bool |
 Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(token),
     expire_watches(), compact(), gone_next_watches(n), fail_next(n, code), conflict_next(n, res),
     status_writes_on_read(*resources) (a controller moves the resourceVersion after each GET),
-    latency (seconds per request), hold_lists() / release_lists() (lists answered together).
+    latency (seconds per request), hold_lists() / release_lists() (lists answered together),
+    aggregated_discovery = False (legacy only) | 406, discovery_status = 403 (all discovery).
+CRDs (crds.py): create/delete CustomResourceDefinitions; their kinds are then served.
 Repeatable runs: `FakeKube(clock=...)` is the cluster's wall clock (creation times, conditions,
     events, log lines); generated names and uids come from what they name, not from a random
     source.

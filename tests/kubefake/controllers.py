@@ -1,6 +1,7 @@
 """Controllers of the fake: deployment (ReplicaSets with revisions, rolling within maxSurge and
 maxUnavailable, progress deadline), ReplicaSet (pods), a kubelet (pod status, scriptable
-readiness) and endpoints. One thread runs them all until stable after every change."""
+readiness), endpoints and EndpointSlices. One thread runs them all until stable after every
+change."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ REVISION = "deployment.kubernetes.io/revision"
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 HASH_LABEL = "pod-template-hash"
 ROOT_CA = "kube-root-ca.crt"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 Readiness = Callable[[dict[str, Any]], "bool | None"]
 
@@ -548,11 +550,14 @@ class Controllers:
         if not selector:
             return
         ready, not_ready = [], []
-        for pod in list(self.state.iter_raw("pods")):
-            if pod["metadata"].get("namespace") != meta["namespace"]:
-                continue
-            if not _matches(pod["metadata"].get("labels") or {}, selector):
-                continue
+        selected = [
+            pod
+            for pod in self.state.iter_raw("pods")
+            if pod["metadata"].get("namespace") == meta["namespace"]
+            and _matches(pod["metadata"].get("labels") or {}, selector)
+        ]
+        self._endpoint_slice(service, selected)
+        for pod in selected:
             ip = (pod.get("status") or {}).get("podIP")
             if not ip or pod["metadata"].get("deletionTimestamp"):
                 continue
@@ -597,6 +602,79 @@ class Controllers:
                 obj["subsets"] = body["subsets"]
 
             self.state.mutate("endpoints", meta["namespace"], meta["name"], write)
+
+    def _endpoint_slice(self, service: dict[str, Any], pods: list[dict[str, Any]]) -> None:
+        """The EndpointSlice controller, for one slice per Service (a real one splits at 100
+        endpoints): the pods with an IP, terminating ones included with ready false, as
+        discovery.k8s.io/v1 publishes them."""
+        meta, spec = service["metadata"], service.get("spec") or {}
+        endpoints = []
+        for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
+            ip = (pod.get("status") or {}).get("podIP")
+            if not ip:
+                continue
+            terminating = bool(pod["metadata"].get("deletionTimestamp"))
+            serving = _pod_ready(pod)
+            endpoint: dict[str, Any] = {
+                "addresses": [ip],
+                "conditions": {
+                    "ready": serving and not terminating,
+                    "serving": serving,
+                    "terminating": terminating,
+                },
+                "targetRef": {
+                    "kind": "Pod",
+                    "namespace": meta["namespace"],
+                    "name": pod["metadata"]["name"],
+                    "uid": pod["metadata"]["uid"],
+                },
+            }
+            if pod["spec"].get("nodeName"):
+                endpoint["nodeName"] = pod["spec"]["nodeName"]
+            endpoints.append(endpoint)
+        ports = [
+            {
+                "name": p.get("name", ""),
+                "protocol": p.get("protocol", "TCP"),
+                "port": _target_port(p),
+            }
+            for p in spec.get("ports") or []
+        ]
+        existing = next(
+            (
+                s
+                for s in self.state.iter_raw("endpointslices")
+                if s["metadata"].get("namespace") == meta["namespace"]
+                and (s["metadata"].get("labels") or {}).get(SERVICE_NAME_LABEL) == meta["name"]
+            ),
+            None,
+        )
+        # lists the API returns as null when empty (no omitempty on these fields)
+        wanted = {"endpoints": endpoints or None, "ports": ports or None}
+        if existing is None:
+            labels = {
+                **(meta.get("labels") or {}),
+                SERVICE_NAME_LABEL: meta["name"],
+                "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
+            }
+            body = {
+                "metadata": {
+                    "generateName": f"{meta['name']}-",
+                    "namespace": meta["namespace"],
+                    "labels": labels,
+                    "ownerReferences": [owner_ref(service)],
+                },
+                "addressType": "IPv4",
+                **wanted,
+            }
+            self.state.create("endpointslices", body)
+        elif any(existing.get(key) != value for key, value in wanted.items()):
+
+            def write(obj: dict[str, Any]) -> None:
+                obj.update(wanted)
+
+            slice_meta = existing["metadata"]
+            self.state.mutate("endpointslices", slice_meta["namespace"], slice_meta["name"], write)
 
 
 def _target_port(port: dict[str, Any]) -> int:

@@ -4,9 +4,12 @@ from the kinds the fake serves (resources.RESOURCES)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from tests.kubefake.resources import GROUP_VERSIONS, RESOURCES, Resource
+
+Custom = Mapping[tuple[str, str], Resource]  # the kinds CRDs add (crds.served)
 
 VERSION = {
     "major": "1",
@@ -22,13 +25,31 @@ VERSION = {
 AGGREGATED_KIND = "as=APIGroupDiscoveryList"
 
 
-def _in(group: str, version: str) -> list[Resource]:
-    return [r for r in RESOURCES.values() if (r.group, r.version) == (group, version)]
+def wants_aggregated(accept: str) -> bool:
+    """Whether an Accept header asks for the aggregated form a v1.28 server serves (v2beta1;
+    it does not serve v2, which newer clients ask for first)."""
+    for entry in accept.split(","):
+        params = {p.strip() for p in entry.split(";")[1:]}
+        if {"g=apidiscovery.k8s.io", "v=v2beta1", AGGREGATED_KIND} <= params:
+            return True
+    return False
 
 
-def resource_list(group: str, version: str) -> dict[str, Any]:
+def _all(custom: Custom) -> list[Resource]:
+    return [*RESOURCES.values(), *custom.values()]
+
+
+def _group_versions(custom: Custom) -> list[tuple[str, str]]:
+    return sorted({*GROUP_VERSIONS, *((r.group, r.version) for r in custom.values())})
+
+
+def _in(group: str, version: str, custom: Custom) -> list[Resource]:
+    return [r for r in _all(custom) if (r.group, r.version) == (group, version)]
+
+
+def resource_list(group: str, version: str, custom: Custom | None = None) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
-    for resource in sorted(_in(group, version), key=lambda r: r.plural):
+    for resource in sorted(_in(group, version, custom or {}), key=lambda r: r.plural):
         entry: dict[str, Any] = {
             "name": resource.plural,
             "singularName": resource.kind.lower(),
@@ -59,7 +80,7 @@ def resource_list(group: str, version: str) -> dict[str, Any]:
     return answer
 
 
-def group_list() -> dict[str, Any]:
+def group_list(custom: Custom | None = None) -> dict[str, Any]:
     return {
         "kind": "APIGroupList",
         "apiVersion": "v1",
@@ -69,15 +90,17 @@ def group_list() -> dict[str, Any]:
                 "versions": [{"groupVersion": f"{group}/{version}", "version": version}],
                 "preferredVersion": {"groupVersion": f"{group}/{version}", "version": version},
             }
-            for group, version in GROUP_VERSIONS
+            for group, version in _group_versions(custom or {})
         ],
     }
 
 
-def _aggregated_resource(resource: Resource) -> dict[str, Any]:
+def _aggregated_resource(resource: Resource, custom: bool = False) -> dict[str, Any]:
+    # a CRD's kinds name their group and version in responseKind (answer 08), built-in ones not
+    group, version = (resource.group, resource.version) if custom else ("", "")
     entry: dict[str, Any] = {
         "resource": resource.plural,
-        "responseKind": {"group": "", "version": "", "kind": resource.kind},
+        "responseKind": {"group": group, "version": version, "kind": resource.kind},
         "scope": "Namespaced" if resource.namespaced else "Cluster",
         "singularResource": resource.kind.lower(),
         "verbs": list(resource.verbs),
@@ -98,22 +121,25 @@ def _aggregated_resource(resource: Resource) -> dict[str, Any]:
     return entry
 
 
-def aggregated(core: bool) -> dict[str, Any]:
+def aggregated(core: bool, custom: Custom | None = None) -> dict[str, Any]:
     """/api (core) or /apis as one APIGroupDiscoveryList."""
-    pairs = [("", "v1")] if core else GROUP_VERSIONS
+    custom = custom or {}
+    pairs = [("", "v1")] if core else _group_versions(custom)
     items = []
     for group, version in pairs:
         metadata: dict[str, Any] = {"creationTimestamp": None}
         if group:
             metadata = {"name": group, **metadata}
-        resources = sorted(_in(group, version), key=lambda r: r.plural)
+        resources = sorted(_in(group, version, custom), key=lambda r: r.plural)
         items.append(
             {
                 "metadata": metadata,
                 "versions": [
                     {
                         "version": version,
-                        "resources": [_aggregated_resource(r) for r in resources],
+                        "resources": [
+                            _aggregated_resource(r, r in custom.values()) for r in resources
+                        ],
                         "freshness": "Current",
                     }
                 ],
@@ -127,13 +153,14 @@ def aggregated(core: bool) -> dict[str, Any]:
     }
 
 
-def document(path: str, accept: str) -> dict[str, Any] | None:
+def document(path: str, accept: str, custom: Custom | None = None) -> dict[str, Any] | None:
     """The discovery document at ``path``, or None when ``path`` is not one."""
+    custom = custom or {}
     path = path.rstrip("/")
     if path == "/version":
         return dict(VERSION)
-    if path in ("/api", "/apis") and AGGREGATED_KIND in accept:
-        return aggregated(core=path == "/api")
+    if path in ("/api", "/apis") and wants_aggregated(accept):
+        return aggregated(path == "/api", custom)
     if path == "/api":
         return {
             "kind": "APIVersions",
@@ -143,17 +170,25 @@ def document(path: str, accept: str) -> dict[str, Any] | None:
             ],
         }
     if path == "/apis":
-        return group_list()
-    for group, version in [("", "v1"), *GROUP_VERSIONS]:
+        return group_list(custom)
+    for group, version in [("", "v1"), *_group_versions(custom)]:
         if path == (f"/apis/{group}/{version}" if group else "/api/v1"):
-            return resource_list(group, version)
+            return resource_list(group, version, custom)
     return None
 
 
-def known_prefix(path: str) -> bool:
+def content_type(document: dict[str, Any]) -> str:
+    """What a v1.28 server says its discovery answer is (clients read the form from it)."""
+    if document.get("kind") == "APIGroupDiscoveryList":
+        return "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
+    return "application/json"
+
+
+def known_prefix(path: str, custom: Custom | None = None) -> bool:
     """Whether a path is under a group version the fake serves (else the server's mux answers
     a plain-text 404)."""
     parts = [p for p in path.split("/") if p]
     if parts[:2] == ["api", "v1"]:
         return True
-    return len(parts) >= 3 and parts[0] == "apis" and (parts[1], parts[2]) in GROUP_VERSIONS
+    group_versions = _group_versions(custom or {})
+    return len(parts) >= 3 and parts[0] == "apis" and (parts[1], parts[2]) in group_versions

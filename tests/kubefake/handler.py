@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from tests.kubefake import deletion, disruption, ownership, tables, validation
+from tests.kubefake import crds, deletion, disruption, ownership, tables, validation
 from tests.kubefake import discovery as documents
 from tests.kubefake.errors import ApiError, conflict, gone, not_found
 from tests.kubefake.resources import (
@@ -120,17 +120,27 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(
         self, method: str, path: str, query: dict[str, str], content_type: str, body: bytes
     ) -> None:
-        discovery = documents.document(path, self.headers.get("Accept", ""))
+        custom = crds.served(self.fake.state)
+        accept = self.headers.get("Accept", "")
+        forced = self.fake.discovery_status
+        if forced is None and documents.wants_aggregated(accept) and path in ("/api", "/apis"):
+            served = self.fake.aggregated_discovery
+            forced = served if type(served) is int else None
+            accept = accept if served is True else "application/json"
+        discovery = documents.document(path, accept, custom)
+        if discovery is not None and forced is not None and path != "/version":
+            raise ApiError(forced, "", f"discovery answered {forced} (injected)")
         if discovery is not None:
             if (
                 self.fake._token is not None
                 and self.headers.get("Authorization", "") != f"Bearer {self.fake._token}"
             ):
                 raise ApiError(401, "Unauthorized", "Unauthorized")
-            self._json(200, discovery)
+            data = json.dumps(discovery).encode()
+            self._raw(200, data, documents.content_type(discovery))
             return
-        route = parse_route(path)
-        if route is None and not documents.known_prefix(path):
+        route = parse_route(path, custom)
+        if route is None and not documents.known_prefix(path, custom):
             self._raw(404, b"404 page not found\n", "text/plain; charset=utf-8")
             return
         if route is None or (
@@ -194,17 +204,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _list(self, route: Route, query: dict[str, str]) -> dict[str, Any]:
         state = self.fake.state
         plural, matches = self._matching(route, query)
-        with state.lock:
-            _check_list_version(query, state.rv, state.compacted_rv)
-            items = [obj for obj in state.list(plural, route.namespace or None) if matches(obj)]
-            list_rv = state.rv
         start = 0
         token = query.get("continue")
-        if token:
-            rv_text, _, offset = token.partition(":")
-            start, list_rv = int(offset), int(rv_text)
         limit = int(query.get("limit") or 0)
-        page = items[start : start + limit] if limit else items[start:]
+        with state.lock:
+            _check_list_version(query, state.rv, state.compacted_rv)
+            list_rv = state.rv
+            # the matches are counted in place; only the page asked for is copied
+            items = [obj for obj in state.list_raw(plural, route.namespace or None) if matches(obj)]
+            if token:
+                rv_text, _, offset = token.partition(":")
+                start, list_rv = int(offset), int(rv_text)
+            page = copy.deepcopy(items[start : start + limit] if limit else items[start:])
         metadata: dict[str, Any] = {"resourceVersion": str(list_rv)}
         if limit and start + limit < len(items):
             metadata["continue"] = f"{list_rv}:{start + limit}"
@@ -350,6 +361,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- writes --------------------------------------------------------------------------------
     def _created(self, route: Route, obj: dict[str, Any], dry_run: bool) -> None:
+        if route.resource.plural == "selfsubjectaccessreviews":
+            self._json(201, self.fake.review_access(self.headers, obj))
+            return
         if route.subresource == "token":
             if self.fake.state.get("serviceaccounts", route.namespace, route.name) is None:
                 raise not_found("serviceaccounts", route.name)
@@ -363,8 +377,14 @@ class _Handler(BaseHTTPRequestHandler):
             obj.setdefault("metadata", {})["namespace"] = route.namespace or "default"
         validation.check_name(route.resource.plural, (obj.get("metadata") or {}).get("name", ""))
         validation.check(route.resource.plural, obj)
+        is_crd = route.resource.plural == crds.CRD_PLURAL
+        if is_crd:
+            crds.check(obj)
         self._owned_by_writer(route, None, obj)
-        self._json(201, self.fake.state.create(route.resource.plural, obj, dry_run=dry_run))
+        created = self.fake.state.create(route.resource.plural, obj, dry_run=dry_run)
+        self._json(201, created)
+        if is_crd and not dry_run:
+            crds.established(self.fake.state, created)
 
     def _owned_by_writer(
         self, route: Route, current: dict[str, Any] | None, new: dict[str, Any]
@@ -513,6 +533,8 @@ class _Handler(BaseHTTPRequestHandler):
             if plural == "namespaces" and not deletion.is_dry_run(options):
                 # Terminating until the namespace controller has emptied it
                 obj = state.mutate(plural, "", route.name, deletion.terminate_namespace) or obj
+            if plural == crds.CRD_PLURAL and not deletion.is_dry_run(options):
+                crds.removed(state, obj)
         self._json(200, deletion.answer(plural, obj))
 
     # -- output ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tests.kubefake.errors import ApiError
@@ -108,3 +109,86 @@ def forbidden(
         f'in API group "{group}"{scope}',
         details,
     )
+
+
+REVIEW_KIND = "SelfSubjectAccessReview"
+
+
+def _allowing_binding(
+    state: State, user: str, verb: str, group: str, resource: str, namespace: str
+) -> str:
+    """Which binding allows the request, as RBAC says it ("" when none does)."""
+    sa_namespace, _, account = user[len(SA_PREFIX) :].partition(":")
+    bindings = state.list("clusterrolebindings") + (
+        state.list("rolebindings", namespace) if namespace else []
+    )
+    for binding in bindings:
+        if not any(
+            s.get("kind") == "ServiceAccount"
+            and s.get("name") == account
+            and s.get("namespace", sa_namespace) == sa_namespace
+            for s in binding.get("subjects") or []
+        ):
+            continue
+        meta = binding.get("metadata") or {}
+        role_ref = binding.get("roleRef") or {}
+        is_role = role_ref.get("kind") == "Role"
+        role = state.get(
+            "roles" if is_role else "clusterroles",
+            meta.get("namespace", "") if is_role else "",
+            str(role_ref.get("name", "")),
+        )
+        if any(_matches(r, group, resource, verb) for r in (role or {}).get("rules") or []):
+            source = (
+                f'RoleBinding "{meta.get("name")}/{meta.get("namespace")}"'
+                if meta.get("namespace")
+                else f'ClusterRoleBinding "{meta.get("name")}"'
+            )
+            return (
+                f'RBAC: allowed by {source} of {role_ref.get("kind")} "{role_ref.get("name")}" '
+                f'to ServiceAccount "{account}/{sa_namespace}"'
+            )
+    return ""
+
+
+def review(
+    state: State,
+    user: str | None,
+    request: dict[str, Any],
+    refused: Callable[[str, str, str], bool],
+) -> dict[str, Any]:
+    """A SelfSubjectAccessReview answered as v1.28 does: the cluster admin is allowed with no
+    reason (system:masters short-cuts RBAC); a ServiceAccount is allowed with the binding that
+    allows it; a denial is ``{"allowed": false}`` alone (RBAC has no opinion, it gives no
+    reason). ``refused(verb, resource, namespace)``: the fake's forbid() knobs."""
+    spec = request.get("spec") or {}
+    attributes = spec.get("resourceAttributes")
+    if not isinstance(attributes, dict) or spec.get("nonResourceAttributes"):
+        raise ApiError(
+            422,
+            "Invalid",
+            f'{REVIEW_KIND}.authorization.k8s.io "" is invalid: spec.resourceAttributes: '
+            'Invalid value: "null": exactly one of nonResourceAttributes or '
+            "resourceAttributes must be specified",
+            {"kind": REVIEW_KIND, "group": "authorization.k8s.io"},
+        )
+    verb = str(attributes.get("verb", ""))
+    group = str(attributes.get("group", ""))
+    resource = str(attributes.get("resource", ""))
+    if attributes.get("subresource"):
+        resource = f"{resource}/{attributes['subresource']}"
+    namespace = str(attributes.get("namespace", ""))
+    status: dict[str, Any]
+    if user is None:
+        allowed = not refused(verb, resource.split("/")[0], namespace)
+        status = {"allowed": allowed}
+    else:
+        reason = _allowing_binding(state, user, verb, group, resource, namespace)
+        status = {"allowed": True, "reason": reason} if reason else {"allowed": False}
+    return {
+        "kind": REVIEW_KIND,
+        "apiVersion": "authorization.k8s.io/v1",
+        "metadata": {"creationTimestamp": None},
+        "spec": spec,
+        "status": status,
+    }

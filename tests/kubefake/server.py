@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from tests.kubefake import events, rbac
+from tests.kubefake import crds, events, rbac
 from tests.kubefake.controllers import (
     HASH_LABEL,
     REVISION,
@@ -103,6 +103,11 @@ class FakeKube:
         self._token: str | None = None
         self._gone_next = 0
         self._fail_next: list[int] = []
+        # discovery (/api, /apis and group versions): True serves the aggregated form; False
+        # answers the legacy one to its Accept (as v1.27 builds did); a status code answers
+        # that to it (406). ``discovery_status``: that code to every discovery request (403).
+        self.aggregated_discovery: bool | int = True
+        self.discovery_status: int | None = None
         self._conflict_next: dict[str, int] = {}
         self._status_writes_on_read: set[str] = set()
         self.tokens = rbac.Tokens()
@@ -229,6 +234,17 @@ class FakeKube:
     def allow_all(self) -> None:
         self._forbidden.clear()
 
+    def review_access(self, headers: Any, request: dict[str, Any]) -> dict[str, Any]:
+        """A SelfSubjectAccessReview by the caller (see rbac.review)."""
+
+        def refused(verb: str, resource: str, namespace: str) -> bool:
+            return any(
+                plural == resource and (where is None or where == namespace) and verb in verbs
+                for plural, where, verbs in self._forbidden
+            )
+
+        return rbac.review(self.state, self.tokens.user_of(headers), request, refused)
+
     def require_token(self, token: str | None) -> None:
         self._token = token
 
@@ -314,7 +330,13 @@ class FakeKube:
         )
 
     def apply_object(self, obj: dict[str, Any]) -> dict[str, Any]:
+        crds.served(self.state)  # the kinds CRDs add, by kind
         resource = BY_KIND[obj["kind"]]
+        if (
+            resource.plural == crds.CRD_PLURAL
+            and self.state.get(crds.CRD_PLURAL, "", obj["metadata"]["name"]) is None
+        ):
+            return self.create_crd(obj)
         meta = obj.get("metadata") or {}
         namespace = (meta.get("namespace") or "default") if resource.namespaced else ""
         with self.state.lock:
@@ -337,6 +359,17 @@ class FakeKube:
                 result = self.state.replace(resource.plural, namespace, meta["name"], merged)
         self.controllers.wake.set()
         return result
+
+    def create_crd(self, crd: dict[str, Any]) -> dict[str, Any]:
+        """A CustomResourceDefinition, Established at once (crds.py)."""
+        crds.check(crd)
+        created = self.state.create(crds.CRD_PLURAL, crd)
+        crds.established(self.state, created)
+        return created
+
+    def delete_crd(self, name: str) -> None:
+        """Delete a CRD and its custom resources."""
+        crds.removed(self.state, self.state.delete(crds.CRD_PLURAL, "", name))
 
     def get_object(self, plural: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         return self.state.get(plural, namespace or "", name)
@@ -539,7 +572,8 @@ class FakeKube:
             code = self._fail_next.pop(0)
             raise ApiError(code, "InternalError", "Internal error occurred: injected fault")
         verb = _verb(method, route, query)
-        if user is not None:
+        if user is not None and route.resource.plural != "selfsubjectaccessreviews":
+            # every authenticated user may ask what it may do (ClusterRole system:basic-user)
             resource = route.resource.plural + (
                 f"/{route.subresource}" if route.subresource else ""
             )
@@ -719,7 +753,8 @@ def _verb(method: str, route: Route, query: dict[str, str]) -> str:
     return {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}[method]
 
 
-def parse_route(path: str) -> Route | None:
+def parse_route(path: str, custom: dict[tuple[str, str], Resource] | None = None) -> Route | None:
+    """``custom``: the kinds CRDs add, (group, plural) -> Resource (see crds.served)."""
     parts = [p for p in path.split("/") if p]
     if parts[:2] == ["api", "v1"]:
         group, rest = "", parts[2:]
@@ -732,7 +767,7 @@ def parse_route(path: str) -> Route | None:
         namespace, rest = rest[1], rest[2:]
     if not rest:
         return None
-    resource = RESOURCES.get((group, rest[0]))
+    resource = RESOURCES.get((group, rest[0])) or (custom or {}).get((group, rest[0]))
     if resource is None:
         if rest[0] == "namespaces" and len(rest) == 2 and not group:
             return Route(RESOURCES[("", "namespaces")], "", rest[1], "")

@@ -108,6 +108,17 @@ class State:
                 if p == plural and (namespace is None or ns == namespace)
             ]
 
+    def list_raw(self, plural: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """``list``'s objects in its order without copying them; only under ``lock``."""
+        return [
+            obj
+            for (p, ns, _), obj in sorted(
+                (item for item in self.objects.items() if item[0][0] == plural),
+                key=lambda item: item[0],
+            )
+            if namespace is None or ns == namespace
+        ]
+
     def iter_raw(self, plural: str) -> Iterator[dict[str, Any]]:
         """Objects without copying; only under ``lock``."""
         for (p, _, _), obj in self.objects.items():

@@ -144,3 +144,25 @@ def write_audit(*entries: dict[str, object]) -> None:
     path = user_log_path("gok-tui") / "audit.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries))
+
+
+def sent_changes(fake: FakeKube) -> list[Any]:
+    """The requests that could change the cluster (an access review only asks a question)."""
+    return [
+        r
+        for r in list(fake.requests)
+        if r.method not in ("GET", "HEAD") and not r.path.endswith("/selfsubjectaccessreviews")
+    ]
+
+
+def keys_reviewed(app: GokApp) -> bool:
+    """Every key of the view that needs the cluster's leave has its access review's answer
+    (asked out of sight, in a worker)."""
+    from gok_tui.screens.base import BaseScreen
+
+    screen, target = app.screen, app.session.target
+    if not isinstance(screen, BaseScreen) or target is None:
+        return False
+    where = (target.context, app.session.namespace)
+    needs = screen.access_needs().values()
+    return bool(needs) and all(app.access.answer(where, need) is not None for need in needs)

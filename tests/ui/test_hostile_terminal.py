@@ -16,14 +16,15 @@ from pathlib import Path
 from gok_tui.screens.audit import AuditScreen
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.help import HelpScreen
+from gok_tui.screens.ingress import IngressScreen
 from gok_tui.screens.kinds import KindScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.messages import MessagesScreen
+from gok_tui.screens.pods import PodsScreen
 from gok_tui.screens.problems import ProblemsScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
-from gok_tui.screens.views import IngressScreen, PodsScreen
 from gok_tui.widgets.confirm import ConfirmModal
 
 from tests.integration.helpers import deployment, ingress, service

@@ -6,15 +6,18 @@ import pytest
 from gok_tui.config.keymap import DEFAULT_KEYS, SCOPES_LIVE_TOGETHER, validate_keymap
 from gok_tui.screens.audit import AuditScreen
 from gok_tui.screens.build import BuildScreen
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.images import ImagesScreen
+from gok_tui.screens.ingress import IngressScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.messages import MessagesScreen
+from gok_tui.screens.pods import PodsScreen
 from gok_tui.screens.problems import ProblemsScreen
+from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
 from gok_tui.screens.traffic import TrafficScreen
-from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -43,6 +46,7 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         MessagesScreen,
         PodsScreen,
         ProblemsScreen,
+        RelationsScreen,
         RevisionScreen,
         RolloutScreen,
         TrafficScreen,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.kinds import KindScreen
-from gok_tui.screens.views import DeploymentsScreen, PodsScreen
+from gok_tui.screens.pods import PodsScreen
 
 from tests.integration.helpers import deployment, service
 from tests.kubefake import FakeKube

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from gok_tui.app import GokApp
-from gok_tui.screens.views import DeploymentsScreen
+from gok_tui.screens.deployments import DeploymentsScreen
 
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, until

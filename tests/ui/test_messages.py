@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from gok_tui.app import MESSAGES_KEPT, GokApp
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.messages import MessagesScreen
-from gok_tui.screens.views import DeploymentsScreen
 
 from tests.kubefake import FakeKube
 from tests.ui.helpers import SIZE, make_app, screen_text, until

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from gok_tui.app import GokApp
 from gok_tui.screens.base import BaseScreen
-from gok_tui.screens.views import DeploymentsScreen, PodsScreen
+from gok_tui.screens.deployments import DeploymentsScreen
+from gok_tui.screens.pods import PodsScreen
 from gok_tui.widgets.command_line import CommandLine
 from gok_tui.widgets.resource_table import ResourceTable
 from textual import events

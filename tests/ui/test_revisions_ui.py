@@ -7,9 +7,9 @@ from pathlib import Path
 
 from gok_tui.app import GokApp
 from gok_tui.config.settings import Settings
+from gok_tui.screens.pods import PodsScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
-from gok_tui.screens.views import PodsScreen
 from gok_tui.widgets.confirm import ConfirmModal
 from textual.widgets import DataTable
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.help import HelpScreen
 from gok_tui.screens.messages import MessagesScreen
 from gok_tui.screens.rollout import RolloutScreen
-from gok_tui.screens.views import DeploymentsScreen
 from rich.table import Table
 from textual import events
 from textual.containers import VerticalScroll

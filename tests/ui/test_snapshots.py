@@ -34,6 +34,7 @@ from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.logs import LogsScreen
 from gok_tui.screens.nodes import NodeScreen
 from gok_tui.screens.problems import FindingPanel
+from gok_tui.screens.relations import RelationsScreen
 from gok_tui.screens.resource import ResourceScreen
 from gok_tui.screens.revisions import RevisionScreen
 from gok_tui.screens.rollout import RolloutScreen
@@ -45,7 +46,14 @@ from textual.widgets import DataTable
 
 from tests.integration.helpers import bare_pod, deployment, ingress, service, track_deployment
 from tests.kubefake import FakeKube, wait_until
-from tests.ui.helpers import make_app, screen_text, table_column, table_keys, until
+from tests.ui.helpers import (
+    keys_reviewed,
+    make_app,
+    screen_text,
+    table_column,
+    table_keys,
+    until,
+)
 from tests.ui.test_audit_view import three_entries
 from tests.ui.test_problems_ui import crash
 
@@ -311,6 +319,17 @@ FROM_TABLES = [
         id="traffic_switch_confirm",
     ),
     pytest.param(
+        "ingress",
+        lambda world: steps(
+            loaded(world),
+            shows("3/3 ready"),
+            press("X"),
+            showing(RelationsScreen),
+            shows("related"),
+        ),
+        id="xray",
+    ),
+    pytest.param(
         "deployments",
         lambda world: steps(
             deployments_loaded(world),
@@ -374,3 +393,14 @@ def test_images_engine_unreachable(snap_compare: Snap, world: World, size: tuple
     app = app_for(world, view="images", docker_host=NO_ENGINE)
     unreachable = wait(lambda app: "nonexistent" in screen_text(app), "the engine's error")
     assert snap_compare(app, terminal_size=size, run_before=steps(unreachable))
+
+
+def test_help_with_a_key_not_allowed(snap_compare: Snap, world: World) -> None:
+    """``?`` where the cluster would refuse to scale or restart: those keys say why."""
+    world.fake.forbid("deployments", "default", verbs=("patch",))
+    reviewed = wait(keys_reviewed, "the keys' access reviews")
+    before = steps(deployments_loaded(world), reviewed, press("question_mark"), shows("Scale"))
+    try:
+        assert snap_compare(table_view(world), terminal_size=(80, 24), run_before=before)
+    finally:
+        world.fake.allow_all()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from gok_tui.app import GokApp
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.rollout import RolloutScreen
-from gok_tui.screens.views import DeploymentsScreen
 from gok_tui.widgets.resource_table import ResourceTable
 from textual.pilot import Pilot
 
@@ -164,7 +164,8 @@ def capture_deployments(
     term = start_terminal(kubeconfig, home, extra_env, unset=unset)
     try:
         term.wait_until(
-            lambda screen: "3/3" in screen and "2/2" in screen, "both deployments ready"
+            lambda screen: "3/3" in screen and "2/2" in screen and "Deployments(" in screen,
+            "both deployments ready, under the view's title",
         )
         escaped = term.escaped_screen()
         return SGR.sub("", escaped), escaped

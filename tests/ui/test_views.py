@@ -11,9 +11,11 @@ from gok_tui.app import GokApp
 from gok_tui.config.kubeconfig import merge_kubeconfigs
 from gok_tui.config.settings import Settings
 from gok_tui.idle_gc import NO_AUTOMATIC_FULL_COLLECTION
+from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.help import HelpScreen
-from gok_tui.screens.views import DeploymentsScreen, IngressScreen, PodsScreen
+from gok_tui.screens.ingress import IngressScreen
+from gok_tui.screens.pods import PodsScreen
 from gok_tui.widgets.resource_table import ResourceTable
 
 from tests.integration.helpers import bare_pod, deployment, ingress, service

@@ -56,3 +56,10 @@ def test_a_missing_namespace_is_named_with_the_nearest_existing_ones() -> None:
     assert message.startswith("namespace shpo does not exist in context prod")
     assert message.endswith("did you mean shop?")
     assert "did you mean" not in missing_namespace_message("zzz", "prod", ["default"])
+
+
+def test_xray_takes_kind_slash_name_as_kubectl_spells_the_kind() -> None:
+    assert parse_command("xray deploy/web") == Command("xray", "deployments/web")
+    assert parse_command("xray sts/db") == Command("xray", "statefulsets/db")
+    assert parse_command("xray svc").kind == "error"
+    assert "unknown kind 'gizmo'" in parse_command("xray gizmo/x").message

@@ -49,9 +49,10 @@ def test_starting_in_one_view_imports_no_other_views_screen() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
     others = {f"gok_tui.screens.{spec.screen.partition(':')[0]}" for spec in VIEW_SPECS}
-    others.discard("gok_tui.screens.views")  # the pods screen's own module
+    others.discard("gok_tui.screens.pods")  # the pods screen's own module
     assert loaded & others == set()
-    assert "gok_tui.screens.views" in loaded
+    assert "gok_tui.screens.pods" in loaded
+    assert "gok_tui.screens.views" not in loaded  # the old home of three views
 
 
 @pytest.mark.parametrize("spec", VIEW_SPECS, ids=lambda spec: spec.name)

@@ -8,6 +8,7 @@ Read-only mode is enforced here, before anything reaches the network.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import re
@@ -25,9 +26,21 @@ from gok_tui.backends.kube_auth import (
 )
 from gok_tui.config.errors import ConfigError
 from gok_tui.config.kubeconfig import KubeTarget, reload_merged
+from gok_tui.domain.discovery import (
+    AGGREGATED_ACCEPT,
+    KindCatalog,
+    core_versions,
+    is_aggregated,
+    kinds_from_aggregated,
+    kinds_from_resource_list,
+    preferred_group_versions,
+)
 from gok_tui.domain.kinds import KINDS, Kind
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+# POSTs that only ask the server a question and change nothing (read-only mode lets them pass)
+SELF_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"
+ASKING_PATHS = frozenset({SELF_ACCESS_REVIEWS})
 CLOSED = "this connection was closed (the context or namespace changed)"
 DEFAULT_TIMEOUT = (5.0, 30.0)  # connect, read
 CREDENTIAL_RELOAD_INTERVAL = 5.0  # seconds: at most one kubeconfig re-read per 401 storm
@@ -368,13 +381,14 @@ class KubeBackend:
         body: Any = None,
         content_type: str | None = None,
         timeout: tuple[float, float] | None = None,
+        accept: str = "application/json",
     ) -> Any:
         """Send one request through the client and return the raw urllib3 response (2xx)."""
         query = {k: v for k, v in (query or {}).items() if v is not None}
-        if method not in READ_METHODS and self.readonly:
+        if method not in READ_METHODS and self.readonly and path not in ASKING_PATHS:
             verb = _verb_for(method, query, path)
             raise ReadOnlyError(f"read-only mode: refused to {verb} {path}", status=None)
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": accept}
         if content_type:
             headers["Content-Type"] = content_type
         for attempt in (1, 2):
@@ -474,8 +488,9 @@ class KubeBackend:
         path: str,
         query: Mapping[str, Any] | None = None,
         timeout: tuple[float, float] | None = None,
+        accept: str = "application/json",
     ) -> dict[str, Any]:
-        response = self._send("GET", path, query, timeout=timeout)
+        response = self._send("GET", path, query, timeout=timeout, accept=accept)
         try:
             return json.loads(response.data)
         except ValueError:  # a 200 from something in front of the API server: an SSO page
@@ -593,9 +608,58 @@ class KubeBackend:
     def get(self, kind: Kind, namespace: str | None, name: str) -> dict[str, Any]:
         return self.get_json(kind.object_path(namespace if kind.namespaced else None, name))
 
+    def discover(self, timeout: tuple[float, float] | None = None) -> KindCatalog:
+        """Every kind the server serves: aggregated discovery (one request for the core group,
+        one for the others), or, from a server without it (406, or a legacy document in
+        answer), ``/api``, ``/apis`` and each group's preferred version. A group version that
+        fails (an aggregated API whose backend is down) is left out; ``/api`` or ``/apis``
+        failing raises ``KubeError``."""
+        kinds = self._discover_root("/api", timeout) + self._discover_root("/apis", timeout)
+        return KindCatalog(kinds, from_server=True)
+
+    def _discover_root(self, root: str, timeout: tuple[float, float] | None) -> builtins.list[Kind]:
+        try:
+            document = self.get_json(root, timeout=timeout, accept=AGGREGATED_ACCEPT)
+        except KubeError as error:
+            if error.status not in (400, 406, 415):
+                raise
+            document = self.get_json(root, timeout=timeout)
+        if is_aggregated(document):
+            return kinds_from_aggregated(document)
+        if root == "/api":
+            paths = [f"/api/{version}" for version in core_versions(document)]
+        else:
+            paths = [f"/apis/{g}/{v}" for g, v in preferred_group_versions(document)]
+        kinds: builtins.list[Kind] = []
+        for path in paths:
+            try:
+                kinds += kinds_from_resource_list(self.get_json(path, timeout=timeout))
+            except (KubeError, ValueError):
+                continue  # as kubectl: that group's kinds are missing, the others are there
+        return kinds
+
     def server_version(self, timeout: tuple[float, float] | None = None) -> str:
         info = self.get_json("/version", timeout=timeout)
         return str(info.get("gitVersion", "unknown"))
+
+    def review_access(
+        self, review: Mapping[str, Any], timeout: tuple[float, float] | None = None
+    ) -> dict[str, Any]:
+        """POST a SelfSubjectAccessReview: may this user do that? (It changes nothing.)"""
+        response = self._send(
+            "POST",
+            SELF_ACCESS_REVIEWS,
+            body=dict(review),
+            content_type="application/json",
+            timeout=timeout,
+        )
+        try:
+            answer = json.loads(response.data)
+        except ValueError:
+            raise KubeError("the access review was not answered in JSON", status=None) from None
+        if not isinstance(answer, dict):
+            raise KubeError("the access review was not answered with an object", status=None)
+        return answer
 
     # -- writes (all go through the read-only gate in _send) -------------------------------
     def mutate(

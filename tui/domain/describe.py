@@ -12,7 +12,8 @@ from __future__ import annotations
 import base64
 import binascii
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -261,40 +262,86 @@ def _tabify(lines: Sequence[str], padding: int = 2) -> str:
     return "\n".join(out) + "\n"
 
 
+class DescribeWriter:
+    """Lines of describe output, as kubectl's prefix writer writes them: each at the indent of
+    the section it is in, its cells separated by tabs (``text`` aligns them as tabwriter does).
+
+    ``field`` makes its value safe; text given to ``line`` must be safe already.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._indent = ""
+
+    @property
+    def indented(self) -> bool:
+        return bool(self._indent)
+
+    def line(self, *cells: str) -> None:
+        """One line at the current indent, its cells tab-separated."""
+        self.lines.append(self._indent + "\t".join(cells))
+
+    def field(self, label: str, value: object, *, sanitised: bool = False) -> None:
+        """``Label:`` and its value in the next cell."""
+        self.line(f"{label}:", value if sanitised and isinstance(value, str) else _d(value))
+
+    def listing(self, label: str, values: Sequence[str]) -> None:
+        """``Label:`` beside the first of ``values`` (safe already), the rest under it;
+        ``<none>`` when there are none."""
+        if not values:
+            self.field(label, NONE)
+        for i, value in enumerate(values):
+            self.line(f"{label}:" if i == 0 else "", value)
+
+    @contextmanager
+    def nested(self, spaces: int = 2) -> Iterator[None]:
+        """What is written inside is indented ``spaces`` further."""
+        outer = self._indent
+        self._indent = outer + " " * spaces
+        try:
+            yield
+        finally:
+            self._indent = outer
+
+    @contextmanager
+    def section(self, label: str) -> Iterator[None]:
+        """``Label:`` on its own line, what is written inside indented under it."""
+        self.line(f"{label}:")
+        with self.nested():
+            yield
+
+    def text(self) -> str:
+        return _tabify(self.lines)
+
+
 # --------------------------------------------------------------------------- shared pieces
 
 
-def _labels(w: list[str], title: str, labels: Mapping[str, Any] | None, indent: str = "") -> None:
-    keys = sorted(labels or ())
-    if not keys:
-        w.append(f"{indent}{title}:\t{NONE}")
-        return
-    assert labels is not None
-    for i, key in enumerate(keys):
-        head = f"{indent}{title}:\t" if i == 0 else f"{indent}\t"
-        w.append(f"{head}{_d(key)}={_d(labels[key])}")
+def _labels(w: DescribeWriter, title: str, labels: Mapping[str, Any] | None) -> None:
+    values = labels or {}
+    w.listing(title, [f"{_d(key)}={_d(values[key])}" for key in sorted(values)])
 
 
 def _shorten(text: str, limit: int) -> str:
     return text[:limit] + "..." if len(text) > limit else text
 
 
-def _annotations(w: list[str], title: str, annotations: Mapping[str, Any] | None) -> None:
+def _annotations(w: DescribeWriter, title: str, annotations: Mapping[str, Any] | None) -> None:
     keys = sorted(k for k in (annotations or ()) if k != _LAST_APPLIED)
     if not keys:
-        w.append(f"{title}:\t{NONE}")
+        w.field(title, NONE)
         return
     assert annotations is not None
     for i, key in enumerate(keys):
-        head = f"{title}:\t" if i == 0 else "\t"
+        head = f"{title}:" if i == 0 else ""
         value = str(annotations[key])
         value = value.removesuffix("\n")
         if len(value) + len(key) + 2 > _MAX_ANNOTATION or "\n" in value:
-            w.append(f"{head}{_d(key)}:")
+            w.line(head, f"{_d(key)}:")
             for part in value.split("\n"):
-                w.append(f"\t  {_d(_shorten(part, _MAX_ANNOTATION - 2))}")
+                w.line("", f"  {_d(_shorten(part, _MAX_ANNOTATION - 2))}")
         else:
-            w.append(f"{head}{_d(key)}: {_d(value)}")
+            w.line(head, f"{_d(key)}: {_d(value)}")
 
 
 def _selector_requirements(selector: Mapping[str, Any] | None) -> str:
@@ -326,34 +373,37 @@ def _event_sort_key(event: Mapping[str, Any]) -> float:
     return 0.0
 
 
-def _events(w: list[str], events: Sequence[Mapping[str, Any]], now: float) -> None:
+def _events(w: DescribeWriter, events: Sequence[Mapping[str, Any]], now: float) -> None:
     if not events:
-        w.append(f"Events:\t{NONE}")
+        w.field("Events", NONE)
         return
-    w.append("Events:")
-    w.append("  Type\tReason\tAge\tFrom\tMessage")
-    w.append("  ----\t------\t----\t----\t-------")
-    for e in sorted(events, key=_event_sort_key):
-        event_time = e.get("eventTime")
-        first = since(event_time, now) if event_time else since(e.get("firstTimestamp"), now)
-        series = e.get("series")
-        count = e.get("count") or 0
-        if series:
-            seen = since(series.get("lastObservedTime"), now)
-            interval = f"{seen} (x{series.get('count', 0)} over {first})"
-        elif isinstance(count, int) and count > 1:
-            interval = f"{since(e.get('lastTimestamp'), now)} (x{count} over {first})"
-        else:
-            interval = first
-        source = (e.get("source") or {}).get("component") or e.get("reportingComponent") or ""
-        message = str(e.get("message") or "").strip()
-        field_path = (e.get("involvedObject") or {}).get("fieldPath")
-        if field_path:
-            message = f"{field_path}: {message}"
-        w.append(
-            f"  {_d(e.get('type') or '')}\t{_d(e.get('reason') or '')}\t{interval}"
-            f"\t{_d(source)}\t{_d(message)}"
-        )
+    with w.section("Events"):
+        w.line("Type", "Reason", "Age", "From", "Message")
+        w.line("----", "------", "----", "----", "-------")
+        for e in sorted(events, key=_event_sort_key):
+            event_time = e.get("eventTime")
+            first = since(event_time, now) if event_time else since(e.get("firstTimestamp"), now)
+            series = e.get("series")
+            count = e.get("count") or 0
+            if series:
+                seen = since(series.get("lastObservedTime"), now)
+                interval = f"{seen} (x{series.get('count', 0)} over {first})"
+            elif isinstance(count, int) and count > 1:
+                interval = f"{since(e.get('lastTimestamp'), now)} (x{count} over {first})"
+            else:
+                interval = first
+            source = (e.get("source") or {}).get("component") or e.get("reportingComponent") or ""
+            message = str(e.get("message") or "").strip()
+            field_path = (e.get("involvedObject") or {}).get("fieldPath")
+            if field_path:
+                message = f"{field_path}: {message}"
+            w.line(
+                _d(e.get("type") or ""),
+                _d(e.get("reason") or ""),
+                interval,
+                _d(source),
+                _d(message),
+            )
 
 
 def related_events(obj: Obj, events: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -379,14 +429,21 @@ def related_events(obj: Obj, events: Iterable[Mapping[str, Any]]) -> list[Mappin
     return out
 
 
-def _conditions_table(w: list[str], conditions: Sequence[Mapping[str, Any]]) -> None:
+def _conditions_table(
+    w: DescribeWriter, conditions: Sequence[Mapping[str, Any]], *, reasons: bool = True
+) -> None:
     if not conditions:
         return
-    w.append("Conditions:")
-    w.append("  Type\tStatus\tReason")
-    w.append("  ----\t------\t------")
-    for c in conditions:
-        w.append(f"  {_d(c.get('type'))} \t{_d(c.get('status'))}\t{_d(c.get('reason') or '')}")
+    headings = ("Type", "Status", "Reason")[: 3 if reasons else 2]
+    with w.section("Conditions"):
+        w.line(*headings)
+        if reasons:
+            w.line("----", "------", "------")
+        for c in conditions:
+            cells = [f"{_d(c.get('type'))} ", _d(c.get("status"))]
+            if reasons:
+                cells.append(_d(c.get("reason") or ""))
+            w.line(*cells)
 
 
 # --------------------------------------------------------------------------- containers
@@ -444,40 +501,43 @@ def _ports(ports: Sequence[Mapping[str, Any]], field: str) -> str:
     return ", ".join(pieces)
 
 
-def _state(w: list[str], title: str, state: Mapping[str, Any]) -> None:
+def _state(w: DescribeWriter, title: str, state: Mapping[str, Any]) -> None:
     if state.get("running") is not None:
-        w.append(f"    {title}:\tRunning")
-        w.append(f"      Started:\t{format_rfc1123z(state['running'].get('startedAt'))}")
+        w.line(f"{title}:", "Running")
+        with w.nested():
+            w.field("Started", format_rfc1123z(state["running"].get("startedAt")))
     elif state.get("waiting") is not None:
         waiting = state["waiting"]
-        w.append(f"    {title}:\tWaiting")
-        if waiting.get("reason"):
-            w.append(f"      Reason:\t{_d(waiting['reason'])}")
-        if waiting.get("message"):
-            w.append(f"      Message:\t{_d(waiting['message'])}")
+        w.line(f"{title}:", "Waiting")
+        with w.nested():
+            if waiting.get("reason"):
+                w.field("Reason", waiting["reason"])
+            if waiting.get("message"):
+                w.field("Message", waiting["message"])
     elif state.get("terminated") is not None:
         term = state["terminated"]
-        w.append(f"    {title}:\tTerminated")
-        if term.get("reason"):
-            w.append(f"      Reason:\t{_d(term['reason'])}")
-        if term.get("message"):
-            w.append(f"      Message:\t{_d(term['message'])}")
-        w.append(f"      Exit Code:\t{_d(term.get('exitCode', 0))}")
-        if term.get("signal"):
-            w.append(f"      Signal:\t{_d(term['signal'])}")
-        w.append(f"      Started:\t{format_rfc1123z(term.get('startedAt'))}")
-        w.append(f"      Finished:\t{format_rfc1123z(term.get('finishedAt'))}")
+        w.line(f"{title}:", "Terminated")
+        with w.nested():
+            if term.get("reason"):
+                w.field("Reason", term["reason"])
+            if term.get("message"):
+                w.field("Message", term["message"])
+            w.field("Exit Code", term.get("exitCode", 0))
+            if term.get("signal"):
+                w.field("Signal", term["signal"])
+            w.field("Started", format_rfc1123z(term.get("startedAt")))
+            w.field("Finished", format_rfc1123z(term.get("finishedAt")))
     else:
-        w.append(f"    {title}:\tWaiting")
+        w.line(f"{title}:", "Waiting")
 
 
-def _resources(w: list[str], resources: Mapping[str, Any] | None, indent: str) -> None:
+def _resources(w: DescribeWriter, resources: Mapping[str, Any] | None) -> None:
     for section, title in (("limits", "Limits"), ("requests", "Requests")):
         values = (resources or {}).get(section) or {}
         if values:
-            w.append(f"{indent}{title}:")
-            for name in sorted(values):
-                w.append(f"{indent}  {_d(name)}:\t{_d(values[name])}")
+            with w.section(title):
+                for name in sorted(values):
+                    w.field(_d(name), values[name])
 
 
 def _field_value(pod: Obj | None, path: str) -> str:
@@ -507,10 +567,8 @@ def _field_value(pod: Obj | None, path: str) -> str:
     return ""
 
 
-def _env(w: list[str], container: Mapping[str, Any], pod: Obj | None) -> None:
-    env_from = container.get("envFrom") or ()
-    if env_from:
-        w.append("    Environment Variables from:")
+def _env_from(w: DescribeWriter, env_from: Sequence[Mapping[str, Any]]) -> None:
+    with w.section("Environment Variables from"):
         for e in env_from:
             if e.get("configMapRef") is not None:
                 ref, source = e["configMapRef"], "ConfigMap"
@@ -518,122 +576,143 @@ def _env(w: list[str], container: Mapping[str, Any], pod: Obj | None) -> None:
                 ref, source = e["secretRef"], "Secret"
             else:
                 ref, source = {}, ""
-            optional = _t(ref.get("optional"))
             prefix = e.get("prefix")
             what = f"{source} with prefix '{_d(prefix)}'" if prefix else source
-            w.append(f"      {_d(ref.get('name') or '')}\t{what}\tOptional: {optional}")
+            w.line(_d(ref.get("name") or ""), what, f"Optional: {_t(ref.get('optional'))}")
+
+
+def _env_value_from(
+    container: Mapping[str, Any], pod: Obj | None, value_from: Mapping[str, Any]
+) -> list[str]:
+    """The cells after an env var's name when its value comes from somewhere else."""
+    if value_from.get("fieldRef") is not None:
+        ref = value_from["fieldRef"]
+        path = ref.get("fieldPath") or ""
+        value = _field_value(pod, path)
+        return [f"{_d(value)} ({_d(ref.get('apiVersion') or 'v1')}:{_d(path)})"]
+    if value_from.get("resourceFieldRef") is not None:
+        ref = value_from["resourceFieldRef"]
+        resource = ref.get("resource") or ""
+        section, _, res_name = resource.partition(".")
+        value = ((container.get("resources") or {}).get(section) or {}).get(res_name, "")
+        if not value and resource in ("limits.cpu", "limits.memory"):
+            value = "node allocatable"
+        return [f"{_d(value)} ({_d(resource)})"]
+    for key, where in (("secretKeyRef", "in secret"), ("configMapKeyRef", "of config map")):
+        if value_from.get(key) is not None:
+            ref = value_from[key]
+            return [
+                f"<set to the key '{_d(ref.get('key') or '')}' {where} "
+                f"'{_d(ref.get('name') or '')}'>",
+                f"Optional: {_t(ref.get('optional'))}",
+            ]
+    return [f"<set from {_d(', '.join(sorted(value_from)))}>"]
+
+
+def _env(w: DescribeWriter, container: Mapping[str, Any], pod: Obj | None) -> None:
+    env_from = container.get("envFrom") or ()
+    if env_from:
+        _env_from(w, env_from)
     env = container.get("env") or ()
     if not env:
-        w.append(f"    Environment:\t{NONE}")
+        w.field("Environment", NONE)
         return
-    w.append("    Environment:")
-    for e in env:
-        name = _d(e.get("name") or "")
-        value_from = e.get("valueFrom")
-        if value_from is None:
-            for i, part in enumerate(str(e.get("value") or "").split("\n")):
-                w.append(f"      {name}:\t{_d(part)}" if i == 0 else f"      \t{_d(part)}")
-            continue
-        if value_from.get("fieldRef") is not None:
-            ref = value_from["fieldRef"]
-            path = ref.get("fieldPath") or ""
-            value = _field_value(pod, path)
-            w.append(f"      {name}:\t{_d(value)} ({_d(ref.get('apiVersion') or 'v1')}:{_d(path)})")
-        elif value_from.get("resourceFieldRef") is not None:
-            ref = value_from["resourceFieldRef"]
-            resource = ref.get("resource") or ""
-            section, _, res_name = resource.partition(".")
-            value = ((container.get("resources") or {}).get(section) or {}).get(res_name, "")
-            if not value and resource in ("limits.cpu", "limits.memory"):
-                value = "node allocatable"
-            w.append(f"      {name}:\t{_d(value)} ({_d(resource)})")
-        elif value_from.get("secretKeyRef") is not None:
-            ref = value_from["secretKeyRef"]
-            w.append(
-                f"      {name}:\t<set to the key '{_d(ref.get('key') or '')}' in secret "
-                f"'{_d(ref.get('name') or '')}'>\tOptional: {_t(ref.get('optional'))}"
-            )
-        elif value_from.get("configMapKeyRef") is not None:
-            ref = value_from["configMapKeyRef"]
-            w.append(
-                f"      {name}:\t<set to the key '{_d(ref.get('key') or '')}' of config map "
-                f"'{_d(ref.get('name') or '')}'>\tOptional: {_t(ref.get('optional'))}"
-            )
-        else:
-            w.append(f"      {name}:\t<set from {_d(', '.join(sorted(value_from)))}>")
+    with w.section("Environment"):
+        for e in env:
+            name = _d(e.get("name") or "")
+            value_from = e.get("valueFrom")
+            if value_from is None:
+                parts = [_d(part) for part in str(e.get("value") or "").split("\n")]
+                w.listing(name, parts)
+            else:
+                w.line(f"{name}:", *_env_value_from(container, pod, value_from))
 
 
-def _mounts(w: list[str], container: Mapping[str, Any]) -> None:
+def _mounts(w: DescribeWriter, container: Mapping[str, Any]) -> None:
     mounts = container.get("volumeMounts") or ()
     if not mounts:
-        w.append(f"    Mounts:\t{NONE}")
+        w.field("Mounts", NONE)
     else:
-        w.append("    Mounts:")
-        for m in sorted(mounts, key=lambda m: m.get("mountPath") or ""):
-            flags = ["ro" if m.get("readOnly") else "rw"]
-            if m.get("subPath"):
-                flags.append(f'path="{_d(m["subPath"])}"')
-            w.append(
-                f"      {_d(m.get('mountPath') or '')} from {_d(m.get('name') or '')}"
-                f" ({','.join(flags)})"
-            )
+        with w.section("Mounts"):
+            for m in sorted(mounts, key=lambda m: m.get("mountPath") or ""):
+                flags = ["ro" if m.get("readOnly") else "rw"]
+                if m.get("subPath"):
+                    flags.append(f'path="{_d(m["subPath"])}"')
+                w.line(
+                    f"{_d(m.get('mountPath') or '')} from {_d(m.get('name') or '')}"
+                    f" ({','.join(flags)})"
+                )
     devices = container.get("volumeDevices") or ()
     if devices:
-        w.append("    Devices:")
-        for dev in sorted(devices, key=lambda d: d.get("devicePath") or ""):
-            w.append(f"      {_d(dev.get('devicePath') or '')} from {_d(dev.get('name') or '')}")
+        with w.section("Devices"):
+            for dev in sorted(devices, key=lambda d: d.get("devicePath") or ""):
+                w.line(f"{_d(dev.get('devicePath') or '')} from {_d(dev.get('name') or '')}")
+
+
+@contextmanager
+def _named_entry(w: DescribeWriter, name: str) -> Iterator[None]:
+    """A container's or a volume's name under its section, its fields under it. kubectl puts
+    the name one space in under a pod template's section, two under a pod's, and the fields
+    four in from the left either way."""
+    step = 1 if w.indented else 2
+    with w.nested(step):
+        w.line(f"{name}:")
+        with w.nested(step):
+            yield
+
+
+def _container(
+    w: DescribeWriter, c: Mapping[str, Any], status: Mapping[str, Any] | None, pod: Obj | None
+) -> None:
+    if status is not None:
+        w.field("Container ID", status.get("containerID") or "")
+    w.field("Image", c.get("image") or "")
+    if status is not None:
+        w.field("Image ID", status.get("imageID") or "")
+    ports = c.get("ports") or ()
+    port_text = _ports(ports, "containerPort")
+    host_text = _ports(ports, "hostPort")
+    w.field("Ports" if "," in port_text else "Port", port_text or NONE)
+    w.field("Host Ports" if "," in host_text else "Host Port", host_text or NONE)
+    for key, title in (("command", "Command"), ("args", "Args")):
+        values = c.get(key) or ()
+        if values:
+            with w.section(title):
+                for value in values:
+                    for part in str(value).split("\n"):
+                        w.line(_d(part))
+    if status is not None:
+        _state(w, "State", status.get("state") or {})
+        last = status.get("lastState") or {}
+        if last.get("terminated") is not None:
+            _state(w, "Last State", last)
+        w.field("Ready", _b(status.get("ready")))
+        w.field("Restart Count", status.get("restartCount", 0))
+    _resources(w, c.get("resources"))
+    for key, title in (
+        ("livenessProbe", "Liveness"),
+        ("readinessProbe", "Readiness"),
+        ("startupProbe", "Startup"),
+    ):
+        if c.get(key) is not None:
+            w.field(title, describe_probe(c[key]))
+    _env(w, c, pod)
+    _mounts(w, c)
 
 
 def _containers(
-    w: list[str],
+    w: DescribeWriter,
     label: str,
     containers: Sequence[Mapping[str, Any]],
     statuses: Sequence[Mapping[str, Any]] | None,
-    space: str,
     pod: Obj | None,
 ) -> None:
     by_name = {s.get("name"): s for s in statuses or ()}
-    w.append(f"{space}{label}:" + ("" if containers else f" {NONE}"))
-    name_indent = " " if space else ""
+    w.line(f"{label}:" + ("" if containers else f" {NONE}"))
     for c in containers:
         status = by_name.get(c.get("name")) if statuses is not None else None
-        w.append(f"  {name_indent}{_d(c.get('name') or '')}:")
-        if status is not None:
-            w.append(f"    Container ID:\t{_d(status.get('containerID') or '')}")
-        w.append(f"    Image:\t{_d(c.get('image') or '')}")
-        if status is not None:
-            w.append(f"    Image ID:\t{_d(status.get('imageID') or '')}")
-        ports = c.get("ports") or ()
-        port_text = _ports(ports, "containerPort")
-        host_text = _ports(ports, "hostPort")
-        w.append(f"    {'Ports' if ',' in port_text else 'Port'}:\t{_d(port_text or NONE)}")
-        w.append(
-            f"    {'Host Ports' if ',' in host_text else 'Host Port'}:\t{_d(host_text or NONE)}"
-        )
-        for key, title in (("command", "Command"), ("args", "Args")):
-            values = c.get(key) or ()
-            if values:
-                w.append(f"    {title}:")
-                for value in values:
-                    for part in str(value).split("\n"):
-                        w.append(f"      {_d(part)}")
-        if status is not None:
-            _state(w, "State", status.get("state") or {})
-            last = status.get("lastState") or {}
-            if last.get("terminated") is not None:
-                _state(w, "Last State", last)
-            w.append(f"    Ready:\t{_b(status.get('ready'))}")
-            w.append(f"    Restart Count:\t{_d(status.get('restartCount', 0))}")
-        _resources(w, c.get("resources"), "    ")
-        for key, title in (
-            ("livenessProbe", "Liveness"),
-            ("readinessProbe", "Readiness"),
-            ("startupProbe", "Startup"),
-        ):
-            if c.get(key) is not None:
-                w.append(f"    {title}:\t{_d(describe_probe(c[key]))}")
-        _env(w, c, pod)
-        _mounts(w, c)
+        with _named_entry(w, _d(c.get("name") or "")):
+            _container(w, c, status, pod)
 
 
 _VOLUME_TYPES = {
@@ -654,71 +733,73 @@ _VOLUME_TYPES = {
     "nfs": "NFS (an NFS mount that lasts the lifetime of a pod)",
 }
 
+# the fields each volume source shows: (label, field, default, as a true/false)
+_VOLUME_FIELDS: dict[str, tuple[tuple[str, str, str, bool], ...]] = {
+    "emptyDir": (("Medium", "medium", "", False), ("SizeLimit", "sizeLimit", "<unset>", False)),
+    "hostPath": (("Path", "path", "", False), ("HostPathType", "type", NONE, False)),
+    "secret": (("SecretName", "secretName", "", False), ("Optional", "optional", "", True)),
+    "configMap": (("Name", "name", "", False), ("Optional", "optional", "", True)),
+    "persistentVolumeClaim": (
+        ("ClaimName", "claimName", "", False),
+        ("ReadOnly", "readOnly", "", True),
+    ),
+    "csi": (
+        ("Driver", "driver", "", False),
+        ("FSType", "fsType", "", False),
+        ("ReadOnly", "readOnly", "", True),
+    ),
+    "nfs": (
+        ("Server", "server", "", False),
+        ("Path", "path", "", False),
+        ("ReadOnly", "readOnly", "", True),
+    ),
+}
 
-def _volume(w: list[str], volume: Mapping[str, Any]) -> None:
+
+def _projected(w: DescribeWriter, sources: Sequence[Mapping[str, Any]]) -> None:
+    for src in sources:
+        if src.get("secret") is not None:
+            w.field("SecretName", src["secret"].get("name") or "")
+            w.field("Optional", _t(src["secret"].get("optional")))
+        elif src.get("downwardAPI") is not None:
+            w.field("DownwardAPI", "true")
+        elif src.get("configMap") is not None:
+            w.field("ConfigMapName", src["configMap"].get("name") or "")
+            w.field("Optional", _t(src["configMap"].get("optional")))
+        elif src.get("serviceAccountToken") is not None:
+            seconds = src["serviceAccountToken"].get("expirationSeconds", 3600)
+            w.field("TokenExpirationSeconds", seconds)
+
+
+def _volume(w: DescribeWriter, volume: Mapping[str, Any]) -> None:
     source_key = next((k for k in volume if k != "name"), "")
     source = volume.get(source_key) or {}
-    w.append(f"    Type:\t{_d(_VOLUME_TYPES.get(source_key, source_key or '<unknown>'))}")
-    if source_key == "emptyDir":
-        w.append(f"    Medium:\t{_d(source.get('medium') or '')}")
-        w.append(f"    SizeLimit:\t{_d(source.get('sizeLimit') or '<unset>')}")
-    elif source_key == "hostPath":
-        w.append(f"    Path:\t{_d(source.get('path') or '')}")
-        w.append(f"    HostPathType:\t{_d(source.get('type') or NONE)}")
-    elif source_key == "secret":
-        w.append(f"    SecretName:\t{_d(source.get('secretName') or '')}")
-        w.append(f"    Optional:\t{_t(source.get('optional'))}")
-    elif source_key == "configMap":
-        w.append(f"    Name:\t{_d(source.get('name') or '')}")
-        w.append(f"    Optional:\t{_t(source.get('optional'))}")
-    elif source_key == "persistentVolumeClaim":
-        w.append(f"    ClaimName:\t{_d(source.get('claimName') or '')}")
-        w.append(f"    ReadOnly:\t{_t(source.get('readOnly'))}")
-    elif source_key == "projected":
-        for src in source.get("sources") or ():
-            if src.get("secret") is not None:
-                w.append(f"    SecretName:\t{_d(src['secret'].get('name') or '')}")
-                w.append(f"    Optional:\t{_t(src['secret'].get('optional'))}")
-            elif src.get("downwardAPI") is not None:
-                w.append("    DownwardAPI:\ttrue")
-            elif src.get("configMap") is not None:
-                w.append(f"    ConfigMapName:\t{_d(src['configMap'].get('name') or '')}")
-                w.append(f"    Optional:\t{_t(src['configMap'].get('optional'))}")
-            elif src.get("serviceAccountToken") is not None:
-                seconds = src["serviceAccountToken"].get("expirationSeconds", 3600)
-                w.append(f"    TokenExpirationSeconds:\t{_d(seconds)}")
+    w.field("Type", _VOLUME_TYPES.get(source_key, source_key or "<unknown>"))
+    for label, field, default, as_bool in _VOLUME_FIELDS.get(source_key, ()):
+        w.field(label, _t(source.get(field)) if as_bool else source.get(field) or default)
+    if source_key == "projected":
+        _projected(w, source.get("sources") or ())
     elif source_key == "downwardAPI":
-        w.append("    Items:")
-        for item in source.get("items") or ():
-            ref = item.get("fieldRef") or item.get("resourceFieldRef") or {}
-            what = ref.get("fieldPath") or ref.get("resource") or ""
-            w.append(f"      {_d(what)} -> {_d(item.get('path') or '')}")
-    elif source_key == "csi":
-        w.append(f"    Driver:\t{_d(source.get('driver') or '')}")
-        w.append(f"    FSType:\t{_d(source.get('fsType') or '')}")
-        w.append(f"    ReadOnly:\t{_t(source.get('readOnly'))}")
-    elif source_key == "nfs":
-        w.append(f"    Server:\t{_d(source.get('server') or '')}")
-        w.append(f"    Path:\t{_d(source.get('path') or '')}")
-        w.append(f"    ReadOnly:\t{_t(source.get('readOnly'))}")
+        with w.section("Items"):
+            for item in source.get("items") or ():
+                ref = item.get("fieldRef") or item.get("resourceFieldRef") or {}
+                what = ref.get("fieldPath") or ref.get("resource") or ""
+                w.line(f"{_d(what)} -> {_d(item.get('path') or '')}")
 
 
-def _volumes(w: list[str], volumes: Sequence[Mapping[str, Any]], space: str) -> None:
+def _volumes(w: DescribeWriter, volumes: Sequence[Mapping[str, Any]]) -> None:
     if not volumes:
-        w.append(f"{space}Volumes:\t{NONE}")
+        w.field("Volumes", NONE)
         return
-    w.append(f"{space}Volumes:")
-    name_indent = " " if space else ""
+    w.line("Volumes:")
     for volume in volumes:
-        w.append(f"  {name_indent}{_d(volume.get('name') or '')}:")
-        _volume(w, volume)
+        with _named_entry(w, _d(volume.get("name") or "")):
+            _volume(w, volume)
 
 
-def _tolerations(w: list[str], title: str, tolerations: Sequence[Mapping[str, Any]]) -> None:
-    if not tolerations:
-        w.append(f"{title}:\t{NONE}")
-        return
-    for i, t in enumerate(sorted(tolerations, key=lambda t: t.get("key") or "")):
+def _tolerations(w: DescribeWriter, title: str, tolerations: Sequence[Mapping[str, Any]]) -> None:
+    texts = []
+    for t in sorted(tolerations, key=lambda t: t.get("key") or ""):
         text = t.get("key") or ""
         if t.get("value"):
             text += f"={t['value']}"
@@ -728,30 +809,30 @@ def _tolerations(w: list[str], title: str, tolerations: Sequence[Mapping[str, An
             text += " op=Exists" if (t.get("key") or t.get("effect")) else "op=Exists"
         if t.get("tolerationSeconds") is not None:
             text += f" for {t['tolerationSeconds']}s"
-        head = f"{title}:\t" if i == 0 else "\t"
-        w.append(f"{head}{_d(text)}")
+        texts.append(_d(text))
+    w.listing(title, texts)
 
 
-def _pod_template(w: list[str], template: Mapping[str, Any] | None) -> None:
-    w.append("Pod Template:")
-    if template is None:
-        w.append(f"  {'<unset>'}")
-        return
-    meta = template.get("metadata") or {}
-    spec = template.get("spec") or {}
-    _labels(w, "  Labels", meta.get("labels"))
-    if meta.get("annotations"):
-        _annotations(w, "  Annotations", meta.get("annotations"))
-    if spec.get("serviceAccountName"):
-        w.append(f"  Service Account:\t{_d(spec['serviceAccountName'])}")
-    if spec.get("initContainers"):
-        _containers(w, "Init Containers", spec["initContainers"], None, "  ", None)
-    _containers(w, "Containers", spec.get("containers") or (), None, "  ", None)
-    _volumes(w, spec.get("volumes") or (), "  ")
-    if spec.get("priorityClassName"):
-        w.append(f"  Priority Class Name:\t{_d(spec['priorityClassName'])}")
-    _labels(w, "  Node-Selectors", spec.get("nodeSelector"))
-    _tolerations(w, "  Tolerations", spec.get("tolerations") or ())
+def _pod_template(w: DescribeWriter, template: Mapping[str, Any] | None) -> None:
+    with w.section("Pod Template"):
+        if template is None:
+            w.line("<unset>")
+            return
+        meta = template.get("metadata") or {}
+        spec = template.get("spec") or {}
+        _labels(w, "Labels", meta.get("labels"))
+        if meta.get("annotations"):
+            _annotations(w, "Annotations", meta.get("annotations"))
+        if spec.get("serviceAccountName"):
+            w.field("Service Account", spec["serviceAccountName"])
+        if spec.get("initContainers"):
+            _containers(w, "Init Containers", spec["initContainers"], None, None)
+        _containers(w, "Containers", spec.get("containers") or (), None, None)
+        _volumes(w, spec.get("volumes") or ())
+        if spec.get("priorityClassName"):
+            w.field("Priority Class Name", spec["priorityClassName"])
+        _labels(w, "Node-Selectors", spec.get("nodeSelector"))
+        _tolerations(w, "Tolerations", spec.get("tolerations") or ())
 
 
 def _qos_class(pod: Obj) -> str:
@@ -779,117 +860,126 @@ def _qos_class(pod: Obj) -> str:
 # --------------------------------------------------------------------------- describers
 
 
-def _describe_pod(pod: Obj, events: Sequence[Obj], now: float) -> list[str]:
+def _name_and_namespace(w: DescribeWriter, meta: Mapping[str, Any]) -> None:
+    w.field("Name", meta.get("name"))
+    w.field("Namespace", meta.get("namespace"))
+
+
+def _labels_and_annotations(w: DescribeWriter, meta: Mapping[str, Any]) -> None:
+    _labels(w, "Labels", meta.get("labels"))
+    _annotations(w, "Annotations", meta.get("annotations"))
+
+
+def _optional_fields(
+    w: DescribeWriter, source: Mapping[str, Any], fields: Sequence[tuple[str, str]]
+) -> None:
+    """``Label: value`` for each (label, key) whose value is set."""
+    for label, key in fields:
+        if source.get(key):
+            w.field(label, source[key])
+
+
+def _pod_status(w: DescribeWriter, meta: Mapping[str, Any], status: Obj, now: float) -> None:
+    phase = status.get("phase") or ""
+    if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
+        w.field("Status", f"Terminating (lasts {since(meta['deletionTimestamp'], now)})")
+        grace = meta.get("deletionGracePeriodSeconds")
+        if grace is not None:
+            w.field("Termination Grace Period", f"{_d(grace)}s", sanitised=True)
+    else:
+        w.field("Status", phase)
+    _optional_fields(w, status, (("Reason", "reason"), ("Message", "message")))
+    w.field("IP", status.get("podIP") or "")
+    pod_ips = status.get("podIPs") or ()
+    if pod_ips:
+        with w.section("IPs"):
+            for ip in pod_ips:
+                w.field("IP", ip.get("ip") or "")
+    else:
+        w.field("IPs", NONE)
+
+
+def _describe_pod(pod: Obj, events: Sequence[Obj], now: float) -> DescribeWriter:
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
-    w: list[str] = [f"Name:\t{_d(meta.get('name'))}", f"Namespace:\t{_d(meta.get('namespace'))}"]
+    w = DescribeWriter()
+    _name_and_namespace(w, meta)
     if spec.get("priority") is not None:
-        w.append(f"Priority:\t{_d(spec['priority'])}")
-    if spec.get("priorityClassName"):
-        w.append(f"Priority Class Name:\t{_d(spec['priorityClassName'])}")
-    if spec.get("runtimeClassName"):
-        w.append(f"Runtime Class Name:\t{_d(spec['runtimeClassName'])}")
-    if spec.get("serviceAccountName"):
-        w.append(f"Service Account:\t{_d(spec['serviceAccountName'])}")
+        w.field("Priority", spec["priority"])
+    _optional_fields(
+        w,
+        spec,
+        (
+            ("Priority Class Name", "priorityClassName"),
+            ("Runtime Class Name", "runtimeClassName"),
+            ("Service Account", "serviceAccountName"),
+        ),
+    )
     if spec.get("nodeName"):
-        w.append(f"Node:\t{_d(spec['nodeName'])}/{_d(status.get('hostIP') or '')}")
+        node = f"{_d(spec['nodeName'])}/{_d(status.get('hostIP') or '')}"
+        w.field("Node", node, sanitised=True)
     else:
-        w.append(f"Node:\t{NONE}")
+        w.field("Node", NONE)
     if status.get("startTime"):
-        w.append(f"Start Time:\t{format_rfc1123z(status['startTime'])}")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    phase = status.get("phase") or ""
-    if meta.get("deletionTimestamp") and phase not in ("Failed", "Succeeded"):
-        w.append(f"Status:\tTerminating (lasts {since(meta['deletionTimestamp'], now)})")
-        grace = meta.get("deletionGracePeriodSeconds")
-        if grace is not None:
-            w.append(f"Termination Grace Period:\t{_d(grace)}s")
-    else:
-        w.append(f"Status:\t{_d(phase)}")
-    if status.get("reason"):
-        w.append(f"Reason:\t{_d(status['reason'])}")
-    if status.get("message"):
-        w.append(f"Message:\t{_d(status['message'])}")
-    w.append(f"IP:\t{_d(status.get('podIP') or '')}")
-    pod_ips = status.get("podIPs") or ()
-    if pod_ips:
-        w.append("IPs:")
-        for ip in pod_ips:
-            w.append(f"  IP:\t{_d(ip.get('ip') or '')}")
-    else:
-        w.append(f"IPs:\t{NONE}")
+        w.field("Start Time", format_rfc1123z(status["startTime"]))
+    _labels_and_annotations(w, meta)
+    _pod_status(w, meta, status, now)
     controlled_by = _controller(meta)
     if controlled_by:
-        w.append(f"Controlled By:\t{_d(controlled_by)}")
+        w.field("Controlled By", controlled_by)
     if status.get("nominatedNodeName"):
-        w.append(f"NominatedNodeName:\t{_d(status['nominatedNodeName'])}")
+        w.field("NominatedNodeName", status["nominatedNodeName"])
     if spec.get("initContainers"):
-        _containers(
-            w,
-            "Init Containers",
-            spec["initContainers"],
-            status.get("initContainerStatuses") or (),
-            "",
-            pod,
-        )
-    _containers(
-        w,
-        "Containers",
-        spec.get("containers") or (),
-        status.get("containerStatuses") or (),
-        "",
-        pod,
-    )
+        init_statuses = status.get("initContainerStatuses") or ()
+        _containers(w, "Init Containers", spec["initContainers"], init_statuses, pod)
+    statuses = status.get("containerStatuses") or ()
+    _containers(w, "Containers", spec.get("containers") or (), statuses, pod)
     gates = spec.get("readinessGates") or ()
     conditions = status.get("conditions") or ()
     if gates:
-        w.append("Readiness Gates:")
-        w.append("  Type\tStatus")
-        for gate in gates:
-            ctype = gate.get("conditionType")
-            found = next((c.get("status") for c in conditions if c.get("type") == ctype), NONE)
-            w.append(f"  {_d(ctype)} \t{_d(found)}")
-    if conditions:
-        w.append("Conditions:")
-        w.append("  Type\tStatus")
-        for c in conditions:
-            w.append(f"  {_d(c.get('type'))} \t{_d(c.get('status'))}")
-    _volumes(w, spec.get("volumes") or (), "")
-    w.append(f"QoS Class:\t{_d(_qos_class(pod))}")
+        with w.section("Readiness Gates"):
+            w.line("Type", "Status")
+            for gate in gates:
+                ctype = gate.get("conditionType")
+                found = next((c.get("status") for c in conditions if c.get("type") == ctype), NONE)
+                w.line(f"{_d(ctype)} ", _d(found))
+    _conditions_table(w, conditions, reasons=False)
+    _volumes(w, spec.get("volumes") or ())
+    w.field("QoS Class", _qos_class(pod))
     _labels(w, "Node-Selectors", spec.get("nodeSelector"))
     _tolerations(w, "Tolerations", spec.get("tolerations") or ())
     _events(w, events, now)
     return w
 
 
-def _describe_deployment(d: Obj, events: Sequence[Obj], now: float) -> list[str]:
+def _describe_deployment(d: Obj, events: Sequence[Obj], now: float) -> DescribeWriter:
     meta = d.get("metadata") or {}
     spec = d.get("spec") or {}
     status = d.get("status") or {}
     replicas = spec.get("replicas", 1)
-    w = [
-        f"Name:\t{_d(meta.get('name'))}",
-        f"Namespace:\t{_d(meta.get('namespace'))}",
-        f"CreationTimestamp:\t{format_rfc1123z(meta.get('creationTimestamp'))}",
-    ]
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    w.append(f"Selector:\t{_d(_selector_requirements(spec.get('selector')))}")
-    w.append(
-        f"Replicas:\t{_d(replicas)} desired | {_d(status.get('updatedReplicas', 0))} updated | "
+    w = DescribeWriter()
+    _name_and_namespace(w, meta)
+    w.field("CreationTimestamp", format_rfc1123z(meta.get("creationTimestamp")))
+    _labels_and_annotations(w, meta)
+    w.field("Selector", _selector_requirements(spec.get("selector")))
+    w.field(
+        "Replicas",
+        f"{_d(replicas)} desired | {_d(status.get('updatedReplicas', 0))} updated | "
         f"{_d(status.get('replicas', 0))} total | {_d(status.get('availableReplicas', 0))} "
-        f"available | {_d(status.get('unavailableReplicas', 0))} unavailable"
+        f"available | {_d(status.get('unavailableReplicas', 0))} unavailable",
+        sanitised=True,
     )
     strategy = spec.get("strategy") or {}
-    w.append(f"StrategyType:\t{_d(strategy.get('type') or 'RollingUpdate')}")
-    w.append(f"MinReadySeconds:\t{_d(spec.get('minReadySeconds', 0))}")
+    w.field("StrategyType", strategy.get("type") or "RollingUpdate")
+    w.field("MinReadySeconds", spec.get("minReadySeconds", 0))
     rolling = strategy.get("rollingUpdate")
     if rolling is not None:
-        w.append(
-            f"RollingUpdateStrategy:\t{_d(rolling.get('maxUnavailable', '25%'))} max unavailable, "
-            f"{_d(rolling.get('maxSurge', '25%'))} max surge"
+        w.field(
+            "RollingUpdateStrategy",
+            f"{_d(rolling.get('maxUnavailable', '25%'))} max unavailable, "
+            f"{_d(rolling.get('maxSurge', '25%'))} max surge",
+            sanitised=True,
         )
     _pod_template(w, spec.get("template"))
     _conditions_table(w, status.get("conditions") or ())
@@ -897,25 +987,24 @@ def _describe_deployment(d: Obj, events: Sequence[Obj], now: float) -> list[str]
     return w
 
 
-def _describe_replicaset(rs: Obj, events: Sequence[Obj], now: float) -> list[str]:
+def _describe_replicaset(rs: Obj, events: Sequence[Obj], now: float) -> DescribeWriter:
     meta = rs.get("metadata") or {}
     spec = rs.get("spec") or {}
     status = rs.get("status") or {}
-    w = [
-        f"Name:\t{_d(meta.get('name'))}",
-        f"Namespace:\t{_d(meta.get('namespace'))}",
-        f"Selector:\t{_d(_format_label_selector(spec.get('selector')))}",
-    ]
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    w = DescribeWriter()
+    _name_and_namespace(w, meta)
+    w.field("Selector", _format_label_selector(spec.get("selector")))
+    _labels_and_annotations(w, meta)
     controlled_by = _controller(meta)
     if controlled_by:
-        w.append(f"Controlled By:\t{_d(controlled_by)}")
+        w.field("Controlled By", controlled_by)
     current, desired = _d(status.get("replicas", 0)), _d(spec.get("replicas", 1))
-    w.append(f"Replicas:\t{current} current / {desired} desired")
-    w.append(
-        f"Pods Status:\t{_d(status.get('readyReplicas', 0))} Ready / "
-        f"{_d(status.get('availableReplicas', 0))} Available"
+    w.field("Replicas", f"{current} current / {desired} desired", sanitised=True)
+    w.field(
+        "Pods Status",
+        f"{_d(status.get('readyReplicas', 0))} Ready / "
+        f"{_d(status.get('availableReplicas', 0))} Available",
+        sanitised=True,
     )
     _pod_template(w, spec.get("template"))
     _conditions_table(w, status.get("conditions") or ())
@@ -923,31 +1012,49 @@ def _describe_replicaset(rs: Obj, events: Sequence[Obj], now: float) -> list[str
     return w
 
 
+def _service_ports(
+    w: DescribeWriter, ports: Sequence[Mapping[str, Any]], endpoints: Obj | None, listed: bool
+) -> None:
+    for p in ports:
+        name = p.get("name") or "<unset>"
+        proto = p.get("protocol") or "TCP"
+        w.line("Port:", _d(name), f"{_d(p.get('port'))}/{_d(proto)}")
+        target = p.get("targetPort", p.get("port"))
+        w.field("TargetPort", f"{_d(target)}/{_d(proto)}", sanitised=True)
+        if p.get("appProtocol"):
+            w.field("AppProtocol", p["appProtocol"])
+        if p.get("nodePort"):
+            w.line("NodePort:", _d(name), f"{_d(p['nodePort'])}/{_d(proto)}")
+        if listed:
+            w.field("Endpoints", format_endpoint_addresses(endpoints, p.get("name") or ""))
+
+
 def _describe_service(
     svc: Obj, events: Sequence[Obj], now: float, endpoints: Mapping[str, Obj] | None
-) -> list[str]:
+) -> DescribeWriter:
     meta = svc.get("metadata") or {}
     spec = svc.get("spec") or {}
     status = svc.get("status") or {}
     key = f"{meta.get('namespace') or ''}/{meta.get('name') or ''}"
-    w = [f"Name:\t{_d(meta.get('name'))}", f"Namespace:\t{_d(meta.get('namespace'))}"]
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+    w = DescribeWriter()
+    _name_and_namespace(w, meta)
+    _labels_and_annotations(w, meta)
     selector = spec.get("selector") or {}
-    w.append(f"Selector:\t{_d(','.join(f'{k}={selector[k]}' for k in sorted(selector)))}")
-    w.append(f"Type:\t{_d(spec.get('type') or 'ClusterIP')}")
+    w.field("Selector", ",".join(f"{k}={selector[k]}" for k in sorted(selector)))
+    w.field("Type", spec.get("type") or "ClusterIP")
     if spec.get("ipFamilyPolicy"):
-        w.append(f"IP Family Policy:\t{_d(spec['ipFamilyPolicy'])}")
+        w.field("IP Family Policy", spec["ipFamilyPolicy"])
     families = spec.get("ipFamilies") or ()
-    w.append(f"IP Families:\t{_d(','.join(families) or NONE)}")
-    w.append(f"IP:\t{_d(spec.get('clusterIP') or '')}")
-    w.append(f"IPs:\t{_d(','.join(spec.get('clusterIPs') or ()) or NONE)}")
+    w.field("IP Families", ",".join(families) or NONE)
+    w.field("IP", spec.get("clusterIP") or "")
+    w.field("IPs", ",".join(spec.get("clusterIPs") or ()) or NONE)
     if spec.get("externalIPs"):
-        w.append(f"External IPs:\t{_d(','.join(spec['externalIPs']))}")
-    if spec.get("loadBalancerIP"):
-        w.append(f"Desired LoadBalancer IP:\t{_d(spec['loadBalancerIP'])}")
-    if spec.get("externalName"):
-        w.append(f"External Name:\t{_d(spec['externalName'])}")
+        w.field("External IPs", ",".join(spec["externalIPs"]))
+    _optional_fields(
+        w,
+        spec,
+        (("Desired LoadBalancer IP", "loadBalancerIP"), ("External Name", "externalName")),
+    )
     lb = (status.get("loadBalancer") or {}).get("ingress") or ()
     if lb:
         text = ", ".join(
@@ -956,29 +1063,21 @@ def _describe_service(
             else (i.get("hostname") or "")
             for i in lb
         )
-        w.append(f"LoadBalancer Ingress:\t{_d(text)}")
+        w.field("LoadBalancer Ingress", text)
     ep = endpoints.get(key) if endpoints is not None else None
-    for p in spec.get("ports") or ():
-        name = p.get("name") or "<unset>"
-        proto = p.get("protocol") or "TCP"
-        w.append(f"Port:\t{_d(name)}\t{_d(p.get('port'))}/{_d(proto)}")
-        target = p.get("targetPort", p.get("port"))
-        w.append(f"TargetPort:\t{_d(target)}/{_d(proto)}")
-        if p.get("appProtocol"):
-            w.append(f"AppProtocol:\t{_d(p['appProtocol'])}")
-        if p.get("nodePort"):
-            w.append(f"NodePort:\t{_d(name)}\t{_d(p['nodePort'])}/{_d(proto)}")
-        if endpoints is not None:
-            w.append(f"Endpoints:\t{_d(format_endpoint_addresses(ep, p.get('name') or ''))}")
-    w.append(f"Session Affinity:\t{_d(spec.get('sessionAffinity') or 'None')}")
-    if spec.get("externalTrafficPolicy"):
-        w.append(f"External Traffic Policy:\t{_d(spec['externalTrafficPolicy'])}")
-    if spec.get("internalTrafficPolicy"):
-        w.append(f"Internal Traffic Policy:\t{_d(spec['internalTrafficPolicy'])}")
-    if spec.get("healthCheckNodePort"):
-        w.append(f"HealthCheck NodePort:\t{_d(spec['healthCheckNodePort'])}")
+    _service_ports(w, spec.get("ports") or (), ep, endpoints is not None)
+    w.field("Session Affinity", spec.get("sessionAffinity") or "None")
+    _optional_fields(
+        w,
+        spec,
+        (
+            ("External Traffic Policy", "externalTrafficPolicy"),
+            ("Internal Traffic Policy", "internalTrafficPolicy"),
+            ("HealthCheck NodePort", "healthCheckNodePort"),
+        ),
+    )
     if spec.get("loadBalancerSourceRanges"):
-        w.append(f"LoadBalancer Source Ranges:\t{_d(','.join(spec['loadBalancerSourceRanges']))}")
+        w.field("LoadBalancer Source Ranges", ",".join(spec["loadBalancerSourceRanges"]))
     _events(w, events, now)
     return w
 
@@ -1016,20 +1115,49 @@ def _ingress_backend(
     return ""
 
 
+def _ingress_rules(
+    w: DescribeWriter,
+    spec: Obj,
+    namespace: str,
+    default_text: str,
+    services: Mapping[str, Obj] | None,
+    endpoints: Mapping[str, Obj] | None,
+) -> None:
+    with w.section("Rules"):
+        w.line("Host", "Path", "Backends")
+        w.line("----", "----", "--------")
+        count = 0
+        for rule in spec.get("rules") or ():
+            http = rule.get("http")
+            if http is None:
+                continue
+            count += 1
+            w.line(_d(rule.get("host") or "*"), "")
+            with w.nested():
+                for path in http.get("paths") or ():
+                    backend_text = _ingress_backend(
+                        namespace, path.get("backend") or {}, services, endpoints
+                    )
+                    w.line("", f"{_d(path.get('path') or '')} ", _d(backend_text))
+        if count == 0:
+            w.line("*", "*", _d(default_text))
+
+
 def _describe_ingress(
     ing: Obj,
     events: Sequence[Obj],
     now: float,
     services: Mapping[str, Obj] | None,
     endpoints: Mapping[str, Obj] | None,
-) -> list[str]:
+) -> DescribeWriter:
     meta = ing.get("metadata") or {}
     spec = ing.get("spec") or {}
     status = ing.get("status") or {}
     namespace = meta.get("namespace") or ""
-    w = [f"Name:\t{_d(meta.get('name'))}"]
+    w = DescribeWriter()
+    w.field("Name", meta.get("name"))
     _labels(w, "Labels", meta.get("labels"))
-    w.append(f"Namespace:\t{_d(namespace)}")
+    w.field("Namespace", namespace)
     addresses = sorted(
         {
             i.get("ip") or i.get("hostname") or ""
@@ -1037,80 +1165,66 @@ def _describe_ingress(
         }
         - {""}
     )
-    w.append(f"Address:\t{_d(','.join(addresses))}")
-    w.append(f"Ingress Class:\t{_d(spec.get('ingressClassName') or NONE)}")
+    w.field("Address", ",".join(addresses))
+    w.field("Ingress Class", spec.get("ingressClassName") or NONE)
     default = spec.get("defaultBackend")
     default_text = (
         _ingress_backend(namespace, default, services, endpoints) if default else "<default>"
     )
-    w.append(f"Default backend:\t{_d(default_text)}")
+    w.field("Default backend", default_text)
     tls = spec.get("tls") or ()
     if tls:
-        w.append("TLS:")
-        for t in tls:
-            hosts = ",".join(t.get("hosts") or ())
-            if t.get("secretName"):
-                w.append(f"  {_d(t['secretName'])} terminates {_d(hosts)}")
-            else:
-                w.append(f"  SNI routes {_d(hosts)}")
-    w.append("Rules:")
-    w.append("  Host\tPath\tBackends")
-    w.append("  ----\t----\t--------")
-    count = 0
-    for rule in spec.get("rules") or ():
-        http = rule.get("http")
-        if http is None:
-            continue
-        count += 1
-        w.append(f"  {_d(rule.get('host') or '*')}\t")
-        for path in http.get("paths") or ():
-            backend_text = _ingress_backend(
-                namespace, path.get("backend") or {}, services, endpoints
-            )
-            w.append(f"    \t{_d(path.get('path') or '')} \t{_d(backend_text)}")
-    if count == 0:
-        w.append(f"  *\t*\t{_d(default_text)}")
+        with w.section("TLS"):
+            for t in tls:
+                hosts = ",".join(t.get("hosts") or ())
+                if t.get("secretName"):
+                    w.line(f"{_d(t['secretName'])} terminates {_d(hosts)}")
+                else:
+                    w.line(f"SNI routes {_d(hosts)}")
+    _ingress_rules(w, spec, namespace, default_text, services, endpoints)
     _annotations(w, "Annotations", meta.get("annotations"))
     _events(w, events, now)
     return w
 
 
-def _describe_secret(secret: Obj, events: Sequence[Obj], now: float) -> list[str]:
+def _describe_secret(secret: Obj, events: Sequence[Obj], now: float) -> DescribeWriter:
     meta = secret.get("metadata") or {}
-    w = [f"Name:\t{_d(meta.get('name'))}", f"Namespace:\t{_d(meta.get('namespace'))}"]
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
-    w.append("")
-    w.append(f"Type:\t{_d(secret.get('type') or 'Opaque')}")
-    w.append("")
-    w.append("Data")
-    w.append("====")
+    w = DescribeWriter()
+    _name_and_namespace(w, meta)
+    _labels_and_annotations(w, meta)
+    w.line()
+    w.field("Type", secret.get("type") or "Opaque")
+    w.line()
+    w.line("Data")
+    w.line("====")
     data = secret.get("data") or {}
     for key in sorted(data):
-        w.append(f"{_d(key)}:\t{_decoded_len(data[key])} bytes")
+        w.field(_d(key), f"{_decoded_len(data[key])} bytes")
     string_data = secret.get("stringData") or {}
     for key in sorted(string_data):
-        w.append(f"{_d(key)}:\t{len(str(string_data[key]).encode())} bytes")
+        w.field(_d(key), f"{len(str(string_data[key]).encode())} bytes")
     if events:
         _events(w, events, now)
     return w
 
 
-def _describe_generic(obj: Obj, events: Sequence[Obj], now: float, kind: str | None) -> list[str]:
+def _describe_generic(
+    obj: Obj, events: Sequence[Obj], now: float, kind: str | None
+) -> DescribeWriter:
     meta = obj.get("metadata") or {}
-    w = [f"Name:\t{_d(meta.get('name'))}"]
+    w = DescribeWriter()
+    w.field("Name", meta.get("name"))
     if meta.get("namespace"):
-        w.append(f"Namespace:\t{_d(meta['namespace'])}")
-    _labels(w, "Labels", meta.get("labels"))
-    _annotations(w, "Annotations", meta.get("annotations"))
+        w.field("Namespace", meta["namespace"])
+    _labels_and_annotations(w, meta)
     k = kind_for(kind) if kind else None
     api_version = obj.get("apiVersion") or (k.api_version if k else "")
     kind_name = obj.get("kind") or (k.name if k else "")
     if api_version:
-        w.append(f"API Version:\t{_d(api_version)}")
+        w.field("API Version", api_version)
     if kind_name:
-        w.append(f"Kind:\t{_d(kind_name)}")
-    w.append(f"CreationTimestamp:\t{format_rfc1123z(meta.get('creationTimestamp'))}")
+        w.field("Kind", kind_name)
+    w.field("CreationTimestamp", format_rfc1123z(meta.get("creationTimestamp")))
     rest = [key for key in obj if key not in ("apiVersion", "kind", "metadata")]
     order = {"spec": 0, "status": 2}
     rest.sort(key=lambda key: (order.get(key, 1), str(key)))
@@ -1118,13 +1232,13 @@ def _describe_generic(obj: Obj, events: Sequence[Obj], now: float, kind: str | N
         value = obj[key]
         title = _d(str(key)[:1].upper() + str(key)[1:])
         if isinstance(value, Mapping | list) and value:
-            w.append(f"{title}:")
-            for line in _dump(_sorted_tree(value)).splitlines():
-                w.append(f"  {line}")
+            with w.section(title):
+                for line in _dump(_sorted_tree(value)).splitlines():
+                    w.line(line)
         elif isinstance(value, Mapping | list):
-            w.append(f"{title}:\t{NONE}")
+            w.field(title, NONE)
         else:
-            w.append(f"{title}:\t{_d(value)}")
+            w.field(title, value)
     _events(w, events, now)
     return w
 
@@ -1150,17 +1264,17 @@ def describe(
     when = time.time() if now is None else now
     name = _kind_name(obj, kind)
     if is_secret(obj, kind):
-        lines = _describe_secret(obj, events, when)
+        written = _describe_secret(obj, events, when)
     elif name == "Pod":
-        lines = _describe_pod(obj, events, when)
+        written = _describe_pod(obj, events, when)
     elif name == "Deployment":
-        lines = _describe_deployment(obj, events, when)
+        written = _describe_deployment(obj, events, when)
     elif name == "ReplicaSet":
-        lines = _describe_replicaset(obj, events, when)
+        written = _describe_replicaset(obj, events, when)
     elif name == "Service":
-        lines = _describe_service(obj, events, when, endpoints)
+        written = _describe_service(obj, events, when, endpoints)
     elif name == "Ingress":
-        lines = _describe_ingress(obj, events, when, services, endpoints)
+        written = _describe_ingress(obj, events, when, services, endpoints)
     else:
-        lines = _describe_generic(_safe(obj, kind), events, when, kind)
-    return _tabify(lines)
+        written = _describe_generic(_safe(obj, kind), events, when, kind)
+    return written.text()

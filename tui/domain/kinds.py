@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +22,23 @@ class Kind:
     version: str  # "v1"
     namespaced: bool
     aliases: tuple[str, ...]  # ("deploy", "deployments", "dp")
+    # What discovery says besides (domain/discovery.py). Not compared: the same kind found by
+    # discovery equals (and hashes as) its hand-listed entry, so feeds and modes keyed by it
+    # are shared.
+    singular: str = field(default="", compare=False)
+    short_names: tuple[str, ...] = field(default=(), compare=False)
+    categories: tuple[str, ...] = field(default=(), compare=False)
+    verbs: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def listable(self) -> bool:
+        """A table can show it: the server lists and watches it (hand-listed kinds can)."""
+        return not self.verbs or {"list", "watch"} <= set(self.verbs)
+
+    @property
+    def full_name(self) -> str:
+        """``plural.group`` as kubectl prints it ("deployments.apps"; "pods" for core)."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
 
     @property
     def api_prefix(self) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 from gok_tui.backends.kube import KubeBackend, KubeError, LogStream
 from gok_tui.domain.logs import LogLine, marker
+from gok_tui.domain.selectors import selector_string
 
 RECONNECT_SECONDS = 1.0
 ERROR_BACKOFF_SECONDS = 3.0
@@ -32,6 +33,15 @@ class LogRequest:
     previous: bool = False
     since_seconds: int | None = None
     tail_lines: int | None = 200
+
+
+def deployment_log_request(obj: Mapping[str, Any]) -> LogRequest | None:
+    """Every pod of the Deployment, by its own selector: pods of a rollout join as they start."""
+    meta = obj.get("metadata") or {}
+    selector = selector_string((obj.get("spec") or {}).get("selector"))
+    if not selector:
+        return None
+    return LogRequest(meta.get("namespace", ""), f"deploy/{meta.get('name')}", selector=selector)
 
 
 @dataclass(frozen=True)

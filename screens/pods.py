@@ -1,0 +1,75 @@
+"""The live Pods view, whole or scoped (a Deployment's, a Service's or a node's pods)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from gok_tui.actions.base import ObjectRef
+from gok_tui.domain.diagnosis import Snapshot
+from gok_tui.domain.render import columns_for
+from gok_tui.domain.render.pod import render_pod
+from gok_tui.domain.selectors import selector_string
+from gok_tui.domain.table import Column, Row
+from gok_tui.domain.why import WHY_COLUMN, with_why
+from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.resource import ResourceScreen, Scope
+from gok_tui.store.model import Objects
+from textual.binding import BindingType
+
+if TYPE_CHECKING:  # the first table needs neither: imported when a log or a delete is asked
+    from gok_tui.store.logs import LogRequest
+
+
+def pods_of_deployment(obj: dict[str, Any]) -> PodsScreen | None:
+    """The Pods table scoped to a Deployment's own selector; None when it has none."""
+    metadata = obj.get("metadata") or {}
+    selector = selector_string((obj.get("spec") or {}).get("selector"))
+    if not selector:
+        return None
+    return PodsScreen(Scope(metadata.get("namespace"), selector, f"deploy/{metadata.get('name')}"))
+
+
+class PodsScreen(ResourceScreen):
+    TITLE_TEXT = "Pods"
+    PRIMARY = "pods"
+    HAS_LOGS = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *ResourceScreen.BINDINGS,
+        *bindings_for("pods"),
+    ]
+
+    def action_delete_pod(self) -> None:
+        from gok_tui.actions.pods import DeletePod
+
+        picked, target = self.selected(), self.session.target
+        if picked is None or target is None:
+            return
+        meta = picked[1].get("metadata") or {}
+        ref = ObjectRef(
+            target.context,
+            target.cluster_server,
+            "pods",
+            meta.get("namespace", ""),
+            meta.get("name", ""),
+        )
+        self.gok.propose(DeletePod(ref))
+
+    def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
+        from gok_tui.store.logs import LogRequest
+
+        meta = obj.get("metadata") or {}
+        return LogRequest(
+            meta.get("namespace", ""), f"pod/{meta.get('name')}", pod=meta.get("name")
+        )
+
+    def columns(self, all_namespaces: bool) -> Sequence[Column]:
+        return (*columns_for("pods", all_namespaces), WHY_COLUMN)
+
+    def render_rows(
+        self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
+    ) -> list[Row]:
+        return [with_why(render_pod(obj, now, all_namespaces), Snapshot(pods=[obj]))]
+
+
+__all__ = ["PodsScreen", "pods_of_deployment"]
