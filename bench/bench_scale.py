@@ -1,7 +1,7 @@
 """10,000 pods in 200 Deployments with 200 status changes a second: memory, keys, freshness.
 
     .venv/bin/python bench/bench_scale.py [--deployments 200] [--pods-per-deployment 50]
-        [--churn 200] [--presses 50] [--probes 10] [--profile SECONDS]
+        [--churn 200] [--presses 50] [--probes 10] [--profile SECONDS] [--generic]
 
 The fake API server runs in a child process (its CPU is not this process's) with the pods
 written directly (no controllers) and RATE pod status changes a second (readiness flips and
@@ -17,6 +17,8 @@ namespace holding them. Once the table holds every pod, with the churn running:
 Also: the longest stall of the UI event loop and the UI tick's cost. A UI thread blocked for
 longer than --stall-limit seconds ends the run with what was measured, where it was stuck, and
 FAIL for what could not be measured. `--profile N` profiles the UI thread for N seconds.
+`--generic` measures the same on the generic view of any kind (screens/generic.py): the pods
+listed and watched as the server's Tables with their objects, in the server's columns.
 Prints figures and PASS/FAIL; it asserts nothing.
 """
 
@@ -211,13 +213,20 @@ async def measure(
 
     target = resolve_target(kubeconfig=str(kubeconfig), environ={})
     session = Session(settings=Settings(), target=target)
-    app = GokApp(session, start_view="pods")
+    # --generic: start on a small view, then open the pods as a kind without a renderer
+    app = GokApp(session, start_view="deployments" if args.generic else "pods")
     paints: list[tuple[float, int]] = []  # (time, cursor row) at every screen update
     probe: dict[str, Any] = {}
     moves: list[float] = []
 
     async with app.run_test(size=(120, 40)) as pilot:
         beat = asyncio.create_task(heart.run())
+        if args.generic:
+            from gok_tui.domain.kinds import KINDS
+            from gok_tui.screens.generic import TableKindScreen
+
+            await app.push_screen(TableKindScreen(KINDS["pods"]))
+            await pilot.pause()
         table = app.screen.query_one(ResourceTable)
         screen = app.screen
 
@@ -386,7 +395,8 @@ def census() -> str:
 def report(args: argparse.Namespace, baseline: float, out: Measurements) -> None:
     print(
         f"{out.pods:,} pods in {args.deployments} Deployments, {args.churn:g} pod status "
-        "changes/s (fake API server in a child process); gok-tui headless 120x40, Pods view"
+        "changes/s (fake API server in a child process); gok-tui headless 120x40, "
+        + ("the generic view (server-side Tables)" if args.generic else "Pods view")
     )
     if out.load_s is None:
         print("the table never filled")
@@ -491,6 +501,9 @@ def main() -> int:
     parser.add_argument("--phase-budget", type=float, default=90.0, help="seconds per phase")
     parser.add_argument("--stall-limit", type=float, default=60.0, help="watchdog seconds")
     parser.add_argument("--profile", type=float, default=0.0, help="seconds of cProfile")
+    parser.add_argument(
+        "--generic", action="store_true", help="the generic view (server-side Tables) of the pods"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="gok-bench-scale-"))
     for variable, sub in (("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config")):

@@ -176,6 +176,9 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     ),
     # a drain's first request cordons; its evictions are asked per pod, each said if refused
     KeySpec("nodes.drain", "r", "drain", "Drain", "nodes", mutates=True, needs="patch nodes"),
+    KeySpec("generic.wide", "w", "toggle_wide", "Wide", "generic"),
+    KeySpec("generic.sort", "o", "sort", "Sort", "generic"),
+    KeySpec("generic.delete", "ctrl+d", "delete_object", "Delete", "generic", mutates=True),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -199,6 +202,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("revisions",),
         ("xray",),
         ("table", "nodes"),
+        ("table", "generic"),
     )
 )
 

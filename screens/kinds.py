@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gok_tui.domain.kinds import KINDS, Kind
-from gok_tui.domain.render import columns_for, rows_for
+from gok_tui.domain.render import columns_for, has_renderer, rows_for
 from gok_tui.domain.render.generic import render_generic
 from gok_tui.domain.table import GENERIC_COLUMNS, NAMESPACE_COLUMN, Column, Row
 from gok_tui.domain.timefmt import parse_timestamp
@@ -98,10 +98,16 @@ class KindScreen(ResourceScreen):
 
 
 def kind_screen(kind: Kind, scope: Scope | None = None) -> ResourceScreen:
-    """The one way a kind's view is made (`:KIND`, a category, a mode): our own columns where
-    we have a renderer, NAME and AGE otherwise."""
-    if kind == KINDS["nodes"]:  # nodes have a view of their own: how full, cordon, drain
+    """The one way a kind's view is made (`:KIND`, a category, a mode): nodes have a view of
+    their own (how full, cordon, drain); a kind we have a renderer for shows our columns (they
+    show more); any other kind the server's own Table columns."""
+    if kind.plural == "nodes" and not kind.group:
         from gok_tui.screens.nodes import NodeScreen
 
         return NodeScreen(scope)
-    return KindScreen(kind, scope)
+    ours = KINDS.get(kind.plural)
+    if ours is not None and ours.group == kind.group and has_renderer(kind.plural):
+        return KindScreen(ours, scope)
+    from gok_tui.screens.generic import TableKindScreen
+
+    return TableKindScreen(kind, scope)

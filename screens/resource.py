@@ -116,6 +116,14 @@ class ResourceScreen(TableCursor):
     def open_selected(self, obj: Any, row_key: str) -> None:
         self.show_detail("describe")
 
+    def kind_of(self, plural: str) -> Kind:
+        """The kind behind a plural this screen watches (a discovered one, for some views)."""
+        return KINDS[plural]
+
+    def columns_changed(self) -> bool:
+        """Whether the model's last apply changed the columns (a server-side Table's)."""
+        return False
+
     # -- composition and lifecycle ---------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static(id="title")
@@ -169,10 +177,6 @@ class ResourceScreen(TableCursor):
     def watched_kinds(self) -> tuple[str, ...]:
         return (self.primary, *self.SECONDARY)
 
-    def kind_of(self, plural: str) -> Kind:
-        """The kind a watched plural names (a view of a discovered kind says its own)."""
-        return KINDS[plural]
-
     def _close_feeds(self) -> None:
         for feed in self.feeds.values():
             self.session.hub.close(feed)
@@ -192,6 +196,9 @@ class ResourceScreen(TableCursor):
         table = self.query_one(ResourceTable)
         # Each delta is relative to what the table shows at that moment: apply them in turn.
         delta = self.model.apply(drained, wall)
+        if self.columns_changed():
+            table.set_columns(self.columns(self.all_namespaces))
+            delta = self.model.full()
         table.apply_delta(delta)
         # Ages move on: re-render the rows on screen every few seconds, and at once when other
         # rows scroll into view. Rows off screen are brought up to date when they are shown.
@@ -239,10 +246,13 @@ class ResourceScreen(TableCursor):
         return feeds[0].status if feeds else None
 
     def connection_state(self) -> str:
-        status = self.worst_status()
         if self.session.target is None:
             return "stopped"
-        return status.state if status else "connecting"
+        # a kind the server says it does not serve is no fault of the connection
+        answered = [f.status for f in self.feeds_worst_first() if not f.status.not_served]
+        if self.feeds and not answered:
+            return "live"
+        return answered[0].state if answered else "connecting"
 
     def _refresh_title(self) -> None:
         text = SafeText(no_wrap=True, overflow="ellipsis")
@@ -275,7 +285,10 @@ class ResourceScreen(TableCursor):
                 if status.retry_at is not None:
                     seconds = round(status.retry_at - time.monotonic())
                     retry = f"; retrying in {seconds}s" if seconds > 0 else "; retrying now"
-                text.append(f"  {feed.spec.kind.plural}: {status.message}{retry}", style="red")
+                plural = feed.spec.kind.plural
+                said = status.message if status.message.startswith(plural) else ""
+                message = said or f"{plural}: {status.message}"
+                text.append(f"  {message}{retry}", style="red")
                 self.gok.say_connection_error(f"{feed.spec.kind.plural}: {status.message}")
                 break
             if status.state == "connecting":

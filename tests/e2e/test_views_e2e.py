@@ -29,3 +29,7 @@ def test_rollout_tree(cluster: Cluster, pods_can_run: bool) -> None:
 
 def test_revisions(cluster: Cluster) -> None:
     view_scenarios.revisions_view(*cluster)
+
+
+def test_generic_table_view(cluster: Cluster) -> None:
+    view_scenarios.generic_table_view(*cluster)

@@ -51,3 +51,7 @@ def test_403_under_a_restricted_service_account(backend: KubeBackend, tmp_path: 
 
 def test_422_on_an_invalid_change(backend: KubeBackend) -> None:
     fault_scenarios.invalid_422(backend, "default")
+
+
+def test_generic_table_view(backend: KubeBackend) -> None:
+    view_scenarios.generic_table_view(backend, "default")

@@ -200,3 +200,44 @@ def revisions_view(backend: KubeBackend, namespace: str) -> None:
     assert [(c.container, c.field, c.before, c.after) for c in changes] == [
         ("web", "image", PAUSE_IMAGE_OLD, PAUSE_IMAGE)
     ]
+
+
+def generic_table_view(backend: KubeBackend, namespace: str) -> None:
+    """A kind without a renderer of ours (ServiceAccounts), listed and watched as the server's
+    Tables: its own columns, the object kept, a change arriving as a changed cell."""
+    from gok_tui.domain.kinds import Kind
+    from gok_tui.domain.server_table import entry_row, visible_columns
+    from gok_tui.store.model import ServerTableModel
+
+    accounts = Kind("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",))
+    path = accounts.collection_path(namespace)
+    body = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "gok-generic"}}
+    backend.mutate("POST", path, body)
+    hub = FeedHub(backend, watch_timeout=30)
+    try:
+        feed = hub.open(FeedSpec(accounts, namespace, table=True))
+
+        def render(entry: dict[str, Any], objects: Objects, now: float) -> list[Row]:
+            return [entry_row(entry, visible_columns(model.columns, False), now, False)]
+
+        model = ServerTableModel("serviceaccounts", render)
+        key = f"{namespace}/gok-generic"
+
+        def secrets_cell() -> str:
+            model.apply({"serviceaccounts": feed.drain()}, time.time())
+            row = model.shown.get(key)
+            names = [c.name for c in visible_columns(model.columns, False)]
+            return row.cells[names.index("Secrets")] if row and "Secrets" in names else ""
+
+        wait(lambda: secrets_cell() == "0", 30, "the ServiceAccount in the server's columns")
+        assert [c.name for c in model.columns] == ["Name", "Secrets", "Age"]
+        assert (model.item(key) or {}).get("metadata", {}).get("name") == "gok-generic"
+        backend.mutate(
+            "PATCH",
+            f"{path}/gok-generic",
+            {"secrets": [{"name": "gok-generic-token"}]},
+            content_type="application/merge-patch+json",
+        )
+        wait(lambda: secrets_cell() == "1", 30, "the changed Secrets cell, by the watch")
+    finally:
+        hub.stop_all()

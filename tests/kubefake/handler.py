@@ -183,10 +183,23 @@ class _Handler(BaseHTTPRequestHandler):
             self._watch(route, query)
             return
         self.fake.lists_open.wait(LIST_HOLD_LIMIT)  # hold_lists(): until release_lists()
+        as_table = self._as_table()
         listed = self._list(route, query)
-        if tables.TABLE_ACCEPT in self.headers.get("Accept", ""):
-            listed = tables.table(route.resource.plural, listed, query.get("includeObject", ""))
+        if as_table:
+            found = self.fake.printers_for(route.resource)
+            listed = tables.table(
+                route.resource.plural, listed, query.get("includeObject", ""), found
+            )
         self._json(200, listed)
+
+    def _as_table(self) -> bool:
+        """Whether a Table is asked for (and refused with 406, as by an old aggregated API,
+        when the fake is told to: ``refuse_tables``)."""
+        if tables.TABLE_ACCEPT not in self.headers.get("Accept", ""):
+            return False
+        if self.fake.refuse_tables:
+            raise ApiError(406, "NotAcceptable", tables.NOT_ACCEPTABLE)
+        return True
 
     def _matching(self, route: Route, query: dict[str, str]):
         labels = label_matcher(query.get("labelSelector"))
@@ -233,6 +246,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _watch(self, route: Route, query: dict[str, str]) -> None:
         fake, state = self.fake, self.fake.state
         plural, matches = self._matching(route, query)
+        self._table_found = fake.printers_for(route.resource) if self._as_table() else None
+        self._table_first = True
+        self._table_route = route
         timeout = float(query.get("timeoutSeconds") or 1800)
         deadline = time.monotonic() + timeout
         self._start_stream()
@@ -256,7 +272,7 @@ class _Handler(BaseHTTPRequestHandler):
                     self._end_stream()
                     return
         for obj in initial:
-            self._event("ADDED", obj)
+            self._watch_event("ADDED", obj)
         # bookmarks as the watch cache sends them: about once a minute, and one shortly
         # before a watch with a timeout ends (so the client can resume from there)
         # (a v1.28 server sent none in a 3 s watch and two in a 5 s one: answers 54 and 90)
@@ -278,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
             for change in changes:
                 last = change.rv
                 if change.plural == plural and matches(change.obj):
-                    self._event(change.type, change.obj)
+                    self._watch_event(change.type, change.obj)
         self._end_stream()
 
     def _log(self, route: Route, pod: dict[str, Any], query: dict[str, str]) -> None:
@@ -570,6 +586,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except OSError as error:
             raise ClientGone() from error
+
+    def _watch_event(self, event_type: str, obj: dict[str, Any]) -> None:
+        """An object's event, as a Table of one row when the watch asked for Tables."""
+        found = self._table_found
+        if found is not None:
+            resource = self._table_route.resource
+            include = self._query.get("includeObject", "")
+            first, self._table_first = self._table_first, False
+            obj = tables.watch_table(
+                obj, resource.kind, resource.api_version, include, found, first
+            )
+        self._event(event_type, obj)
 
     def _event(self, event_type: str, obj: dict[str, Any]) -> None:
         self._chunk(json.dumps({"type": event_type, "object": obj}).encode() + b"\n")

@@ -118,6 +118,8 @@ class FakeKube:
         self._watch_epoch = 0
         self.lists_open = threading.Event()  # cleared by hold_lists()
         self.lists_open.set()
+        # answer a Table request with 406 NotAcceptable, as a very old aggregated API does
+        self.refuse_tables = False
         self._bootstrap()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -603,6 +605,13 @@ class FakeKube:
                 f'"{route.name}": the object has been modified; please apply '
                 "your changes to the latest version and try again",
             )
+
+    def printers_for(self, resource: Any) -> Any:
+        """The Table columns and cells of a served kind (``tables.printers``; a custom
+        resource's come from its CRD: ``tables.crd_printers``)."""
+        from tests.kubefake import tables
+
+        return tables.printers(resource.plural)
 
     def take_gone(self) -> bool:
         if self._gone_next > 0:

@@ -6,6 +6,7 @@ them with a real server is their number and the name."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -109,12 +110,43 @@ COLUMNS: dict[str, list[tuple[str, str, str, int]]] = {
         ("Container-Runtime", S, "", 1),
     ],
     "namespaces": [("Name", S, "name", 0), ("Status", S, "", 0), ("Age", S, "", 0)],
+    # kubectl's printers (pkg/printers/internalversion) for the other kinds the fake serves
+    "serviceaccounts": [("Name", S, "name", 0), ("Secrets", INT, "", 0), ("Age", S, "", 0)],
+    "persistentvolumeclaims": [
+        ("Name", S, "name", 0),
+        ("Status", S, "", 0),
+        ("Volume", S, "", 0),
+        ("Capacity", S, "", 0),
+        ("Access Modes", S, "", 0),
+        ("StorageClass", S, "", 0),
+        ("Age", S, "", 0),
+        ("VolumeMode", S, "", 1),
+    ],
+    "rolebindings": [
+        ("Name", S, "name", 0),
+        ("Role", S, "", 0),
+        ("Age", S, "", 0),
+        ("Users", S, "", 1),
+        ("Groups", S, "", 1),
+        ("ServiceAccounts", S, "", 1),
+    ],
+    "clusterrolebindings": [
+        ("Name", S, "name", 0),
+        ("Role", S, "", 0),
+        ("Age", S, "", 0),
+        ("Users", S, "", 1),
+        ("Groups", S, "", 1),
+        ("ServiceAccounts", S, "", 1),
+    ],
 }
 
 
 def _age(obj: dict[str, Any]) -> str:
-    stamp = (obj.get("metadata") or {}).get("creationTimestamp")
-    if not stamp:
+    return _since((obj.get("metadata") or {}).get("creationTimestamp"))
+
+
+def _since(stamp: Any) -> str:
+    if not isinstance(stamp, str) or not stamp:
         return "<unknown>"
     then = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp()
     seconds = max(0, int(time.time() - then))
@@ -270,6 +302,41 @@ def _node(obj: dict[str, Any]) -> list[Cell]:
     ]
 
 
+def _pvc(obj: dict[str, Any]) -> list[Cell]:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    modes = {"ReadWriteOnce": "RWO", "ReadOnlyMany": "ROX", "ReadWriteMany": "RWX"}
+    return [
+        status.get("phase", "Pending"),
+        spec.get("volumeName", ""),
+        (status.get("capacity") or {}).get("storage", ""),
+        ",".join(modes.get(m, m) for m in status.get("accessModes") or []),
+        spec.get("storageClassName") or "",
+        _age(obj),
+        spec.get("volumeMode", "Filesystem"),
+    ]
+
+
+def _binding(obj: dict[str, Any]) -> list[Cell]:
+    ref = obj.get("roleRef") or {}
+    subjects = obj.get("subjects") or []
+
+    def names(kind: str) -> str:
+        return ", ".join(
+            (f"{s['namespace']}/" if kind == "ServiceAccount" and s.get("namespace") else "")
+            + str(s.get("name", ""))
+            for s in subjects
+            if s.get("kind") == kind
+        )
+
+    return [
+        f"{ref.get('kind', '')}/{ref.get('name', '')}",
+        _age(obj),
+        names("User"),
+        names("Group"),
+        names("ServiceAccount"),
+    ]
+
+
 RENDER: dict[str, Callable[[dict[str, Any]], list[Cell]]] = {
     "pods": _pod,
     "deployments": _deployment,
@@ -289,6 +356,10 @@ RENDER: dict[str, Callable[[dict[str, Any]], list[Cell]]] = {
         _age(o),
     ],
     "namespaces": lambda o: [(o.get("status") or {}).get("phase", "Active"), _age(o)],
+    "serviceaccounts": lambda o: [len(o.get("secrets") or []), _age(o)],
+    "persistentvolumeclaims": _pvc,
+    "rolebindings": _binding,
+    "clusterrolebindings": _binding,
 }
 
 
@@ -300,29 +371,148 @@ def _metadata_only(obj: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A built-in kind without printers (the apiserver's default table convertor): Name and the
+# creation time as RFC 3339 (``kubectl get roles`` shows NAME and CREATED AT).
 DEFAULT_COLUMNS = [("Name", S, "name", 0), ("Created At", "date", "", 0)]
+# What a v1.28 server answers for a Table a (very old, aggregated) API cannot give
+NOT_ACCEPTABLE = (
+    "only the following media types are accepted: application/json, application/yaml, "
+    "application/vnd.kubernetes.protobuf"
+)
+
+ColumnSpec = list[tuple[str, str, str, int]]
+Render = Callable[[dict[str, Any]], list[Cell]]
 
 
-def table(plural: str, listed: dict[str, Any], include: str) -> dict[str, Any]:
-    """A list answer as a Table (kinds without printer columns get Name and Created At)."""
-    columns = COLUMNS.get(plural, DEFAULT_COLUMNS)
-    render = RENDER.get(plural, lambda o: [(o.get("metadata") or {}).get("creationTimestamp", "")])
-    rows = []
-    for item in listed.get("items") or []:
-        cells = render(item)
-        if plural != "events":
-            cells = [(item.get("metadata") or {}).get("name", ""), *cells]
-        whole = {"kind": listed["kind"][: -len("List")], "apiVersion": listed["apiVersion"], **item}
-        rows.append(
-            {"cells": cells, "object": whole if include == "Object" else _metadata_only(item)}
+def _created_at(obj: dict[str, Any]) -> list[Cell]:
+    return [(obj.get("metadata") or {}).get("creationTimestamp", "")]
+
+
+def printers(plural: str) -> tuple[ColumnSpec, Render, bool]:
+    """A built-in kind's columns, its cells (after the name), and whether the name comes first."""
+    return (
+        COLUMNS.get(plural, DEFAULT_COLUMNS),
+        RENDER.get(plural, _created_at),
+        plural != "events",
+    )
+
+
+def _json_path(obj: Any, path: str) -> Any:
+    """The subset of JSONPath printer columns use: ``.spec.x``, ``.status.y[0].z``."""
+    value = obj
+    for part in path.strip().lstrip(".").replace("]", "").replace("[", ".").split("."):
+        if not part:
+            continue
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return None
+    return value
+
+
+def crd_printers(crd: dict[str, Any], version: str) -> tuple[ColumnSpec, Render, bool]:
+    """A custom resource's columns, from its CRD's ``additionalPrinterColumns`` for
+    ``version`` (none: Name and Age, as a v1.28 server gives; answer 25 shows Size and Age).
+    A ``date`` column shows an age, as the server formats it."""
+    versions = (crd.get("spec") or {}).get("versions") or []
+    chosen = next((v for v in versions if v.get("name") == version), {})
+    printer = chosen.get("additionalPrinterColumns") or [
+        {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}
+    ]
+    columns: ColumnSpec = [("Name", S, "name", 0)]
+    paths: list[tuple[str, str]] = []
+    for column in printer:
+        kind = str(column.get("type") or "string")
+        columns.append(
+            (
+                str(column.get("name", "")),
+                kind,
+                str(column.get("format") or ""),
+                int(column.get("priority") or 0),
+            )
         )
+        paths.append((str(column.get("jsonPath", "")), kind))
+
+    def render(obj: dict[str, Any]) -> list[Cell]:
+        cells: list[Cell] = []
+        for path, kind in paths:
+            value = _json_path(obj, path)
+            if kind == "date":
+                cells.append(_since(value) if value else "<unknown>")
+            elif value is None or isinstance(value, (dict, list)):
+                cells.append("" if value is None else json.dumps(value, separators=(",", ":")))
+            else:
+                cells.append(value)
+        return cells
+
+    return columns, render, True
+
+
+def _column_definitions(columns: ColumnSpec) -> list[dict[str, Any]]:
+    return [
+        {"name": n, "type": t, "format": f, "description": "", "priority": p}
+        for n, t, f, p in columns
+    ]
+
+
+def table_row(
+    item: dict[str, Any],
+    kind: str,
+    api_version: str,
+    include: str,
+    found: tuple[ColumnSpec, Render, bool],
+) -> dict[str, Any]:
+    _, render, named = found
+    cells = render(item)
+    if named:
+        cells = [(item.get("metadata") or {}).get("name", ""), *cells]
+    whole = {"kind": kind, "apiVersion": api_version, **item}
+    return {"cells": cells, "object": whole if include == "Object" else _metadata_only(item)}
+
+
+def table(
+    plural: str,
+    listed: dict[str, Any],
+    include: str,
+    found: tuple[ColumnSpec, Render, bool] | None = None,
+) -> dict[str, Any]:
+    """A list answer as a Table (``found``: the kind's printers, a built-in's by default)."""
+    found = found or printers(plural)
+    kind = listed["kind"][: -len("List")]
+    rows = [
+        table_row(item, kind, listed["apiVersion"], include, found)
+        for item in listed.get("items") or []
+    ]
     return {
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
-        "metadata": {"resourceVersion": (listed.get("metadata") or {}).get("resourceVersion", "")},
-        "columnDefinitions": [
-            {"name": n, "type": t, "format": f, "description": "", "priority": p}
-            for n, t, f, p in columns
-        ],
+        # a page's continue token and remaining count, as a list's (ListMeta)
+        "metadata": {
+            k: v
+            for k, v in (listed.get("metadata") or {}).items()
+            if k in ("resourceVersion", "continue", "remainingItemCount")
+        },
+        "columnDefinitions": _column_definitions(found[0]),
         "rows": rows,
+    }
+
+
+def watch_table(
+    obj: dict[str, Any],
+    kind: str,
+    api_version: str,
+    include: str,
+    found: tuple[ColumnSpec, Render, bool],
+    first: bool,
+) -> dict[str, Any]:
+    """A watch event's object as a Table of one row: a v1.28 server gives the column
+    definitions in the first event's Table only (null after)."""
+    return {
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": {"resourceVersion": (obj.get("metadata") or {}).get("resourceVersion", "")},
+        "columnDefinitions": _column_definitions(found[0]) if first else None,
+        "rows": [table_row(obj, kind, api_version, include, found)],
     }

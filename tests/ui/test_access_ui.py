@@ -3,6 +3,7 @@ pressed; pressed, it says why instead of planning. With the rights, the same key
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,14 @@ async def test_scale_is_not_allowed_and_says_why(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: table_keys(app) == ["default/web"], what="web listed")
         await until(pilot, lambda: keys_reviewed(app), what="the keys reviewed")
+        # one review per distinct need: scale, and patch (restart, undo, pause share it)
+        asked = [
+            json.loads(r.body)["spec"]["resourceAttributes"]
+            for r in list(fake_kube.requests)
+            if r.path.endswith("/selfsubjectaccessreviews")
+        ]
+        assert sorted(a.get("subresource", "") for a in asked) == ["", "scale"]
+        assert {a["namespace"] for a in asked} == {"default"}
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         keys = help_keys(app)

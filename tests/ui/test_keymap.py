@@ -8,6 +8,7 @@ from gok_tui.screens.audit import AuditScreen
 from gok_tui.screens.build import BuildScreen
 from gok_tui.screens.deployments import DeploymentsScreen
 from gok_tui.screens.detail import DetailScreen
+from gok_tui.screens.generic import TableKindScreen
 from gok_tui.screens.images import ImagesScreen
 from gok_tui.screens.ingress import IngressScreen
 from gok_tui.screens.logs import LogsScreen
@@ -50,6 +51,7 @@ def live_scopes(screen: type[Screen[None]]) -> set[str]:
         RevisionScreen,
         RolloutScreen,
         TrafficScreen,
+        TableKindScreen,
     ],
 )
 def test_every_screens_bindings_are_one_group_of_the_conflict_check(

@@ -404,3 +404,20 @@ def test_help_with_a_key_not_allowed(snap_compare: Snap, world: World) -> None:
         assert snap_compare(table_view(world), terminal_size=(80, 24), run_before=before)
     finally:
         world.fake.allow_all()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_generic_view(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
+    """A kind without a renderer of ours (the namespace's ServiceAccount), in the columns the
+    server gives ``kubectl get``."""
+    from gok_tui.domain.kinds import Kind
+    from gok_tui.screens.kinds import kind_screen
+
+    accounts = Kind("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",))
+
+    async def open_accounts(pilot: Pilot[None]) -> None:
+        await pilot.app.push_screen(kind_screen(accounts))
+
+    listed = wait(lambda app: table_keys(app) == ["default/default"], "the ServiceAccount")
+    before = steps(deployments_loaded(world), open_accounts, listed, shows("5m7s"))
+    assert snap_compare(table_view(world), terminal_size=size, run_before=before)

@@ -71,6 +71,9 @@ def test_recorded_answers_read_as_allowed_and_refused() -> None:
     assert answer.refused
     need = Need("patch", "deployments", "apps")
     assert answer.why_not(need, "rec") == "you may not patch deployments.apps in namespace rec"
+    assert answer.why_not(need, None) == "you may not patch deployments.apps in all namespaces"
+    nodes = Need("patch", "nodes")
+    assert answer.why_not(nodes, None) == "you may not patch nodes cluster-wide"
     with pytest.raises(ValueError):
         parse_review({"kind": "Status", "status": "Failure"})
 
@@ -84,6 +87,8 @@ def test_a_reason_is_the_servers_and_an_undecided_review_is_unknown() -> None:
         {"kind": "SelfSubjectAccessReview", "status": {"allowed": False, "evaluationError": "x"}}
     )
     assert not undecided.known and not undecided.refused
+    long = {"kind": "SelfSubjectAccessReview", "status": {"allowed": False, "reason": "x" * 5000}}
+    assert len(parse_review(long).reason) == 300
 
 
 def test_the_cache_asks_once_keeps_answers_a_while_and_forgets_on_retarget() -> None:

@@ -36,6 +36,14 @@ from gok_tui.domain.discovery import (
     preferred_group_versions,
 )
 from gok_tui.domain.kinds import KINDS, Kind
+from gok_tui.domain.server_table import (
+    TABLE_ACCEPT,
+    Columns,
+    entries,
+    is_table,
+    parse_columns,
+    plain_entry,
+)
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 # POSTs that only ask the server a question and change nothing (read-only mode lets them pass)
@@ -99,6 +107,9 @@ class ReadOnlyError(KubeError):
 class ListResult:
     items: list[dict[str, Any]]
     resource_version: str
+    # a Table list: the columns its entries line up with; None when the server gave a plain
+    # list (a 406, or an API that ignores the Accept) and the entries carry no cells
+    columns: Columns | None = None
 
 
 def _verb_for(method: str, query: Mapping[str, Any], path: str = "") -> str:
@@ -568,6 +579,89 @@ class KubeBackend:
             self._streams.add(stream)
         return stream
 
+    def list_table(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        *,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        page_size: int = 500,
+        timeout: tuple[float, float] | None = None,
+    ) -> ListResult:
+        """List as server-side Tables (``kubectl get``'s columns) with each object included:
+        entries of ``domain.server_table``. A server that refuses Tables (406, old aggregated
+        APIs) or answers a plain list gives plain entries and ``columns`` None."""
+        path = kind.collection_path(namespace if kind.namespaced else None)
+        items: list[dict[str, Any]] = []
+        resource_version = ""
+        token: str | None = None
+        columns: Columns | None = None
+        accept = TABLE_ACCEPT
+        while True:
+            query = {
+                "labelSelector": label_selector,
+                "fieldSelector": field_selector,
+                "limit": page_size,
+                "continue": token,
+                "includeObject": "Object" if accept == TABLE_ACCEPT else None,
+            }
+            try:
+                data = self.get_json(path, query, timeout=timeout, accept=accept)
+            except KubeError as error:
+                if error.status != 406 or accept != TABLE_ACCEPT:
+                    raise
+                accept, items, token = "application/json", [], None  # again, as a plain list
+                continue
+            metadata = data.get("metadata") or {}
+            if not resource_version:
+                resource_version = metadata.get("resourceVersion", "")
+            if is_table(data):
+                page_columns = parse_columns(data.get("columnDefinitions")) or columns or ()
+                columns = page_columns
+                items.extend(entries(data, page_columns, kind.name))
+            else:
+                for item in data.get("items") or []:
+                    item.setdefault("kind", kind.name)
+                    items.append(plain_entry(item))
+            token = metadata.get("continue") or None
+            if not token:
+                return ListResult(items, resource_version, columns)
+
+    def watch_table(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        resource_version: str,
+        columns: Columns | None,
+        *,
+        timeout_seconds: int,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> TableWatchStream:
+        """A watch whose events carry Tables (``columns`` None: a plain watch, as the list
+        fell back to one). Only the first event's Table has column definitions (v1.28): the
+        others line up with the list's."""
+        path = kind.collection_path(namespace if kind.namespaced else None)
+        query = {
+            "watch": "true",
+            "resourceVersion": resource_version,
+            "timeoutSeconds": timeout_seconds,
+            "allowWatchBookmarks": "true",
+            "labelSelector": label_selector,
+            "fieldSelector": field_selector,
+            "includeObject": "Object" if columns is not None else None,
+        }
+        accept = TABLE_ACCEPT if columns is not None else "application/json"
+        read_timeout = timeout_seconds + 15.0
+        response = self._send(
+            "GET", path, query, timeout=(self.timeout[0], read_timeout), accept=accept
+        )
+        stream = TableWatchStream(response, self, kind.name, columns)
+        with self._streams_lock:
+            self._streams.add(stream)
+        return stream
+
     def stream_log(
         self,
         namespace: str,
@@ -838,6 +932,34 @@ class _Tracked(WatchStream):
 
 class _TrackedStream(_Tracked):
     pass
+
+
+class TableWatchStream(_Tracked):
+    """A watch of Tables as (type, entry) pairs; a plain object (an ERROR's Status, or the
+    events of a plain watch) passes as it came, or as a plain entry."""
+
+    def __init__(
+        self, response: Any, backend: KubeBackend, kind_name: str, columns: Columns | None
+    ) -> None:
+        super().__init__(response, backend)
+        self.kind_name = kind_name
+        self.columns = columns
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for event_type, obj in super().__iter__():
+            if not is_table(obj):
+                if event_type in ("ERROR", "BOOKMARK"):
+                    yield event_type, obj
+                else:
+                    obj.setdefault("kind", self.kind_name)
+                    yield event_type, plain_entry(obj)
+                continue
+            self.columns = parse_columns(obj.get("columnDefinitions")) or self.columns or ()
+            rows = entries(obj, self.columns, self.kind_name)
+            if not rows:  # a bookmark's Table: only its resourceVersion matters
+                yield event_type, {"metadata": obj.get("metadata") or {}}
+            for entry in rows:
+                yield event_type, entry
 
 
 class _TrackedLogStream(_Tracked, LogStream):

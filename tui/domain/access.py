@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from gok_tui.config.keymap import DEFAULT_KEYS
+from gok_tui.domain.kinds import KINDS
 
 __all__ = [
     "AccessAnswer",
     "Need",
+    "cluster_scoped",
     "needs_of_bindings",
     "parse_need",
     "parse_review",
@@ -88,6 +90,12 @@ def review_body(need: Need, namespace: str | None) -> dict[str, Any]:
     }
 
 
+def cluster_scoped(need: Need) -> bool:
+    """Whether the need's resource lives outside namespaces (asked without one)."""
+    kind = KINDS.get(need.resource)
+    return kind is not None and kind.group == need.group and not kind.namespaced
+
+
 @dataclass(frozen=True)
 class AccessAnswer:
     """A review's ``status``. ``known`` is False when the authorizer could not decide (an
@@ -111,8 +119,18 @@ class AccessAnswer:
         denies by saying nothing: a v1.28 server answers ``{"allowed": false}`` alone)."""
         if self.reason:
             return self.reason
-        where = f" in namespace {namespace}" if namespace else " cluster-wide"
+        if namespace:
+            where = f" in namespace {namespace}"
+        else:  # a cluster-scoped kind, or every namespace at once (the view shows all)
+            where = " cluster-wide" if cluster_scoped(need) else " in all namespaces"
         return f"you may not {need}{where}"
+
+
+REASON_CHARS = 300  # a webhook authorizer's reason is the server's text: a line, not a page
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
 
 
 def parse_review(body: Mapping[str, Any]) -> AccessAnswer:
@@ -123,6 +141,6 @@ def parse_review(body: Mapping[str, Any]) -> AccessAnswer:
     return AccessAnswer(
         allowed=status.get("allowed") is True,
         denied=status.get("denied") is True,
-        reason=str(status.get("reason") or ""),
-        evaluation_error=str(status.get("evaluationError") or ""),
+        reason=_cut(str(status.get("reason") or "")),
+        evaluation_error=_cut(str(status.get("evaluationError") or "")),
     )

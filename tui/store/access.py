@@ -14,19 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gok_tui.backends.kube import KubeBackend, KubeError
-from gok_tui.domain.access import AccessAnswer, Need, parse_review, review_body
-from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.access import AccessAnswer, Need, cluster_scoped, parse_review, review_body
 
 ACCESS_TTL = 180.0  # seconds an answer is trusted: a RoleBinding may change meanwhile
 REVIEW_TIMEOUT = (5.0, 10.0)  # (connect, read): a key stays allowed rather than wait long
 
 Where = tuple[str, str | None]  # (context, namespace; None: all namespaces)
-
-
-def cluster_scoped(need: Need) -> bool:
-    """Whether the need's resource lives outside namespaces (asked without one)."""
-    kind = KINDS.get(need.resource)
-    return kind is not None and kind.group == need.group and not kind.namespaced
 
 
 def review_namespace(need: Need, namespace: str | None) -> str | None:

@@ -24,6 +24,8 @@ class FeedStatus:
     message: str = ""
     retry_at: float | None = None  # monotonic time of the next attempt
     since: float = field(default_factory=time.monotonic)
+    # the server answered, 404: the kind is not served (a CRD deleted); not a connection fault
+    not_served: bool = False
 
     @property
     def healthy(self) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gok_tui.domain.search import compile_filter
+from gok_tui.domain.server_table import FALLBACK_COLUMNS, Columns
 from gok_tui.domain.table import Row
 from gok_tui.store.buffer import Drained
 
@@ -299,3 +300,44 @@ class DerivedModel(RowSet):
         self.rows.clear()
         self.items.clear()
         return self._diff_shown()
+
+
+class ServerTableModel(TableModel):
+    """The entries of a Table feed (``domain.server_table``): rows in the server's columns.
+    ``columns`` follows the latest answer (a CRD's printer columns may change under a list),
+    ``plain`` says the server gave no Table; ``item`` is the object the server sent."""
+
+    def __init__(self, primary: str, render: RenderFn) -> None:
+        super().__init__(primary, render)
+        self.columns: Columns = FALLBACK_COLUMNS
+        self.plain = False
+        self.columns_changed = False  # by the last apply: the table needs new columns
+
+    def item(self, row_key: str) -> dict[str, Any] | None:
+        entry = super().item(row_key)
+        return entry.get("object") if entry is not None else None
+
+    def apply(self, drained: Mapping[str, Drained], now: float) -> RowDelta:
+        batch = drained.get(self.primary)
+        self.columns_changed = batch is not None and self._note_columns(batch)
+        delta = super().apply(drained, now)
+        if self.columns_changed:  # every row again, in the new columns
+            delta = self._diff_rows(self._rerender(set(self.objects[self.primary])))
+        return delta
+
+    def _note_columns(self, batch: Drained) -> bool:
+        latest: dict[str, Any] | None = None
+        if batch.snapshot:
+            latest = next(iter(batch.snapshot.values()))
+        for entry in batch.changes.values():
+            if entry is not None:
+                latest = entry
+        if latest is None:
+            return False
+        own: Columns | None = latest.get("columns")
+        columns = own if own is not None else FALLBACK_COLUMNS
+        plain = own is None
+        if plain == self.plain and (columns is self.columns or columns == self.columns):
+            return False
+        self.columns, self.plain = columns, plain
+        return True

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from gok_tui.backends.kube import KubeBackend, KubeError, WatchStream
 from gok_tui.domain.kinds import Kind
+from gok_tui.domain.server_table import Columns
 from gok_tui.store.buffer import FeedState, FeedStatus, LatestWinsBuffer
 
 
@@ -37,6 +38,8 @@ class FeedSpec:
     namespace: str | None  # None: all namespaces (or cluster-scoped)
     label_selector: str | None = None
     field_selector: str | None = None
+    # list and watch as server-side Tables: the buffer holds entries (domain.server_table)
+    table: bool = False
 
     def describe(self) -> str:
         where = f"in {self.namespace}" if self.namespace else "in all namespaces"
@@ -52,6 +55,11 @@ LIST_READ_TIMEOUTS = (5.0, 15.0, 30.0)
 # seconds between tries after an error no retry can mend (KubeError.permanent)
 PERMANENT_RETRY_FIRST = 30.0
 PERMANENT_RETRY_CAP = 300.0
+
+
+def not_served(kind: Kind) -> str:
+    """What a 404 on a list or watch means: the kind is gone from the server."""
+    return f"{kind.plural} is not served (now): CRD deleted? API removed?"
 
 
 class Backoff:
@@ -95,6 +103,7 @@ class WatchLoop:
         self._list_timeouts = 0  # lists in a row that timed out
         self._until_fixed = Backoff(first=PERMANENT_RETRY_FIRST, cap=PERMANENT_RETRY_CAP)
         self.last_watch_healthy = False
+        self._columns: Columns | None = None  # a Table feed's, from its last list
         self._thread = threading.Thread(
             target=self.run, name=f"watch {spec.describe()}", daemon=True
         )
@@ -142,6 +151,10 @@ class WatchLoop:
                     continue
                 if error.timed_out and resource_version is None:
                     self._list_timeouts += 1
+                if error.status == 404:  # the kind went away (a CRD deleted): no stale rows
+                    self.buffer.put_snapshot([])
+                    resource_version = None
+                    error = KubeError(not_served(self.spec.kind), status=404, permanent=True)
                 if error.unreachable or error.status in (401, 403):
                     # After an outage, list again rather than resume: the server may have been
                     # restored or compacted, and a fresh list leaves no stale rows behind.
@@ -156,7 +169,8 @@ class WatchLoop:
     def _list(self) -> str:
         spec = self.spec
         attempt = min(self._list_timeouts, len(LIST_READ_TIMEOUTS) - 1)
-        result = self.backend.list(
+        lister = self.backend.list_table if spec.table else self.backend.list
+        result = lister(
             spec.kind,
             spec.namespace,
             label_selector=spec.label_selector,
@@ -166,6 +180,7 @@ class WatchLoop:
         self._list_timeouts = 0
         self._until_fixed.reset()
         self.list_count += 1
+        self._columns = result.columns
         self.buffer.put_snapshot(result.items)
         self._live = False
         self._mark_live()
@@ -179,14 +194,26 @@ class WatchLoop:
     def _watch(self, resource_version: str) -> str | None:
         """Follow one watch; returns the RV to resume from, or None to re-list."""
         spec = self.spec
-        stream = self.backend.watch(
-            spec.kind,
-            spec.namespace,
-            resource_version,
-            timeout_seconds=self.watch_timeout,
-            label_selector=spec.label_selector,
-            field_selector=spec.field_selector,
-        )
+        stream: WatchStream
+        if spec.table:
+            stream = self.backend.watch_table(
+                spec.kind,
+                spec.namespace,
+                resource_version,
+                self._columns,
+                timeout_seconds=self.watch_timeout,
+                label_selector=spec.label_selector,
+                field_selector=spec.field_selector,
+            )
+        else:
+            stream = self.backend.watch(
+                spec.kind,
+                spec.namespace,
+                resource_version,
+                timeout_seconds=self.watch_timeout,
+                label_selector=spec.label_selector,
+                field_selector=spec.field_selector,
+            )
         self.watch_count += 1
         with self._stream_lock:
             if self._stop.is_set():
@@ -235,5 +262,9 @@ class WatchLoop:
             self._until_fixed.reset()
             delay = backoff.next_delay(cap=60.0 if slow else None)
         state = state_after(error)
-        self.buffer.put_status(FeedStatus(state, error.message, retry_at=self.clock() + delay))
+        self.buffer.put_status(
+            FeedStatus(
+                state, error.message, retry_at=self.clock() + delay, not_served=error.status == 404
+            )
+        )
         self._stop.wait(delay)

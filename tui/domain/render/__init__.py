@@ -113,3 +113,8 @@ def rows_for(
     if plural in _CLUSTER_SCOPED:
         all_namespaces = False
     return [renderer(obj, now, all_namespaces)]
+
+
+def has_renderer(kind_plural: str) -> bool:
+    """Whether a kind has a hand-made renderer (else the server's Table columns serve)."""
+    return kind_plural in _RENDERERS or kind_plural == "ingresses"
