@@ -175,9 +175,12 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("xray.open", "enter", "open", "Open", "xray"),
     KeySpec("xray.fold", "space", "fold", "Fold", "xray"),
     KeySpec("xray.reload", "r", "reload", "Reload", "xray"),
-    KeySpec("nodes.cordon", "c", "cordon", "Cordon", "nodes", mutates=True),
-    KeySpec("nodes.uncordon", "u", "uncordon", "Uncordon", "nodes", mutates=True),
-    KeySpec("nodes.drain", "r", "drain", "Drain", "nodes", mutates=True),
+    KeySpec("nodes.cordon", "c", "cordon", "Cordon", "nodes", mutates=True, needs="patch nodes"),
+    KeySpec(
+        "nodes.uncordon", "u", "uncordon", "Uncordon", "nodes", mutates=True, needs="patch nodes"
+    ),
+    # a drain's first request cordons; its evictions are asked per pod, each said if refused
+    KeySpec("nodes.drain", "r", "drain", "Drain", "nodes", mutates=True, needs="patch nodes"),
     KeySpec("generic.wide", "w", "toggle_wide", "Wide", "generic"),
     KeySpec("generic.sort", "o", "sort", "Sort", "generic"),
     KeySpec("generic.delete", "ctrl+d", "delete_object", "Delete", "generic", mutates=True),

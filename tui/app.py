@@ -867,6 +867,8 @@ class GokApp(App[None]):
                 + (
                     "; u rolls a Deployment back a revision"
                     if last.ref.kind == "deployments"
+                    else "; u on :no uncordons it (its evicted pods stay where they went)"
+                    if last.action == "drain"
                     else ""
                 ),
                 severity="warning",

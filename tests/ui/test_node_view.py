@@ -62,6 +62,10 @@ async def test_node_view_counts_requests_and_a_drain_is_confirmed_then_evicts(
             lambda: table_column(app, "STATUS") == ["Ready,SchedulingDisabled"],
             what="the node cordoned",
         )
+        await pilot.press("ctrl+z")  # evictions have no inverse: said, not another undone
+        said = "your last action cannot be undone with ctrl+z: drain node fake-node-1"
+        await until(pilot, lambda: any(m.text.startswith(said) for m in app.messages))
+        assert any("u on :no uncordons it" in m.text for m in app.messages)
 
 
 async def test_node_keys_are_refused_read_only(fake_kube: FakeKube, fake_kubeconfig: Path) -> None:
