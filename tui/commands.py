@@ -88,7 +88,8 @@ def parse_command(text: str, catalog: KindCatalog | None = None) -> Command:
         if len(in_category) > CATEGORY_NAMES_SAID:
             others += f" and {len(in_category) - CATEGORY_NAMES_SAID} more"
         also = f"{resolved.category}: also {others}" if others else ""
-        return Command("kind", kind_argument(first), message=also)
+        view = VIEW_ALIASES.get(kind_argument(first))  # pods, deployments: their own views
+        return Command("view", view, also) if view else Command("kind", kind_argument(first), also)
     near = difflib.get_close_matches(head, _near_enough(head, _known_names(catalog)), 3, 0.6)
     hint = f"; did you mean {' or '.join(':' + name for name in near)}?" if near else " (try :help)"
     return Command("error", message=f"unknown command '{head}'{hint}", unknown=not rest)
