@@ -441,8 +441,8 @@ class GokApp(App[None]):
             self.goto(command.argument)
         elif command.kind == "kind":
             self.open_kind(command.argument)
-            if command.message:  # a category: the others in it
-                self.notify(command.message, timeout=8)
+        if command.kind in ("view", "kind") and command.message:  # a category: the others
+            self.notify(command.message, timeout=8)
         elif command.kind == "logs":
             plural, name = command.argument.split("/", 1)
             self.open_logs(plural, name)

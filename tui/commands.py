@@ -21,6 +21,8 @@ LOG_KINDS = {
     "pods": "pods",
 }
 
+CATEGORY_NAMES_SAID = 12  # `:all` names this many of the other kinds in it, then a count
+
 CommandKind = Literal[
     "view", "kind", "context", "namespace", "quit", "help", "messages", "logs", "error", "xray"
 ]
@@ -83,10 +85,14 @@ def parse_command(text: str, catalog: KindCatalog | None = None) -> Command:
         first = resolved.kinds[0]
         if not first.listable:
             return Command("error", message=f"{first.full_name} cannot be listed")
-        others = ", ".join(kind_argument(k) for k in resolved.kinds[1:])
+        in_category = resolved.kinds[1:]
+        others = ", ".join(kind_argument(k) for k in in_category[:CATEGORY_NAMES_SAID])
+        if len(in_category) > CATEGORY_NAMES_SAID:
+            others += f" and {len(in_category) - CATEGORY_NAMES_SAID} more"
         also = f"{resolved.category}: also {others}" if others else ""
-        return Command("kind", kind_argument(first), message=also)
-    near = difflib.get_close_matches(head, _known_names(catalog), n=3, cutoff=0.6)
+        view = VIEW_ALIASES.get(kind_argument(first))  # pods, deployments: their own views
+        return Command("view", view, also) if view else Command("kind", kind_argument(first), also)
+    near = difflib.get_close_matches(head, _near_enough(head, _known_names(catalog)), 3, 0.6)
     hint = f"; did you mean {' or '.join(':' + name for name in near)}?" if near else " (try :help)"
     return Command("error", message=f"unknown command '{head}'{hint}", unknown=not rest)
 
@@ -107,6 +113,18 @@ def _xray(rest: list[str]) -> Command:
     return Command("xray", f"{kind.plural}/{name}")
 
 
+NEAR_NAMES_COMPARED = 500  # difflib takes 25-200 µs a name, on the UI's thread
+
+
+def _near_enough(typed: str, names: list[str]) -> list[str]:
+    """On a cluster with thousands of kinds, only names that start as the typed one does and
+    are about as long are compared, and at most NEAR_NAMES_COMPARED of them."""
+    if len(names) <= NEAR_NAMES_COMPARED:
+        return names
+    alike = [n for n in names if n[:1] == typed[:1] and abs(len(n) - len(typed)) <= 3]
+    return alike[:NEAR_NAMES_COMPARED]
+
+
 def _known_names(catalog: KindCatalog = BUILTIN) -> list[str]:
     names = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)] + ["xray"]
     names += [alias for kind in KINDS.values() for alias in kind.aliases]
@@ -119,8 +137,9 @@ def command_candidates(
     """Every full command line, for completion: views first, then kinds, contexts and
     namespaces."""
     lines = [name for spec in VIEW_SPECS for name in (spec.name, *spec.aliases)]
-    lines += [alias for kind in KINDS.values() for alias in kind.aliases if alias not in lines]
-    lines += [name for name in (catalog or BUILTIN).names() if name not in lines]
+    lines += [alias for kind in KINDS.values() for alias in kind.aliases]
+    lines += (catalog or BUILTIN).names()
+    lines = list(dict.fromkeys(lines))  # each once, where it first came
     lines += ["messages", "help", "quit"]
     lines += [f"ctx {name}" for name in contexts]
     lines += ["ns all"] + [f"ns {name}" for name in namespaces]

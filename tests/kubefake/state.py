@@ -81,6 +81,7 @@ class State:
         self.rv = FIRST_RV
         self.compacted_rv = FIRST_RV
         self._names = itertools.count(1)
+        self.writes: Counter[str] = Counter()  # writes per plural (what depends on a kind's)
 
     def timestamp(self, after: float = 0.0) -> str:
         """Now (or ``after`` seconds from now) on the cluster's clock, as RFC 3339."""
@@ -145,6 +146,7 @@ class State:
         if len(self.history) == self.history.maxlen and self.history:
             self.compacted_rv = self.history[0].rv
         self.history.append(Change(self.rv, plural, namespace, event_type, copy.deepcopy(obj)))
+        self.writes[plural] += 1
         self.changed.notify_all()
 
     def _store(self, key: Key, obj: dict[str, Any], event_type: str) -> dict[str, Any]:

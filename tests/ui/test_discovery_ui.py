@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gok_tui.screens.detail import DetailScreen
 from gok_tui.screens.generic import TableKindScreen
 from gok_tui.screens.kinds import KindScreen
 from gok_tui.store.discovery import DiscoveryCache
@@ -49,15 +50,25 @@ async def test_a_crd_installed_while_the_app_runs_opens_with_its_name(
     app = make_app(fake_kubeconfig)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: "Deployments" in screen_text(app), what="the first view")
-        fake_kube.create_crd(crd("widgets", "example.com", "Widget", short_names=("wdg",)))
+        fake_kube.create_crd(
+            crd("widgets", "example.com", "Widget", short_names=("wdg",), categories=("all",))
+        )
         widget = {"apiVersion": "example.com/v1", "kind": "Widget"}
         fake_kube.apply_object({**widget, "metadata": {"name": "w1", "namespace": "default"}})
         await pilot.press("colon", *"widgets", "enter")  # unknown until discovery is asked
         await until(pilot, lambda: isinstance(app.screen, TableKindScreen), what="the Widgets view")
         await until(pilot, lambda: table_keys(app) == ["default/w1"], what="the widget")
         assert "Widgets(default)[1]" in screen_text(app)
+        await pilot.press("y")  # YAML, as of any kind
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen), what="the YAML")
+        await until(pilot, lambda: "kind: Widget" in screen_text(app), what="the widget's YAML")
+        await pilot.press("escape")
         await pilot.press("colon", *"wdgz", "enter")
         await until(pilot, lambda: any("did you mean :wdg" in t for t in toast_texts(app)))
+        await pilot.press("colon", *"all", "enter")  # a category: the first kind, the others said
+        await until(pilot, lambda: any("all: also " in t for t in toast_texts(app)))
+        assert any("widgets.example.com" in t for t in toast_texts(app))
+        await until(pilot, lambda: "Pods(default)" in screen_text(app), what="the pods")
 
 
 async def test_a_cluster_refusing_discovery_says_so_once_and_built_in_kinds_work(

@@ -169,7 +169,8 @@ def test_commands_resolve_through_the_catalog(catalog: KindCatalog) -> None:
         "kind", "certificatesigningrequests.certificates.k8s.io"
     )
     everything = parse_command(":all", catalog)
-    assert everything.argument == "pods" and everything.message.startswith("all: also ")
+    assert (everything.kind, everything.argument) == ("view", "pods")  # the Pods view
+    assert everything.message.startswith("all: also ")
     assert "services" in everything.message
     refused = parse_command(":tokenreviews", catalog)
     assert refused.kind == "error" and "cannot be listed" in refused.message
@@ -239,3 +240,27 @@ def test_hostile_names_in_a_cache_file_are_dropped_as_from_a_server(tmp_path: Pa
     cache.path_for(target()).write_text(json.dumps(data))
     loaded = cache.load(target())
     assert loaded is not None and all(k.group != "x.io" for k in loaded.kinds)
+
+
+def test_an_answer_older_than_the_catalog_held_is_not_kept(tmp_path: Path) -> None:
+    """Two discoveries overlap (the one after the first table, one for an unknown name): the
+    one asked first and answered last must not put back what the other has replaced."""
+    store = DiscoveryStore(DiscoveryCache(tmp_path))
+    old = KindCatalog(from_server=True)
+    new = KindCatalog(kinds_from_resource_list(answer("06-discovery-legacy-crd-group")))
+
+    class Overlapping:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def discover(self, timeout: object = None) -> KindCatalog:
+            self.calls += 1
+            if self.calls == 1:  # while the first waits, a second is asked and answered
+                assert store.discover(backend, target()).catalog is new  # type: ignore[arg-type]
+                return old
+            return new
+
+    backend = Overlapping()
+    assert store.discover(backend, target()).catalog is new  # type: ignore[arg-type]
+    assert store.catalog(target()) is new
+    assert DiscoveryCache(tmp_path).load(target()).resolve("gz") is not None  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from gok_tui.domain.kinds import KINDS, Kind
@@ -254,7 +255,7 @@ class KindCatalog:
     def __len__(self) -> int:
         return len(self.kinds)
 
-    @property
+    @cached_property
     def listable(self) -> tuple[Kind, ...]:
         return tuple(k for k in self.kinds if k.listable)
 
@@ -302,26 +303,34 @@ class KindCatalog:
         return self._by_name(head, [k for k in self.kinds if k.group == rest])
 
     # -- names to offer ------------------------------------------------------------------
-    def names(self) -> list[str]:
-        """What completion offers: each listable kind's plural (``plural.group`` when another
-        group has the same plural), its short names, then the categories."""
+    @cached_property
+    def _names(self) -> tuple[str, ...]:
         listable = self.listable
-        plurals: dict[str, int] = {}
+        first_with_plural: dict[str, Kind] = {}
         for kind in listable:
-            plurals[kind.plural] = plurals.get(kind.plural, 0) + 1
+            first_with_plural.setdefault(kind.plural, kind)  # the one the plural resolves to
         names: list[str] = []
         for kind in listable:
-            first = self._by_name(kind.plural, listable) == kind
-            names.append(kind.plural if plurals[kind.plural] == 1 or first else kind.full_name)
+            first = first_with_plural[kind.plural] == kind
+            names.append(kind.plural if first else kind.full_name)
             names += kind.short_names
         names += [c for k in listable for c in k.categories]
-        return list(dict.fromkeys(names))
+        return tuple(dict.fromkeys(names))
+
+    def names(self) -> list[str]:
+        """What completion offers: each listable kind's plural (``plural.group`` for the kinds
+        of other groups with the same plural), its short names, then the categories."""
+        return list(self._names)
+
+    @cached_property
+    def _nearest_candidates(self) -> tuple[str, ...]:
+        known = [*self._names, *(k.full_name for k in self.listable)]
+        known += [k.singular for k in self.listable if k.singular]
+        return tuple(dict.fromkeys(known))
 
     def nearest_candidates(self) -> list[str]:
         """Every name a "did you mean" may offer."""
-        known = self.names() + [k.full_name for k in self.listable]
-        known += [k.singular for k in self.listable if k.singular]
-        return list(dict.fromkeys(known))
+        return list(self._nearest_candidates)
 
     def nearest(self, typed: str, count: int = 3) -> list[str]:
         """The names nearest a mistyped one ("did you mean ...")."""

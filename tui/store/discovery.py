@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -112,6 +113,9 @@ class DiscoveryStore:
         self.cache = cache or DiscoveryCache()
         self._catalogs: dict[str, KindCatalog] = {}
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
+        self._asked = itertools.count(1)
+        self._kept_from: dict[str, int] = {}  # cluster -> when the catalog held was asked for
 
     def catalog(self, target: KubeTarget | None) -> KindCatalog:
         if target is None:
@@ -126,15 +130,21 @@ class DiscoveryStore:
             return self._catalogs.setdefault(key, loaded)
 
     def discover(self, backend: KubeBackend, target: KubeTarget) -> Refreshed:
-        """Ask the server (blocking: a worker's call). On failure the catalog held stays."""
+        """Ask the server (blocking: a worker's call). On failure the catalog held stays; an
+        answer to an older request than the one held is not kept (two may overlap)."""
+        asked = next(self._asked)
         try:
             catalog = backend.discover(timeout=DISCOVERY_TIMEOUT)
         except KubeError as error:
             return Refreshed(self.catalog(target), error.message, error.status)
         except ValueError as error:  # a 200 that is not an API server's JSON
             return Refreshed(self.catalog(target), str(error)[:200])
+        key = cluster_key(target)
         with self._lock:
-            self._catalogs[cluster_key(target)] = catalog
-        with contextlib.suppress(OSError):
-            self.cache.save(target, catalog)
+            if self._kept_from.get(key, 0) > asked:
+                return Refreshed(self._catalogs[key])
+            self._catalogs[key] = catalog
+            self._kept_from[key] = asked
+        with self._save_lock, contextlib.suppress(OSError):
+            self.cache.save(target, self.catalog(target))  # the newest, whoever saves last
         return Refreshed(catalog)
