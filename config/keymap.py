@@ -164,6 +164,20 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("revisions.up", "k", "cursor_up", "Up", "revisions", show=False),
     KeySpec("messages.back", "escape", "back", "Back", "messages"),
     *_moves("messages", "scroll"),
+    KeySpec("table.timeline", "T", "timeline", "Timeline", "table", show=False),
+    KeySpec("timeline.filter", "slash", "filter", "Filter", "timeline"),
+    KeySpec("timeline.back", "escape", "back", "Back", "timeline"),
+    KeySpec(
+        "timeline.undo",
+        "u",
+        "undo_entry",
+        "Undo to before",
+        "timeline",
+        mutates=True,
+        needs="patch deployments.apps",
+    ),
+    KeySpec("timeline.export", "s", "export", "Export", "timeline"),
+    *_moves("timeline", "cursor"),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -185,6 +199,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("logs",),
         ("messages",),
         ("revisions",),
+        ("timeline",),
     )
 )
 
