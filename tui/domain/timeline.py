@@ -171,56 +171,80 @@ def _template_owner(deployment: Mapping[str, Any]) -> str:
 # -- managedFields ---------------------------------------------------------------------------
 
 
-def _field_paths(tree: Mapping[str, Any], prefix: str = "", depth: int = 0) -> list[str]:
+def _step(key: str) -> str:
+    if key.startswith("k:"):
+        try:
+            fields = json.loads(key[2:])
+        except ValueError:
+            return f"[{key[2:]}]"
+        if isinstance(fields, dict):
+            return "[" + ",".join(f"{k}={v}" for k, v in fields.items()) + "]"
+    return key[2:] if key[:2] in ("f:", "v:", "i:") else key
+
+
+def _field_paths(tree: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """fieldsV1 as dotted leaf paths: ``spec.template.spec.containers[name=web].image``."""
     paths = []
     for key, child in tree.items():
         if key == ".":
             continue
-        step = key[2:] if key[:2] in ("f:", "k:", "v:", "i:") else key
-        if key.startswith("k:"):
-            step = f"[{step}]"
+        step = _step(key)
         path = f"{prefix}{step}" if step.startswith("[") or not prefix else f"{prefix}.{step}"
-        if isinstance(child, Mapping) and child and depth < 4:
-            paths.extend(_field_paths(child, path, depth + 1))
+        if isinstance(child, Mapping) and set(child) - {"."}:
+            paths.extend(_field_paths(child, path))
         else:
             paths.append(path)
     return paths
 
 
+# written by controllers and by kubectl apply as bookkeeping, not a change anyone asked for
+_BOOKKEEPING = frozenset(
+    {
+        "metadata.annotations.deployment.kubernetes.io/revision",
+        "metadata.annotations.kubectl.kubernetes.io/last-applied-configuration",
+    }
+)
+
+
+def _fields_summary(paths: list[str]) -> str:
+    if len(paths) <= SUMMARY_ITEMS:
+        return ", ".join(paths)
+    groups = list(dict.fromkeys(".".join(path.split(".")[:2]) for path in paths))
+    return _clip(groups, SUMMARY_ITEMS)
+
+
 def managed_entries(plural: str, obj: Mapping[str, Any]) -> list[Entry]:
     """One entry per (manager, operation) with a time: who last wrote which fields. A
-    controller writing status only is left out (it is not a change anyone made)."""
+    controller writing status or bookkeeping only is left out (not a change anyone made)."""
     ref = object_ref(plural, obj)
     entries = []
     for managed in _meta(obj).get("managedFields") or []:
         if not isinstance(managed, Mapping) or managed.get("subresource") == "status":
             continue
         fields = managed.get("fieldsV1") or {}
-        if not isinstance(fields, Mapping) or set(fields) <= {"f:status", "."}:
+        if not isinstance(fields, Mapping):
             continue
         paths = [p for p in _field_paths(fields) if not p.startswith("status")]
+        meaningful = [p for p in paths if p not in _BOOKKEEPING]
+        if not meaningful:
+            continue
         manager = str(managed.get("manager") or "?")
-        operation = str(managed.get("operation") or "")
-        scaled = managed.get("subresource") == "scale" or "spec.replicas" in paths
-        if scaled and plural in ("deployments", "statefulsets", "replicasets"):
+        operation = str(managed.get("operation") or "Update")
+        verb = operation.lower()
+        if managed.get("subresource") == "scale" or meaningful == ["spec.replicas"]:
             replicas = (obj.get("spec") or {}).get("replicas")
             what, change = f"scaled (replicas now {replicas})", SCALE
         elif plural in ("configmaps", "secrets"):
             keys = sorted(
-                {
-                    p.split(".", 1)[1].split(".")[0]
-                    for p in paths
-                    if p.startswith(("data.", "binaryData.", "stringData."))
-                }
+                key[2:]
+                for section in ("f:data", "f:binaryData", "f:stringData")
+                for key in fields.get(section) or {}
+                if key != "."
             )
-            what = (
-                f"{operation.lower() or 'wrote'} keys {_clip(keys, FIELD_ITEMS)}"
-                if keys
-                else f"{operation.lower()} metadata"
-            )
+            what = f"{verb} keys {_clip(keys, FIELD_ITEMS)}" if keys else f"{verb} metadata"
             change = CONFIG
         else:
-            what, change = f"{operation.lower() or 'wrote'} {_clip(paths, SUMMARY_ITEMS)}", EDIT
+            what, change = f"{verb} {_fields_summary(meaningful)}", EDIT
         entries.append(
             Entry(
                 when=parse_timestamp(managed.get("time")),
@@ -229,7 +253,7 @@ def managed_entries(plural: str, obj: Mapping[str, Any]) -> list[Entry]:
                 ref=ref,
                 change=change,
                 source="managedFields",
-                detail=f"{operation} by {manager}\n" + "\n".join(paths),
+                detail=f"{operation} by {manager}\n" + "\n".join(meaningful),
             )
         )
     return entries
