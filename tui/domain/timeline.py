@@ -555,9 +555,11 @@ def data_change(plural: str, before: Mapping[str, Any], after: Mapping[str, Any]
 # -- the merged timeline ---------------------------------------------------------------------
 
 
-def _newest_first(entry: Entry) -> tuple[float, str, str]:
-    # entries without a time go last: where they belong is unknown
-    return (-(entry.when if entry.when is not None else float("-inf")), entry.ref, entry.what)
+def _newest_first(entry: Entry) -> tuple[float, str, int, str]:
+    # entries without a time go last (where they belong is unknown); in one second, a
+    # Deployment's newer revision first
+    when = entry.when if entry.when is not None else float("-inf")
+    return (-when, entry.ref, -entry.revision, entry.what)
 
 
 @dataclass
@@ -568,6 +570,10 @@ class Timeline:
     objects: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
     event_groups: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
     owned: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)  # by Deployment
+    # Deployments whose revisions are re-derived on the next read: a list of 2,000 ReplicaSets
+    # derives each Deployment's once, not once per ReplicaSet
+    stale_revisions: set[str] = field(default_factory=set)
+    stale_groups: set[str] = field(default_factory=set)  # event groups, the same way
     seen_changes: dict[str, list[Entry]] = field(default_factory=dict)
     _merged: list[Entry] | None = None
     now: float = 0.0  # the clock when a live change is seen
@@ -589,7 +595,7 @@ class Timeline:
             self._update_event(key, obj)
         elif plural == "deployments":
             self._set(f"{plural}/{key}", managed_entries(plural, obj))
-            self._revisions(obj)
+            self.stale_revisions.add(key)
         elif plural == "replicasets":
             self._replicaset_changed(obj, gone=False)
         elif plural == "pods":
@@ -611,7 +617,8 @@ class Timeline:
             if removed is not None:
                 group = event_group_key(removed)
                 self.event_groups.get(group, {}).pop(key, None)
-                self._set(f"events/{group}", self._group_entries(group))
+                self.stale_groups.add(group)
+                self._merged = None
         elif plural == "replicasets":
             self._replicaset_changed(obj, gone=True)
         elif plural == "secrets" and is_helm_release(obj):
@@ -638,20 +645,22 @@ class Timeline:
             owned.pop(str(meta.get("name", "")), None)
         else:
             owned[str(meta.get("name", ""))] = replicaset
-        deployment = self.objects.get("deployments", {}).get(owner)
-        if deployment is not None:
-            self._revisions(deployment)
+        self.stale_revisions.add(owner)
+        self._merged = None
 
-    def _revisions(self, deployment: Mapping[str, Any]) -> None:
-        meta = _meta(deployment)
-        key = f"{meta.get('namespace', '')}/{meta.get('name', '')}"
-        owned = list(self.owned.get(key, {}).values())
-        self._set(f"revisions/{key}", revision_entries(deployment, owned))
+    def _derive_revisions(self) -> None:
+        stale, self.stale_revisions = self.stale_revisions, set()
+        for key in stale:
+            deployment = self.objects.get("deployments", {}).get(key)
+            owned = list(self.owned.get(key, {}).values())
+            entries = revision_entries(deployment, owned) if deployment is not None else []
+            self._set(f"revisions/{key}", entries)
 
     def _update_event(self, key: str, event: Mapping[str, Any]) -> None:
         group = event_group_key(event)
         self.event_groups.setdefault(group, {})[key] = event
-        self._set(f"events/{group}", self._group_entries(group))
+        self.stale_groups.add(group)
+        self._merged = None
 
     def _group_entries(self, group: str) -> list[Entry]:
         entry = event_entry(list(self.event_groups.get(group, {}).values()))
@@ -693,6 +702,12 @@ class Timeline:
 
     def entries(self) -> list[Entry]:
         """Every entry, newest first (entries without a time last)."""
+        if self.stale_revisions:
+            self._derive_revisions()
+        if self.stale_groups:
+            stale, self.stale_groups = self.stale_groups, set()
+            for group in stale:
+                self._set(f"events/{group}", self._group_entries(group))
         if self._merged is None:
             merged = [entry for entries in self.by_key.values() for entry in entries]
             merged.sort(key=_newest_first)
