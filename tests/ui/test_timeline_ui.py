@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gok_tui.actions.audit import local_user
 from gok_tui.config.settings import timeline_export_dir
 from gok_tui.screens.timeline import TimelineScreen
 from gok_tui.widgets.confirm import ConfirmModal
 
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
-from tests.ui.helpers import SIZE, make_app, screen_text, sent_changes, table_column, until
+from tests.ui.helpers import (
+    SIZE,
+    make_app,
+    screen_text,
+    sent_changes,
+    table_column,
+    until,
+    write_audit,
+)
 
 
 async def test_timeline_shows_a_revision_its_diff_and_undoes_to_before_it(
@@ -46,3 +55,41 @@ async def test_timeline_shows_a_revision_its_diff_and_undoes_to_before_it(
         await until(pilot, lambda: len(list(exported.glob("timeline-*"))) == 2, what="export")
         markdown = next(exported.glob("timeline-*.md")).read_text()
         assert "deployments/default/web | revision 2: image web:2 |" in markdown
+
+
+async def test_ctrl_z_after_a_restart_undoes_from_the_audit_log_unless_changed_since(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:1", replicas=4))
+    write_audit(  # an earlier session of this user scaled web from 2 to 4
+        {
+            "time": "2026-12-07T10:00:00+0000",
+            "local_user": local_user(),
+            "context": "fake",
+            "namespace": "default",
+            "kind": "deployments",
+            "name": "web",
+            "action": "scale",
+            "summary": "scale deployment default/web from 2 to 4 replicas",
+            "from": "2 replicas",
+            "to": "4 replicas",
+            "dry_run": False,
+            "ok": True,
+        }
+    )
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "READY") == ["4/4"])
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirm")
+        assert "4 replicas  ->  2 replicas" in screen_text(app)
+        await pilot.press("n")
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="cancelled")
+
+        fake_kube.apply_object(deployment("web", image="web:1", replicas=5))  # someone else
+        await until(pilot, lambda: table_column(app, "READY") == ["5/5"])
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the refusal")
+        text = " ".join(screen_text(app).split())
+        assert "changed since your scale" in text and "it is 5 replicas now" in text
+        assert not sent_changes(fake_kube)
