@@ -163,7 +163,7 @@ def _template_owner(deployment: Mapping[str, Any]) -> str:
     for managed in _meta(deployment).get("managedFields") or []:
         spec = ((managed.get("fieldsV1") or {}).get("f:spec")) or {}
         when = parse_timestamp(managed.get("time")) or 0.0
-        if "f:template" in spec and when > newest[0]:
+        if "f:template" in spec and when >= newest[0]:  # a tie: the later entry
             newest = (when, str(managed.get("manager", "?")))
     return newest[1]
 
