@@ -31,6 +31,11 @@ async def test_timeline_shows_a_revision_its_diff_and_undoes_to_before_it(
         for revision, image in enumerate(("web:1", "web:2"), start=1):
             fake_kube.apply_object(deployment("web", image=image, replicas=1))
             await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
+        await pilot.press("T")  # on the row: web and what it owns
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="T")
+        await until(pilot, lambda: "Timeline[2] deployments/default/web" in screen_text(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, TimelineScreen), what="back")
         await pilot.press("colon", *"tl", "enter")
         await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="the timeline")
         await until(pilot, lambda: "revision 2: image web:2" in screen_text(app))
