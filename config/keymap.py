@@ -194,6 +194,20 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     _workload("job.suspend", "p", "suspend_resume", "Suspend/Resume", "jobs", "patch {kind}"),
     _workload("cj.trigger", "t", "trigger", "Trigger now", "cronjobs", "create jobs.batch"),
     _workload("cj.suspend", "p", "suspend_resume", "Suspend/Resume", "cronjobs", "patch {kind}"),
+    KeySpec("table.timeline", "T", "timeline", "Timeline", "table", show=False),
+    KeySpec("timeline.filter", "slash", "filter", "Filter", "timeline"),
+    KeySpec("timeline.back", "escape", "back", "Back", "timeline"),
+    KeySpec(
+        "timeline.undo",
+        "u",
+        "undo_entry",
+        "Undo to before",
+        "timeline",
+        mutates=True,
+        needs="patch deployments.apps",
+    ),
+    KeySpec("timeline.export", "s", "export", "Export", "timeline"),
+    *_moves("timeline", "cursor"),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -222,6 +236,7 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("table", "daemonsets"),
         ("table", "jobs"),
         ("table", "cronjobs"),
+        ("timeline",),
     )
 )
 

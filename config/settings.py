@@ -57,6 +57,12 @@ def audit_log_path() -> Path:
     return user_log_path(APP_NAME) / "audit.jsonl"
 
 
+def timeline_export_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "timelines"
+
+
 def home_relative(path: Path, home: Path | None = None) -> str:
     """``path`` as a person writes it: under the home directory as ``~/...``."""
     home = Path.home() if home is None else home

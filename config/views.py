@@ -83,6 +83,14 @@ VIEW_SPECS: tuple[ViewSpec, ...] = (
         "every change gok-tui sent (or refused), newest first",
         "audit:AuditScreen",
     ),
+    ViewSpec(
+        "timeline",
+        ("tl",),
+        "ctrl+t",
+        "Timeline",
+        "what changed, when and by whom (revisions, events, Helm, audit), newest first",
+        "timeline:TimelineScreen",
+    ),
 )
 
 VIEWS: tuple[str, ...] = tuple(spec.name for spec in VIEW_SPECS)

@@ -357,6 +357,19 @@ class ResourceScreen(TableCursor):
     def log_request(self, obj: Any) -> LogRequest | None:
         return None
 
+    def action_timeline(self) -> None:
+        """T: the timeline of the object on this row and what it owns."""
+        picked = self.selected()
+        item = picked[1] if picked is not None else None
+        if not isinstance(item, dict) or self.primary not in KINDS:
+            self.notify("this row is not an object with a timeline", severity="warning")
+            return
+        from gok_tui.screens.timeline import TimelineScreen
+
+        meta = item.get("metadata") or {}
+        focus = f"{self.primary}/{meta.get('namespace', '')}/{meta.get('name', '')}"
+        self.app.push_screen(TimelineScreen(focus))
+
     def action_events(self) -> None:
         """e: the events of the object on this row (involvedObject), newest first."""
         picked = self.selected()

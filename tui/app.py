@@ -860,7 +860,7 @@ class GokApp(App[None]):
     def action_undo_last(self) -> None:
         last = self.last_done
         if last is None:
-            self.notify("nothing to undo: no action of yours has run in this session")
+            self._undo_recorded()
         elif last.inverse is None:  # undoing an older action instead would surprise
             self.notify(
                 f"your last action cannot be undone with ctrl+z: {last.summary}"
@@ -875,3 +875,36 @@ class GokApp(App[None]):
             )
         else:
             self.propose(last.inverse)
+
+    def _undo_recorded(self) -> None:
+        """ctrl+z with no action run in this session: the newest change of this user in this
+        context, read back from the audit log (an earlier session, another terminal)."""
+        from gok_tui.actions.audit import local_user
+        from gok_tui.actions.base import ObjectRef
+        from gok_tui.actions.recorded_undo import last_recorded_change, recorded_undo
+
+        target = self.session.target
+        entry = (
+            last_recorded_change(self.session.audit.recent(200), target.context, local_user())
+            if target is not None
+            else None
+        )
+        if target is None or entry is None:
+            # (none in the audit log either)
+            self.notify("nothing to undo: no action of yours has run in this session")
+            return
+        ref = ObjectRef(
+            target.context,
+            target.cluster_server,
+            str(entry.get("kind", "")),
+            str(entry.get("namespace", "")),
+            str(entry.get("name", "")),
+        )
+        action = recorded_undo(entry, ref)
+        if action is None:
+            self.notify(
+                f"your last change cannot be undone with ctrl+z: {entry.get('summary', '')}",
+                severity="warning",
+            )
+            return
+        self.propose(action)

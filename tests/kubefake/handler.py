@@ -524,6 +524,12 @@ class _Handler(BaseHTTPRequestHandler):
             )
         updated = copy.deepcopy(current)
         updated["spec"]["replicas"] = replicas
+        manager = self._query.get("fieldManager") or ownership.user_agent_manager(
+            self.headers.get("User-Agent", "")
+        )
+        updated["metadata"]["managedFields"] = ownership.after_scale(
+            current, manager, route.resource.api_version
+        )
         result = self.fake.state.replace(
             route.resource.plural,
             route.namespace,

@@ -105,6 +105,18 @@ def after_update(
     return [*others, _entry(manager, "Update", api_version, paths)] if paths else others
 
 
+def after_scale(current: dict[str, Any], manager: str, api_version: str) -> list[dict[str, Any]]:
+    """managedFields after a write through the scale subresource: ``manager`` owns
+    spec.replicas, in an entry marked ``subresource: scale`` (as a v1.28 API server keeps it)."""
+    replicas: set[Path] = {("f:spec", "f:replicas")}
+    entries = _owners(current)
+    others = _without(
+        [e for e in entries if not (e["manager"] == manager and e.get("subresource") == "scale")],
+        replicas,
+    )
+    return [*others, {**_entry(manager, "Update", api_version, replicas), "subresource": "scale"}]
+
+
 def _path_text(path: Path) -> str:
     out = ""
     for step in path:

@@ -423,3 +423,23 @@ def test_generic_view(snap_compare: Snap, world: World, size: tuple[int, int]) -
     listed = wait(lambda app: table_keys(app) == ["default/default"], "the ServiceAccount")
     before = steps(deployments_loaded(world), open_accounts, listed, shows("5m7s"))
     assert snap_compare(table_view(world), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_timeline(snap_compare: Snap, world: World, size: tuple[int, int]) -> None:
+    """:timeline on the small shop: web's two revisions, the crashing pod, what the fake's
+    controllers said; every feed live before the picture (one draw of everything)."""
+    from gok_tui.screens.timeline import TimelineScreen
+
+    def all_live(app: GokApp) -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, TimelineScreen)
+            and screen.feed is not None
+            and screen.feed.state() == "live"
+        )
+
+    # g: the first row (the cursor keeps the entry it was on while entries arrive)
+    before = steps(wait(all_live, "every timeline feed live"), shows("revision 2:"), press("g"))
+    app = app_for(world, view="timeline")
+    assert snap_compare(app, terminal_size=size, run_before=before)

@@ -237,3 +237,8 @@ def _local_user() -> str:
         return getpass.getuser()
     except Exception:
         return str(os.getuid())
+
+
+def local_user() -> str:
+    """Who the audit log names as the local user of this process."""
+    return _local_user()

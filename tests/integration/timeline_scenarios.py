@@ -1,0 +1,82 @@
+"""The timeline of three changes made by three managers (an image, a ConfigMap edit, a
+scale), read as the product reads it (TimelineFeed on a FeedHub): run against the fake
+(test_timeline_live.py) and a real cluster (tests/e2e/test_timeline_e2e.py)."""
+
+from __future__ import annotations
+
+from gok_tui.backends.kube import KubeBackend
+from gok_tui.store.feeds import FeedHub
+from gok_tui.store.timeline_feed import TimelineFeed
+
+from tests.integration.helpers import deployment
+from tests.kubefake import wait_until
+
+MERGE = "application/merge-patch+json"
+STRATEGIC = "application/strategic-merge-patch+json"
+
+
+def three_changes_with_their_managers(backend: KubeBackend, namespace: str) -> None:
+    deploy = f"/apis/apps/v1/namespaces/{namespace}/deployments"
+    config = f"/api/v1/namespaces/{namespace}/configmaps"
+    creator = {"fieldManager": "gok-test-setup"}
+    backend.mutate(
+        "POST", deploy, deployment("web", image="web:1", replicas=1, ns=namespace), query=creator
+    )
+    settings = {"metadata": {"name": "settings"}, "data": {"mode": "slow", "level": "info"}}
+    backend.mutate("POST", config, settings, query=creator)
+    hub = FeedHub(backend, watch_timeout=5)
+    feed = TimelineFeed(hub, namespace, clock=lambda: 1_800_000_000.0)
+    try:
+        feed.open()
+
+        def listed() -> bool:
+            feed.drain()
+            return f"{namespace}/settings" in feed.objects["configmaps"] and bool(
+                feed.objects["replicasets"]
+            )
+
+        wait_until(listed, timeout=10)
+        image = {
+            "spec": {"template": {"spec": {"containers": [{"name": "web", "image": "web:2"}]}}}
+        }
+        backend.mutate(
+            "PATCH",
+            f"{deploy}/web",
+            image,
+            content_type=STRATEGIC,
+            query={"fieldManager": "kubectl-set"},
+        )
+        backend.mutate(
+            "PATCH",
+            f"{config}/settings",
+            {"data": {"mode": "fast"}},
+            content_type=MERGE,
+            query={"fieldManager": "kubectl-edit"},
+        )
+        backend.mutate(
+            "PATCH",
+            f"{deploy}/web/scale",
+            {"spec": {"replicas": 3}},
+            content_type=MERGE,
+            query={"fieldManager": "kubectl-scale"},
+        )
+
+        def seen() -> set[tuple[str, str, str]]:
+            feed.drain()
+            return {(e.change, e.who, e.ref) for e in feed.timeline.entries()}
+
+        wanted = {
+            ("revision", "kubectl-set", f"deployments/{namespace}/web"),
+            ("config", "kubectl-edit", f"configmaps/{namespace}/settings"),
+            ("scale", "kubectl-scale", f"deployments/{namespace}/web"),
+        }
+        wait_until(lambda: wanted <= seen(), timeout=15)
+        entries = feed.timeline.entries()
+        revision = next(e for e in entries if e.change == "revision" and e.revision == 2)
+        assert revision.what == "revision 2: image web:2"
+        live = next(e for e in entries if e.source == "live")
+        assert (live.what, live.who) == ("changed mode", "kubectl-edit")
+        scale = next(e for e in entries if e.who == "kubectl-scale")
+        assert scale.what == "scaled (replicas now 3)"
+    finally:
+        hub.stop_all()

@@ -1,0 +1,100 @@
+"""The timeline view: what changed, its diff on enter, and an undo to before a revision that
+goes through the usual confirm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gok_tui.actions.audit import local_user
+from gok_tui.config.settings import timeline_export_dir
+from gok_tui.screens.timeline import TimelineScreen
+from gok_tui.widgets.confirm import ConfirmModal
+
+from tests.integration.helpers import deployment
+from tests.kubefake import FakeKube
+from tests.ui.helpers import (
+    SIZE,
+    make_app,
+    screen_text,
+    sent_changes,
+    table_column,
+    until,
+    write_audit,
+)
+
+
+async def test_timeline_shows_a_revision_its_diff_and_undoes_to_before_it(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for revision, image in enumerate(("web:1", "web:2"), start=1):
+            fake_kube.apply_object(deployment("web", image=image, replicas=1))
+            await until(pilot, lambda r=revision: table_column(app, "REVISION") == [str(r)])
+        await pilot.press("T")  # on the row: web and what it owns
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="T")
+        await until(pilot, lambda: "Timeline[2] deployments/default/web" in screen_text(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, TimelineScreen), what="back")
+        await pilot.press("colon", *"tl", "enter")
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="the timeline")
+        await until(pilot, lambda: "revision 2: image web:2" in screen_text(app))
+
+        await pilot.press("slash", *"revision 2", "enter")
+        await until(pilot, lambda: "Timeline[1/" in screen_text(app), what="the filter")
+        await pilot.press("enter")
+        await until(pilot, lambda: "web: image: web:1 -> web:2" in screen_text(app), what="diff")
+        assert "u: undo to revision 1" in screen_text(app)
+
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirm")
+        text = screen_text(app)
+        assert "revision 2  ->  revision 1" in text
+        assert "context   fake" in text and "namespace default" in text
+        assert not sent_changes(fake_kube)  # nothing sent before the y
+
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="cancelled")
+        await pilot.press("s")
+        exported = timeline_export_dir()
+        await until(pilot, lambda: len(list(exported.glob("timeline-*"))) == 2, what="export")
+        markdown = next(exported.glob("timeline-*.md")).read_text()
+        assert "deployments/default/web | revision 2: image web:2 |" in markdown
+
+
+async def test_ctrl_z_after_a_restart_undoes_from_the_audit_log_unless_changed_since(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:1", replicas=4))
+    write_audit(  # an earlier session of this user scaled web from 2 to 4
+        {
+            "time": "2026-12-07T10:00:00+0000",
+            "local_user": local_user(),
+            "context": "fake",
+            "namespace": "default",
+            "kind": "deployments",
+            "name": "web",
+            "action": "scale",
+            "summary": "scale deployment default/web from 2 to 4 replicas",
+            "from": "2 replicas",
+            "to": "4 replicas",
+            "dry_run": False,
+            "ok": True,
+        }
+    )
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "READY") == ["4/4"])
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirm")
+        assert "4 replicas  ->  2 replicas" in screen_text(app)
+        await pilot.press("n")
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="cancelled")
+
+        fake_kube.apply_object(deployment("web", image="web:1", replicas=5))  # someone else
+        await until(pilot, lambda: table_column(app, "READY") == ["5/5"])
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the refusal")
+        text = " ".join(screen_text(app).split())
+        assert "changed since your scale" in text and "it is 5 replicas now" in text
+        assert not sent_changes(fake_kube)
