@@ -36,10 +36,6 @@ def _kind(name: str, plural: str, group: str, namespaced: bool, *short: str) -> 
 _MORE_KINDS: dict[str, Kind] = {
     k.plural: k
     for k in (
-        _kind("StatefulSet", "statefulsets", "apps", True, "sts"),
-        _kind("DaemonSet", "daemonsets", "apps", True, "ds"),
-        _kind("Job", "jobs", "batch", True),
-        _kind("CronJob", "cronjobs", "batch", True, "cj"),
         _kind("EndpointSlice", "endpointslices", "discovery.k8s.io", True),
         _kind("ServiceAccount", "serviceaccounts", "", True, "sa"),
     )
@@ -52,7 +48,7 @@ def relation_kind(plural: str) -> Kind | None:
 
 
 def relation_kind_for(alias: str) -> Kind | None:
-    """``:xray KIND/NAME``'s KIND: whatever ``:KIND`` takes, and sts, ds, job, cj, sa."""
+    """``:xray KIND/NAME``'s KIND: whatever ``:KIND`` takes, and sa."""
     found = kind_for(alias)
     if found is not None:
         return found
