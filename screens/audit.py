@@ -11,8 +11,8 @@ from gok_tui.config.settings import home_relative
 from gok_tui.domain.contexts import cluster_name, cut_middle
 from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
-from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.filtered_list import FilteredListScreen
 from gok_tui.store.model import RowFilter
 from gok_tui.widgets.confirm import request_parts
 from gok_tui.widgets.filter_error import FilterError
@@ -181,7 +181,7 @@ def entry_detail(entry: dict[str, Any]) -> Group:
     return Group(*parts)
 
 
-class AuditScreen(BaseScreen):
+class AuditScreen(FilteredListScreen):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("audit")
     DEFAULT_CSS = """
     AuditScreen #audit-title { height: 1; padding: 0 1; background: $boost; }
@@ -266,36 +266,3 @@ class AuditScreen(BaseScreen):
     def _show_detail(self) -> None:
         entry = self.selected()
         self.query_one("#audit-detail", Static).update(entry_detail(entry) if entry else "")
-
-    # -- keys ------------------------------------------------------------------------------
-    def apply_filter(self, text: str) -> None:
-        if text == self._filter.text:
-            return
-        self._filter = RowFilter(text)
-        if self._ready:
-            self._fill(keep=self.selected())
-
-    def action_filter(self) -> None:
-        self.open_prompt("filter", self._filter.text)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
-
-    def action_cursor_top(self) -> None:
-        self.query_one(DataTable).move_cursor(row=0, animate=False)
-
-    def action_cursor_bottom(self) -> None:
-        table = self.query_one(DataTable)
-        table.move_cursor(row=max(0, table.row_count - 1), animate=False)
-
-    def action_back(self) -> None:
-        if self._filter.text:
-            self.apply_filter("")
-        elif len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def focus_body(self) -> None:
-        self.query_one(DataTable).focus()

@@ -22,8 +22,8 @@ from gok_tui.domain.timeline import (
     helm_rollback_command,
     revision_before,
 )
-from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.filtered_list import FilteredListScreen
 from gok_tui.store.model import RowFilter
 from gok_tui.store.timeline_feed import TimelineFeed
 from gok_tui.widgets.filter_error import FilterError
@@ -93,7 +93,7 @@ def export_markdown(entries: list[Entry], title: str, today: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-class TimelineScreen(BaseScreen):
+class TimelineScreen(FilteredListScreen):
     HAS_OWN_WATCHES = True
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("timeline")
     DEFAULT_CSS = """
@@ -328,35 +328,3 @@ class TimelineScreen(BaseScreen):
             self.notify(f"export failed: {clean(error)}", severity="error")
             return
         self.notify(f"exported {len(entries)} entries to {home_relative(base)}.md and .json")
-
-    def apply_filter(self, text: str) -> None:
-        if text == self._filter.text:
-            return
-        self._filter = RowFilter(text)
-        if self._ready:
-            self._fill(keep=self.selected())
-
-    def action_filter(self) -> None:
-        self.open_prompt("filter", self._filter.text)
-
-    def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
-
-    def action_cursor_top(self) -> None:
-        self.query_one(DataTable).move_cursor(row=0, animate=False)
-
-    def action_cursor_bottom(self) -> None:
-        table = self.query_one(DataTable)
-        table.move_cursor(row=max(0, table.row_count - 1), animate=False)
-
-    def action_back(self) -> None:
-        if self._filter.text:
-            self.apply_filter("")
-        elif len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-
-    def focus_body(self) -> None:
-        self.query_one(DataTable).focus()
