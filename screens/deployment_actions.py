@@ -18,14 +18,7 @@ from gok_tui.widgets.confirm import ReplicaPrompt
 def deployment_ref(
     session_target: Any, obj: dict[str, Any], kind: str = "deployments"
 ) -> ObjectRef:
-    meta = obj.get("metadata") or {}
-    return ObjectRef(
-        session_target.context,
-        session_target.cluster_server,
-        kind,
-        meta.get("namespace", ""),
-        meta.get("name", ""),
-    )
+    return ObjectRef.of(session_target, obj, kind)
 
 
 class DeploymentKeys:

@@ -8,12 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from gok_tui.actions.base import ObjectRef
 from gok_tui.domain.kinds import Kind
 from gok_tui.domain.server_table import entry_row, view_columns, visible_columns
 from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
-from gok_tui.screens.resource import ResourceScreen, Scope
+from gok_tui.screens.resource import OneKindScreen, ResourceScreen, Scope
 from gok_tui.store.model import Objects, RowSet, ServerTableModel
 from gok_tui.store.watch import FeedSpec
 from gok_tui.widgets.resource_table import ResourceTable
@@ -33,7 +32,7 @@ def sort_key(column: str, cell: str, obj: dict[str, Any]) -> str:
     return cell.lower()
 
 
-class TableKindScreen(ResourceScreen):
+class TableKindScreen(OneKindScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         *ResourceScreen.BINDINGS,
         *bindings_for("generic"),
@@ -48,23 +47,8 @@ class TableKindScreen(ResourceScreen):
         self._sort_by: str | None = None  # a column's key; None: by namespace and name
 
     @property
-    def primary(self) -> str:
-        return self.kind.plural
-
-    @property
-    def title_text(self) -> str:
-        return self.kind.name + ("s" if not self.kind.name.endswith("s") else "")
-
-    @property
-    def namespaced(self) -> bool:
-        return self.kind.namespaced
-
-    @property
     def all_namespaces(self) -> bool:
         return self.kind.namespaced and super().all_namespaces
-
-    def kind_of(self, plural: str) -> Kind:
-        return self.kind if plural == self.kind.plural else super().kind_of(plural)
 
     def _spec_for(self, kind: Kind) -> FeedSpec:
         spec = super()._spec_for(kind)
@@ -164,15 +148,7 @@ class TableKindScreen(ResourceScreen):
     def action_delete_object(self) -> None:
         from gok_tui.actions.objects import DeleteObject
 
-        picked, target = self.selected(), self.session.target
-        if picked is None or target is None:
+        ref = self.selected_ref()
+        if ref is None:
             return
-        meta = picked[1].get("metadata") or {}
-        ref = ObjectRef(
-            target.context,
-            target.cluster_server,
-            self.kind.plural,
-            meta.get("namespace", ""),
-            meta.get("name", ""),
-        )
         self.gok.propose(DeleteObject(ref, self.kind))

@@ -13,7 +13,7 @@ from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.render import columns_for, has_renderer, rows_for
 from gok_tui.domain.table import Column, Row
 from gok_tui.domain.timefmt import parse_timestamp
-from gok_tui.screens.resource import ResourceScreen, Scope
+from gok_tui.screens.resource import OneKindScreen, ResourceScreen, Scope
 from gok_tui.store.model import Objects
 
 NEWEST_FIRST = frozenset({"events"})
@@ -32,28 +32,13 @@ def newest_first_key(obj: dict[str, Any], key: str) -> str:
     return f"{_FAR_FUTURE - int(seconds):011d}#{key}"
 
 
-class KindScreen(ResourceScreen):
+class KindScreen(OneKindScreen):
     """The live table of one kind we have a renderer for (`kind_screen` sends any other kind to
     the server's own columns)."""
 
     def __init__(self, kind: Kind | str, scope: Scope | None = None) -> None:
         super().__init__(scope)
         self.kind: Kind = KINDS[kind] if isinstance(kind, str) else kind
-
-    @property
-    def primary(self) -> str:
-        return self.kind.plural
-
-    @property
-    def title_text(self) -> str:
-        return self.kind.name + ("s" if not self.kind.name.endswith("s") else "")
-
-    @property
-    def namespaced(self) -> bool:
-        return self.kind.namespaced
-
-    def kind_of(self, plural: str) -> Kind:
-        return self.kind if plural == self.kind.plural else super().kind_of(plural)
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
         return columns_for(self.kind.plural, all_namespaces)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from gok_tui.actions.base import ObjectRef
 from gok_tui.domain.diagnosis import Snapshot
 from gok_tui.domain.render import columns_for
 from gok_tui.domain.render.pod import render_pod
@@ -44,17 +43,9 @@ class PodsScreen(ResourceScreen):
     def action_delete_pod(self) -> None:
         from gok_tui.actions.pods import DeletePod
 
-        picked, target = self.selected(), self.session.target
-        if picked is None or target is None:
+        ref = self.selected_ref()
+        if ref is None:
             return
-        meta = picked[1].get("metadata") or {}
-        ref = ObjectRef(
-            target.context,
-            target.cluster_server,
-            "pods",
-            meta.get("namespace", ""),
-            meta.get("name", ""),
-        )
         self.gok.propose(DeletePod(ref))
 
     def log_request(self, obj: dict[str, Any]) -> LogRequest | None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from gok_tui.actions.base import ObjectRef
 from gok_tui.domain.kinds import KINDS, Kind
 from gok_tui.domain.table import Column, Row
 from gok_tui.domain.text import clean
@@ -335,6 +336,13 @@ class ResourceScreen(TableCursor):
         item = self.model.item(key)
         return (key, item) if item is not None else None
 
+    def selected_ref(self) -> ObjectRef | None:
+        """The object under the cursor, as an action names it (None: no row, or no cluster)."""
+        picked, target = self.selected(), self.session.target
+        if picked is None or target is None or not isinstance(picked[1], dict):
+            return None
+        return ObjectRef.of(target, picked[1], self.primary)
+
     def action_open(self) -> None:
         picked = self.selected()
         if picked is not None:
@@ -428,3 +436,24 @@ class ResourceScreen(TableCursor):
     def on_data_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()
         self.action_open()
+
+
+class OneKindScreen(ResourceScreen):
+    """The live table of one kind: its plural is the primary feed, its name the title."""
+
+    kind: Kind
+
+    @property
+    def primary(self) -> str:
+        return self.kind.plural
+
+    @property
+    def title_text(self) -> str:
+        return self.kind.name + ("s" if not self.kind.name.endswith("s") else "")
+
+    @property
+    def namespaced(self) -> bool:
+        return self.kind.namespaced
+
+    def kind_of(self, plural: str) -> Kind:
+        return self.kind if plural == self.kind.plural else super().kind_of(plural)

@@ -59,6 +59,19 @@ class ObjectRef:
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
         return f"{singular.get(self.kind, self.kind)} {where}"
 
+    @classmethod
+    def of(cls, target: Any, obj: dict[str, Any], plural: str) -> ObjectRef:
+        """The object ``obj`` of kind ``plural`` as shown in a view of ``target`` (a Target:
+        its context and cluster)."""
+        meta = obj.get("metadata") or {}
+        return cls(
+            target.context,
+            target.cluster_server,
+            plural,
+            meta.get("namespace", ""),
+            meta.get("name", ""),
+        )
+
 
 @dataclass(frozen=True)
 class Request:
