@@ -9,11 +9,9 @@ from typing import Any
 
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.selectors import selector_string
-from gok_tui.store.feeds import Feed, FeedHub
+from gok_tui.store.feeds import Feed, FeedHub, first_problem, worst_state
 from gok_tui.store.model import apply_batch
 from gok_tui.store.watch import FeedSpec
-
-WORST_FIRST = ("unauthorized", "forbidden", "retrying", "connecting")
 
 
 class DeploymentFeeds:
@@ -78,22 +76,11 @@ class DeploymentFeeds:
 
     def state(self) -> str:
         """The worst connection state of the feeds ("connecting" before any is open)."""
-        states = [feed.status.state for feed in self.feeds.values()]
-        for state in WORST_FIRST:
-            if state in states:
-                return state
-        return "live" if states else "connecting"
+        return worst_state(self.feeds.values())
 
     def problem(self) -> str:
         """What a failing feed says ("" while all are live or still connecting)."""
-        return next(
-            (
-                f"{feed.spec.kind.plural}: {feed.status.message}"
-                for feed in self.feeds.values()
-                if feed.status.state not in ("live", "connecting") and feed.status.message
-            ),
-            "",
-        )
+        return first_problem(self.feeds.values())
 
     @property
     def missing(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gok_tui.backends.kube import KubeBackend
@@ -23,6 +23,30 @@ class Feed:
         if drained.status is not None:
             self.status = drained.status
         return drained
+
+
+WORST_FIRST = ("unauthorized", "forbidden", "retrying", "connecting")
+
+
+def worst_state(feeds: Iterable[Feed]) -> str:
+    """The worst connection state of several feeds ("connecting" before any is open)."""
+    states = [feed.status.state for feed in feeds]
+    for state in WORST_FIRST:
+        if state in states:
+            return state
+    return "live" if states else "connecting"
+
+
+def first_problem(feeds: Iterable[Feed]) -> str:
+    """What the first failing feed says ("" while all are live or still connecting)."""
+    return next(
+        (
+            f"{feed.spec.kind.plural}: {feed.status.message}"
+            for feed in feeds
+            if feed.status.state not in ("live", "connecting") and feed.status.message
+        ),
+        "",
+    )
 
 
 class FeedHub:

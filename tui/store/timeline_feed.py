@@ -9,11 +9,10 @@ from typing import Any
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.timeline import Timeline
 from gok_tui.store.buffer import Drained
-from gok_tui.store.feeds import Feed, FeedHub
+from gok_tui.store.feeds import Feed, FeedHub, first_problem, worst_state
 from gok_tui.store.watch import FeedSpec
 
 TIMELINE_KINDS = ("deployments", "replicasets", "events", "pods", "configmaps", "secrets")
-WORST_FIRST = ("unauthorized", "forbidden", "retrying", "connecting")
 
 
 def _version(obj: dict[str, Any]) -> str:
@@ -89,18 +88,9 @@ class TimelineFeed:
         return changed
 
     def state(self) -> str:
-        states = [feed.status.state for feed in self.feeds.values()]
-        for state in WORST_FIRST:
-            if state in states:
-                return state
-        return "live" if states else "connecting"
+        """The worst connection state of the feeds ("connecting" before any is open)."""
+        return worst_state(self.feeds.values())
 
     def problem(self) -> str:
-        return next(
-            (
-                f"{feed.spec.kind.plural}: {feed.status.message}"
-                for feed in self.feeds.values()
-                if feed.status.state not in ("live", "connecting") and feed.status.message
-            ),
-            "",
-        )
+        """What a failing feed says ("" while all are live or still connecting)."""
+        return first_problem(self.feeds.values())
