@@ -406,18 +406,8 @@ def statefulset_rollout_tree(
                 f"rolling update complete: {desired} pods at revision "
                 f"{status.get('updateRevision')}",
             )
-    branches, revision = _revision_branches(sts, revisions_seen, pods, to_update, now)
-    return RolloutTree(
-        name=str(meta.get("name", "")),
-        namespace=str(meta.get("namespace", "")),
-        state=rollout,
-        strategy=strategy_words,
-        paused=False,
-        revision=revision,
-        branches=branches,
-        conditions=tuple(condition_words(c, now) for c in status.get("conditions") or []),
-        deadline="",
-        kind_prefix="sts",
+    return _revisions_tree(
+        sts, revisions_seen, pods, to_update, now, rollout, strategy_words, kind_prefix="sts"
     )
 
 
@@ -452,18 +442,35 @@ def daemonset_rollout_tree(
             rollout = state("progressing", f"{available} of {desired} updated pods available")
         else:
             rollout = state("complete", f"{available} of {desired} updated pods are available")
-    branches, revision = _revision_branches(ds, revisions_seen, pods, desired, now)
+    return _revisions_tree(ds, revisions_seen, pods, desired, now, rollout, words, kind_prefix="ds")
+
+
+def _revisions_tree(
+    obj: Mapping[str, Any],
+    revisions_seen: Sequence[Mapping[str, Any]],
+    pods: Sequence[Mapping[str, Any]],
+    to_update: int,
+    now: float,
+    rollout: RolloutState,
+    strategy: str,
+    *,
+    kind_prefix: str,
+) -> RolloutTree:
+    """The panel's tree of a kind whose revisions are ControllerRevisions (StatefulSet,
+    DaemonSet): one branch per revision with its pods; no pause and no progress deadline."""
+    meta, status = obj.get("metadata") or {}, obj.get("status") or {}
+    branches, revision = _revision_branches(obj, revisions_seen, pods, to_update, now)
     return RolloutTree(
         name=str(meta.get("name", "")),
         namespace=str(meta.get("namespace", "")),
         state=rollout,
-        strategy=words,
+        strategy=strategy,
         paused=False,
         revision=revision,
         branches=branches,
         conditions=tuple(condition_words(c, now) for c in status.get("conditions") or []),
         deadline="",
-        kind_prefix="ds",
+        kind_prefix=kind_prefix,
     )
 
 
