@@ -65,6 +65,31 @@ class TrafficSpec:
 
 
 @dataclass(frozen=True)
+class SyncRule:
+    """``[[sync]]`` (live update): files changed under ``local`` (relative to the service's build
+    context) are copied into ``container`` (an absolute path in the running container) without a
+    rebuild; ``run`` (an argv) runs in the container after a copy."""
+
+    local: str
+    container: str
+    run: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ForwardSpec:
+    """``[[forward]]``: a port-forward started with the dev loop that follows each rollout.
+    ``target`` is "deployment/NAME" or "service/NAME" (default: the service's Deployment);
+    ``remote_port`` is a number or a named container port."""
+
+    local_port: int
+    remote_port: int | str
+    target: str | None = None
+    namespace: str | None = None
+    address: str = "127.0.0.1"
+    service: str | None = None  # the [[service]] it belongs to (None: the only one)
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     root: Path
     image: ImageSpec
