@@ -69,7 +69,8 @@ async def test_keys_are_answered_while_every_request_takes_half_a_second(
         await until(pilot, lambda: lists_of(fake_kube, "deployments") >= 1, timeout=2)
         feed = screen.feeds["deployments"]
         assert feed.loop is not None and feed.loop.list_count == 0, "the list is in flight"
-        assert "loading" in screen_text(app)
+        # "retrying" when the held list outlived the client's read timeout on a loaded machine
+        assert "loading" in screen_text(app) or "retrying" in screen_text(app)
 
         # help opens and closes while the list is still in flight
         await answered(pilot, "question_mark", lambda: isinstance(app.screen, HelpScreen), presses)
