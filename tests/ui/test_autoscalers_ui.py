@@ -119,3 +119,47 @@ async def test_enter_on_an_hpa_of_another_kind_opens_that_objects_row_or_says_wh
         await pilot.press("j", "enter")  # legacy: a ReplicaSet
         await until(pilot, lambda: type(app.screen) is KindScreen, what="the rs table")
         assert "replicaset/web-6d4f" in screen_text(app)
+
+
+async def test_hostile_hpa_fields_reach_the_terminal_escaped(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    """An HPA's metric names and the controller's condition messages are text from the
+    cluster: in the table, describe and the rollout panel they are shown escaped."""
+    from tests.ui.terminal_bytes import CapturingDriver, foreign_controls
+    from tests.ui.test_hostile_terminal import MARKERS, PAYLOAD, SHOWN
+
+    fake_kube.apply_object(deployment("web", replicas=2))
+    pods_metric = {
+        "type": "Pods",
+        "pods": {
+            "metric": {"name": f"rps{PAYLOAD}"},
+            "target": {"type": "AverageValue", "averageValue": "10"},
+        },
+    }
+    fake_kube.apply_object(hpa("web", metrics=[pods_metric]))
+    status = hpa_status(2, 2, [], limited="TooManyReplicas")
+    status["conditions"][2]["message"] = f"limited {PAYLOAD}"
+    status["conditions"][2]["reason"] = f"TooMany{PAYLOAD}"
+    set_hpa_status(fake_kube, "default", "web", status)
+    app = make_app(fake_kubeconfig)
+    app.driver_class = CapturingDriver
+    CapturingDriver.output = []
+    async with app.run_test(headless=False, size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "NAME") == ["web"])
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RolloutScreen))
+        await until(pilot, lambda: SHOWN in screen_text(app), what="the panel's HPA line")
+        await pilot.press("escape")
+        await pilot.press("colon", *"hpa", "enter")
+        await until(pilot, lambda: isinstance(app.screen, AutoscalersScreen))
+        await until(pilot, lambda: SHOWN in screen_text(app), what="the TARGETS cell")
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await until(pilot, lambda: "Conditions:" in screen_text(app), what="the describe")
+        await pilot.press("G")
+        await until(pilot, lambda: "limited ^[]52;c;" in said(app), what="the message")
+    output = "".join(CapturingDriver.output)
+    assert len(output) > 10_000, "the capturing driver saw the frames"
+    assert foreign_controls(output, MARKERS) == []
+    assert "\u202e" not in output

@@ -1218,7 +1218,8 @@ def _describe_hpa(hpa: Obj, events: Sequence[Obj], now: float) -> DescribeWriter
         w.field("Metrics", "( current / target )")
         with w.nested():
             for metric in read.metrics:
-                w.line(f"{metric.name}:", f"{metric.current} / {metric.target}")
+                # one cell: a long metric name must not push every field's value aside
+                w.line(f"{metric.name}: {metric.current} / {metric.target}")
     else:
         w.field("Metrics", NONE)
     w.field("Min replicas", read.min_replicas)
