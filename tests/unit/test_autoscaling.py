@@ -244,6 +244,23 @@ def test_the_rollout_panel_of_a_deployment_names_its_hpa_with_bounds_and_metrics
     assert rollout_panel("deployments", web_deployment(), objects, NOW).autoscalers == ()
 
 
+def test_a_statefulsets_panel_has_its_hpa_and_a_daemonsets_none() -> None:
+    sts = {
+        "metadata": {"name": "api", "namespace": "shop", "uid": "s-1"},
+        "spec": {"replicas": 3},
+        "status": {},
+    }
+    objects = {
+        "controllerrevisions": {},
+        "pods": {},
+        "horizontalpodautoscalers": {"shop/api": hpa("api")},
+    }
+    tree = rollout_panel("statefulsets", sts, objects, NOW)
+    assert [h.name for h in tree.autoscalers] == ["api"]
+    daemonset = {"metadata": {"name": "api", "namespace": "shop"}, "spec": {}, "status": {}}
+    assert rollout_panel("daemonsets", daemonset, objects, NOW).autoscalers == ()
+
+
 def test_an_hpa_of_a_statefulset_of_the_same_name_is_not_the_deployments() -> None:
     found = autoscalers_of("Deployment", "api", all_hpas())
     assert found == []
