@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from gok_tui.actions.workloads import can
 from gok_tui.domain.kinds import KINDS
-from gok_tui.domain.rollout import ROLLOUT_SOURCES, RolloutTree
+from gok_tui.domain.rollout import ROLLOUT_SOURCES, RolloutTree, rollout_panel
 from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -56,6 +56,11 @@ def render_tree(tree: RolloutTree) -> RenderableType:
         f" {newest.ready if newest else 0}/{state.desired} of the newest revision ready"
     )
     lines: list[RenderableType] = [head, progress, line(state.message, "italic")]
+    for hpa in tree.autoscalers:
+        trouble = hpa.trouble
+        lines.append(line(hpa.summary(), "bold yellow" if trouble else "bold"))
+        if trouble is not None:
+            lines.append(line(f"  {trouble}", "yellow"))
     for branch in tree.branches:
         row = SafeText(no_wrap=True, overflow="ellipsis")
         row.append("● " if branch.newest else "○ ", style="green" if branch.newest else "dim")
@@ -162,6 +167,7 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
             self.deployment_name,
             children=self.source.children,
             kind=self.kind,
+            beside=self.source.beside,
         )
         self.watched.open()
 
@@ -209,8 +215,12 @@ class RolloutScreen(BaseScreen, DeploymentKeyActions):
                 )
             )
             return
-        tree = self.source.tree(deployment, watched.objects, self.session.clock())
-        body.update(render_tree(tree))
+        tree = rollout_panel(self.kind, deployment, watched.objects, self.session.clock())
+        rendered = render_tree(tree)
+        unread = watched.beside_problem()
+        if unread:  # the panel stands without them; said once, dim
+            rendered = Group(rendered, line(f"HPAs not shown: {unread}", "dim"))
+        body.update(rendered)
 
     def connection_state(self) -> str:
         if self.session.target is None:

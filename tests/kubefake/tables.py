@@ -301,12 +301,57 @@ def _ingress(obj: dict[str, Any]) -> list[Cell]:
     ]
 
 
+_SOURCE = {
+    "Resource": "resource",
+    "ContainerResource": "containerResource",
+    "Pods": "pods",
+    "Object": "object",
+    "External": "external",
+}
+
+
+def _hpa_metric(spec: dict[str, Any], current: dict[str, Any] | None) -> str:
+    """One metric as kubectl v1.28's printer writes it (formatHPAMetrics): the status entry
+    at the same index, averageValue before value before utilization."""
+    mtype = spec.get("type")
+    field = _SOURCE.get(str(mtype))
+    if field is None:
+        return "<unknown type>"
+    target = (spec.get(field) or {}).get("target") or {}
+    now = ((current or {}).get(field) or {}).get("current") if current else None
+    have = now or {}
+    if mtype in ("Object", "External") and "averageValue" in target:
+        return f"{have.get('averageValue', '<unknown>')}/{target['averageValue']} (avg)"
+    if mtype in ("Object", "External"):
+        return f"{have.get('value', '<unknown>')}/{target.get('value')}"
+    if mtype == "Pods" or "averageValue" in target:
+        return f"{have.get('averageValue', '<unknown>')}/{target.get('averageValue')}"
+    used = have.get("averageUtilization")
+    want = target.get("averageUtilization")
+    return (
+        f"{'<unknown>' if used is None else f'{used}%'}/{'<auto>' if want is None else f'{want}%'}"
+    )
+
+
+def _hpa_targets(spec: dict[str, Any], status: dict[str, Any]) -> str:
+    metrics = spec.get("metrics") or []
+    if not metrics:
+        return "<none>"
+    current = status.get("currentMetrics") or []
+    shown = [
+        _hpa_metric(metric, current[i] if i < len(current) else None)
+        for i, metric in enumerate(metrics)
+    ]
+    more = f" + {len(shown) - 2} more..." if len(shown) > 2 else ""
+    return ", ".join(shown[:2]) + more
+
+
 def _hpa(obj: dict[str, Any]) -> list[Cell]:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     ref = spec.get("scaleTargetRef") or {}
     return [
         f"{ref.get('kind')}/{ref.get('name')}",
-        "<unknown>",
+        _hpa_targets(spec, status),
         str(spec.get("minReplicas", 1)),
         int(spec.get("maxReplicas", 0)),
         int(status.get("currentReplicas", 0)),

@@ -120,7 +120,8 @@ def test_scale_to_zero_is_dangerous_and_hpa_warns() -> None:
     plan = Scale(REF, 0).plan({"deployment": deployment(), "hpas": [hpa]})
     assert plan.dangerous
     assert plan.warnings == (
-        "HorizontalPodAutoscaler web-hpa controls this Deployment and may undo the change",
+        "HorizontalPodAutoscaler web-hpa (1-<unknown>) controls this Deployment: at 0 replicas "
+        "it stops scaling it (ScalingDisabled) until it is scaled up again",
     )
 
 

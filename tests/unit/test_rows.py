@@ -796,6 +796,6 @@ def test_cluster_and_storage_renderers():
         },
     }
     row = rows_for("horizontalpodautoscalers", hpa, NOW, False)[0]
-    assert row.cells == ("web", "Deployment/web", "cpu: 45%/70%", "2", "6", "3", "<unknown>")
+    assert row.cells == ("web", "Deployment/web", "2/6", "3/<unknown>", "cpu 45%/70%", "<unknown>")
     configmap = {"metadata": {"name": "c", "namespace": "shop"}, "data": {"a": "1", "b": "2"}}
     assert rows_for("configmaps", configmap, NOW, False)[0].cells == ("c", "2", "<unknown>")

@@ -14,6 +14,7 @@ from gok_tui.actions.base import (
     pointer,
     still,
 )
+from gok_tui.domain.autoscaling import autoscalers_of
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.revisions import (
     CHANGE_CAUSE_ANNOTATION,
@@ -75,18 +76,15 @@ def readable_hpas(backend: KubeBackend, namespace: str) -> list[dict[str, Any]]:
 
 
 def hpas_targeting(name: str, hpas: list[dict[str, Any]], kind: str = "Deployment") -> list[str]:
-    found = []
-    for hpa in hpas:
-        target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
-        if target.get("kind") == kind and target.get("name") == name:
-            found.append((hpa.get("metadata") or {}).get("name", "?"))
-    return found
+    """The names of the HPAs that scale ``kind``/``name``."""
+    return [hpa.name or "?" for hpa in autoscalers_of(kind, name, hpas)]
 
 
 @dataclass(frozen=True)
 class Scale:
     """Through the /scale subresource: a Deployment's or a StatefulSet's (``ref.kind``); the
-    snapshot's ``deployment`` is that object."""
+    snapshot's ``deployment`` is that object, its ``hpas`` the namespace's HPAs (an HPA that
+    scales the object is named in a warning, with what it will do to the new count)."""
 
     ref: ObjectRef
     replicas: int
@@ -101,8 +99,8 @@ class Scale:
         current = int((deployment.get("spec") or {}).get("replicas", 1))
         kind = KINDS[self.ref.kind].name
         warnings = tuple(
-            f"HorizontalPodAutoscaler {hpa} controls this {kind} and may undo the change"
-            for hpa in hpas_targeting(self.ref.name, snapshot.get("hpas", []), kind)
+            hpa.scale_warning(self.replicas, kind)
+            for hpa in autoscalers_of(kind, self.ref.name, snapshot.get("hpas", []))
         )
         refusal = "replicas cannot be negative" if self.replicas < 0 else ""
         return Plan(

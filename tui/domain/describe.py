@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import yaml
+from gok_tui.domain.autoscaling import autoscaler
 from gok_tui.domain.pods import controller_of
 from gok_tui.domain.render.endpoints import format_endpoint_addresses
 from gok_tui.domain.table import NONE
@@ -1204,6 +1205,38 @@ def _describe_secret(secret: Obj, events: Sequence[Obj], now: float) -> Describe
     return w
 
 
+def _describe_hpa(hpa: Obj, events: Sequence[Obj], now: float) -> DescribeWriter:
+    """kubectl describe hpa's fields; the conditions in words (``domain.autoscaling``)."""
+    meta = hpa.get("metadata") or {}
+    read = autoscaler(hpa)
+    w = DescribeWriter()
+    _name_and_namespace(w, meta)
+    _labels_and_annotations(w, meta)
+    w.field("CreationTimestamp", format_rfc1123z(meta.get("creationTimestamp")))
+    w.field("Reference", read.reference, sanitised=True)
+    if read.metrics:
+        w.field("Metrics", "( current / target )")
+        with w.nested():
+            for metric in read.metrics:
+                # one cell: a long metric name must not push every field's value aside
+                w.line(f"{metric.name}: {metric.current} / {metric.target}")
+    else:
+        w.field("Metrics", NONE)
+    w.field("Min replicas", read.min_replicas)
+    w.field("Max replicas", "<unset>" if read.max_replicas is None else read.max_replicas)
+    current = "<unknown>" if read.current is None else read.current
+    desired = "<unknown>" if read.desired is None else read.desired
+    w.field(f"{read.target_kind} pods", f"{current} current / {desired} desired", sanitised=True)
+    if read.conditions:
+        with w.section("Conditions"):
+            for condition in read.conditions:
+                w.line(condition.line)
+    else:
+        w.field("Conditions", NONE)
+    _events(w, events, now)
+    return w
+
+
 def _describe_generic(
     obj: Obj, events: Sequence[Obj], now: float, kind: str | None
 ) -> DescribeWriter:
@@ -1248,7 +1281,8 @@ def describe(
     services: Mapping[str, dict[str, Any]] | None = None,
     endpoints: Mapping[str, dict[str, Any]] | None = None,
 ) -> str:
-    """kubectl-describe-like text for Pod, Deployment, ReplicaSet, Service, Ingress, Secret.
+    """kubectl-describe-like text for Pod, Deployment, ReplicaSet, Service, Ingress, Secret,
+    HorizontalPodAutoscaler.
 
     Other kinds get metadata plus their remaining fields as YAML.  ``events``
     are shown as given (see ``related_events`` to filter a namespace's events),
@@ -1271,6 +1305,8 @@ def describe(
         written = _describe_service(obj, events, when, endpoints)
     elif name == "Ingress":
         written = _describe_ingress(obj, events, when, services, endpoints)
+    elif name == "HorizontalPodAutoscaler":
+        written = _describe_hpa(obj, events, when)
     else:
         written = _describe_generic(_safe(obj, kind), events, when, kind)
     return written.text()

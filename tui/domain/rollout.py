@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from gok_tui.domain.autoscaling import Autoscaler, autoscalers_of
 from gok_tui.domain.pods import pod_facts
 from gok_tui.domain.revisions import (
     CHANGE_CAUSE_ANNOTATION,
@@ -147,6 +148,7 @@ class RolloutTree:
     conditions: tuple[ConditionLine, ...]  # in words
     deadline: str  # "" or "progress deadline 600 s; last progress 12s ago"
     kind_prefix: str = "deploy"  # "sts", "ds": the panel's heading names the kind so
+    autoscalers: tuple[Autoscaler, ...] = ()  # the HPAs that scale it (rollout_panel)
 
     @property
     def progress(self) -> float:
@@ -478,12 +480,22 @@ def _revisions_tree(
 Objects = Mapping[str, Mapping[str, dict[str, Any]]]
 
 
+AUTOSCALERS = "horizontalpodautoscalers"
+
+
 @dataclass(frozen=True)
 class RolloutSource:
-    """The feeds the panel opens beside the object (by its selector) and its tree."""
+    """The feeds the panel opens beside the object (``children`` by its selector, ``beside``
+    the whole namespace's) and its tree; ``scaled_as``: the kind an HPA names to scale it
+    ("" when nothing scales it)."""
 
     children: tuple[str, ...]
     tree: Callable[[Mapping[str, Any], Objects, float], RolloutTree]
+    scaled_as: str = ""
+
+    @property
+    def beside(self) -> tuple[str, ...]:
+        return (AUTOSCALERS,) if self.scaled_as else ()
 
 
 def _of(plural: str, objects: Objects) -> list[dict[str, Any]]:
@@ -496,12 +508,14 @@ ROLLOUT_SOURCES: dict[str, RolloutSource] = {
         lambda obj, objects, now: rollout_tree(
             obj, _of("replicasets", objects), _of("pods", objects), now
         ),
+        scaled_as="Deployment",
     ),
     "statefulsets": RolloutSource(
         ("controllerrevisions", "pods"),
         lambda obj, objects, now: statefulset_rollout_tree(
             obj, _of("controllerrevisions", objects), _of("pods", objects), now
         ),
+        scaled_as="StatefulSet",
     ),
     "daemonsets": RolloutSource(
         ("controllerrevisions", "pods"),
@@ -510,3 +524,15 @@ ROLLOUT_SOURCES: dict[str, RolloutSource] = {
         ),
     ),
 }
+
+
+def rollout_panel(kind: str, obj: Mapping[str, Any], objects: Objects, now: float) -> RolloutTree:
+    """The panel's tree of ``obj`` (a ``kind``, plural), with the HPAs among ``objects`` that
+    scale it."""
+    source = ROLLOUT_SOURCES[kind]
+    tree = source.tree(obj, objects, now)
+    if not source.scaled_as:
+        return tree
+    name = str((obj.get("metadata") or {}).get("name", ""))
+    hpas = (objects.get(AUTOSCALERS) or {}).values()
+    return replace(tree, autoscalers=tuple(autoscalers_of(source.scaled_as, name, hpas)))

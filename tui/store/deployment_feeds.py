@@ -1,7 +1,10 @@
 """One Deployment and what it owns, live: the Deployment by name, then its ReplicaSets (and
 pods) by its selector, on the same list + watch feeds the tables use. The rollout panel and the
 revision list follow a Deployment this way, whoever changes it; a StatefulSet or DaemonSet
-(``kind``) the same way, with its ControllerRevisions as children."""
+(``kind``) the same way, with its ControllerRevisions as children. Kinds ``beside`` it (the
+namespace's HPAs, to find the one that scales it) are watched in the whole namespace, and are
+optional: that they cannot be read is said apart (``beside_problem``), never as the panel's
+connection state."""
 
 from __future__ import annotations
 
@@ -22,14 +25,16 @@ class DeploymentFeeds:
         name: str,
         children: tuple[str, ...] = ("replicasets", "pods"),
         kind: str = "deployments",
+        beside: tuple[str, ...] = (),
     ) -> None:
         self.hub = hub
         self.kind = kind
         self.namespace = namespace
         self.name = name
         self.children = children
+        self.beside = beside
         self.objects: dict[str, dict[str, dict[str, Any]]] = {
-            plural: {} for plural in (kind, *children)
+            plural: {} for plural in (kind, *children, *beside)
         }
         self.feeds: dict[str, Feed] = {}
         self._selector: str | None = None
@@ -44,6 +49,8 @@ class DeploymentFeeds:
         self.feeds[self.kind] = self.hub.open(
             FeedSpec(KINDS[self.kind], self.namespace, field_selector=f"metadata.name={self.name}")
         )
+        for plural in self.beside:
+            self.feeds[plural] = self.hub.open(FeedSpec(KINDS[plural], self.namespace))
 
     def close(self) -> None:
         for feed in self.feeds.values():
@@ -74,13 +81,20 @@ class DeploymentFeeds:
                     )
         return changed
 
+    def _needed(self) -> list[Feed]:
+        return [feed for plural, feed in self.feeds.items() if plural not in self.beside]
+
     def state(self) -> str:
         """The worst connection state of the feeds ("connecting" before any is open)."""
-        return worst_state(self.feeds.values())
+        return worst_state(self._needed())
 
     def problem(self) -> str:
         """What a failing feed says ("" while all are live or still connecting)."""
-        return first_problem(self.feeds.values())
+        return first_problem(self._needed())
+
+    def beside_problem(self) -> str:
+        """What a failing feed of a kind ``beside`` says ("" while they are fine)."""
+        return first_problem(feed for plural, feed in self.feeds.items() if plural in self.beside)
 
     @property
     def missing(self) -> bool:
