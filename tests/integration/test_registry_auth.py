@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import threading
+import time
 import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -307,3 +308,113 @@ def test_registry_tags_trades_a_helpers_identity_token_for_a_bearer_token(
     assert form["grant_type"] == ["refresh_token"]
     assert form["service"] == [token_registry]
     assert form["scope"] == ["repository:team/app:pull"]
+
+
+def raw_helper(tmp_path: Path, name: str, body: str) -> None:
+    """``docker-credential-NAME`` on PATH (``helper`` put its directory there) running ``body``."""
+    script = tmp_path / "helpers" / f"docker-credential-{name}"
+    script.write_text(f"#!/bin/sh\nserver=$(cat)\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+
+
+def test_auths_with_plain_username_and_password_fields_count_as_docker_reads_them(
+    docker_config: Callable[[Any], Path],
+) -> None:
+    docker_config(
+        {
+            "auths": {
+                "plain.example": {"username": "dave", "password": "typed-in"},
+                "both.example": {"auth": basic("erin", "wins"), "username": "x", "password": "y"},
+                "token.example": {"identitytoken": "", "auth": basic("frank", "pw")},
+            }
+        }
+    )
+    assert registry_auth("plain.example") == {
+        "username": "dave",
+        "password": "typed-in",
+        "serveraddress": "plain.example",
+    }
+    assert registry_auth("both.example")["username"] == "erin"  # `auth` wins, as in the CLI
+    assert registry_auth("token.example")["username"] == "frank"  # an empty token is none
+
+
+def test_a_docker_config_that_is_not_json_says_so_without_quoting_it(
+    docker_config: Callable[[Any], Path],
+) -> None:
+    path = docker_config({})
+    path.write_text('{"auths": {"reg.example": {"auth": "c2VjcmV0LXZhbHVl"', encoding="utf-8")
+    found = registry_credentials("reg.example")
+    assert found.auth == {}
+    assert found.problem is not None
+    assert found.problem.startswith(f"cannot read the Docker config {path}: not JSON (")
+    assert "c2VjcmV0" not in found.problem
+
+
+def test_a_helper_that_hangs_is_given_up_on_after_its_timeout_and_left_no_process(
+    docker_config: Callable[[Any], Path], helper: Helper, tmp_path: Path
+) -> None:
+    helper("gokfake")  # puts the helpers' directory on PATH
+    pid_file = tmp_path / "sleeper.pid"
+    # a shell script whose child sleeps: the whole session is killed, not the shell alone
+    raw_helper(tmp_path, "gokhang", f"sleep 300 & echo $! > '{pid_file}'; wait")
+    docker_config({"credHelpers": {"reg.example": "gokhang"}})
+    found = registry_credentials("reg.example", helper_timeout=0.5)
+    assert found.auth == {}
+    assert found.problem == "credential helper docker-credential-gokhang failed: no answer in 0.5 s"
+    if not pid_file.exists():  # a loaded machine: killed before it started its child
+        return
+    sleeper = int(pid_file.read_text())
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{sleeper}").exists() and b"Z" not in stat_state(sleeper):
+        assert time.monotonic() < deadline, f"the helper's child {sleeper} still runs"
+        time.sleep(0.05)
+
+
+def stat_state(pid: int) -> bytes:
+    """The state letter of /proc/PID/stat (b"Z" for a zombie), b"" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return b""
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        ("user=gok password=hunter2-secret", "its answer is not JSON"),
+        (
+            '{"user": "gok", "password": "hunter2-secret"}',
+            'its answer is not credentials (a JSON object with "Username" and "Secret")',
+        ),
+        ('["gok", "hunter2-secret"]', "its answer is not credentials"),
+    ],
+)
+def test_a_helper_that_prints_junk_is_named_and_its_answer_never_quoted(
+    docker_config: Callable[[Any], Path],
+    helper: Helper,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    answer: str,
+    why: str,
+) -> None:
+    helper("gokfake")
+    raw_helper(tmp_path, "gokjunk", f"printf '%s\\n' '{answer}'")
+    docker_config({"credHelpers": {"reg.example": "gokjunk"}})
+    found = registry_credentials("reg.example")
+    assert found.auth == {}
+    assert found.problem is not None
+    assert found.problem.startswith(f"credential helper docker-credential-gokjunk failed: {why}")
+    assert "hunter2" not in found.problem
+    assert "hunter2" not in "".join(capfd.readouterr())
+
+
+def test_a_helper_that_exits_non_zero_with_a_message_is_named_with_it(
+    docker_config: Callable[[Any], Path], helper: Helper, tmp_path: Path
+) -> None:
+    helper("gokfake")
+    raw_helper(tmp_path, "gokfail", "echo 'error: not logged in to gcloud' >&2; exit 1")
+    docker_config({"credHelpers": {"reg.example": "gokfail"}})
+    assert registry_credentials("reg.example").problem == (
+        "credential helper docker-credential-gokfail failed: "
+        "exit status 1: error: not logged in to gcloud"
+    )
