@@ -25,6 +25,8 @@ from gok_tui.backends.docker_credentials import (
     registry_credentials,
 )
 
+from tests.docker_env import free_port
+
 HUB = "https://index.docker.io/v1/"
 
 Helper = Callable[..., Path]
@@ -270,6 +272,21 @@ class TokenRegistry(BaseHTTPRequestHandler):
         )
         self._json(401, {"errors": [{"code": "UNAUTHORIZED"}]}, {"WWW-Authenticate": challenge})
 
+    def do_HEAD(self) -> None:
+        """``team/app:v1`` exists, ``team/locked`` is refused even with a token, others are 404."""
+        if self.headers.get("Authorization") != "Bearer access-123":
+            self.do_GET()  # the same challenge
+            return
+        known = self.path == "/v2/team/app/manifests/v1" and "manifest.v2+json" in self.headers.get(
+            "Accept", ""
+        )
+        status = 403 if self.path.startswith("/v2/team/locked/") else 200 if known else 404
+        self.send_response(status)
+        if known:
+            self.send_header("Docker-Content-Digest", "sha256:" + "ab" * 32)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         form = urllib.parse.parse_qs(self.rfile.read(length).decode())
@@ -418,3 +435,27 @@ def test_a_helper_that_exits_non_zero_with_a_message_is_named_with_it(
         "credential helper docker-credential-gokfail failed: "
         "exit status 1: error: not logged in to gcloud"
     )
+
+
+def test_registry_digest_asks_for_the_tag_with_the_helpers_token(
+    docker_config: Callable[[Any], Path], helper: Helper, token_registry: str
+) -> None:
+    helper("gokfake", {token_registry: ("<token>", "eyJ.refresh.token")})
+    docker_config({"credHelpers": {token_registry: "gokfake"}})
+    backend = DockerBackend("unix:///nonexistent.sock", timeout=5)
+    assert backend.registry_digest(f"{token_registry}/team/app:v1") == "sha256:" + "ab" * 32
+    assert TokenRegistry.token_requests[-1]["refresh_token"] == ["eyJ.refresh.token"]
+    assert backend.registry_digest(f"{token_registry}/team/app:v2") is None
+    with pytest.raises(DockerError) as refused:
+        backend.registry_digest(f"{token_registry}/team/locked:v1")
+    assert refused.value.message == (
+        f"registry {token_registry} denied access (docker login {token_registry})"
+    )
+
+
+def test_registry_digest_of_a_registry_that_is_down_says_so() -> None:
+    port = free_port()
+    backend = DockerBackend("unix:///nonexistent.sock", timeout=5)
+    with pytest.raises(DockerError) as down:
+        backend.registry_digest(f"127.0.0.1:{port}/team/app:v1")
+    assert down.value.message == f"registry 127.0.0.1:{port} is unreachable: connection refused"
