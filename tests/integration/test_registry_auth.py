@@ -24,6 +24,7 @@ from gok_tui.backends.docker_credentials import (
     registry_auth,
     registry_credentials,
 )
+from gok_tui.backends.registry import api_repository, registry_base_url
 
 from tests.docker_env import free_port
 
@@ -459,3 +460,20 @@ def test_registry_digest_of_a_registry_that_is_down_says_so() -> None:
     with pytest.raises(DockerError) as down:
         backend.registry_digest(f"127.0.0.1:{port}/team/app:v1")
     assert down.value.message == f"registry 127.0.0.1:{port} is unreachable: connection refused"
+
+
+@pytest.mark.parametrize(
+    ("registry", "repository", "url"),
+    [
+        ("docker.io", "nginx", "https://registry-1.docker.io/v2/library/nginx"),
+        ("docker.io", "team/app", "https://registry-1.docker.io/v2/team/app"),
+        ("index.docker.io", "team/app", "https://registry-1.docker.io/v2/team/app"),
+        ("127.0.0.1:5000", "app", "http://127.0.0.1:5000/v2/app"),
+        ("localhost:5000", "team/app", "http://localhost:5000/v2/team/app"),
+        ("ghcr.io", "team/app", "https://ghcr.io/v2/team/app"),
+    ],
+)
+def test_the_registry_api_is_asked_where_the_engine_would_ask_it(
+    registry: str, repository: str, url: str
+) -> None:
+    assert f"{registry_base_url(registry)}/v2/{api_repository(registry, repository)}" == url
