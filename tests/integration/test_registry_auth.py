@@ -120,7 +120,7 @@ def test_auths_only_gives_the_logged_in_user_and_nothing_for_other_registries(
     assert registry_auth("other.example") == {}
 
 
-def test_creds_store_is_asked_for_the_registry_host_then_auths_is_the_fallback(
+def test_creds_store_is_asked_for_the_registry_host_and_its_not_found_is_the_answer(
     docker_config: Callable[[Any], Path], helper: Helper
 ) -> None:
     log = helper("gokfake", {"reg.example:5000": ("bob", "from-the-keychain")})
@@ -138,9 +138,10 @@ def test_creds_store_is_asked_for_the_registry_host_then_auths_is_the_fallback(
         "password": "from-the-keychain",
         "serveraddress": "reg.example:5000",
     }
-    # the store has no entry ("credentials not found"): not an error, auths answers
+    # the store has no entry ("credentials not found"): not an error, and no credentials; as
+    # the CLI's native store, the file's auths are not read once a store is configured
     found = registry_credentials("plain.example")
-    assert found.auth["username"] == "carol" and found.problem is None
+    assert found.auth == {} and found.problem is None
     assert registry_credentials("nowhere.example").auth == {}
     assert calls(log) == ["reg.example:5000", "plain.example", "nowhere.example"]
 
@@ -157,6 +158,13 @@ def test_cred_helpers_override_creds_store_for_their_registry_only(
     assert registry_auth("ecr.example")["password"] == "ecr-token"
     assert registry_auth("a.example")["username"] == "store-a"
     assert calls(ecr_log) == ["ecr.example", "ecr.example"]
+    docker_config(
+        {
+            "credHelpers": {"ecr.example": "gokfake-ecr"},
+            "auths": {"a.example": {"auth": basic("f", "p")}},
+        }
+    )
+    assert registry_auth("a.example")["username"] == "f"  # no helper for it: the file answers
     assert calls(store_log) == ["a.example"]
 
 
@@ -477,3 +485,25 @@ def test_the_registry_api_is_asked_where_the_engine_would_ask_it(
     registry: str, repository: str, url: str
 ) -> None:
     assert f"{registry_base_url(registry)}/v2/{api_repository(registry, repository)}" == url
+
+
+def test_with_a_creds_store_a_build_sends_the_stores_credentials_not_the_files(
+    docker_config: Callable[[Any], Path], helper: Helper, tmp_path: Path
+) -> None:
+    helper("gokfake")
+    answer = json.dumps({"ServerURL": "reg.example", "Username": "bob", "Secret": "kept"})
+    raw_helper(
+        tmp_path,
+        "gokstore",
+        f"""[ "$1" = list ] && {{ echo '{{"reg.example": "bob"}}'; exit 0; }}\n"""
+        f"[ \"$server\" = reg.example ] && {{ echo '{answer}'; exit 0; }}\n"
+        "echo 'credentials not found in native keychain'; exit 1",
+    )
+    docker_config(
+        {"credsStore": "gokstore", "auths": {"old.example": {"auth": basic("stale", "pw")}}}
+    )
+    config = load_auth_config()
+    assert config.get_all_credentials() == {
+        "reg.example": {"ServerAddress": "reg.example", "Username": "bob", "Password": "kept"}
+    }
+    assert config.problem is None

@@ -3,8 +3,9 @@
 ``$DOCKER_CONFIG/config.json`` (else ``~/.docker/config.json``), through the SDK's
 ``docker.auth``: the registry's ``credHelpers`` entry, else ``credsStore``, is run as
 ``docker-credential-NAME get`` (Docker Desktop, osxkeychain, ecr-login, gcloud, ...; with a
-timeout, in a session of its own, its stderr kept off the screen), then ``auths`` is read
-(``auth``, else ``username``/``password``, or ``identitytoken``). Docker Hub's names
+timeout, in a session of its own, its stderr kept off the screen) and its answer, "not found"
+included, is the answer; ``auths`` (``auth``, else ``username``/``password``, or
+``identitytoken``) serves a registry no helper is configured for. Docker Hub's names
 (``docker.io``, ``index.docker.io``, ``registry-1.docker.io``) are looked up as
 ``https://index.docker.io/v1/``. A helper that is missing or fails gives no credentials and a
 ``problem`` that says why; nothing here raises, and no message here ever holds a secret (a
@@ -63,7 +64,7 @@ def registry_credentials(
     registry: str, helper_timeout: float = HELPER_TIMEOUT
 ) -> RegistryCredentials:
     """Credentials for ``registry`` the way the Docker CLI finds them: ``credHelpers`` for the
-    registry, else ``credsStore``, run as ``docker-credential-NAME get``; then ``auths``.
+    registry, else ``credsStore``, run as ``docker-credential-NAME get``; else ``auths``.
     Docker Hub is looked up as ``https://index.docker.io/v1/``, as ``docker login`` stores it.
     Never raises: an unreadable config or a helper that fails gives no credentials."""
     from docker.errors import DockerException
@@ -80,7 +81,13 @@ def registry_credentials(
     except Exception as exc:  # credHelpers that is not a mapping
         return RegistryCredentials({}, f"cannot read the Docker config {path}: {exc}")
     try:
-        found = config.resolve_authconfig(host)
+        # as the CLI's native store: a helper's answer, even "not found", is the answer; the
+        # file's ``auths`` are read only for a registry no helper is configured for
+        found = (
+            config._resolve_authconfig_credstore(host, helper)  # SDK private: one helper lookup
+            if helper
+            else config.resolve_authconfig(host)
+        )
     except (DockerException, ValueError, KeyError, TypeError) as exc:
         return RegistryCredentials({}, helper_problem(helper, exc))
     server = DOCKER_HUB_SERVER if host == DOCKER_HUB else host
@@ -238,11 +245,12 @@ def auth_config_class() -> Any:
             return self._stores[name]
 
         def get_all_credentials(self) -> dict[str, Any]:
-            """What a build sends, as the SDK's does: ``auths``, then every entry ``credsStore``
-            lists, then each ``credHelpers`` registry. Unlike the SDK's, never raises: a helper
+            """What a build sends, as the Docker CLI's: every entry ``credsStore`` lists (else
+            ``auths``), then each ``credHelpers`` registry. Unlike the SDK's, never raises: a helper
             that is missing or fails adds nothing, is not asked again, and says why in
             ``problem``."""
-            found: dict[str, Any] = dict(self.auths)
+            # as the CLI: with a credsStore the file's auths are not sent, only the store's
+            found: dict[str, Any] = {} if self.creds_store else dict(self.auths)
             problems: dict[str, str] = {}
             wanted: list[tuple[str, str]] = []
             if self.creds_store:
@@ -262,6 +270,8 @@ def auth_config_class() -> Any:
                     continue
                 if entry is not None:
                     found[registry] = found[auth.convert_to_hostname(registry)] = entry
+                else:  # the helper has none: nor has the build (the CLI's empty entry)
+                    found.pop(registry, None)
             if problems:
                 self.problem = "; ".join(problems.values())
             return found
