@@ -280,7 +280,7 @@ def test_a_403_on_push_names_the_registry_and_says_how_to_log_in() -> None:
     )
     assert event == PushFailed(
         f"registry harbor.example denied the push: {denied} "
-        "(docker login harbor.example as a user who may)"
+        "(docker login harbor.example as a user who may push there)"
     )
 
 
