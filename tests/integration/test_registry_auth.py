@@ -387,6 +387,13 @@ def test_a_helper_that_hangs_is_given_up_on_after_its_timeout_and_left_no_proces
     found = registry_credentials("reg.example", helper_timeout=0.5)
     assert found.auth == {}
     assert found.problem == "credential helper docker-credential-gokhang failed: no answer in 0.5 s"
+    # the next ask (the same build's push) does not wait for it again
+    again = registry_credentials("reg.example", helper_timeout=0.5)
+    assert again.auth == {} and again.problem is not None
+    assert again.problem.startswith(
+        "credential helper docker-credential-gokhang failed: "
+        "it gave no answer a moment ago; asked again in "
+    )
     if not pid_file.exists():  # a loaded machine: killed before it started its child
         return
     sleeper = int(pid_file.read_text())

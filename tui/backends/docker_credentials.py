@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,10 @@ DOCKER_HUB_ALIASES = frozenset({DOCKER_HUB, "index.docker.io", "registry-1.docke
 DOCKER_HUB_SERVER = "https://index.docker.io/v1/"  # the key `docker login` uses for Docker Hub
 HELPER_TIMEOUT = 20.0  # seconds a credential helper may take (ecr-login, gcloud ask a server)
 _NOT_FOUND = "credentials not found in native keychain"  # the helper protocol's "no entry"
+# A helper that hung is not asked again for a while: one build asks for credentials up to three
+# times (the build's FROM images, the registry check, the push), each of which would wait.
+HELPER_RETRY_AFTER = 60.0
+_hung_until: dict[str, float] = {}  # helper executable -> time.monotonic() it may be asked again
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +185,11 @@ def auth_config_class() -> Any:
         def _execute(self, subcmd: str, data_input: bytes | None) -> bytes:
             if self.exe is None:
                 raise credentials.StoreError(f"{self.program} is not installed (not on PATH)")
+            wait = _hung_until.get(self.exe, 0.0) - time.monotonic()
+            if wait > 0:
+                raise credentials.StoreError(
+                    f"it gave no answer a moment ago; asked again in {wait:.0f} s"
+                )
             try:
                 # `list` has no input: an empty stdin, never the terminal the TUI reads
                 status, out, err = run_helper(
@@ -189,6 +199,7 @@ def auth_config_class() -> Any:
                     {**os.environ, **(self.environment or {})},
                 )
             except subprocess.TimeoutExpired as exc:
+                _hung_until[self.exe] = time.monotonic() + HELPER_RETRY_AFTER
                 raise credentials.StoreError(f"no answer in {self.timeout:g} s") from exc
             except OSError as exc:
                 raise credentials.StoreError(str(exc)) from exc
