@@ -425,3 +425,32 @@ def test_a_helper_that_hangs_is_given_up_on_and_named_in_the_push_failure(
         "credential helper docker-credential-gokhang failed: no answer in 0.5 s"
     )
     assert capfd.readouterr().err == ""
+
+
+def test_a_refused_secret_is_in_nothing_said_or_logged(
+    auth_registry: str,
+    docker_config: Path,
+    tmp_path: Path,
+    loop_run: Callable[[str], LoopRun],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "not-the-password-41d8"
+    install_helper(tmp_path / "bin", auth_registry, USER, wrong)
+    (docker_config / "config.json").write_text(json.dumps({"credsStore": "gokfake"}))
+    run = loop_run(f"{auth_registry}/wrong-{uuid.uuid4().hex[:8]}")
+    record = done_of(run.build()).record
+    assert record.result == "push failed"
+    assert f"docker login {auth_registry}" in record.message
+    said = "\n".join(
+        [
+            *(repr(e) for e in run.events),
+            caplog.text,
+            *capfd.readouterr(),
+            run.history.read_text(encoding="utf-8"),
+        ]
+    )
+    for secret in (wrong, base64.b64encode(f"{USER}:{wrong}".encode()).decode()):
+        assert secret not in said
+    assert record.message in said
