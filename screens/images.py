@@ -276,7 +276,7 @@ class ImagesScreen(TableCursor):
     @work(thread=True, group="registry", exit_on_error=False)
     def _registry_tags(self, repository: str) -> None:
         registry = registry_of(repository)
-        name = repository.split("/", 1)[1] if "/" in repository else repository
+        name = repository.removeprefix(f"{registry}/")  # Docker Hub's "team/app" keeps "team/"
         try:
             tags = self.session.docker.registry_tags(registry, name)
         except DockerError as error:

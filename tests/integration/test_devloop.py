@@ -321,6 +321,38 @@ def test_build_push_and_rollout_followed_to_success(
     assert '"action": "rollout"' in audit and ref in audit
 
 
+def test_a_second_build_of_the_same_content_skips_the_push_and_deploys_as_after_one(
+    harness: Callable[..., Harness], fake_kube: FakeKube, engine: DockerBackend
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:old", replicas=2))
+    h = harness(watch=False)
+    h.loop.build_now()
+    h.events.wait(lambda: len(h.events.of(DeployDone)) == 1, 90, "the first rollout")
+    (first,) = h.done()
+    assert first.record.ok and first.record.message.startswith("pushed ")
+    ref = f"{h.loop.project.image.repository}:{first.record.tag}"
+    digest = engine.registry_digest(ref)
+    assert digest is not None and digest.startswith("sha256:")
+    assert not [n for n in h.events.of(LoopNote) if "already in the registry" in n.message]
+
+    h.loop.build_now()
+    h.events.wait(lambda: len(h.events.of(DeployDone)) == 2, 90, "the second rollout")
+    second = h.done()[1]
+    assert second.record.ok and second.record.tag == first.record.tag
+    assert second.record.message == f"{ref} is already in the registry ({digest})"
+    second_start = h.builds()[1]  # equal to the first BuildStarted: found by identity
+    after_second = h.events.items[
+        next(i for i, e in enumerate(h.events.items) if e is second_start) :
+    ]
+    assert not [e for e in after_second if isinstance(e, PushStep)]  # no push was tried
+    notes = [e.message for e in after_second if isinstance(e, LoopNote)]
+    assert f"{ref} is already in the registry ({digest}): push skipped" in notes
+    assert [e.how for e in after_second if isinstance(e, DeployStarted)] == ["set image"]
+    assert h.events.of(DeployDone)[1].ok, h.events.of(DeployDone)[1].message
+    web = fake_kube.get_object("deployments", "default", "web")
+    assert web["spec"]["template"]["spec"]["containers"][0]["image"] == ref
+
+
 def test_a_registry_that_is_down_fails_the_push_and_nothing_deploys(
     harness: Callable[..., Harness], fake_kube: FakeKube
 ) -> None:
@@ -334,6 +366,8 @@ def test_a_registry_that_is_down_fails_the_push_and_nothing_deploys(
     assert done.record.result == "push failed"
     assert done.record.message == f"registry 127.0.0.1:{port} is unreachable: connection refused"
     assert mutating(fake_kube) == [] and not h.events.of(DeployStarted)
+    # the registry could not be asked whether it has the tag: the push was tried, and said why
+    assert h.events.of(PushStep) and not h.events.of(LoopNote)
 
 
 def test_a_missing_deployment_is_created_from_the_manifests_with_the_built_image(

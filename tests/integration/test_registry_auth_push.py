@@ -5,25 +5,32 @@ config's ``credsStore``. Nothing is mocked."""
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
 import os
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import bcrypt
 import pytest
 from gok_tui.backends.docker_backend import DockerBackend, DockerError
+from gok_tui.config.project import load_project
+from gok_tui.devloop.history import BuildHistory
+from gok_tui.devloop.loop import BuildDone, DevLoop, LoopEvent, LoopNote, PushStep
 from gok_tui.domain.build import (
     BuildEvent,
     BuildFailed,
     BuildSucceeded,
     PushFailed,
+    PushStreamParser,
     PushSucceeded,
 )
 
@@ -262,3 +269,188 @@ def test_a_build_whose_base_image_needs_a_login_names_the_failing_helper(
         "; credential helper docker-credential-gokfake failed: "
         "exit status 4: error: the keychain is locked"
     )
+
+
+def test_a_403_on_push_names_the_registry_and_says_how_to_log_in() -> None:
+    """What the engine streams when a registry (Docker Hub, Harbor, ECR) knows the user but
+    lets them not push to that repository."""
+    denied = "denied: requested access to the resource is denied"
+    (event,) = PushStreamParser("harbor.example").feed(
+        {"errorDetail": {"message": denied}, "error": denied}
+    )
+    assert event == PushFailed(
+        f"registry harbor.example denied the push: {denied} "
+        "(docker login harbor.example as a user who may push there)"
+    )
+
+
+class LoopRun:
+    """A DevLoop on a one-file project pushing to ``repository`` with the content tag policy,
+    no cluster; ``build()`` runs one build to its end and returns the events it emitted."""
+
+    def __init__(self, engine: DockerBackend, tmp_path: Path, repository: str) -> None:
+        root = tmp_path / f"project-{uuid.uuid4().hex[:8]}"
+        root.mkdir()
+        (root / "hello.txt").write_text(f"hello {uuid.uuid4()}\n", encoding="utf-8")
+        (root / "Dockerfile").write_text("FROM scratch\nCOPY hello.txt /hello.txt\n")
+        (root / ".dockerignore").write_text("gok.toml\n")
+        (root / "gok.toml").write_text(
+            f'[image]\nrepository = "{repository}"\ntag_policy = "content"\n\n'
+            '[deploy]\ndelivery = "push"\nauto_deploy = false\n'
+        )
+        self.history = tmp_path / f"history-{uuid.uuid4().hex[:8]}.jsonl"
+        self.events: list[LoopEvent] = []
+        self._lock = threading.Lock()
+        self.loop = DevLoop(
+            load_project(root), engine, lambda: None, self._emit, history=BuildHistory(self.history)
+        )
+        self.loop.start(watch=False)
+
+    def _emit(self, event: LoopEvent) -> None:
+        with self._lock:
+            self.events.append(event)
+
+    def build(self, timeout: float = 90.0) -> list[LoopEvent]:
+        with self._lock:
+            start = len(self.events)
+        self.loop.build_now()
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                emitted = self.events[start:]
+            if any(isinstance(e, BuildDone) for e in emitted):
+                return emitted
+            assert time.monotonic() < deadline, f"no build done; events: {emitted[-10:]}"
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def loop_run(engine: DockerBackend, tmp_path: Path) -> Iterator[Callable[[str], LoopRun]]:
+    runs: list[LoopRun] = []
+
+    def make(repository: str) -> LoopRun:
+        runs.append(LoopRun(engine, tmp_path, repository))
+        return runs[-1]
+
+    yield make
+    for run in runs:
+        run.loop.stop()
+
+
+def done_of(events: list[LoopEvent]) -> BuildDone:
+    (done,) = [e for e in events if isinstance(e, BuildDone)]
+    return done
+
+
+def test_the_loop_asks_the_registry_with_the_helpers_credentials_and_skips_a_second_push(
+    auth_registry: str,
+    docker_config: Path,
+    tmp_path: Path,
+    loop_run: Callable[[str], LoopRun],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)  # the SDK's, urllib3's and ours: none may hold the password
+    calls = install_helper(tmp_path / "bin", auth_registry, USER, PASSWORD)
+    (docker_config / "config.json").write_text(
+        json.dumps({"credsStore": "gokfake", "auths": {auth_registry: {}}}), encoding="utf-8"
+    )
+    run = loop_run(f"{auth_registry}/skip-{uuid.uuid4().hex[:8]}")
+    first = run.build()
+    assert done_of(first).record.result == "ok", done_of(first).record.message
+    assert any(isinstance(e, PushStep) and isinstance(e.event, PushSucceeded) for e in first)
+    asked = len(calls.read_text().splitlines())
+
+    second = run.build()
+    record = done_of(second).record
+    ref = f"{run.loop.project.image.repository}:{record.tag}"
+    assert record.result == "ok" and record.message.startswith(f"{ref} is already in the registry")
+    assert not [e for e in second if isinstance(e, PushStep)]
+    notes = [e.message for e in second if isinstance(e, LoopNote)]
+    assert len(notes) == 1 and notes[0].endswith("push skipped")
+    # the registry answers 401 to anyone without the password: the helper's credentials asked
+    assert len(calls.read_text().splitlines()) > asked
+
+    said = "\n".join(
+        [
+            *(repr(e) for e in run.events),
+            caplog.text,
+            *capfd.readouterr(),
+            run.history.read_text(encoding="utf-8"),
+        ]
+    )
+    for secret in (PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()):
+        assert secret not in said
+    assert f"{ref} is already in the registry" in said  # the scan did see what was said
+
+
+def test_without_credentials_the_loop_pushes_and_the_failure_says_how_to_log_in(
+    auth_registry: str, docker_config: Path, loop_run: Callable[[str], LoopRun]
+) -> None:
+    run = loop_run(f"{auth_registry}/nologin-{uuid.uuid4().hex[:8]}")
+    events = run.build()
+    record = done_of(events).record
+    assert record.result == "push failed"
+    assert record.message == (
+        f"registry {auth_registry} refused the push: authentication required "
+        f"(docker login {auth_registry})"
+    )
+    assert any(isinstance(e, PushStep) for e in events)  # the 401 on HEAD did not stop the push
+    assert not [e for e in events if isinstance(e, LoopNote)]
+
+
+def test_a_helper_that_hangs_is_given_up_on_and_named_in_the_push_failure(
+    engine: DockerBackend,
+    docker_host: str,
+    auth_registry: str,
+    docker_config: Path,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    repository = f"{auth_registry}/hang-{uuid.uuid4().hex[:8]}"
+    build_tiny_image(engine, tmp_path, repository)
+    helper = tmp_path / "bin" / "docker-credential-gokhang"
+    helper.write_text("#!/bin/sh\nexec sleep 300\n", encoding="utf-8")
+    helper.chmod(0o755)
+    (docker_config / "config.json").write_text(json.dumps({"credsStore": "gokhang"}))
+    impatient = DockerBackend(docker_host, helper_timeout=0.5)
+    try:
+        events = list(impatient.push(repository, "v1"))
+    finally:
+        impatient.close()
+    assert isinstance(events[-1], PushFailed), events[-3:]
+    assert events[-1].message == (
+        f"registry {auth_registry} refused the push: authentication required "
+        f"(docker login {auth_registry}); "
+        "credential helper docker-credential-gokhang failed: no answer in 0.5 s"
+    )
+    assert capfd.readouterr().err == ""
+
+
+def test_a_refused_secret_is_in_nothing_said_or_logged(
+    auth_registry: str,
+    docker_config: Path,
+    tmp_path: Path,
+    loop_run: Callable[[str], LoopRun],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = "not-the-password-41d8"
+    install_helper(tmp_path / "bin", auth_registry, USER, wrong)
+    (docker_config / "config.json").write_text(json.dumps({"credsStore": "gokfake"}))
+    run = loop_run(f"{auth_registry}/wrong-{uuid.uuid4().hex[:8]}")
+    record = done_of(run.build()).record
+    assert record.result == "push failed"
+    assert f"docker login {auth_registry}" in record.message
+    said = "\n".join(
+        [
+            *(repr(e) for e in run.events),
+            caplog.text,
+            *capfd.readouterr(),
+            run.history.read_text(encoding="utf-8"),
+        ]
+    )
+    for secret in (wrong, base64.b64encode(f"{USER}:{wrong}".encode()).decode()):
+        assert secret not in said
+    assert record.message in said

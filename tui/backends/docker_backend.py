@@ -10,7 +10,8 @@ engine or registry refuses. An engine that cannot be reached raises ``DockerErro
 Registry credentials for ``push()`` and a build's ``FROM`` images come from
 ``docker_credentials`` (as the Docker CLI finds them); a helper that is missing or fails gives
 none, and an authentication failure then says which helper failed. Passing ``auth_config`` to
-``push()`` skips the lookup. ``registry_tags()`` asks the registry itself (``registry``).
+``push()`` skips the lookup; ``helper_timeout`` bounds how long a helper may take.
+``registry_tags()`` and ``registry_digest()`` ask the registry itself (``registry``).
 Docker CLI contexts are not read: the engine is ``base_url``, else
 ``DOCKER_HOST``, else the default local socket.
 """
@@ -28,12 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gok_tui.backends.docker_credentials import (
+    HELPER_TIMEOUT,
     load_auth_config,
     registry_credentials,
     with_problem,
 )
 from gok_tui.backends.docker_errors import DockerError
-from gok_tui.backends.registry import registry_tags
+from gok_tui.backends.registry import registry_manifest_digest, registry_tags
 from gok_tui.domain.build import (
     BuildEvent,
     BuildFailed,
@@ -109,9 +111,11 @@ class DockerBackend:
         timeout: float = DEFAULT_TIMEOUT,
         stream_timeout: float = DEFAULT_STREAM_TIMEOUT,
         network_mode: str | None = None,
+        helper_timeout: float = HELPER_TIMEOUT,
     ) -> None:
         self._base_url = base_url
         self.timeout = timeout
+        self.helper_timeout = helper_timeout  # seconds a docker-credential-* helper may take
         self.stream_timeout = stream_timeout
         self.network_mode = network_mode
         self._lock = threading.Lock()
@@ -206,7 +210,9 @@ class DockerBackend:
         extra_tags: tuple[str, ...],
     ) -> Iterator[BuildEvent]:
         chunks: Iterator[dict[str, Any]] | None = None
-        credentials = load_auth_config()  # read now: a `docker login` since the last build counts
+        credentials = load_auth_config(
+            self.helper_timeout
+        )  # read now: a `docker login` since the last build counts
         try:
             with self._errors("build"):
                 api = self._api(self.stream_timeout)
@@ -259,7 +265,7 @@ class DockerBackend:
         """Push ``repository:tag`` and yield layer progress, ending with ``PushSucceeded`` or
         ``PushFailed`` (registry down, refused, image missing...)."""
         registry = registry_of(repository)
-        found = registry_credentials(registry) if auth_config is None else None
+        found = registry_credentials(registry, self.helper_timeout) if auth_config is None else None
         auth = dict(auth_config or {}) if found is None else found.auth
         problem = found.problem if found is not None else None
         parser = PushStreamParser(registry)
@@ -326,7 +332,16 @@ class DockerBackend:
 
     def registry_tags(self, registry: str, repository: str) -> list[str]:
         """Tags of ``registry/repository`` (see ``registry.registry_tags``)."""
-        return registry_tags(registry, repository, self.timeout)
+        return registry_tags(registry, repository, self.timeout, self.helper_timeout)
+
+    def registry_digest(self, ref: str) -> str | None:
+        """The registry's digest of image ``ref`` ("registry/repository:tag"), "" when it does
+        not say it, None when it has no such tag (see ``registry.registry_manifest_digest``).
+        ``DockerError`` when the registry cannot be asked."""
+        repository, tag = split_reference(ref)
+        registry = registry_of(repository)
+        name = repository.removeprefix(f"{registry}/")
+        return registry_manifest_digest(registry, name, tag, self.timeout, self.helper_timeout)
 
     # --- plumbing --------------------------------------------------------------------------
 

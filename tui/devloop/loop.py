@@ -541,6 +541,15 @@ class DevLoop:
                 return True, self.loader(ref)
             except Exception as exc:
                 return False, f"load failed: {exc}"
+        # A content tag names the context's content, so the image the registry has under it is
+        # this one: no push. A git tag stays while gitignored files in the context change and a
+        # semver tag stays until the version is bumped: those may be re-pointed, so they push.
+        if self.project.image.tag_policy == "content":
+            digest = self._registry_digest(ref)
+            if digest is not None:
+                note = f"{ref} is already in the registry{f' ({digest})' if digest else ''}"
+                self.emit(LoopNote(f"{note}: push skipped"))
+                return True, note
         try:
             for event in self.docker.push(self.project.image.repository, tag):
                 self.emit(PushStep(event))
@@ -551,6 +560,14 @@ class DevLoop:
         except DockerError as error:
             return False, error.message
         return False, f"push of {ref} ended without a result"
+
+    def _registry_digest(self, ref: str) -> str | None:
+        """The registry's digest of ``ref`` ("" when unsaid), None when it lacks it or cannot
+        be asked (down, refusing the credentials): then the push is tried and says why."""
+        try:
+            return self.docker.registry_digest(ref)
+        except DockerError:
+            return None
 
     # -- deploy ----------------------------------------------------------------------------
     def _target_ref(self, backend: KubeBackend) -> ObjectRef | None:

@@ -517,6 +517,7 @@ def humanize_push_error(message: str, registry: str | None = None) -> str:
     lowered = message.lower()
     if "unauthorized" in lowered or "authentication required" in lowered:
         return f"registry {host} refused the push: authentication required (docker login {host})"
-    if "denied" in lowered:
-        return f"registry {host} denied the push: {message}"
+    if "denied" in lowered or "403 forbidden" in lowered:  # logged in, not allowed to push there
+        login = f"docker login {host} as a user who may push there"
+        return f"registry {host} denied the push: {message} ({login})"
     return message
