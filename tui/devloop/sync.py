@@ -88,12 +88,17 @@ def route(
             return NeedsBuild(f"{name} changed")
         if path.name in _BUILD_RECIPES or path.name == dockerfile.name + ".dockerignore":
             return NeedsBuild(f"{name} changed")
-        for rule, local in locals_:
-            relative = _within(path, local)
-            if relative is not None:
-                break
-        else:
+        found = next(
+            (
+                (rule, relative)
+                for rule, local in locals_
+                if (relative := _within(path, local)) is not None
+            ),
+            None,
+        )
+        if found is None:
             return NeedsBuild(f"{name} is outside the sync rules")
+        rule, relative = found
         target = container_path(rule, relative)
         present = (path.exists() or path.is_symlink()) if exists is None else exists
         if present:
