@@ -24,6 +24,7 @@ STEPS_SHOWN = 8
 ERROR_LINES_SHOWN = 8
 LAYERS_SHOWN = 4
 HISTORY_ROWS = 50
+ROUTE_STYLES = {"synced": "green", "fallback": "yellow"}
 
 
 def bar(fraction: float, width: int = 20) -> str:
@@ -167,6 +168,8 @@ class BuildScreen(BaseScreen):
 
     def _current(self, view: BuildView, now: float) -> SafeText:
         text = SafeText()
+        for path, line in view.routes[-2:]:  # live update: which path the last changes took
+            text.append(f"{line}\n", style=ROUTE_STYLES.get(path, "dim"))
         if view.queued and not view.running:
             text.append(f"queued by {', '.join(view.queued[:4])}\n", style="yellow")
         if not view.steps and view.last is None and not view.running:

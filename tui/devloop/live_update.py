@@ -263,3 +263,14 @@ class LiveUpdater:
             ok=failure is None,
             duration_s=synced.seconds,
         )
+
+
+def backend_exec(backend: KubeBackend) -> PodExec:
+    """``backend``'s exec as live update calls it."""
+
+    def run(
+        namespace: str, pod: str, container: str, argv: Sequence[str], stdin: bytes | None
+    ) -> ExecResult:
+        raise SyncError("this gok-tui has no exec into pods yet")
+
+    return run

@@ -31,6 +31,8 @@ from gok_tui.backends.kube import KubeError
 from gok_tui.config.project import PROJECT_FILE
 from gok_tui.devloop.history import BuildHistory, BuildRecord
 from gok_tui.devloop.ignore import IgnoreRules
+from gok_tui.devloop.live_update import LiveUpdater, SyncError, backend_exec
+from gok_tui.devloop.sync import NeedsBuild, route
 from gok_tui.devloop.tags import TagError, image_tag
 from gok_tui.domain.build import (
     BuildCancelled,
@@ -127,6 +129,16 @@ class WatchState:
     paths: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ChangeRouted:
+    """Which path a change set took: "synced" (live update, no build), "rebuilt" (a change
+    outside the sync rules) or "fallback" (a sync that failed or was refused: a build follows)."""
+
+    path: str
+    message: str  # "synced 2 files to 3 pods in 140 ms", "rebuilt: Dockerfile changed"
+    seconds: float | None = None  # a sync's; a build's comes with its BuildDone
+
+
 LoopEvent = (
     BuildQueued
     | BuildStarted
@@ -138,6 +150,7 @@ LoopEvent = (
     | DeployDone
     | LoopNote
     | WatchState
+    | ChangeRouted
 )
 
 
@@ -410,7 +423,9 @@ class DevLoop:
             self._cancel.clear()
             self.building = True
             try:
-                if pending.build_files or pending.manual:
+                if self._live_update(pending):
+                    pass  # synced into the running containers: no build
+                elif pending.build_files or pending.manual:
                     trigger = tuple(dict.fromkeys(pending.build_files + pending.manifest_files))
                     self._pipeline(trigger or ("manual",), bool(pending.manifest_files))
                 else:
@@ -419,6 +434,45 @@ class DevLoop:
                 self.emit(LoopNote(f"build loop error: {type(exc).__name__}: {exc}", "error"))
             finally:
                 self.building = False
+
+    def _live_update(self, pending: _Pending) -> bool:
+        """Offer a change set of build files to live update first; True when it was synced
+        into the running containers (no build). Manifest changes and ``b`` always build."""
+        service = self.project.services[0]
+        if not service.sync or pending.manual or pending.manifest_files:
+            return False
+        root = self.project.root
+        decided = route(
+            service.sync,
+            root / service.image.context,
+            root / service.image.dockerfile,
+            [root / name for name in dict.fromkeys(pending.build_files)],
+        )
+        if isinstance(decided, NeedsBuild):
+            self.emit(ChangeRouted("rebuilt", f"rebuilt: {decided.reason}"))
+            return False
+        backend = self.kube()
+        try:
+            if backend is None:
+                raise SyncError("no cluster is configured")
+            if self.production(backend.target.context):
+                raise SyncError(f"{backend.target.context} is a production context")
+            if not service.deploy.deployment:
+                raise SyncError("no [deploy] deployment in gok.toml to sync into")
+            last = self.last_good
+            synced = LiveUpdater(backend, backend_exec(backend), audit=self.audit).sync(
+                service.name,
+                self.namespace(),
+                service.deploy.deployment,
+                service.deploy.container or "",
+                last.image if last is not None and self._deployable(last) else None,
+                decided,
+            )
+        except SyncError as error:
+            self.emit(ChangeRouted("fallback", f"sync failed: {error} -> rebuilding"))
+            return False
+        self.emit(ChangeRouted("synced", str(synced), synced.seconds))
+        return True
 
     def _image_ref(self, tag: str) -> str:
         return f"{self.project.image.repository}:{tag}"

@@ -17,6 +17,7 @@ from gok_tui.devloop.loop import (
     BuildQueued,
     BuildStarted,
     BuildStep,
+    ChangeRouted,
     DeployDone,
     DeployStarted,
     LoopEvent,
@@ -37,6 +38,7 @@ from gok_tui.domain.rollout import RolloutState
 
 MAX_OUTPUT_LINES = 200
 MAX_NOTES = 20
+MAX_ROUTES = 3
 
 
 @dataclass
@@ -80,6 +82,10 @@ class BuildView:
     deploy_result: tuple[bool, str] | None = None
     notes: list[tuple[str, str]] = field(default_factory=list)  # (severity, text)
     history: list[BuildRecord] = field(default_factory=list)
+    # which path the last change sets took, newest last: (path, line), where a build's line
+    # gains its duration when the build ends; kept across builds (a sync starts none)
+    routes: list[tuple[str, str]] = field(default_factory=list)
+    route_waits: bool = False
     version: int = 0  # bumped on every change, so the screen repaints only when needed
 
     @property
@@ -128,6 +134,11 @@ class BuildView:
             for step in self.steps:
                 step.finished = step.finished or now
             self.history = [*self.history, event.record][-200:]
+            if self.route_waits and self.routes:
+                path, line = self.routes[-1]
+                outcome = event.record.result
+                self.routes[-1] = (path, f"{line} ({outcome}, {event.record.duration_s:.1f} s)")
+                self.route_waits = False
         elif isinstance(event, DeployStarted):
             self.deploy, self.rollout, self.deploy_result = event.how, None, None
             self.image = event.image or self.image
@@ -136,6 +147,11 @@ class BuildView:
         elif isinstance(event, DeployDone):
             self.deploy_result = (event.ok, event.message)
             self.deploy = ""
+        elif isinstance(event, ChangeRouted):
+            self.routes = [*self.routes, (event.path, event.message)][-MAX_ROUTES:]
+            self.route_waits = event.path != "synced"  # for its build's duration
+            if event.path == "synced":
+                self.queued = ()  # what queued it is in the containers: no build waits
         elif isinstance(event, LoopNote):
             self.notes = [*self.notes, (event.severity, event.message)][-MAX_NOTES:]
 
