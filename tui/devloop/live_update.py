@@ -209,11 +209,11 @@ class LiveUpdater:
             steps.append(("rm", ["rm", "-f", "--", *changes.deletions], None))
         if archive:
             steps.append(("tar", ["tar", "-xf", "-", "-C", "/"], archive))
-        for argv in changes.runs:
-            steps.append((" ".join(argv), argv, None))
-        for what, argv, stdin in steps:
+        for run in changes.runs:
+            steps.append((" ".join(run), run, None))
+        for what, command, stdin in steps:
             try:
-                result = self.run_in_pod(namespace, pod, container, argv, stdin)
+                result = self.run_in_pod(namespace, pod, container, command, stdin)
             except ReadOnlyError as error:
                 raise SyncError(error.message) from None
             except KubeError as error:
