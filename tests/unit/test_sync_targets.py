@@ -79,7 +79,7 @@ def test_the_named_container_is_used() -> None:
 @pytest.mark.parametrize(
     ("image", "container", "pods", "message"),
     [
-        (None, "", [pod("p", "rs-new")], "no build of this session runs in deployment web yet"),
+        (None, "", [pod("p", "rs-new")], "nothing built yet runs in deployment web"),
         ("reg/web:other", "", [pod("p", "rs-new")], "deployment web runs reg/web:abc, not the"),
         ("reg/web:abc", "db", [pod("p", "rs-new")], "no container 'db' in the Deployment's pods"),
         ("reg/web:abc", "", [pod("p", "rs-old")], "deployment web has no Ready pod to sync into"),

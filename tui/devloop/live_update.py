@@ -101,7 +101,7 @@ def sync_targets(
     container = _container_name(template, container)
     running = _image_of(template, container)
     if image is None:
-        raise SyncError(f"no build of this session runs in deployment {name} yet")
+        raise SyncError(f"nothing built yet runs in deployment {name}")
     if running != image:
         raise SyncError(f"deployment {name} runs {running or 'no image'}, not the last build")
     revision = str(
