@@ -28,6 +28,7 @@ The fake container (per namespace/pod/container, its files in ``fake.streams.fil
   (else stderr ``cat: PATH: No such file or directory``, exit 1).
 - ``tar -xf - -C DIR`` / ``tar xf - -C DIR`` reads a tar stream from stdin (to its close:
   v5, or the connection's end) and stores its regular files under DIR.
+- ``rm [-f] [--] PATH..`` removes stored files (live update's deletions).
 - ``echo ARGS``, ``true``, ``false``, ``touch PATH``, ``stty size`` (the last resize:
   "ROWS COLS"), ``exit N``; ``sh -c SCRIPT`` / ``bash -c SCRIPT`` run these, separated by
   ``;`` or ``&&``; ``sh`` / ``bash`` alone read such lines from stdin (prompt ``$ ``; with a
@@ -658,6 +659,20 @@ def _script(process: Process, script: str) -> int | None:
     return code
 
 
+def _rm(process: Process, args: list[str]) -> None:
+    """``rm [-f] [--] PATH..``: a stored file goes; a missing one is an error without -f."""
+    force = "-f" in args[: args.index("--")] if "--" in args else "-f" in args
+    names = args[args.index("--") + 1 :] if "--" in args else [a for a in args if a != "-f"]
+    code = 0
+    for name in names:
+        with process.streams.lock:
+            gone = process.streams._files.get(process.key, {}).pop(process.path(name), None)
+        if gone is None and not force:
+            process.err(f"rm: cannot remove '{name}': No such file or directory\n")
+            code = 1
+    process.exit_code = code
+
+
 PROGRAMS: dict[str, Callable[[Process, list[str]], None]] = {
     "cat": _cat,
     "tar": _tar,
@@ -668,6 +683,7 @@ PROGRAMS: dict[str, Callable[[Process, list[str]], None]] = {
     "stty": _stty,
     "sh": _shell,
     "bash": _shell,
+    "rm": _rm,
 }
 
 

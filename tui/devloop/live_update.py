@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from gok_tui.actions.base import ObjectRef, Plan
 from gok_tui.backends.kube import KubeError, ReadOnlyError
@@ -33,21 +33,6 @@ EXEC_TIMEOUT_SECONDS = 30.0
 
 class SyncError(Exception):
     """Live update did not happen (or not everywhere): one sentence, shown, then a build."""
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    exit_code: int
-    stderr: str = ""
-
-
-class PodExec(Protocol):
-    """Run ``argv`` in a pod's container with ``stdin`` (or none); wait for its exit code.
-    Raises ``KubeError`` when the exec cannot be opened (403, pod gone, read-only)."""
-
-    def __call__(
-        self, namespace: str, pod: str, container: str, argv: Sequence[str], stdin: bytes | None
-    ) -> ExecResult: ...
 
 
 @dataclass(frozen=True)
@@ -135,19 +120,19 @@ def _last_line(text: str) -> str:
 
 
 class LiveUpdater:
-    """Syncs change sets into one Deployment's pods through ``backend`` and ``run_in_pod``."""
+    """Syncs change sets into one Deployment's pods over ``backend``'s exec."""
 
     def __init__(
         self,
         backend: KubeBackend,
-        run_in_pod: PodExec,
         *,
         audit: AuditLog | None = None,
         clock: Callable[[], float] = time.monotonic,
+        timeout: float = EXEC_TIMEOUT_SECONDS,
     ) -> None:
         self.backend = backend
-        self.run_in_pod = run_in_pod
         self.audit = audit
+        self.timeout = timeout
         self.clock = clock
 
     def targets(
@@ -213,7 +198,9 @@ class LiveUpdater:
             steps.append((" ".join(run), run, None))
         for what, command, stdin in steps:
             try:
-                result = self.run_in_pod(namespace, pod, container, command, stdin)
+                result = self.backend.run_command(
+                    namespace, pod, container, command, stdin=stdin, timeout=self.timeout
+                )
             except ReadOnlyError as error:
                 raise SyncError(error.message) from None
             except KubeError as error:
@@ -221,7 +208,8 @@ class LiveUpdater:
                     raise SyncError("the pod is gone") from None
                 raise SyncError(error.message) from None
             if result.exit_code != 0:
-                raise SyncError(f"{what} exited {result.exit_code}{_last_line(result.stderr)}")
+                stderr = result.stderr.decode(errors="replace")
+                raise SyncError(f"{what} exited {result.exit_code}{_last_line(stderr)}")
 
     def _audit(
         self,
@@ -263,14 +251,3 @@ class LiveUpdater:
             ok=failure is None,
             duration_s=synced.seconds,
         )
-
-
-def backend_exec(backend: KubeBackend) -> PodExec:
-    """``backend``'s exec as live update calls it."""
-
-    def run(
-        namespace: str, pod: str, container: str, argv: Sequence[str], stdin: bytes | None
-    ) -> ExecResult:
-        raise SyncError("this gok-tui has no exec into pods yet")
-
-    return run

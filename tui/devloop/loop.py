@@ -31,7 +31,7 @@ from gok_tui.backends.kube import KubeError
 from gok_tui.config.project import PROJECT_FILE
 from gok_tui.devloop.history import BuildHistory, BuildRecord
 from gok_tui.devloop.ignore import IgnoreRules
-from gok_tui.devloop.live_update import LiveUpdater, SyncError, backend_exec
+from gok_tui.devloop.live_update import LiveUpdater, SyncError
 from gok_tui.devloop.sync import NeedsBuild, route
 from gok_tui.devloop.tags import TagError, image_tag
 from gok_tui.domain.build import (
@@ -460,7 +460,7 @@ class DevLoop:
             if not service.deploy.deployment:
                 raise SyncError("no [deploy] deployment in gok.toml to sync into")
             last = self.last_good
-            synced = LiveUpdater(backend, backend_exec(backend), audit=self.audit).sync(
+            synced = LiveUpdater(backend, audit=self.audit).sync(
                 service.name,
                 self.namespace(),
                 service.deploy.deployment,
