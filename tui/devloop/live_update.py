@@ -143,10 +143,14 @@ class LiveUpdater:
             selector = selector_string((found.get("spec") or {}).get("selector"))
             if not selector:
                 raise SyncError(f"deployment {deployment} has no selector")
-            replicasets = self.backend.list(
-                KINDS["replicasets"], namespace, label_selector=selector
-            ).items
-            pods = self.backend.list(KINDS["pods"], namespace, label_selector=selector).items
+            with ThreadPoolExecutor(2) as pool:  # one round trip for both lists
+                listed = [
+                    pool.submit(
+                        self.backend.list, KINDS[plural], namespace, label_selector=selector
+                    )
+                    for plural in ("replicasets", "pods")
+                ]
+                replicasets, pods = (future.result().items for future in listed)
         except KubeError as error:
             if error.status == 404:
                 raise SyncError(f"deployment {deployment} does not exist yet") from None
