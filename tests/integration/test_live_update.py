@@ -24,6 +24,7 @@ from tests.integration.helpers import deployment
 from tests.integration.test_cli import run
 from tests.integration.test_devloop import QUICK_DOCKERFILE, Events
 from tests.kubefake import FakeKube, wait_until
+from tests.kubefake.streams import V4
 
 RUNNING = "seeded"  # the tag of the build the Deployment runs when a test starts
 
@@ -201,8 +202,8 @@ def test_a_sync_the_cluster_refuses_falls_back_to_a_build(
     (h.root / "static" / "index.html").write_text("<h1>v2</h1>\n")
     (route,) = h.routed()
     assert route.path == "fallback"
-    assert route.message.startswith("sync failed: pod web-")
-    assert "not allowed" in route.message and route.message.endswith("-> rebuilding")
+    assert route.message.startswith("sync failed: not allowed: get pods/exec in namespace default")
+    assert route.message.endswith("-> rebuilding")
     h.events.wait(lambda: h.events.of(BuildDone), 90, "the build")
     assert h.events.of(BuildStarted)[0].trigger == ("static/index.html",)
 
@@ -213,6 +214,23 @@ def test_a_failing_run_command_falls_back_to_a_build(live: Callable[..., Harness
     (route,) = h.routed()
     assert route.path == "fallback"
     assert route.message.endswith(": false exited 1 -> rebuilding")
+    h.events.wait(lambda: h.events.of(BuildDone), 90, "the build")
+
+
+def test_a_server_before_1_30_cannot_end_the_tar_and_a_build_follows(
+    live: Callable[..., Harness], fake_kube: FakeKube
+) -> None:
+    """v4.channel.k8s.io (Kubernetes 1.28, 1.29) has no way to close a command's stdin."""
+    h = live(replicas=1)
+    fake_kube.streams.protocols = (V4,)
+    (h.root / "static" / "index.html").write_text("<h1>v2</h1>\n")
+    (route,) = h.routed()
+    assert route.path == "fallback"
+    assert route.message.startswith("sync failed: exec in pod default/web-")
+    assert route.message.endswith(
+        "the API server speaks v4.channel.k8s.io only, which cannot close stdin "
+        "(v5.channel.k8s.io needs Kubernetes 1.30 or later) -> rebuilding"
+    )
     h.events.wait(lambda: h.events.of(BuildDone), 90, "the build")
 
 

@@ -183,7 +183,8 @@ class LiveUpdater:
                 try:
                     future.result()
                 except SyncError as error:
-                    failure = failure or SyncError(f"pod {pod}: {error}")
+                    said = str(error)  # an exec error names its pod already
+                    failure = failure or SyncError(said if pod in said else f"pod {pod}: {said}")
         synced = Synced(changes.count, pods, self.clock() - started)
         self._audit(service, namespace, deployment, image or "", changes, synced, failure)
         if failure is not None:
@@ -209,7 +210,7 @@ class LiveUpdater:
                 raise SyncError(error.message) from None
             except KubeError as error:
                 if error.status == 404:
-                    raise SyncError("the pod is gone") from None
+                    raise SyncError(f"pod {pod} is gone") from None
                 raise SyncError(error.message) from None
             if result.exit_code != 0:
                 stderr = result.stderr.decode(errors="replace")
