@@ -222,7 +222,9 @@ def _services(entries: Any, root: Path, source: str | None) -> tuple[ServiceSpec
             raise ConfigError(source, f"service.{name}", f"two services are named {name!r}")
         prefix = f"service.{name}."
         _only(entry, _SERVICE_KEYS, source, prefix)
-        image = _image(_table(entry, "image", source, prefix), source, prefix + "image.")
+        image = _image(
+            _table(entry, "image", source, prefix), source, prefix + "image.", in_context=True
+        )
         services.append(
             ServiceSpec(
                 name=name,
@@ -275,7 +277,11 @@ def _dependency_cycle(services: list[ServiceSpec]) -> list[str]:
     return []
 
 
-def _image(table: Mapping[str, Any], source: str | None, prefix: str) -> ImageSpec:
+def _image(
+    table: Mapping[str, Any], source: str | None, prefix: str, in_context: bool = False
+) -> ImageSpec:
+    """``dockerfile`` is relative to the project directory; ``in_context``: its default is
+    the Dockerfile in the image's context (a [[service]]), else the project's own."""
     _only(
         table,
         {
@@ -296,10 +302,12 @@ def _image(table: Mapping[str, Any], source: str | None, prefix: str) -> ImageSp
     build_args = table.get("build_args", {})
     if not isinstance(build_args, dict) or not all(isinstance(v, str) for v in build_args.values()):
         raise ConfigError(source, prefix + "build_args", "must be a table of string values")
+    context = _str(table, "context", source, prefix, ".")
+    default_dockerfile = (Path(context) / "Dockerfile").as_posix() if in_context else "Dockerfile"
     return ImageSpec(
         repository=repository,
-        dockerfile=_str(table, "dockerfile", source, prefix, "Dockerfile"),
-        context=_str(table, "context", source, prefix, "."),
+        dockerfile=_str(table, "dockerfile", source, prefix, default_dockerfile),
+        context=context,
         target=_opt_str(table, "target", source, prefix),
         build_args=dict(build_args),
         tag_policy=_choice(table, "tag_policy", _TAG_POLICIES, source, prefix, "git"),

@@ -82,6 +82,7 @@ def test_services_are_read_in_file_order_with_their_own_settings(tmp_path: Path)
         "api",
         "content",
     )
+    assert api.image.dockerfile == "api/Dockerfile"  # a service's default: in its context
     assert api.deploy.manifests == ("k8s/api.yaml",) and api.deploy.auto_deploy
     assert api.watch.paths == (".",) and api.depends_on == () and api.sync == ()
     assert (web.deploy.deployment, web.deploy.container, web.deploy.auto_deploy) == (
@@ -113,6 +114,7 @@ def test_the_single_service_form_is_one_service_named_after_its_deployment(
         '[image]\nrepository = "r/hello"\ncontext = "src"\n[deploy]\ndeployment = "hello"\n'
         '[[sync]]\nlocal = "html"\ncontainer = "/srv"\n',
     )
+    assert p.image.dockerfile == "Dockerfile"  # the project's, as before [[service]]
     (only,) = p.services
     assert only == ServiceSpec(
         "hello", p.image, p.deploy, p.watch, sync=(SyncRule("html", "/srv"),)

@@ -26,6 +26,7 @@ from gok_tui.devloop.loop import (
     RolloutUpdate,
     WatchState,
 )
+from gok_tui.devloop.services import ServiceEvent
 from gok_tui.domain.build import (
     BuildFailed,
     PushLayer,
@@ -178,3 +179,76 @@ class BuildView:
                     step.finished = now
         elif isinstance(event, StepOutput):
             self.output = [*self.output, event.text][-MAX_OUTPUT_LINES:]
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One line of the services list: what a service is doing, as a word and a tone."""
+
+    name: str
+    state: str
+    tone: str  # "busy", "ok", "error", "idle"
+    tag: str
+    duration: str
+
+
+def service_row(name: str, view: BuildView) -> ServiceRow:
+    last = view.last
+    tag = last.tag if last is not None else ""
+    duration = f"{last.duration_s:.1f}s" if last is not None else ""
+    if view.running:
+        return ServiceRow(name, "building", "busy", view.image.rpartition(":")[2], "")
+    if view.deploy:
+        rollout = view.rollout
+        progress = f" {rollout.ready}/{rollout.desired} ready" if rollout is not None else ""
+        return ServiceRow(name, f"rolling out{progress}", "busy", tag, duration)
+    if view.queued:
+        return ServiceRow(name, "queued", "busy", tag, duration)
+    if last is not None and not last.ok:
+        return ServiceRow(
+            name, last.result, "idle" if last.result == "cancelled" else "error", tag, duration
+        )
+    if view.deploy_result is not None:
+        ok, _ = view.deploy_result
+        failed = "rollout failed" if view.rollout is not None else "deploy failed"
+        return ServiceRow(
+            name, "deployed" if ok else failed, "ok" if ok else "error", tag, duration
+        )
+    if last is not None:
+        return ServiceRow(name, "built", "ok", tag, duration)
+    return ServiceRow(name, "no build yet", "idle", "", "")
+
+
+class BuildViews:
+    """One ``BuildView`` per service, in gok.toml order; events tagged with a service go to
+    its view, untagged ones to the first."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.views: dict[str, BuildView] = {name: BuildView() for name in names or ("",)}
+
+    @property
+    def first(self) -> BuildView:
+        return next(iter(self.views.values()))
+
+    @property
+    def version(self) -> int:
+        return sum(view.version for view in self.views.values())
+
+    @property
+    def running(self) -> bool:
+        return any(view.running for view in self.views.values())
+
+    def apply(self, item: LoopEvent | ServiceEvent, now: float | None = None) -> None:
+        if isinstance(item, ServiceEvent):
+            view = self.views.get(item.service)
+            if view is not None:
+                view.apply(item.event, now)
+        else:
+            self.first.apply(item, now)
+
+    def rows(self) -> list[ServiceRow]:
+        return [service_row(name, view) for name, view in self.views.items()]
+
+    def forget_notes(self) -> None:
+        for view in self.views.values():
+            view.forget_notes()
