@@ -18,11 +18,13 @@ from gok_tui.backends.kube import KubeBackend
 from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.config.project import load_project
 from gok_tui.devloop.history import BuildHistory, BuildRecord
-from gok_tui.devloop.loop import BuildDone, BuildStarted, ChangeRouted, DevLoop
+from gok_tui.devloop.loop import BuildDone, BuildStarted, ChangeRouted, DeployDone, DevLoop
+from gok_tui.devloop.services import ServiceLoops
 
 from tests.integration.helpers import deployment
 from tests.integration.test_cli import run
 from tests.integration.test_devloop import QUICK_DOCKERFILE, Events
+from tests.integration.test_devloop_services import Tagged, make_services_project
 from tests.kubefake import FakeKube, wait_until
 from tests.kubefake.streams import V4
 
@@ -261,3 +263,52 @@ def test_a_sync_path_outside_the_context_is_one_line_at_start(tmp_path: Path) ->
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert "gok.toml: sync.1.local: '../secrets' is outside the build context 'app'" in line
+
+
+def test_after_build_and_rollout_a_save_in_one_service_syncs_and_nothing_builds(
+    tmp_path: Path,
+    engine: DockerBackend,
+    busybox_binary: Path,
+    registry: str,
+    fake_kube: FakeKube,
+    fake_kubeconfig: Path,
+) -> None:
+    """Two services, web with a sync rule: both built, pushed and rolled out by the loop, then
+    a save under web's rule lands in web's pod; neither service builds again."""
+    root = make_services_project(tmp_path / "project", busybox_binary, registry)
+    (root / "web" / "static").mkdir()
+    with (root / "gok.toml").open("a") as toml:  # web is the last [[service]]
+        toml.write('[[service.sync]]\nlocal = "static"\ncontainer = "/www"\n')
+    target = resolve_target(kubeconfig=str(fake_kubeconfig), environ={})
+    assert target is not None
+    backend = KubeBackend(target)
+    events = Tagged()
+    group = ServiceLoops(
+        load_project(root),
+        events,
+        lambda project, **options: DevLoop(project, engine, lambda: backend, **options),
+        history=BuildHistory(tmp_path / "history.jsonl"),
+        audit=AuditLog(tmp_path / "audit.jsonl"),
+        network_mode="none",
+    )
+    try:
+        group.start(watch=True, build=True)
+        events.wait(lambda: len(events.of(DeployDone)) == 2, what="both rollouts")
+        assert all(done.ok for done in events.of(DeployDone)), events.of(DeployDone)
+        (root / "web" / "static" / "index.html").write_text("<h1>live</h1>\n")
+        events.wait(lambda: events.of(ChangeRouted), what="web's sync")
+        (route,) = events.of(ChangeRouted, "web")
+        assert route.path == "synced", route.message
+        (pod,) = [
+            p["metadata"]["name"]
+            for p in fake_kube.list_objects("pods", "default")
+            if p["metadata"]["name"].startswith("web-")
+            and not p["metadata"].get("deletionTimestamp")
+        ]
+        result = backend.run_command("default", pod, "web", ["cat", "/www/index.html"])
+        assert (result.exit_code, result.stdout) == (0, b"<h1>live</h1>\n")
+        time.sleep(0.5)
+        assert len(events.of(BuildStarted)) == 2 and events.of(ChangeRouted, "api") == []
+    finally:
+        group.stop()
+        backend.close()
