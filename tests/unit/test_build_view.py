@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gok_tui.devloop.history import BuildRecord
 from gok_tui.devloop.loop import BuildDone, BuildQueued, BuildStarted, ChangeRouted, LoopNote
-from gok_tui.devloop.view import BuildView
+from gok_tui.devloop.view import BuildView, service_row
 
 
 def test_a_new_build_starts_without_the_notes_of_the_last_one() -> None:
@@ -35,3 +35,15 @@ def test_the_path_each_change_took_stays_across_builds_and_a_build_gains_its_tim
         ("synced", "synced 1 file to 2 pods in 80 ms"),
         ("rebuilt", "rebuilt: Dockerfile changed (ok, 12.3 s)"),
     ]
+
+
+def test_the_services_list_says_synced_until_the_next_build() -> None:
+    view = BuildView()
+    view.apply(BuildStarted(("manual",), "web:1"))
+    view.apply(BuildDone(BuildRecord(0.0, ("manual",), 3.0, "ok", tag="1")))
+    view.apply(ChangeRouted("synced", "synced 1 file to 2 pods in 80 ms", 0.08))
+    assert service_row("web", view).state == "synced"
+    assert service_row("web", view).duration == "0.1s"
+    view.apply(BuildStarted(("manual",), "web:2"))
+    view.apply(BuildDone(BuildRecord(0.0, ("manual",), 3.0, "ok", tag="2")))
+    assert service_row("web", view).state == "built"

@@ -87,6 +87,7 @@ class BuildView:
     # gains its duration when the build ends; kept across builds (a sync starts none)
     routes: list[tuple[str, str]] = field(default_factory=list)
     route_waits: bool = False
+    synced_s: float | None = None  # the last sync's seconds, when none was built since
     version: int = 0  # bumped on every change, so the screen repaints only when needed
 
     @property
@@ -116,6 +117,7 @@ class BuildView:
                 now,
             )
             self.queued = ()
+            self.synced_s = None
             self.notes = []  # what the loop said of the build before: no news about this one
             self.total_steps, self.steps, self.output, self.failure = 0, [], [], None
             self.layers = OrderedDict()
@@ -153,6 +155,7 @@ class BuildView:
             self.route_waits = event.path != "synced"  # for its build's duration
             if event.path == "synced":
                 self.queued = ()  # what queued it is in the containers: no build waits
+                self.synced_s = event.seconds
         elif isinstance(event, LoopNote):
             self.notes = [*self.notes, (event.severity, event.message)][-MAX_NOTES:]
 
@@ -204,6 +207,8 @@ def service_row(name: str, view: BuildView) -> ServiceRow:
         return ServiceRow(name, f"rolling out{progress}", "busy", tag, duration)
     if view.queued:
         return ServiceRow(name, "queued", "busy", tag, duration)
+    if view.synced_s is not None:  # live update: the files are in the containers
+        return ServiceRow(name, "synced", "ok", tag, f"{view.synced_s:.1f}s")
     if last is not None and not last.ok:
         return ServiceRow(
             name, last.result, "idle" if last.result == "cancelled" else "error", tag, duration
