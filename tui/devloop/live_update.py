@@ -172,10 +172,19 @@ class LiveUpdater:
         if self.backend.readonly:
             raise SyncError("read-only mode: nothing is copied into running containers")
         container, pods = self.targets(namespace, deployment, container, image)
-        archive = tar_of(changes.copies) if changes.copies else b""
+        try:
+            archive = tar_of(changes.copies) if changes.copies else b""
+        except OSError as error:
+            what = error.filename or "a changed file"
+            raise SyncError(f"cannot read {what}: {error.strerror}") from None
 
         def one(pod: str) -> None:
-            self._into(namespace, pod, container, archive, changes)
+            try:
+                self._into(namespace, pod, container, archive, changes)
+            except SyncError:
+                raise
+            except Exception as exc:  # whatever broke, the fallback build still comes
+                raise SyncError(f"{type(exc).__name__}: {exc}") from None
 
         failure: SyncError | None = None
         with ThreadPoolExecutor(min(MAX_PODS_AT_ONCE, len(pods))) as pool:

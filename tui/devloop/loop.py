@@ -500,8 +500,9 @@ class DevLoop:
                 last.image if last is not None and self._deployable(last) else None,
                 decided,
             )
-        except SyncError as error:
-            self.emit(ChangeRouted("fallback", f"sync failed: {error} -> rebuilding"))
+        except Exception as error:  # a sync that broke in any way: the build still comes
+            why = str(error) if isinstance(error, SyncError) else f"{type(error).__name__}: {error}"
+            self.emit(ChangeRouted("fallback", f"sync failed: {why} -> rebuilding"))
             return False
         self.emit(ChangeRouted("synced", str(synced), synced.seconds))
         return True
