@@ -312,3 +312,17 @@ def test_after_build_and_rollout_a_save_in_one_service_syncs_and_nothing_builds(
     finally:
         group.stop()
         backend.close()
+
+
+def test_an_image_without_tar_falls_back_to_a_build(
+    live: Callable[..., Harness], fake_kube: FakeKube
+) -> None:
+    h = live(replicas=1)
+    fake_kube.streams.missing = {"tar"}
+    (h.root / "static" / "index.html").write_text("<h1>v2</h1>\n")
+    (route,) = h.routed()
+    assert route.path == "fallback"
+    # the runtime's "executable file not found", or the broken pipe of the archive still being
+    # sent when the session ended for it: which one the backend reports is a race
+    assert route.message.startswith("sync failed: ") and route.message.endswith("-> rebuilding")
+    h.events.wait(lambda: h.events.of(BuildDone), 90, "the build")
