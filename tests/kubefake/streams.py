@@ -28,7 +28,8 @@ The fake container (per namespace/pod/container, its files in ``fake.streams.fil
   (else stderr ``cat: PATH: No such file or directory``, exit 1).
 - ``tar -xf - -C DIR`` / ``tar xf - -C DIR`` reads a tar stream from stdin (to its close:
   v5, or the connection's end) and stores its regular files under DIR.
-- ``rm [-f] [--] PATH..`` removes stored files (live update's deletions).
+- ``rm [-f] [--] PATH..`` removes stored files (live update's deletions); ``sh -c "head -c N |
+  tar -xf - -C DIR"`` extracts the first N bytes of stdin, whether or not stdin is closed.
 - ``echo ARGS``, ``true``, ``false``, ``touch PATH``, ``stty size`` (the last resize:
   "ROWS COLS"), ``exit N``; ``sh -c SCRIPT`` / ``bash -c SCRIPT`` run these, separated by
   ``;`` or ``&&``; ``sh`` / ``bash`` alone read such lines from stdin (prompt ``$ ``; with a
@@ -47,6 +48,7 @@ import hashlib
 import io
 import json
 import posixpath
+import re
 import select
 import shlex
 import socket
@@ -517,7 +519,7 @@ def _cat(process: Process, args: list[str]) -> None:
     process._on_input = process.out
 
 
-def _tar(process: Process, args: list[str]) -> None:
+def _tar(process: Process, args: list[str], limit: int | None = None) -> None:
     flags = args[0].lstrip("-") if args else ""
     rest = args[1:]
     directory = "/"
@@ -537,6 +539,9 @@ def _tar(process: Process, args: list[str]) -> None:
 
     def collect(data: bytes) -> None:
         received.extend(data)
+        if limit is not None and len(received) >= limit:  # head -c LIMIT | tar ...
+            del received[limit:]
+            process.end_stdin()
 
     def extract() -> None:
         try:
@@ -594,6 +599,14 @@ def _shell(process: Process, args: list[str]) -> None:
         if len(args) < 2:
             process.err("sh: -c: option requires an argument\n")
             process.exit_code = 2
+            return
+        counted = re.fullmatch(r"\s*head -c (\d+) \| (tar .*)", args[1])
+        if counted is not None:  # the one pipe the fake shell knows: a tar of a known length
+            if not process.has("tar"):
+                process.err("sh: tar: not found\n")
+                process.exit_code = 127
+                return
+            _tar(process, shlex.split(counted.group(2))[1:], limit=int(counted.group(1)))
             return
         code = _script(process, args[1])
         process.exit_code = 0 if code is None else code

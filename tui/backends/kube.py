@@ -809,12 +809,20 @@ class KubeBackend:
         *,
         stdin: bytes | None = None,
         timeout: float = 60.0,
+        stdin_ends_itself: bool = False,
     ) -> ExecResult:
         """Run a command in a container to its end: exit code, stdout, stderr."""
         from gok_tui.backends import kube_streams
 
         return kube_streams.run_command(
-            self, namespace, pod, container, command, stdin=stdin, timeout=timeout
+            self,
+            namespace,
+            pod,
+            container,
+            command,
+            stdin=stdin,
+            timeout=timeout,
+            stdin_ends_itself=stdin_ends_itself,
         )
 
     def port_forward(

@@ -374,8 +374,11 @@ def run_command(
     *,
     stdin: bytes | None = None,
     timeout: float = 60.0,
+    stdin_ends_itself: bool = False,
 ) -> ExecResult:
-    """Run a command to its end; its stdin is ``stdin`` (then closed: needs a v5 server)."""
+    """Run a command to its end; its stdin is ``stdin`` (then closed: needs a v5 server).
+    ``stdin_ends_itself``: the command stops reading after ``len(stdin)`` bytes by itself
+    (``head -c N | ...``), so stdin is left open, and a v4 server (before 1.30) will do."""
     session = backend.exec_session(
         namespace, pod, container, command, stdin=stdin is not None, timeout=timeout
     )
@@ -385,7 +388,8 @@ def run_command(
         if stdin is not None:
             for start in range(0, len(stdin), READ_CHUNK):
                 session.write(stdin[start : start + READ_CHUNK])
-            session.close_stdin()
+            if not stdin_ends_itself:
+                session.close_stdin()
         while not session.finished:
             remaining = deadline - time.monotonic()
             if remaining <= 0:

@@ -3,8 +3,8 @@
 The pods are those of the Deployment's current ReplicaSet whose Ready condition is True, and
 only while the Deployment runs the image the loop last delivered (files synced into another
 image would mix two versions). In each pod, over exec: ``rm -f`` of files deleted locally, one
-``tar -xf - -C /`` of the changed files, then each touched rule's ``run``. Any failure is a
-``SyncError`` whose message the loop shows before it falls back to a full build.
+``head -c N | tar -xf - -C /`` of the changed files, then each touched rule's ``run``. Any
+failure is a ``SyncError`` whose message the loop shows before it falls back to a full build.
 """
 
 from __future__ import annotations
@@ -207,13 +207,22 @@ class LiveUpdater:
         if changes.deletions:
             steps.append(("rm", ["rm", "-f", "--", *changes.deletions], None))
         if archive:
-            steps.append(("tar", ["tar", "-xf", "-", "-C", "/"], archive))
+            # head -c: tar's input ends after the archive without stdin being closed, which
+            # exec over WebSocket can do only from Kubernetes 1.30 (v5.channel.k8s.io)
+            untar = f"head -c {len(archive)} | tar -xf - -C /"
+            steps.append(("tar", ["sh", "-c", untar], archive))
         for run in changes.runs:
             steps.append((" ".join(run), run, None))
         for what, command, stdin in steps:
             try:
                 result = self.backend.run_command(
-                    namespace, pod, container, command, stdin=stdin, timeout=self.timeout
+                    namespace,
+                    pod,
+                    container,
+                    command,
+                    stdin=stdin,
+                    timeout=self.timeout,
+                    stdin_ends_itself=stdin is not None,
                 )
             except ReadOnlyError as error:
                 raise SyncError(error.message) from None
