@@ -93,6 +93,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("build.cancel", "c", "cancel_build", "Cancel", "build"),
     KeySpec("build.watch", "w", "toggle_watch", "Pause watch", "build"),
     KeySpec("build.deploy", "D", "deploy_last", "Deploy last", "build", mutates=True),
+    KeySpec("build.open", "enter", "open_service", "Open", "build"),
+    KeySpec("build.back", "escape", "back", "Back", "build"),
     KeySpec("app.undo_last", "ctrl+z", "undo_last", "Undo my last", "app", mutates=True),
     KeySpec(
         "deploy.scale",

@@ -6,6 +6,8 @@ and every guess is recorded in ``ProjectConfig.assumptions`` so the UI can say i
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +92,32 @@ class ForwardSpec:
 
 
 @dataclass(frozen=True)
+class ServiceSpec:
+    """One ``[[service]]``: an image built from its own context, delivered and rolled out to its
+    own Deployment, rebuilt when its own files change. The single-service form
+    (``[image]``/``[deploy]``/``[watch]``/``[[sync]]``) is one of these."""
+
+    name: str
+    image: ImageSpec
+    deploy: DeploySpec = field(default_factory=DeploySpec)
+    watch: WatchSpec = field(default_factory=WatchSpec)
+    depends_on: tuple[str, ...] = ()  # services whose deploy goes first (Tilt's resource_deps)
+    sync: tuple[SyncRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class DevSpec:
+    """``[dev]``: how the dev loop runs the services."""
+
+    max_parallel_builds: int = 2
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
+    """``image``/``deploy``/``watch`` are the first service's (what single-service callers
+    read); ``services`` lists them all, in gok.toml order. Made with ``services`` left out,
+    the project is the one service those three describe."""
+
     root: Path
     image: ImageSpec
     deploy: DeploySpec
@@ -98,6 +125,30 @@ class ProjectConfig:
     source: str | None  # the gok.toml path, or None when inferred
     assumptions: tuple[str, ...] = ()
     traffic: TrafficSpec = field(default_factory=TrafficSpec)
+    services: tuple[ServiceSpec, ...] = ()
+    dev: DevSpec = field(default_factory=DevSpec)
+
+    def __post_init__(self) -> None:
+        if not self.services:
+            only = ServiceSpec(
+                default_service_name(self.root, self.deploy), self.image, self.deploy, self.watch
+            )
+            object.__setattr__(self, "services", (only,))
+
+    @property
+    def multi(self) -> bool:
+        return len(self.services) > 1
+
+    def service(self, name: str) -> ServiceSpec:
+        for spec in self.services:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+
+def default_service_name(root: Path, deploy: DeploySpec) -> str:
+    """The single-service form's one service: named after its Deployment, else the project."""
+    return deploy.deployment or root.name or "app"
 
 
 def load_project(root: Path) -> ProjectConfig:
@@ -110,13 +161,129 @@ def load_project(root: Path) -> ProjectConfig:
     return infer_project(root)
 
 
+_SINGLE_SERVICE_KEYS = ("image", "deploy", "watch", "sync")
+_SERVICE_KEYS = {"name", "image", "deploy", "watch", "depends_on", "sync"}
+_SERVICE_NAME = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
+
+
 def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> ProjectConfig:
-    _only(data, {"image", "deploy", "watch", "traffic"}, source, "")
-    image_table = _table(data, "image", source)
-    deploy_table = _table(data, "deploy", source)
-    watch_table = _table(data, "watch", source)
+    _only(data, {"image", "deploy", "watch", "sync", "service", "dev", "traffic"}, source, "")
+    if "service" in data:
+        mixed = [key for key in _SINGLE_SERVICE_KEYS if key in data]
+        if mixed:
+            raise ConfigError(
+                source,
+                mixed[0],
+                "[[service]] entries and a top-level [image]/[deploy]/[watch]/[[sync]] cannot "
+                "be mixed: move it into a [[service]]",
+            )
+        services = _services(data["service"], root, source)
+    else:
+        image = _image(_table(data, "image", source), source, "image.")
+        deploy = _deploy(_table(data, "deploy", source), source, "deploy.")
+        services = (
+            ServiceSpec(
+                name=default_service_name(root, deploy),
+                image=image,
+                deploy=deploy,
+                watch=_watch(_table(data, "watch", source), source, "watch."),
+                sync=_sync_rules(data.get("sync", []), root, image, source, "sync"),
+            ),
+        )
+    first = services[0]
+    return ProjectConfig(
+        root=root,
+        image=first.image,
+        deploy=first.deploy,
+        watch=first.watch,
+        source=source,
+        traffic=_traffic(_table(data, "traffic", source), source),
+        services=services,
+        dev=_dev(_table(data, "dev", source), source),
+    )
+
+
+def _services(entries: Any, root: Path, source: str | None) -> tuple[ServiceSpec, ...]:
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(source, "service", "must be an array of tables ([[service]])")
+    if not entries:
+        raise ConfigError(source, "service", "lists no service")
+    services: list[ServiceSpec] = []
+    for number, entry in enumerate(entries, start=1):
+        name = entry.get("name")
+        if not isinstance(name, str) or not _SERVICE_NAME.match(name):
+            raise ConfigError(
+                source,
+                f"service.{number}.name",
+                "is required: lower-case letters, digits, '.', '_' or '-' (e.g. 'web'); "
+                f"got {shown(name)}",
+            )
+        if any(s.name == name for s in services):
+            raise ConfigError(source, f"service.{name}", f"two services are named {name!r}")
+        prefix = f"service.{name}."
+        _only(entry, _SERVICE_KEYS, source, prefix)
+        image = _image(
+            _table(entry, "image", source, prefix), source, prefix + "image.", in_context=True
+        )
+        services.append(
+            ServiceSpec(
+                name=name,
+                image=image,
+                deploy=_deploy(_table(entry, "deploy", source, prefix), source, prefix + "deploy."),
+                watch=_watch(_table(entry, "watch", source, prefix), source, prefix + "watch."),
+                depends_on=tuple(dict.fromkeys(_str_list(entry, "depends_on", source, prefix, ()))),
+                sync=_sync_rules(entry.get("sync", []), root, image, source, prefix + "sync"),
+            )
+        )
+    names = [s.name for s in services]
+    for service in services:
+        for dependency in service.depends_on:
+            if dependency not in names:
+                raise ConfigError(
+                    source,
+                    f"service.{service.name}.depends_on",
+                    f"names no service: {dependency!r} (services: {', '.join(names)})",
+                )
+    cycle = _dependency_cycle(services)
+    if cycle:
+        raise ConfigError(
+            source, f"service.{cycle[0]}.depends_on", f"depends_on cycle: {' -> '.join(cycle)}"
+        )
+    return tuple(services)
+
+
+def _dependency_cycle(services: list[ServiceSpec]) -> list[str]:
+    """The first depends_on cycle, as the names along it with the first repeated at the end
+    (["web", "api", "web"]); [] when there is none."""
+    needs = {s.name: s.depends_on for s in services}
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> list[str]:
+        if name in path:
+            return [*path[path.index(name) :], name]
+        if name in done:
+            return []
+        for dependency in needs[name]:
+            cycle = visit(dependency, [*path, name])
+            if cycle:
+                return cycle
+        done.add(name)
+        return []
+
+    for service in services:
+        cycle = visit(service.name, [])
+        if cycle:
+            return cycle
+    return []
+
+
+def _image(
+    table: Mapping[str, Any], source: str | None, prefix: str, in_context: bool = False
+) -> ImageSpec:
+    """``dockerfile`` is relative to the project directory; ``in_context``: its default is
+    the Dockerfile in the image's context (a [[service]]), else the project's own."""
     _only(
-        image_table,
+        table,
         {
             "repository",
             "dockerfile",
@@ -127,10 +294,30 @@ def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> Pr
             "semver_file",
         },
         source,
-        "image.",
+        prefix,
     )
+    repository = table.get("repository")
+    if not isinstance(repository, str) or not repository:
+        raise ConfigError(source, prefix + "repository", "is required, e.g. '127.0.0.1:5000/hello'")
+    build_args = table.get("build_args", {})
+    if not isinstance(build_args, dict) or not all(isinstance(v, str) for v in build_args.values()):
+        raise ConfigError(source, prefix + "build_args", "must be a table of string values")
+    context = _str(table, "context", source, prefix, ".")
+    default_dockerfile = (Path(context) / "Dockerfile").as_posix() if in_context else "Dockerfile"
+    return ImageSpec(
+        repository=repository,
+        dockerfile=_str(table, "dockerfile", source, prefix, default_dockerfile),
+        context=context,
+        target=_opt_str(table, "target", source, prefix),
+        build_args=dict(build_args),
+        tag_policy=_choice(table, "tag_policy", _TAG_POLICIES, source, prefix, "git"),
+        semver_file=_opt_str(table, "semver_file", source, prefix),
+    )
+
+
+def _deploy(table: Mapping[str, Any], source: str | None, prefix: str) -> DeploySpec:
     _only(
-        deploy_table,
+        table,
         {
             "namespace",
             "deployment",
@@ -141,55 +328,91 @@ def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> Pr
             "manifests",
         },
         source,
-        "deploy.",
+        prefix,
     )
-    _only(watch_table, {"paths", "ignore", "debounce_ms"}, source, "watch.")
-
-    repository = image_table.get("repository")
-    if not isinstance(repository, str) or not repository:
-        raise ConfigError(source, "image.repository", "is required, e.g. '127.0.0.1:5000/hello'")
-    build_args = image_table.get("build_args", {})
-    if not isinstance(build_args, dict) or not all(isinstance(v, str) for v in build_args.values()):
-        raise ConfigError(source, "image.build_args", "must be a table of string values")
-    image = ImageSpec(
-        repository=repository,
-        dockerfile=_str(image_table, "dockerfile", source, "image.", "Dockerfile"),
-        context=_str(image_table, "context", source, "image.", "."),
-        target=_opt_str(image_table, "target", source, "image."),
-        build_args=dict(build_args),
-        tag_policy=_choice(image_table, "tag_policy", _TAG_POLICIES, source, "image.", "git"),
-        semver_file=_opt_str(image_table, "semver_file", source, "image."),
-    )
-    auto_deploy = deploy_table.get("auto_deploy", True)
+    auto_deploy = table.get("auto_deploy", True)
     if not isinstance(auto_deploy, bool):
-        raise ConfigError(source, "deploy.auto_deploy", "must be true or false")
-    deploy = DeploySpec(
-        namespace=_opt_str(deploy_table, "namespace", source, "deploy."),
-        deployment=_opt_str(deploy_table, "deployment", source, "deploy."),
-        container=_opt_str(deploy_table, "container", source, "deploy."),
-        delivery=_choice(deploy_table, "delivery", _DELIVERIES, source, "deploy.", "push"),
-        local_cluster=_choice(
-            deploy_table, "local_cluster", _LOCAL_CLUSTERS, source, "deploy.", "auto"
-        ),
+        raise ConfigError(source, prefix + "auto_deploy", "must be true or false")
+    return DeploySpec(
+        namespace=_opt_str(table, "namespace", source, prefix),
+        deployment=_opt_str(table, "deployment", source, prefix),
+        container=_opt_str(table, "container", source, prefix),
+        delivery=_choice(table, "delivery", _DELIVERIES, source, prefix, "push"),
+        local_cluster=_choice(table, "local_cluster", _LOCAL_CLUSTERS, source, prefix, "auto"),
         auto_deploy=auto_deploy,
-        manifests=_str_list(deploy_table, "manifests", source, "deploy.", ()),
+        manifests=_str_list(table, "manifests", source, prefix, ()),
     )
-    debounce = watch_table.get("debounce_ms", 300)
+
+
+def _watch(table: Mapping[str, Any], source: str | None, prefix: str) -> WatchSpec:
+    _only(table, {"paths", "ignore", "debounce_ms"}, source, prefix)
+    debounce = table.get("debounce_ms", 300)
     if isinstance(debounce, bool) or not isinstance(debounce, int) or not 0 <= debounce <= 60_000:
-        raise ConfigError(source, "watch.debounce_ms", "must be a whole number from 0 to 60000")
-    watch = WatchSpec(
-        paths=_str_list(watch_table, "paths", source, "watch.", (".",)),
-        ignore=_str_list(watch_table, "ignore", source, "watch.", ()),
+        raise ConfigError(source, prefix + "debounce_ms", "must be a whole number from 0 to 60000")
+    return WatchSpec(
+        paths=_str_list(table, "paths", source, prefix, (".",)),
+        ignore=_str_list(table, "ignore", source, prefix, ()),
         debounce_ms=debounce,
     )
-    return ProjectConfig(
-        root=root,
-        image=image,
-        deploy=deploy,
-        watch=watch,
-        source=source,
-        traffic=_traffic(_table(data, "traffic", source), source),
-    )
+
+
+def _sync_rules(
+    entries: Any, root: Path, image: ImageSpec, source: str | None, key: str
+) -> tuple[SyncRule, ...]:
+    """``[[sync]]`` / ``[[service.sync]]``: ``local`` stays inside the build context (what is
+    copied must be what a rebuild would have copied), ``container`` is absolute, ``run`` is an
+    argv list or a command line split as a shell would."""
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(source, key, "must be an array of tables ([[sync]])")
+    context = (root / image.context).resolve()
+    rules = []
+    for number, entry in enumerate(entries, start=1):
+        prefix = f"{key}.{number}."
+        _only(entry, {"local", "container", "run"}, source, prefix)
+        local = entry.get("local")
+        if not isinstance(local, str) or not local:
+            raise ConfigError(source, prefix + "local", "is required: a path in the build context")
+        if Path(local).is_absolute() or not (context / local).resolve().is_relative_to(context):
+            raise ConfigError(
+                source,
+                prefix + "local",
+                f"{shown(local)} is outside the build context {shown(image.context)}: sync "
+                "paths are relative to it and stay inside it",
+            )
+        container = entry.get("container")
+        if not isinstance(container, str) or not container.startswith("/"):
+            raise ConfigError(
+                source,
+                prefix + "container",
+                f"must be an absolute path in the container, e.g. '/app'; got {shown(container)}",
+            )
+        rules.append(SyncRule(local, container, _command(entry, source, prefix)))
+    return tuple(rules)
+
+
+def _command(entry: Mapping[str, Any], source: str | None, prefix: str) -> tuple[str, ...]:
+    run = entry.get("run", [])
+    if isinstance(run, str):
+        try:
+            argv = shlex.split(run)
+        except ValueError as error:  # "No closing quotation"
+            raise ConfigError(source, prefix + "run", f"cannot be split: {error}") from None
+        if not argv:
+            raise ConfigError(source, prefix + "run", "is empty: leave it out, or name a command")
+        return tuple(argv)
+    if not isinstance(run, list) or not all(isinstance(a, str) and a for a in run):
+        raise ConfigError(
+            source, prefix + "run", "must be a command line or a list of non-empty strings"
+        )
+    return tuple(run)
+
+
+def _dev(table: Mapping[str, Any], source: str | None) -> DevSpec:
+    _only(table, {"max_parallel_builds"}, source, "dev.")
+    bound = table.get("max_parallel_builds", 2)
+    if isinstance(bound, bool) or not isinstance(bound, int) or not 1 <= bound <= 16:
+        raise ConfigError(source, "dev.max_parallel_builds", "must be a whole number from 1 to 16")
+    return DevSpec(max_parallel_builds=bound)
 
 
 def _traffic(table: Mapping[str, Any], source: str | None) -> TrafficSpec:
@@ -238,10 +461,12 @@ def infer_project(root: Path) -> ProjectConfig:
     )
 
 
-def _table(data: Mapping[str, Any], key: str, source: str | None) -> Mapping[str, Any]:
+def _table(
+    data: Mapping[str, Any], key: str, source: str | None, prefix: str = ""
+) -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise ConfigError(source, key, "must be a table")
+        raise ConfigError(source, prefix + key, "must be a table")
     return value
 
 

@@ -1,4 +1,7 @@
-"""Build: the inner loop as it happens — steps, cache hits, push, rollout — and its history."""
+"""Build: the inner loop as it happens — steps, cache hits, push, rollout — and its history.
+
+With several services the view opens on their list (state, last tag, last duration); ``enter``
+opens one, in the same view a single-service project shows at once."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from gok_tui.devloop.view import BuildView
+from gok_tui.devloop.view import BuildView, BuildViews, ServiceRow
 from gok_tui.domain.images import human_size
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
@@ -18,12 +21,15 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, ProgressBar, Sparkline, Static
 
 if TYPE_CHECKING:
+    from gok_tui.config.project import ServiceSpec
     from gok_tui.devloop.loop import DevLoop
 
 STEPS_SHOWN = 8
 ERROR_LINES_SHOWN = 8
 LAYERS_SHOWN = 4
 HISTORY_ROWS = 50
+TONE_STYLES = {"busy": "yellow", "ok": "green", "error": "bold red", "idle": "dim"}
+ROUTE_STYLES = {"synced": "green", "fallback": "yellow"}
 
 
 def bar(fraction: float, width: int = 20) -> str:
@@ -39,20 +45,45 @@ class BuildScreen(BaseScreen):
     BuildScreen #build-progress { padding: 0 1; height: 1; }
     BuildScreen #build-spark { height: 1; margin: 0 1; }
     BuildScreen #build-history { height: 7; }
+    BuildScreen #build-services { height: auto; max-height: 60%; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, service: str | None = None) -> None:
+        """``service``: the one service this view shows (opened from the services list);
+        None: the project's only service, or the list when it has several."""
         super().__init__()
+        self.service = service
         self._painted_version = -1
         self._policy: tuple[str, bool, bool] | None = None
         self._history_len = -1
 
     @property
+    def listing(self) -> bool:
+        """The services list: a project with several services, none opened."""
+        project = self.session.project
+        return self.service is None and project is not None and project.multi
+
+    @property
+    def views(self) -> BuildViews:
+        return self.session.build_views
+
+    @property
     def view(self) -> BuildView:
+        if self.service is not None:
+            return self.views.views[self.service]
         return self.session.build_view
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="build-head")
+        if self.listing:
+            services: MeasuredTable[SafeText] = MeasuredTable(
+                id="build-services", cursor_type="row"
+            )
+            services.add_columns("SERVICE", "STATE", "TAG", "TIME", "DEPLOYS")
+            yield services
+            with VerticalScroll(id="build-current"):
+                yield Static(id="build-text")
+            return
         yield ProgressBar(id="build-progress", total=1.0, show_eta=False)
         with VerticalScroll(id="build-current"):
             yield Static(id="build-text")
@@ -63,15 +94,49 @@ class BuildScreen(BaseScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#build-current").focus()
+        self.query_one("#build-services" if self.listing else "#build-current").focus()
         self.sync(time.monotonic())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_service" and not self.listing:
+            return False  # hidden: a single service's view has nothing to open
+        if action == "back" and self.service is None:
+            return False
+        return super().check_action(action, parameters)
+
     # -- keys ------------------------------------------------------------------------------
+    def _spec(self) -> ServiceSpec | None:
+        """The service the keys act on: this view's, or the one under the list's cursor."""
+        project = self.session.project
+        if project is None:
+            return None
+        if self.service is not None:
+            return project.service(self.service)
+        if self.listing:
+            table: DataTable[SafeText] = self.query_one("#build-services", DataTable)
+            row = table.cursor_row
+            if 0 <= row < len(project.services):
+                return project.services[row]
+        return project.services[0]
+
     def _loop(self) -> DevLoop | None:
-        loop = self.session.start_devloop()
-        if loop is None:
+        first = self.session.start_devloop()
+        if first is None:
             self.notify("no project: start gok-tui with --project DIR", severity="warning")
-        return loop
+            return None
+        spec, loops = self._spec(), self.session.devloops
+        if spec is None or loops is None:
+            return first
+        return loops[spec.name]
+
+    def action_open_service(self) -> None:
+        spec = self._spec()
+        if self.listing and spec is not None:
+            self.app.push_screen(BuildScreen(spec.name))
+
+    def action_back(self) -> None:
+        if self.service is not None:
+            self.app.pop_screen()
 
     def action_build_now(self) -> None:
         loop = self._loop()
@@ -84,16 +149,21 @@ class BuildScreen(BaseScreen):
             self.notify("no build is running")
 
     def action_toggle_watch(self) -> None:
+        """Pause or resume watching, for every service at once."""
         loop = self._loop()
         if loop is None:
             return
         if not self.session.watch_project:
             self.notify("not watching files: start with --project DIR or add a gok.toml")
             return
-        if loop.paused:
-            loop.resume()
-        else:
-            loop.pause()
+        loops = self.session.devloops
+        every = list(loops.loops.values()) if loops is not None else [loop]
+        pause = not loop.paused
+        for each in every:
+            if pause:
+                each.pause()
+            else:
+                each.resume()
 
     def action_deploy_last(self) -> None:
         loop = self._loop()
@@ -110,13 +180,13 @@ class BuildScreen(BaseScreen):
             self.notify(str(refusal), severity="warning")
             return
         loop.deploy_last_good()
-        project, target = self.session.project, self.session.target
+        deploy, target = loop.service.deploy, self.session.target
         if loop.last_good is None or self.session.readonly:
             return  # nothing is rolled out (the loop says why)
-        if project is not None and project.deploy.deployment and target is not None:
-            namespace = project.deploy.namespace or target.namespace
+        if deploy.deployment and target is not None:
+            namespace = deploy.namespace or target.namespace
             if namespace:
-                self.gok.follow_rollout(namespace, project.deploy.deployment)
+                self.gok.follow_rollout(namespace, deploy.deployment)
 
     # -- painting --------------------------------------------------------------------------
     def sync(self, now: float) -> None:
@@ -127,7 +197,10 @@ class BuildScreen(BaseScreen):
         target = self.session.target
         policy = (target.context if target else "", self.session.production, self.session.readonly)
         if self._policy is not None and policy != self._policy:
-            view.forget_notes()
+            self.views.forget_notes()
+        if self.listing:
+            self._sync_list(policy)
+            return
         if view.version == self._painted_version and not view.running and policy == self._policy:
             return
         self._painted_version, self._policy = view.version, policy
@@ -139,6 +212,64 @@ class BuildScreen(BaseScreen):
             self._history_len = len(view.history)
             self._paint_history(view)
 
+    # -- the services list ---------------------------------------------------------------
+    def _sync_list(self, policy: tuple[str, bool, bool]) -> None:
+        views = self.views
+        if views.version == self._painted_version and policy == self._policy:
+            return
+        self._painted_version, self._policy = views.version, policy
+        self.query_one("#build-head", Static).update(self._head(views.first))
+        project = self.session.project
+        assert project is not None
+        table: DataTable[SafeText] = self.query_one("#build-services", DataTable)
+        rows = views.rows()
+        if table.row_count != len(rows):
+            table.clear()
+            for row in rows:
+                table.add_row(*self._service_cells(row, project.service(row.name)), key=row.name)
+        else:
+            for row in rows:
+                cells = self._service_cells(row, project.service(row.name))
+                for column, value in zip(table.columns, cells, strict=True):
+                    table.update_cell(row.name, column, value)
+        self.query_one("#build-text", Static).update(self._list_notes(views))
+
+    def _service_cells(self, row: ServiceRow, spec: ServiceSpec) -> tuple[SafeText, ...]:
+        style = TONE_STYLES.get(row.tone, "")
+        deploys = f"deploy/{spec.deploy.deployment}" if spec.deploy.deployment else "(build only)"
+        if spec.depends_on:
+            deploys += f" after {', '.join(spec.depends_on)}"
+        return (
+            SafeText(row.name, style="bold"),
+            SafeText(row.state, style=style),
+            cell(row.tag),
+            cell(row.duration),
+            SafeText(deploys, style="dim"),
+        )
+
+    def _list_notes(self, views: BuildViews) -> SafeText:
+        """Under the list: each service's last failure or note, in a line."""
+        text = SafeText()
+        for name, view in views.views.items():
+            said = self._last_word(view)
+            if said is not None:
+                style, line = said
+                text.append(f"{name}: ", style="bold")
+                text.append(f"{line}\n", style=style)
+        text.append("enter opens a service; b builds it, D deploys its last build\n", style="dim")
+        return text
+
+    @staticmethod
+    def _last_word(view: BuildView) -> tuple[str, str] | None:
+        if view.deploy_result is not None and not view.deploy_result[0]:
+            return "red", view.deploy_result[1]
+        if view.last is not None and not view.last.ok and view.last.message:
+            return "red", view.last.message
+        if view.notes:
+            severity, message = view.notes[-1]
+            return {"error": "red", "warning": "yellow"}.get(severity, "dim"), message
+        return None
+
     def _head(self, view: BuildView) -> SafeText:
         project = self.session.project
         text = SafeText(no_wrap=True, overflow="ellipsis")
@@ -146,27 +277,40 @@ class BuildScreen(BaseScreen):
         if project is None:
             return text.append("(no project)", style="yellow")
         text.append(project.root.name, style="cyan")
+        if self.service is not None:
+            text.append(f" / {self.service}", style="bold cyan")
         if not self.session.watch_project:
             text.append("  not watching (b builds)", style="yellow")
         elif view.paused:
             text.append("  watching PAUSED (w resumes)", style="bold yellow")
         elif view.watching:
             text.append(f"  watching {', '.join(view.watch_paths) or '.'}", style="green")
-        if project.deploy.deployment:
-            auto = "auto-deploy" if project.deploy.auto_deploy else "deploy with D"
+        if self.listing:
+            text.append(f"  {len(project.services)} services", style="dim")
             if self.session.readonly:
-                text.append(f"  -> deploy/{project.deploy.deployment} ", style="dim")
+                text.append("  (READ-ONLY: builds only)", style="bold yellow")
+            elif self.session.production:
+                text.append("  (PROD: D asks first)", style="bold yellow")
+            return text
+        spec = project.service(self.service) if self.service else project.services[0]
+        deploy = spec.deploy
+        if deploy.deployment:
+            auto = "auto-deploy" if deploy.auto_deploy else "deploy with D"
+            if self.session.readonly:
+                text.append(f"  -> deploy/{deploy.deployment} ", style="dim")
                 text.append("(READ-ONLY: builds only)", style="bold yellow")
             elif self.session.production:
-                text.append(f"  -> deploy/{project.deploy.deployment} ", style="dim")
+                text.append(f"  -> deploy/{deploy.deployment} ", style="dim")
                 text.append("(PROD: D asks first)", style="bold yellow")
             else:
-                text.append(f"  -> deploy/{project.deploy.deployment} ({auto})", style="dim")
-        text.append(f"  {project.image.repository}", style="dim")  # shown in full while building
+                text.append(f"  -> deploy/{deploy.deployment} ({auto})", style="dim")
+        text.append(f"  {spec.image.repository}", style="dim")  # shown in full while building
         return text
 
     def _current(self, view: BuildView, now: float) -> SafeText:
         text = SafeText()
+        for path, line in view.routes[-2:]:  # live update: which path the last changes took
+            text.append(f"{line}\n", style=ROUTE_STYLES.get(path, "dim"))
         if view.queued and not view.running:
             text.append(f"queued by {', '.join(view.queued[:4])}\n", style="yellow")
         if not view.steps and view.last is None and not view.running:
@@ -223,7 +367,12 @@ class BuildScreen(BaseScreen):
                 text.append(f"({view.deploy}) ", style="dim")
             if view.rollout is not None:
                 rollout = view.rollout
-                text.append(f"{rollout.message}\n")
+                failed = rollout.phase == "failed"
+                text.append(f"{rollout.message}\n", style="bold red" if failed else "")
+                text.append(
+                    f"  {rollout.ready}/{rollout.desired} ready, {rollout.updated} updated of "
+                    f"{rollout.desired} desired\n"
+                )
                 if rollout.new is not None:
                     text.append(
                         f"  new {rollout.new.name} rev {rollout.new.revision}: "

@@ -271,7 +271,7 @@ class GokApp(App[None]):
         if self.session.watch_project:
             # the inner loop: watching starts after the first paint; otherwise the Build view
             # starts the loop when opened (its modules and the Docker client cost ~100 ms)
-            self.call_after_refresh(self.session.start_devloop)
+            self.call_after_refresh(self.session.start_devloop, True)  # built at start
         self.call_after_refresh(self.idle_gc.start)
         self.call_after_refresh(self.check_namespace)
         if self.session.target is None:
@@ -337,9 +337,9 @@ class GokApp(App[None]):
         now = time.monotonic()
         build_events = self.session.build_feed.drain()
         if build_events:
-            view = self.session.build_view
+            views = self.session.build_views
             for event in build_events:
-                view.apply(event, now)
+                views.apply(event, now)
                 self._announce(event)
         if not self.screen_stack:
             return  # shutting down: the last tick may fire after the screens are gone
@@ -356,21 +356,28 @@ class GokApp(App[None]):
         self.idle_gc.tick()
 
     def _announce(self, event: object) -> None:
-        """Build and deploy outcomes reach whichever view is open."""
+        """Build and deploy outcomes reach whichever view is open (named by service when
+        the project has several)."""
         from gok_tui.devloop.loop import BuildDone, DeployDone, LoopNote
+        from gok_tui.devloop.services import ServiceEvent
 
+        who = ""
+        if isinstance(event, ServiceEvent):
+            project = self.session.project
+            who = f"{event.service}: " if project is not None and project.multi else ""
+            event = event.event
         if isinstance(event, BuildDone):
             record = event.record
             if record.ok:
-                self.notify(f"built {record.tag} in {record.duration_s:.1f}s", timeout=3)
+                self.notify(f"{who}built {record.tag} in {record.duration_s:.1f}s", timeout=3)
             elif record.result == "cancelled":
-                self.notify("build cancelled", severity="warning", timeout=3)
+                self.notify(f"{who}build cancelled", severity="warning", timeout=3)
             else:
-                self.notify(f"build {record.result}: {record.message}", severity="error")
+                self.notify(f"{who}build {record.result}: {record.message}", severity="error")
         elif isinstance(event, DeployDone):
-            self.notify(event.message, severity="information" if event.ok else "error")
+            self.notify(who + event.message, severity="information" if event.ok else "error")
         elif isinstance(event, LoopNote) and event.severity != "information":
-            self.notify(event.message, severity=event.severity)  # type: ignore[arg-type]
+            self.notify(who + event.message, severity=event.severity)  # type: ignore[arg-type]
 
     # -- commands --------------------------------------------------------------------------
     def command_candidates(self) -> list[str]:

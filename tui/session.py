@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gok_tui.actions.audit import AuditLog
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.backends.kube_auth import stop_exec_plugins
 from gok_tui.config.kubeconfig import KubeTarget, namespace_name_problem, retarget_context
-from gok_tui.config.project import ProjectConfig
+from gok_tui.config.project import LocalCluster, ProjectConfig
 from gok_tui.config.settings import Settings, audit_log_path
 from gok_tui.devloop.feed import BuildFeed
 from gok_tui.store.discovery import DiscoveryStore
@@ -20,11 +20,13 @@ from gok_tui.store.feeds import FeedHub
 if TYPE_CHECKING:
     from gok_tui.backends.docker_backend import DockerBackend
     from gok_tui.devloop.loop import DevLoop
-    from gok_tui.devloop.view import BuildView
+    from gok_tui.devloop.services import ServiceLoops
+    from gok_tui.devloop.view import BuildView, BuildViews
     from gok_tui.domain.discovery import KindCatalog
 
 
 QUIT_WAIT = 0.2  # seconds quitting gives work in flight to finish on its own
+START_WITHOUT_AUTO_DEPLOY = "auto_deploy is off for this service: not built at start (b builds)"
 
 
 @dataclass
@@ -47,7 +49,8 @@ class Session:
     _docker: DockerBackend | None = field(init=False, default=None)
     devloop: DevLoop | None = field(init=False, default=None)
     build_feed: BuildFeed = field(init=False, default_factory=BuildFeed)
-    _build_view: BuildView | None = field(init=False, default=None)
+    devloops: ServiceLoops | None = field(init=False, default=None)
+    _build_views: BuildViews | None = field(init=False, default=None)
     # the kinds each cluster serves (cached on disk; refreshed after the first table)
     discovery: DiscoveryStore = field(init=False, default_factory=DiscoveryStore)
 
@@ -125,48 +128,83 @@ class Session:
         return KubeBackend(self.target, readonly=self.readonly)
 
     @property
+    def build_views(self) -> BuildViews:
+        """What the Build view shows, per service (made on first use: the loop's modules load
+        late)."""
+        if self._build_views is None:
+            from gok_tui.devloop.view import BuildViews
+
+            names = tuple(s.name for s in self.project.services) if self.project else ()
+            self._build_views = BuildViews(names)
+        return self._build_views
+
+    @property
     def build_view(self) -> BuildView:
-        """What the Build view shows (made on first use: the loop's modules load late)."""
-        if self._build_view is None:
-            from gok_tui.devloop.view import BuildView
+        """The first (in a single-service project, the only) service's build view."""
+        return self.build_views.first
 
-            self._build_view = BuildView()
-        return self._build_view
-
-    def start_devloop(self) -> DevLoop | None:
-        """The build loop for the project; it watches files only when asked to."""
-        if self.project is None or self.devloop is not None:
+    def start_devloop(self, at_start: bool = False) -> DevLoop | None:
+        """The build loops of the project's services (the first one returned); they watch files
+        only when asked to. ``at_start``: gok-tui is opening, so each service is built and
+        deployed once now, as ``tilt up`` does, unless the context or gok.toml say not to
+        (then the Build view says why)."""
+        if self.project is None or self.devloops is not None:
             return self.devloop
         from gok_tui.config.settings import state_dir
         from gok_tui.devloop.history import BuildHistory
-        from gok_tui.devloop.loop import DevLoop
+        from gok_tui.devloop.loop import DevLoop, LoopNote
+        from gok_tui.devloop.services import ServiceLoops, start_refusal
 
         history = BuildHistory(state_dir() / "builds.jsonl")
         project = self.project
-        self.devloop = DevLoop(
+
+        def make(project: ProjectConfig, **options: Any) -> DevLoop:
+            deploy = project.service(options["service"]).deploy
+            return DevLoop(
+                project,
+                self.docker,
+                lambda: self.backend,
+                namespace=lambda: deploy.namespace or self._namespace_or_default(),
+                loader=lambda image: self._load_into_local_cluster(image, deploy.local_cluster),
+                **options,
+            )
+
+        self.devloops = ServiceLoops(
             project,
-            self.docker,
-            lambda: self.backend,
             self.build_feed.put,
+            make,
             history=history,
             audit=self.audit,
             readonly=lambda: self.readonly,
             production=self.settings.is_production,
-            namespace=lambda: project.deploy.namespace or self._namespace_or_default(),
             network_mode=self.build_network,
-            loader=self._load_into_local_cluster,
         )
-        self.build_view.history = history.load(self.devloop.project_name)
-        self.build_view.last = self.build_view.history[-1] if self.build_view.history else None
-        self.devloop.start(watch=self.watch_project)
+        self.devloop = self.devloops.first
+        for name, loop in self.devloops.loops.items():
+            view = self.build_views.views[name]
+            view.history = history.load(loop.project_name)
+            view.last = view.history[-1] if view.history else None
+        self.devloops.start(watch=self.watch_project)
+        if at_start:
+            refusal = start_refusal(
+                project,
+                watching=self.watch_project,
+                production=self.production,
+                readonly=self.readonly,
+            )
+            for spec in project.services:
+                loop = self.devloops[spec.name]
+                if refusal is None and spec.deploy.auto_deploy:
+                    loop.build_now("start")
+                else:
+                    loop.emit(LoopNote(refusal or START_WITHOUT_AUTO_DEPLOY))
         return self.devloop
 
-    def _load_into_local_cluster(self, image: str) -> str:
+    def _load_into_local_cluster(self, image: str, configured: LocalCluster = "auto") -> str:
         """Delivery "load": into the kind/minikube/k3d cluster the current context is."""
         from gok_tui.backends.local_cluster import LoadError, detect, load_image
 
         context = self.target.context if self.target is not None else ""
-        configured = self.project.deploy.local_cluster if self.project else "auto"
         cluster = detect(context, configured)
         if cluster is None:
             raise LoadError(
@@ -182,8 +220,8 @@ class Session:
         """On quit: nothing here waits long on the cluster or the engine (quitting must be
         immediate whatever a server does); a change still in flight is put in the audit log
         as of unknown outcome."""
-        if self.devloop is not None:
-            self.devloop.stop(timeout=QUIT_WAIT)
+        if self.devloops is not None:
+            self.devloops.stop(timeout=QUIT_WAIT)
         stop_exec_plugins()
         self.hub.stop_all()
         self.audit.settle(wait=QUIT_WAIT)

@@ -587,8 +587,8 @@ def test_load_delivery_outside_a_local_cluster_fails_clearly_and_deploys_nothing
         events = Events()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not events.of(BuildDone):
-            for event in session.build_feed.drain():
-                events(event)
+            for tagged in session.build_feed.drain():
+                events(tagged.event)  # ServiceEvent: the one service's
             time.sleep(0.05)
         (done,) = events.of(BuildDone)
         assert done.record.result == "load failed"

@@ -32,6 +32,16 @@ async def test_build_from_a_saved_file_to_a_followed_rollout(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         assert isinstance(app.screen, BuildScreen)
         await until(pilot, lambda: "watching ." in screen_text(app), what="the watcher")
+        # opening built and rolled out once, without a key (as `tilt up` does)
+        await until(
+            pilot,
+            lambda: (
+                app.session.build_view.history and "successfully rolled out" in screen_text(app)
+            ),
+            timeout=60,
+            what="the build at start, rolled out",
+        )
+        assert [r.trigger for r in app.session.build_view.history] == [("start",)]
         # a file name that reads as markup ([slug] routes are common) is shown as it is
         (root / "[slug].txt").write_text("a route\n")
         await until(
@@ -58,7 +68,7 @@ async def test_build_from_a_saved_file_to_a_followed_rollout(
         await until(pilot, lambda: "PAUSED" in screen_text(app), what="paused")
         (root / "app.txt").write_text("version 3\n")
         await pilot.pause(1.0)
-        assert len(app.session.build_view.history) == 1  # nothing built while paused
+        assert len(app.session.build_view.history) == 2  # nothing built while paused
 
 
 async def test_a_broken_dockerfile_is_shown_in_red_and_nothing_rolls_out(

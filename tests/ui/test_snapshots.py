@@ -443,3 +443,38 @@ def test_timeline(snap_compare: Snap, world: World, size: tuple[int, int]) -> No
     before = steps(wait(all_live, "every timeline feed live"), shows("revision 2:"), press("g"))
     app = app_for(world, view="timeline")
     assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_build_live_update(
+    snap_compare: Snap, world: World, size: tuple[int, int], tmp_path: Path
+) -> None:
+    """Live update: a save synced into the pods, then a Dockerfile change that rebuilt."""
+    from gok_tui.devloop.history import BuildRecord
+    from gok_tui.devloop.loop import BuildDone, ChangeRouted
+
+    project = tmp_path / "shop"
+    (project / "static").mkdir(parents=True)
+    (project / "Dockerfile").write_text("FROM busybox\n")
+    (project / "gok.toml").write_text(
+        '[image]\nrepository = "ghcr.io/acme/shop/web"\n\n'
+        '[deploy]\nnamespace = "default"\ndeployment = "web"\ncontainer = "web"\n\n'
+        '[[sync]]\nlocal = "static"\ncontainer = "/www"\n'
+    )
+    routed = (
+        ChangeRouted("synced", "synced 2 files to 3 pods in 140 ms", 0.14),
+        ChangeRouted(
+            "fallback", "sync failed: pod web-1: tar exited 2: No space left -> rebuilding"
+        ),
+    )
+    built = BuildRecord(CLUSTER_NOW, ("static/app.css",), 8.25, "ok", tag="9f2c4e1a")
+
+    async def sync_then_fall_back(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, GokApp)
+        for event in (*routed, BuildDone(built)):
+            app.session.build_view.apply(event)
+
+    before = steps(shows("shop"), sync_then_fall_back, shows("steps cached"))
+    app = app_for(world, view="build", project=project, docker_host=NO_ENGINE)
+    assert snap_compare(app, terminal_size=size, run_before=before)

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,8 @@ from gok_tui.backends.kube import KubeError
 from gok_tui.config.project import PROJECT_FILE
 from gok_tui.devloop.history import BuildHistory, BuildRecord
 from gok_tui.devloop.ignore import IgnoreRules
+from gok_tui.devloop.live_update import LiveUpdater, SyncError
+from gok_tui.devloop.sync import NeedsBuild, route
 from gok_tui.devloop.tags import TagError, image_tag
 from gok_tui.domain.build import (
     BuildCancelled,
@@ -44,6 +46,7 @@ from gok_tui.domain.build import (
     StepStarted,
     describe_failure,
 )
+from gok_tui.domain.diagnosis import Finding, Snapshot, diagnose
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.rollout import RolloutState, rollout_state
 from gok_tui.domain.selectors import selector_string
@@ -52,9 +55,13 @@ if TYPE_CHECKING:
     from gok_tui.actions.audit import AuditLog
     from gok_tui.backends.docker_backend import DockerBackend
     from gok_tui.backends.kube import KubeBackend
-    from gok_tui.config.project import ProjectConfig
+    from gok_tui.config.project import ProjectConfig, ServiceSpec
 
 ROLLOUT_POLL_SECONDS = 0.5
+# the diagnosis rules whose finding on a new pod fails the rollout at once (no waiting out
+# the progress deadline): a pod in these states does not come up by itself
+ROLLOUT_BLOCKERS = ("crash-loop", "image-pull", "oom-killed")
+GATE_POLL_SECONDS = 0.2  # how often a build waiting for a slot checks for quitting
 ROLLOUT_GRACE_SECONDS = 30.0  # beyond progressDeadlineSeconds, in case the controller is slow
 NOTHING_DELIVERED = (
     "no build to deploy yet: none was built and delivered (pushed or loaded) as gok.toml says now"
@@ -127,6 +134,16 @@ class WatchState:
     paths: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ChangeRouted:
+    """Which path a change set took: "synced" (live update, no build), "rebuilt" (a change
+    outside the sync rules) or "fallback" (a sync that failed or was refused: a build follows)."""
+
+    path: str
+    message: str  # "synced 2 files to 3 pods in 140 ms", "rebuilt: Dockerfile changed"
+    seconds: float | None = None  # a sync's; a build's comes with its BuildDone
+
+
 LoopEvent = (
     BuildQueued
     | BuildStarted
@@ -138,6 +155,7 @@ LoopEvent = (
     | DeployDone
     | LoopNote
     | WatchState
+    | ChangeRouted
 )
 
 
@@ -145,7 +163,7 @@ LoopEvent = (
 class _Pending:
     build_files: list[str] = field(default_factory=list)
     manifest_files: list[str] = field(default_factory=list)
-    manual: bool = False
+    manual: str = ""  # why a build was asked for without a change: "manual", "start"
     last_change: float = 0.0
 
     @property
@@ -180,8 +198,19 @@ class DevLoop:
         namespace: Callable[[], str] | None = None,
         network_mode: str | None = None,
         loader: Callable[[str], str] | None = None,
+        service: str | None = None,
+        gate: threading.Semaphore | None = None,
+        dependencies_settled: Callable[[], bool] | None = None,
+        announce_project_file: bool = True,
     ) -> None:
+        """One service's loop (``service``: its name; None: the first). The loops of one
+        project share ``gate`` (the bound on builds at once); ``dependencies_settled`` says
+        whether the services this one depends on have nothing in flight, so its deploy goes
+        after theirs."""
         self.project = project
+        self.service: ServiceSpec = (
+            project.service(service) if service is not None else project.services[0]
+        )
         self.docker = docker
         self.kube = kube
         self.emit = emit
@@ -189,16 +218,17 @@ class DevLoop:
         self.audit = audit
         self.readonly = readonly
         self.production = production  # context name -> nothing deploys there unasked
-        self.namespace = namespace or (lambda: project.deploy.namespace or "default")
+        self.namespace = namespace or (lambda: self.service.deploy.namespace or "default")
         self.network_mode = network_mode
         self.loader = loader  # delivery "load": image ref -> message; raises on failure
-        root = project.root
-        self.rules = IgnoreRules.for_project(
-            root, root / project.image.context, project.watch.ignore
-        )
-        self.manifest_paths = {(root / m).resolve() for m in project.deploy.manifests}
+        self.gate = gate or threading.BoundedSemaphore(1)
+        self.dependencies_settled = dependencies_settled
+        self.announce_project_file = announce_project_file
+        root, spec = project.root, self.service
+        self.rules = IgnoreRules.for_project(root, root / spec.image.context, spec.watch.ignore)
+        self.manifest_paths = {(root / m).resolve() for m in spec.deploy.manifests}
         self.project_file = (root / PROJECT_FILE).resolve()
-        self.debounce = project.watch.debounce_ms / 1000
+        self.debounce = spec.watch.debounce_ms / 1000
         self.paused = False
         self.building = False
         self.last_good: BuildRecord | None = None
@@ -214,7 +244,16 @@ class DevLoop:
 
     @property
     def project_name(self) -> str:
-        return str(self.project.root)
+        """The key of this loop's builds in the history: the project directory (and the
+        service, when there are several)."""
+        root = str(self.project.root)
+        return f"{root}#{self.service.name}" if self.project.multi else root
+
+    @property
+    def busy(self) -> bool:
+        """A build, deploy or rollout follow runs, or changes wait for one."""
+        with self._cond:
+            return self.building or self._pending.any
 
     # -- control ---------------------------------------------------------------------------
     def start(self, watch: bool = True) -> None:
@@ -226,21 +265,27 @@ class DevLoop:
             self._threads.append(watcher)
             watcher.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def request_stop(self) -> None:
+        """Tell the threads to end, without waiting for them."""
         self._stop.set()
         self._cancel.set()
         with self._cond:
             self._cond.notify_all()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.request_stop()
         deadline = time.monotonic() + timeout  # for all threads together
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
 
-    def build_now(self) -> None:
+    def build_now(self, reason: str = "manual") -> None:
+        """Build (and deploy, with auto_deploy) now; ``reason`` is the build's trigger:
+        "manual" for a key press, "start" for the build gok-tui makes when it opens."""
         with self._cond:
-            self._pending.manual = True
+            self._pending.manual = reason
             self._pending.last_change = 0.0  # no debounce for a key press
             self._cond.notify_all()
-        self.emit(BuildQueued(("manual",)))
+        self.emit(BuildQueued((reason,)))
 
     def cancel(self) -> bool:
         """Cancel the running build (or rollout follow). False when nothing runs."""
@@ -264,7 +309,7 @@ class DevLoop:
         return (
             record.ok
             and record.image == self._image_ref(record.tag)
-            and record.delivery == self.project.deploy.delivery
+            and record.delivery == self.service.deploy.delivery
         )
 
     def deploy_last_good(self) -> None:
@@ -309,7 +354,7 @@ class DevLoop:
         if ref is None:
             raise ValueError("no [deploy] deployment in gok.toml: nothing to roll out")
         cause = f"gok-tui: {record.image} built from {self.project.root.name}"
-        return SetImage(ref, self.project.deploy.container or "", record.image, cause)
+        return SetImage(ref, self.service.deploy.container or "", record.image, cause)
 
     def _held_message(self, image: str, backend: KubeBackend) -> str:
         return (
@@ -325,7 +370,7 @@ class DevLoop:
         build_files, manifest_files = [], []
         for raw in paths:
             path = Path(raw)
-            if path.resolve() == self.project_file:
+            if path.resolve() == self.project_file and self.announce_project_file:
                 self.emit(
                     LoopNote(
                         f"{PROJECT_FILE} changed: restart gok-tui to use it (this session keeps "
@@ -355,7 +400,7 @@ class DevLoop:
     def _watch_paths(self) -> list[Path]:
         return [
             (self.project.root / p).resolve()
-            for p in self.project.watch.paths
+            for p in self.service.watch.paths
             if (self.project.root / p).exists()
         ]
 
@@ -400,6 +445,7 @@ class DevLoop:
             if self._stop.is_set():
                 return None
             taken, self._pending = self._pending, _Pending()
+            self.building = True  # under the lock: ``busy`` never reads False between the two
             return taken
 
     def _work(self) -> None:
@@ -408,11 +454,12 @@ class DevLoop:
             if pending is None:
                 return
             self._cancel.clear()
-            self.building = True
             try:
-                if pending.build_files or pending.manual:
+                if self._live_update(pending):
+                    pass  # synced into the running containers: no build
+                elif pending.build_files or pending.manual:
                     trigger = tuple(dict.fromkeys(pending.build_files + pending.manifest_files))
-                    self._pipeline(trigger or ("manual",), bool(pending.manifest_files))
+                    self._pipeline(trigger or (pending.manual,), bool(pending.manifest_files))
                 else:
                     self._apply_manifests_only(tuple(dict.fromkeys(pending.manifest_files)))
             except Exception as exc:  # never let one bad build end the loop
@@ -420,12 +467,67 @@ class DevLoop:
             finally:
                 self.building = False
 
+    def _live_update(self, pending: _Pending) -> bool:
+        """Offer a change set of build files to live update first; True when it was synced
+        into the running containers (no build). Manifest changes and ``b`` always build."""
+        service = self.service
+        if not service.sync or pending.manual or pending.manifest_files:
+            return False
+        root = self.project.root
+        decided = route(
+            service.sync,
+            root / service.image.context,
+            root / service.image.dockerfile,
+            [root / name for name in dict.fromkeys(pending.build_files)],
+        )
+        if isinstance(decided, NeedsBuild):
+            self.emit(ChangeRouted("rebuilt", f"rebuilt: {decided.reason}"))
+            return False
+        backend = self.kube()
+        try:
+            if backend is None:
+                raise SyncError("no cluster is configured")
+            if self.production(backend.target.context):
+                raise SyncError(f"{backend.target.context} is a production context")
+            if not service.deploy.deployment:
+                raise SyncError("no [deploy] deployment in gok.toml to sync into")
+            last = self.last_good
+            synced = LiveUpdater(backend, audit=self.audit).sync(
+                service.name,
+                self.namespace(),
+                service.deploy.deployment,
+                service.deploy.container or "",
+                last.image if last is not None and self._deployable(last) else None,
+                decided,
+            )
+        except Exception as error:  # a sync that broke in any way: the build still comes
+            why = str(error) if isinstance(error, SyncError) else f"{type(error).__name__}: {error}"
+            self.emit(ChangeRouted("fallback", f"sync failed: {why} -> rebuilding"))
+            return False
+        self.emit(ChangeRouted("synced", str(synced), synced.seconds))
+        return True
+
     def _image_ref(self, tag: str) -> str:
-        return f"{self.project.image.repository}:{tag}"
+        return f"{self.service.image.repository}:{tag}"
 
     def _pipeline(self, trigger: tuple[str, ...], manifests_changed: bool) -> None:
+        """Build and deliver (while holding one of the project's build slots), then deploy."""
+        while not self.gate.acquire(timeout=GATE_POLL_SECONDS):
+            if self._stop.is_set():
+                return
+        try:
+            built = self._build_and_deliver(trigger)
+        finally:
+            self.gate.release()
+        if built is not None and self.service.deploy.auto_deploy:
+            ref, backend = built
+            self._deploy(ref, manifests_changed, backend)
+
+    def _build_and_deliver(self, trigger: tuple[str, ...]) -> tuple[str, KubeBackend | None] | None:
+        """The image reference delivered and the cluster it was delivered for; None when the
+        build or the delivery failed (said in a ``BuildDone``)."""
         started, clock = time.time(), time.monotonic()
-        image = self.project.image
+        image = self.service.image
         self.builds_started += 1
 
         def record(result: str, **kw: Any) -> BuildRecord:
@@ -446,7 +548,7 @@ class DevLoop:
         except TagError as error:
             self.emit(BuildStarted(trigger, f"{image.repository}:?"))
             self.emit(BuildDone(record("failed", message=f"no tag: {error}")))
-            return
+            return None
         ref = self._image_ref(tag)
         self.emit(BuildStarted(trigger, ref))
         total = cached = 0
@@ -471,28 +573,28 @@ class DevLoop:
                     outcome = event
         except DockerError as error:
             self.emit(BuildDone(record("failed", tag=tag, message=error.message)))
-            return
+            return None
         except Exception as exc:  # a build that started always ends, whatever broke
             message = f"the build broke off: {type(exc).__name__}: {exc}"
             self.emit(BuildDone(record("failed", tag=tag, message=message)))
-            return
+            return None
         counts = {"steps_cached": cached, "steps_total": total}
         if isinstance(outcome, BuildCancelled) or outcome is None:
             self.emit(BuildDone(record("cancelled", tag=tag, message="cancelled", **counts)))
-            return
+            return None
         if isinstance(outcome, BuildFailed):
             message = " ".join(describe_failure(outcome, max_lines=0).splitlines()[:2])
             if outcome.exit_code in KILLED_EXIT_CODES:
                 message = self._why_killed(outcome.exit_code, message)
             self.emit(BuildDone(record("failed", tag=tag, message=message, **counts), outcome))
-            return
+            return None
         size = None
         with contextlib.suppress(DockerError):
             size = self.docker.image(outcome.image_id).size
         delivered, note = self._deliver(tag)
         if not delivered:
             failed = record(
-                "push failed" if self.project.deploy.delivery == "push" else "load failed",
+                "push failed" if self.service.deploy.delivery == "push" else "load failed",
                 tag=tag,
                 image_id=outcome.image_id,
                 size=size,
@@ -500,7 +602,7 @@ class DevLoop:
                 **counts,
             )
             self.emit(BuildDone(failed))
-            return
+            return None
         backend = self.kube()
         done = record(
             "ok",
@@ -509,14 +611,13 @@ class DevLoop:
             size=size,
             message=note,
             image=ref,
-            delivery=self.project.deploy.delivery,
+            delivery=self.service.deploy.delivery,
             loaded_into=backend.target.context if backend is not None else "",
             **counts,
         )
         self.last_good = done
         self.emit(BuildDone(done))
-        if self.project.deploy.auto_deploy:
-            self._deploy(ref, manifests_changed, backend)
+        return ref, backend
 
     def _why_killed(self, exit_code: int, message: str) -> str:
         """A step killed by a signal: an engine that is shutting down kills the build's
@@ -530,7 +631,7 @@ class DevLoop:
         return f"{message} (exit {exit_code}: the step was killed, e.g. out of memory)"
 
     def _deliver(self, tag: str) -> tuple[bool, str]:
-        delivery = self.project.deploy.delivery
+        delivery = self.service.deploy.delivery
         ref = self._image_ref(tag)
         if delivery == "none":
             return True, "built (delivery none)"
@@ -551,7 +652,7 @@ class DevLoop:
                 self.emit(LoopNote(f"{note}: push skipped"))
                 return True, note
         try:
-            for event in self.docker.push(self.project.image.repository, tag):
+            for event in self.docker.push(self.service.image.repository, tag):
                 self.emit(PushStep(event))
                 if isinstance(event, PushFailed):
                     return False, event.message
@@ -571,7 +672,7 @@ class DevLoop:
 
     # -- deploy ----------------------------------------------------------------------------
     def _target_ref(self, backend: KubeBackend) -> ObjectRef | None:
-        deployment = self.project.deploy.deployment
+        deployment = self.service.deploy.deployment
         if not deployment:
             return None
         target = backend.target
@@ -582,7 +683,7 @@ class DevLoop:
     def _deploy(self, image: str, manifests_changed: bool, backend: KubeBackend | None) -> None:
         """Roll ``image`` out through ``backend``: the one connection both the production check
         and the requests use (a :ctx meanwhile must not split them)."""
-        deploy = self.project.deploy
+        deploy = self.service.deploy
         if not deploy.deployment:
             self.emit(LoopNote("built; no [deploy] deployment in gok.toml, so nothing rolls out"))
             return
@@ -594,6 +695,8 @@ class DevLoop:
             return
         if self.production(backend.target.context):
             self.emit(LoopNote(self._held_message(image, backend), "warning"))
+            return
+        if not self._dependencies_deployed():
             return
         ref = self._target_ref(backend)
         assert ref is not None
@@ -621,6 +724,20 @@ class DevLoop:
                 return
         self._follow(backend, ref)
 
+    def _dependencies_deployed(self) -> bool:
+        """Wait until the services this one depends on have nothing in flight (their deploy,
+        if any, went first). Their failure does not hold this one back. False: stopped."""
+        settled = self.dependencies_settled
+        if settled is None or settled():
+            return True
+        names = ", ".join(self.service.depends_on)
+        self.emit(LoopNote(f"waiting for {names} (depends_on) before deploying"))
+        while not self._stop.is_set() and not self._cancel.is_set():
+            if settled():
+                return True
+            self._stop.wait(GATE_POLL_SECONDS)
+        return False
+
     def _exists(self, backend: KubeBackend, ref: ObjectRef) -> bool:
         try:
             backend.get(KINDS["deployments"], ref.namespace, ref.name)
@@ -631,7 +748,7 @@ class DevLoop:
         return True
 
     def _apply(self, backend: KubeBackend, image: str | None) -> bool:
-        deploy = self.project.deploy
+        deploy = self.service.deploy
         try:
             documents = load_manifests(self.project.root, deploy.manifests)
         except ManifestError as error:
@@ -679,6 +796,26 @@ class DevLoop:
             if ref is not None:
                 self._follow(backend, ref)
 
+    def _new_pods_stuck(
+        self, backend: KubeBackend, ref: ObjectRef, selector: str | None, state: RolloutState
+    ) -> Finding | None:
+        """A pod of the new ReplicaSet that will not come up by waiting (crash loop, image
+        that cannot be pulled), in the diagnosis' words; None while none is."""
+        if state.new is None or not selector:
+            return None
+        pods = [
+            pod
+            for pod in backend.list(KINDS["pods"], ref.namespace, label_selector=selector).items
+            if any(
+                owner.get("name") == state.new.name
+                for owner in (pod.get("metadata") or {}).get("ownerReferences") or []
+            )
+        ]
+        return next(
+            (f for f in diagnose(Snapshot(pods=pods)) if f.rule in ROLLOUT_BLOCKERS),
+            None,
+        )
+
     def _follow(self, backend: KubeBackend, ref: ObjectRef) -> None:
         """Poll the Deployment and its ReplicaSets until the rollout completes or fails."""
         deadline: float | None = None
@@ -704,6 +841,15 @@ class DevLoop:
                 last = state
             if state.finished:
                 self.emit(DeployDone(state.phase == "complete", f"{ref}: {state.message}"))
+                return
+            try:
+                stuck = self._new_pods_stuck(backend, ref, selector, state)
+            except KubeError as error:
+                self.emit(DeployDone(False, f"lost the rollout: {error.message}"))
+                return
+            if stuck is not None:
+                self.emit(RolloutUpdate(replace(state, phase="failed", message=stuck.cause)))
+                self.emit(DeployDone(False, f"{ref}: rollout failed: {stuck.line()}"))
                 return
             if time.monotonic() > deadline:
                 self.emit(DeployDone(False, f"{ref}: still not done after its deadline"))

@@ -17,6 +17,7 @@ from gok_tui.devloop.loop import (
     BuildQueued,
     BuildStarted,
     BuildStep,
+    ChangeRouted,
     DeployDone,
     DeployStarted,
     LoopEvent,
@@ -25,6 +26,7 @@ from gok_tui.devloop.loop import (
     RolloutUpdate,
     WatchState,
 )
+from gok_tui.devloop.services import ServiceEvent
 from gok_tui.domain.build import (
     BuildFailed,
     PushLayer,
@@ -37,6 +39,7 @@ from gok_tui.domain.rollout import RolloutState
 
 MAX_OUTPUT_LINES = 200
 MAX_NOTES = 20
+MAX_ROUTES = 3
 
 
 @dataclass
@@ -80,6 +83,11 @@ class BuildView:
     deploy_result: tuple[bool, str] | None = None
     notes: list[tuple[str, str]] = field(default_factory=list)  # (severity, text)
     history: list[BuildRecord] = field(default_factory=list)
+    # which path the last change sets took, newest last: (path, line), where a build's line
+    # gains its duration when the build ends; kept across builds (a sync starts none)
+    routes: list[tuple[str, str]] = field(default_factory=list)
+    route_waits: bool = False
+    synced_s: float | None = None  # the last sync's seconds, when none was built since
     version: int = 0  # bumped on every change, so the screen repaints only when needed
 
     @property
@@ -109,6 +117,7 @@ class BuildView:
                 now,
             )
             self.queued = ()
+            self.synced_s = None
             self.notes = []  # what the loop said of the build before: no news about this one
             self.total_steps, self.steps, self.output, self.failure = 0, [], [], None
             self.layers = OrderedDict()
@@ -128,6 +137,11 @@ class BuildView:
             for step in self.steps:
                 step.finished = step.finished or now
             self.history = [*self.history, event.record][-200:]
+            if self.route_waits and self.routes:
+                path, line = self.routes[-1]
+                outcome = event.record.result
+                self.routes[-1] = (path, f"{line} ({outcome}, {event.record.duration_s:.1f} s)")
+                self.route_waits = False
         elif isinstance(event, DeployStarted):
             self.deploy, self.rollout, self.deploy_result = event.how, None, None
             self.image = event.image or self.image
@@ -136,6 +150,12 @@ class BuildView:
         elif isinstance(event, DeployDone):
             self.deploy_result = (event.ok, event.message)
             self.deploy = ""
+        elif isinstance(event, ChangeRouted):
+            self.routes = [*self.routes, (event.path, event.message)][-MAX_ROUTES:]
+            self.route_waits = event.path != "synced"  # for its build's duration
+            if event.path == "synced":
+                self.queued = ()  # what queued it is in the containers: no build waits
+                self.synced_s = event.seconds
         elif isinstance(event, LoopNote):
             self.notes = [*self.notes, (event.severity, event.message)][-MAX_NOTES:]
 
@@ -162,3 +182,78 @@ class BuildView:
                     step.finished = now
         elif isinstance(event, StepOutput):
             self.output = [*self.output, event.text][-MAX_OUTPUT_LINES:]
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One line of the services list: what a service is doing, as a word and a tone."""
+
+    name: str
+    state: str
+    tone: str  # "busy", "ok", "error", "idle"
+    tag: str
+    duration: str
+
+
+def service_row(name: str, view: BuildView) -> ServiceRow:
+    last = view.last
+    tag = last.tag if last is not None else ""
+    duration = f"{last.duration_s:.1f}s" if last is not None else ""
+    if view.running:
+        return ServiceRow(name, "building", "busy", view.image.rpartition(":")[2], "")
+    if view.deploy:
+        rollout = view.rollout
+        progress = f" {rollout.ready}/{rollout.desired} ready" if rollout is not None else ""
+        return ServiceRow(name, f"rolling out{progress}", "busy", tag, duration)
+    if view.queued:
+        return ServiceRow(name, "queued", "busy", tag, duration)
+    if view.synced_s is not None:  # live update: the files are in the containers
+        return ServiceRow(name, "synced", "ok", tag, f"{view.synced_s:.1f}s")
+    if last is not None and not last.ok:
+        return ServiceRow(
+            name, last.result, "idle" if last.result == "cancelled" else "error", tag, duration
+        )
+    if view.deploy_result is not None:
+        ok, _ = view.deploy_result
+        failed = "rollout failed" if view.rollout is not None else "deploy failed"
+        return ServiceRow(
+            name, "deployed" if ok else failed, "ok" if ok else "error", tag, duration
+        )
+    if last is not None:
+        return ServiceRow(name, "built", "ok", tag, duration)
+    return ServiceRow(name, "no build yet", "idle", "", "")
+
+
+class BuildViews:
+    """One ``BuildView`` per service, in gok.toml order; events tagged with a service go to
+    its view, untagged ones to the first."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.views: dict[str, BuildView] = {name: BuildView() for name in names or ("",)}
+
+    @property
+    def first(self) -> BuildView:
+        return next(iter(self.views.values()))
+
+    @property
+    def version(self) -> int:
+        return sum(view.version for view in self.views.values())
+
+    @property
+    def running(self) -> bool:
+        return any(view.running for view in self.views.values())
+
+    def apply(self, item: LoopEvent | ServiceEvent, now: float | None = None) -> None:
+        if isinstance(item, ServiceEvent):
+            view = self.views.get(item.service)
+            if view is not None:
+                view.apply(item.event, now)
+        else:
+            self.first.apply(item, now)
+
+    def rows(self) -> list[ServiceRow]:
+        return [service_row(name, view) for name, view in self.views.items()]
+
+    def forget_notes(self) -> None:
+        for view in self.views.values():
+            view.forget_notes()
