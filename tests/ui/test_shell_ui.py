@@ -13,7 +13,7 @@ from gok_tui.app import GokApp
 from gok_tui.screens.shell import ContainerPicker, containers_of
 
 from tests.kubefake import FakeKube, wait_until
-from tests.ui.helpers import SIZE, make_app, screen_text, table_keys, until
+from tests.ui.helpers import SIZE, keys_reviewed, make_app, screen_text, table_keys, until
 from tests.ui.notices import read_only_refusal, toast_texts
 from tests.ui.test_snapshots import (  # noqa: F401 (same_place_and_time: an autouse fixture)
     CLUSTER_NOW,
@@ -129,5 +129,25 @@ async def test_read_only_refuses_the_shell_key(fake_kube: FakeKube, fake_kubecon
         await pilot.press("s")
         message = read_only_refusal("shell")
         await until(pilot, lambda: message in toast_texts(app), what=message)
+        assert not isinstance(app.screen, ContainerPicker)
+        assert not fake_kube.streams.execs
+
+
+async def test_a_cluster_that_refuses_exec_refuses_the_key(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(two_container_pod())
+    fake_kube.forbid("pods/exec", verbs=("create",))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_keys(app) == ["default/api-1"], what="the pod")
+        await until(pilot, lambda: keys_reviewed(app), what="the keys reviewed")
+        await pilot.press("s")
+        await until(
+            pilot,
+            lambda: any(t.startswith("shell: not allowed") for t in toast_texts(app)),
+            what="the refusal",
+        )
+        assert "pods/exec" in " ".join(toast_texts(app))
         assert not isinstance(app.screen, ContainerPicker)
         assert not fake_kube.streams.execs
