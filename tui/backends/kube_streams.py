@@ -107,6 +107,8 @@ def _open(
             options.update(
                 http_proxy_host=proxy.hostname, http_proxy_port=proxy.port, proxy_type="http"
             )
+            if configuration.no_proxy:
+                options["http_no_proxy"] = configuration.no_proxy.split(",")
         backend.request_count += 1
         try:
             ws.connect(url, **options)
