@@ -325,3 +325,28 @@ def test_an_unreachable_or_silent_cluster_is_said_in_time(
         quiet.close()
     finally:
         silent.close()
+
+
+def test_rbac_wants_get_and_create_on_the_subresource(
+    running: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    """As a v1.28 server authorizes a websocket GET (get) and v1.31+ also (create)."""
+    from tests.integration.identity import restricted_backend
+
+    pods = {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}
+    get_only = {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["get"]}
+    both = {"apiGroups": [""], "resources": ["pods/portforward"], "verbs": ["get", "create"]}
+    user = restricted_backend(backend, "default", tmp_path, "dev", [pods, get_only, both])
+    try:
+        with pytest.raises(KubeError) as refused:
+            user.run_command("default", "web", "main", ["true"])
+        assert refused.value.status == 403
+        assert refused.value.message.startswith(
+            "not allowed: create pods/exec in namespace default "
+            '(pods "web" is forbidden: User "system:serviceaccount:default:dev" cannot create'
+        )
+        with user.port_forward("default", "web", 8080) as forward:
+            forward.socket.sendall(b"ok")
+            assert recv_exactly(forward.socket, 2) == b"ok"
+    finally:
+        user.close()
