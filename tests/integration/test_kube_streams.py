@@ -9,6 +9,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -298,3 +299,54 @@ def test_no_thread_is_left_behind(running: FakeKube, backend: KubeBackend) -> No
 
     wait_until(settled, WAIT)
     wait_until(lambda: running.streams.open_count == 0, WAIT)
+
+
+def test_an_unreachable_or_silent_cluster_is_said_in_time(
+    running: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    from gok_tui.config.kubeconfig import resolve_target
+
+    from tests.ui.pty_app import SilentServer
+
+    running.stop()
+    with pytest.raises(KubeError, match=r"cannot reach the cluster at .*: connection refused"):
+        backend.port_forward("default", "web", 8080)
+    silent = SilentServer()
+    try:
+        target = resolve_target(
+            kubeconfig=str(silent.write_kubeconfig(tmp_path / "silent")), environ={}
+        )
+        assert target is not None
+        quiet = KubeBackend(target, timeout=(1.0, 1.0))
+        with pytest.raises(KubeError) as waited:
+            quiet.exec_session("default", "web", "main", ["sh"])
+        assert waited.value.timed_out, waited.value.message
+        assert "did not answer" in waited.value.message
+        quiet.close()
+    finally:
+        silent.close()
+
+
+def test_rbac_wants_get_and_create_on_the_subresource(
+    running: FakeKube, backend: KubeBackend, tmp_path: Path
+) -> None:
+    """As a v1.28 server authorizes a websocket GET (get) and v1.31+ also (create)."""
+    from tests.integration.identity import restricted_backend
+
+    pods = {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}
+    get_only = {"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["get"]}
+    both = {"apiGroups": [""], "resources": ["pods/portforward"], "verbs": ["get", "create"]}
+    user = restricted_backend(backend, "default", tmp_path, "dev", [pods, get_only, both])
+    try:
+        with pytest.raises(KubeError) as refused:
+            user.run_command("default", "web", "main", ["true"])
+        assert refused.value.status == 403
+        assert refused.value.message.startswith(
+            "not allowed: create pods/exec in namespace default "
+            '(pods "web" is forbidden: User "system:serviceaccount:default:dev" cannot create'
+        )
+        with user.port_forward("default", "web", 8080) as forward:
+            forward.socket.sendall(b"ok")
+            assert recv_exactly(forward.socket, 2) == b"ok"
+    finally:
+        user.close()

@@ -180,7 +180,7 @@ def review(
     namespace = str(attributes.get("namespace", ""))
     status: dict[str, Any]
     if user is None:
-        allowed = not refused(verb, resource.split("/")[0], namespace)
+        allowed = not refused(verb, resource, namespace)
         status = {"allowed": allowed}
     else:
         reason = _allowing_binding(state, user, verb, group, resource, namespace)

@@ -242,8 +242,11 @@ class FakeKube:
         """A SelfSubjectAccessReview by the caller (see rbac.review)."""
 
         def refused(verb: str, resource: str, namespace: str) -> bool:
+            # forbid("pods") covers its subresources too; forbid("pods/exec") that one only
             return any(
-                plural == resource and (where is None or where == namespace) and verb in verbs
+                plural in (resource, resource.split("/")[0])
+                and (where is None or where == namespace)
+                and verb in verbs
                 for plural, where, verbs in self._forbidden
             )
 
