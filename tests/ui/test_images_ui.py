@@ -93,7 +93,13 @@ async def test_prune_with_the_engine_unreachable_says_so(tmp_path: Path) -> None
     socket_path = tmp_path / "no.sock"
     app = make_app(None, view="images", project=project, docker_host=f"unix://{socket_path}")
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        await until(pilot, lambda: "not reachable" in screen_text(app), timeout=10, what="error")
+        # the socket's path may wrap the sentence across lines
+        await until(
+            pilot,
+            lambda: "not reachable" in " ".join(screen_text(app).split()),
+            timeout=10,
+            what="error",
+        )
         app.clear_notifications()
         await pilot.press("P")
         await until(pilot, lambda: toast_texts(app) != [], what="an answer to P")
