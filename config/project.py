@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gok_tui.config.errors import ConfigError, shown
+from gok_tui.config.forwards import parse_forwards
 from gok_tui.config.settings import read_toml
 
 PROJECT_FILE = "gok.toml"
@@ -98,6 +99,7 @@ class ProjectConfig:
     source: str | None  # the gok.toml path, or None when inferred
     assumptions: tuple[str, ...] = ()
     traffic: TrafficSpec = field(default_factory=TrafficSpec)
+    forwards: tuple[ForwardSpec, ...] = ()
 
 
 def load_project(root: Path) -> ProjectConfig:
@@ -111,7 +113,7 @@ def load_project(root: Path) -> ProjectConfig:
 
 
 def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> ProjectConfig:
-    _only(data, {"image", "deploy", "watch", "traffic"}, source, "")
+    _only(data, {"image", "deploy", "watch", "traffic", "forward"}, source, "")
     image_table = _table(data, "image", source)
     deploy_table = _table(data, "deploy", source)
     watch_table = _table(data, "watch", source)
@@ -189,6 +191,7 @@ def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> Pr
         watch=watch,
         source=source,
         traffic=_traffic(_table(data, "traffic", source), source),
+        forwards=parse_forwards(data.get("forward"), source),
     )
 
 

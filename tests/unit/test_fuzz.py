@@ -871,7 +871,9 @@ def test_gok_toml_empty_section_name_is_named_as_empty(tmp_path: Path) -> None:
     (tmp_path / PROJECT_FILE).write_text('[""]\n')
     error = raises_config_error(lambda: load_project(tmp_path))
     path = tmp_path.resolve() / PROJECT_FILE
-    assert error.line() == f'{path}: "": unknown key (known: deploy, image, traffic, watch)'
+    assert (
+        error.line() == f'{path}: "": unknown key (known: deploy, forward, image, traffic, watch)'
+    )
 
 
 def test_json_message_with_newlines_stays_on_one_line() -> None:
