@@ -208,6 +208,20 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("timeline.export", "s", "export", "Export", "timeline"),
     *_moves("timeline", "cursor"),
+    KeySpec(
+        "forward.start",
+        "F",
+        "port_forward",
+        "Port-forward",
+        "forward",
+        mutates=True,
+        needs="create pods/portforward",
+    ),
+    KeySpec("portforwards.filter", "slash", "filter", "Filter", "portforwards"),
+    KeySpec("portforwards.back", "escape", "back", "Back", "portforwards"),
+    *_moves("portforwards", "cursor"),
+    KeySpec("portforwards.stop", "x,ctrl+d", "stop_forward", "Stop", "portforwards"),
+    KeySpec("portforwards.stop_all", "X", "stop_all_forwards", "Stop all", "portforwards"),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -237,6 +251,10 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("table", "jobs"),
         ("table", "cronjobs"),
         ("timeline",),
+        ("table", "pods", "forward"),
+        ("table", "deployments", "forward"),
+        ("table", "forward"),
+        ("portforwards",),
     )
 )
 

@@ -83,6 +83,7 @@ OWN_VIEWS: dict[tuple[str, str], str] = {
     ("apps", "daemonsets"): "workloads:DaemonSetsScreen",
     ("batch", "jobs"): "workloads:JobsScreen",
     ("batch", "cronjobs"): "workloads:CronJobsScreen",
+    ("", "services"): "services:ServicesScreen",
 }
 
 
