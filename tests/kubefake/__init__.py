@@ -26,6 +26,9 @@ Repeatable runs: `FakeKube(clock=...)` is the cluster's wall clock (creation tim
     source.
 Requests: fake.requests (RequestRecord(method, path, query, content_type, body)),
     clear_requests().
+Exec and port-forward over WebSocket (streams.py): fake containers that echo, run a tiny
+    shell and keep files: fake.streams.files(ns, pod, container), put_file(...), reset()
+    (cut every open stream), missing (programs no container has), protocols, resizes, execs.
 Deletes as the real server does them: see ``deletion`` (a pod on a node terminates for up to
     ``fake.controllers.stop_delay`` seconds; a pod whose nodeSelector no node matches stays
     Pending, Unschedulable).

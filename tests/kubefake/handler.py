@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
-from tests.kubefake import crds, deletion, disruption, ownership, tables, validation
+from tests.kubefake import crds, deletion, disruption, ownership, streams, tables, validation
 from tests.kubefake import discovery as documents
 from tests.kubefake.errors import ApiError, conflict, gone, not_found
 from tests.kubefake.resources import (
@@ -179,6 +179,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _not_found(route)
             if route.subresource == "log":
                 self._log(route, obj, query)
+            elif route.subresource in ("exec", "portforward"):
+                streams.serve(self, self.fake, route, parse_qs(urlsplit(self.path).query))
             else:
                 self.fake.after_read(route.resource.plural, route.namespace, route.name)
                 self._json(200, _scale_of(obj) if route.subresource == "scale" else obj)

@@ -75,7 +75,9 @@ RESOURCES: dict[tuple[str, str], Resource] = {
             True,
             (
                 Sub("eviction", "Eviction", ("create",), "policy", "v1"),
+                Sub("exec", "PodExecOptions", ("create", "get")),
                 Sub("log", "Pod", ("get",)),
+                Sub("portforward", "PodPortForwardOptions", ("create", "get")),
                 _status("Pod"),
             ),
             ("po",),

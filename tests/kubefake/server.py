@@ -31,6 +31,7 @@ from tests.kubefake.controllers import (
 from tests.kubefake.errors import ApiError
 from tests.kubefake.resources import BY_KIND, RESOURCES, Resource, merge_patch
 from tests.kubefake.state import State
+from tests.kubefake.streams import Streams
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -111,6 +112,7 @@ class FakeKube:
         self._conflict_next: dict[str, int] = {}
         self._status_writes_on_read: set[str] = set()
         self.tokens = rbac.Tokens()
+        self.streams = Streams()  # exec and port-forward: the fake containers (streams.py)
         self._server: ThreadingHTTPServer | None = None
         self._serve_thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
@@ -582,9 +584,10 @@ class FakeKube:
             rbac.authorize(
                 self.state, user, verb, route.resource.group, resource, route.namespace, route.name
             )
+        subresource = f"{route.resource.plural}/{route.subresource}"
         for resource, namespace, verbs in self._forbidden:
             if (
-                resource == route.resource.plural
+                resource in (route.resource.plural, subresource)
                 and (namespace is None or namespace == route.namespace)
                 and verb in verbs
             ):

@@ -14,9 +14,9 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gok_tui.backends.kube_auth import (
     EXEC_TIMEOUT,
@@ -44,6 +44,9 @@ from gok_tui.domain.server_table import (
     parse_columns,
     plain_entry,
 )
+
+if TYPE_CHECKING:
+    from gok_tui.backends.kube_streams import ExecResult, ExecSession, PortForwardConnection
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 # POSTs that only ask the server a question and change nothing (read-only mode lets them pass)
@@ -262,6 +265,7 @@ class KubeBackend:
         self._credentials_reloaded_at = 0.0
         self._streams: set[WatchStream] = set()
         self._streams_lock = threading.Lock()
+        self._sessions: set[ExecSession | PortForwardConnection] = set()  # exec, port-forward
         self._closed = False
         self.request_count = 0
 
@@ -369,6 +373,10 @@ class KubeBackend:
             streams = list(self._streams)
         for stream in streams:
             stream.close()
+        with self._streams_lock:
+            sessions = list(self._sessions)
+        for session in sessions:
+            session.close()
         self._closed = True  # new requests are refused from now on
         # The lock is held while a client is built, which can mean an exec plugin waiting for a
         # login: closing (on quit, or :ctx) does not wait for it; that build's client is then
@@ -770,6 +778,59 @@ class KubeBackend:
         response = self._send(method, path, query, body=body, content_type=content_type)
         raw = response.data
         return json.loads(raw) if raw else {}
+
+    # -- exec and port-forward (kube_streams; refused in read-only mode) --------------------
+    def exec_session(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        command: Sequence[str],
+        *,
+        stdin: bool = True,
+        tty: bool = False,
+        timeout: float | None = None,
+    ) -> ExecSession:
+        """A command running in a container, its stdin/stdout/stderr/tty over a websocket."""
+        from gok_tui.backends import kube_streams
+
+        session = kube_streams.exec_session(
+            self, namespace, pod, container, command, stdin=stdin, tty=tty, timeout=timeout
+        )
+        self._track(session)
+        return session
+
+    def run_command(
+        self,
+        namespace: str,
+        pod: str,
+        container: str,
+        command: Sequence[str],
+        *,
+        stdin: bytes | None = None,
+        timeout: float = 60.0,
+    ) -> ExecResult:
+        """Run a command in a container to its end: exit code, stdout, stderr."""
+        from gok_tui.backends import kube_streams
+
+        return kube_streams.run_command(
+            self, namespace, pod, container, command, stdin=stdin, timeout=timeout
+        )
+
+    def port_forward(
+        self, namespace: str, pod: str, port: int, *, timeout: float | None = None
+    ) -> PortForwardConnection:
+        """One connection to pod:port; its ``socket`` is a connected stream socket."""
+        from gok_tui.backends import kube_streams
+
+        connection = kube_streams.port_forward(self, namespace, pod, port, timeout=timeout)
+        self._track(connection)
+        return connection
+
+    def _track(self, session: ExecSession | PortForwardConnection) -> None:
+        with self._streams_lock:
+            self._sessions = {s for s in self._sessions if not s.ended}
+            self._sessions.add(session)
 
     def _forget(self, stream: WatchStream) -> None:
         with self._streams_lock:
