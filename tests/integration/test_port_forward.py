@@ -1,11 +1,9 @@
-"""Port-forwards against the fake API server: a real local port, the fake's pods followed over
-real list+watch, the forward moving when its pod goes away. The byte stream to the pod is an
-in-process echo here (``EchoStreams``); the websocket one is tested in
-test_port_forward_stream.py."""
+"""Port-forwards against the fake API server: bytes through a real local port and the API
+server's port-forward websocket to the fake's echoing container, the pods followed over real
+list+watch, the forward moving when its pod goes away."""
 
 from __future__ import annotations
 
-import queue
 import socket
 import threading
 from collections.abc import Iterator
@@ -20,6 +18,7 @@ from gok_tui.store.forwards import (
     ForwardError,
     ForwardManager,
     ForwardRequest,
+    open_pod_stream,
     port_free,
 )
 
@@ -29,51 +28,25 @@ from tests.kubefake import FakeKube, wait_until
 WAIT = 15.0
 
 
-class EchoStream:
-    """A pod's port that sends back what it is sent."""
-
-    def __init__(self) -> None:
-        self._queue: queue.Queue[bytes] = queue.Queue()
-        self.closed = False
-
-    def send(self, data: bytes) -> None:
-        self._queue.put(data)
-
-    def recv(self, timeout: float) -> bytes | None:
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return b"" if self.closed else None
-
-    def close(self) -> None:
-        self.closed = True
-        self._queue.put(b"")
-
-
-class EchoStreams:
-    """The opener: records which pod and port each connection went to."""
-
-    def __init__(self) -> None:
-        self.opened: list[tuple[str, str, int]] = []
-
-    def __call__(self, backend: KubeBackend, namespace: str, pod: str, port: int) -> EchoStream:
-        self.opened.append((namespace, pod, port))
-        return EchoStream()
-
-
 def with_ports(obj: dict, ports: list[dict]) -> dict:
     obj["spec"]["template"]["spec"]["containers"][0]["ports"] = ports
     return obj
 
 
-@pytest.fixture
-def streams() -> EchoStreams:
-    return EchoStreams()
+def forwarded_to(fake: FakeKube) -> list[str]:
+    """The pod:port of each port-forward request the fake was sent, in order."""
+    return [
+        f"{r.path.split('/')[-2]}:{r.query.get('ports')}"
+        for r in list(fake.requests)
+        if r.path.endswith("/portforward")
+    ]
 
 
 @pytest.fixture
-def manager(streams: EchoStreams, tmp_path: Path) -> Iterator[ForwardManager]:
-    forwards = ForwardManager(streams, audit=AuditLog(tmp_path / "audit.jsonl"), watch_timeout=30)
+def manager(tmp_path: Path) -> Iterator[ForwardManager]:
+    forwards = ForwardManager(
+        open_pod_stream, audit=AuditLog(tmp_path / "audit.jsonl"), watch_timeout=30
+    )
     yield forwards
     forwards.stop_all(audit=False)
 
@@ -125,7 +98,7 @@ def round_trip(port: int, payload: bytes) -> bytes:
 
 
 def test_bytes_go_through_a_real_local_port_and_are_counted(
-    fake_kube: FakeKube, manager: ForwardManager, streams: EchoStreams, new_backend, tmp_path: Path
+    fake_kube: FakeKube, manager: ForwardManager, new_backend, tmp_path: Path
 ) -> None:
     fake_kube.apply_object(
         with_ports(deployment("web", replicas=1), [{"name": "http", "containerPort": 8080}])
@@ -138,7 +111,7 @@ def test_bytes_go_through_a_real_local_port_and_are_counted(
     assert info.pod_port == 8080
 
     assert round_trip(local, b"hello through the forward") == b"hello through the forward"
-    assert streams.opened == [("default", info.pod, 8080)]
+    assert forwarded_to(fake_kube) == [f"{info.pod}:8080"]
     wait_until(lambda: manager.forwards()[0].bytes_in == 25, timeout=WAIT)
     shown = manager.forwards()[0]
     assert (shown.bytes_out, shown.connections) == (25, 1)
@@ -156,7 +129,7 @@ def test_bytes_go_through_a_real_local_port_and_are_counted(
 
 
 def test_a_deployment_forward_moves_when_its_pod_is_deleted(
-    fake_kube: FakeKube, manager: ForwardManager, streams: EchoStreams, new_backend
+    fake_kube: FakeKube, manager: ForwardManager, new_backend
 ) -> None:
     fake_kube.apply_object(
         with_ports(deployment("web", replicas=1), [{"name": "http", "containerPort": 8080}])
@@ -176,11 +149,11 @@ def test_a_deployment_forward_moves_when_its_pod_is_deleted(
     )
     assert moved.moves == 1
     assert round_trip(local, b"two") == b"two"
-    assert streams.opened[-1] == ("default", moved.pod, 8080)
+    assert forwarded_to(fake_kube)[-1] == f"{moved.pod}:8080"
 
 
 def test_a_service_forward_reaches_the_target_port_of_a_ready_pod(
-    fake_kube: FakeKube, manager: ForwardManager, streams: EchoStreams, new_backend
+    fake_kube: FakeKube, manager: ForwardManager, new_backend
 ) -> None:
     fake_kube.apply_object(
         with_ports(deployment("api", replicas=2), [{"name": "web", "containerPort": 8080}])
@@ -321,3 +294,41 @@ def test_every_thread_ends_when_all_forwards_stop(
     held.close()
     assert [port_free("127.0.0.1", port) for port in ports] == [True, True]
     wait_until(lambda: our_threads() == threads_before, timeout=WAIT)  # a slow box: they end
+
+
+def web_forward(fake: FakeKube, manager: ForwardManager, new_backend) -> tuple[int, str]:
+    fake.apply_object(
+        with_ports(deployment("web", replicas=1), [{"name": "http", "containerPort": 8080}])
+    )
+    wait_until(lambda: ready_pods(fake, "web"), timeout=WAIT)
+    local = free_port()
+    request = ForwardRequest(ForwardTarget("deployments", "default", "web"), 8080, local)
+    return local, manager.start(request, new_backend()).pod
+
+
+def test_403_on_pods_portforward_is_the_forwards_last_error(
+    fake_kube: FakeKube, manager: ForwardManager, new_backend
+) -> None:
+    """The listener is up (the key was allowed); each connection the cluster refuses is closed
+    and the refusal is what :pf shows."""
+    local, pod = web_forward(fake_kube, manager, new_backend)
+    fake_kube.forbid("pods/portforward", verbs=("create", "get"))
+    assert round_trip(local, b"refused") == b""
+    wait_until(lambda: "not allowed" in manager.forwards()[0].last_error, timeout=WAIT)
+    assert manager.forwards()[0].last_error.startswith(f"{pod}:8080: ")
+    fake_kube.allow_all()
+    assert round_trip(local, b"allowed again") == b"allowed again"
+
+
+def test_a_connection_reset_mid_stream_is_said_and_the_next_one_works(
+    fake_kube: FakeKube, manager: ForwardManager, new_backend
+) -> None:
+    local, _ = web_forward(fake_kube, manager, new_backend)
+    with socket.create_connection(("127.0.0.1", local), timeout=WAIT) as client:
+        client.sendall(b"first")
+        assert client.recv(5) == b"first"
+        fake_kube.streams.reset()
+        assert client.recv(5) == b""  # the reset reaches the local end: closed, not hung
+    wait_until(lambda: manager.forwards()[0].open_connections == 0, timeout=WAIT)
+    assert round_trip(local, b"second") == b"second"
+    assert manager.forwards()[0].connections == 2

@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import itertools
+import select
 import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from gok_tui.actions.audit import AuditLog
 from gok_tui.actions.base import ObjectRef, Plan
@@ -38,6 +39,9 @@ from gok_tui.domain.forwards import (
 from gok_tui.domain.kinds import KINDS
 from gok_tui.store.buffer import LatestWinsBuffer
 from gok_tui.store.watch import FeedSpec, WatchLoop
+
+if TYPE_CHECKING:
+    from gok_tui.backends.kube_streams import PortForwardConnection
 
 ACCEPT_WAIT = 0.2  # seconds: how often the listener looks at its pods and its stop flag
 READ_WAIT = 0.5  # seconds a connection's read waits before it looks at its stop flag
@@ -65,9 +69,33 @@ class PortStream(Protocol):
 OpenStream = Callable[[KubeBackend, str, str, int], PortStream]
 
 
+class _ConnectionStream:
+    """The backend's port-forward connection (a websocket pumped into a socket pair) as a
+    PortStream; what the kubelet said on its error channel ends it as an error."""
+
+    def __init__(self, connection: PortForwardConnection) -> None:
+        self.connection = connection
+        self._socket = connection.socket
+
+    def send(self, data: bytes) -> None:
+        self._socket.sendall(data)
+
+    def recv(self, timeout: float) -> bytes | None:
+        # select, not a socket timeout: the timeout would be the sending thread's too
+        if not select.select([self._socket], [], [], timeout)[0]:
+            return None
+        data = self._socket.recv(CHUNK)
+        if not data and self.connection.error:
+            raise ConnectionError(self.connection.error)
+        return data
+
+    def close(self) -> None:
+        self.connection.close(timeout=JOIN_WAIT)
+
+
 def open_pod_stream(backend: KubeBackend, namespace: str, pod: str, port: int) -> PortStream:
-    """The backend's byte stream to ``pod:port``."""
-    raise KubeError("port-forward streams are not in this build yet", status=None)
+    """The backend's byte stream to ``pod:port`` (over the API server's websocket)."""
+    return _ConnectionStream(backend.port_forward(namespace, pod, port))
 
 
 class ForwardError(Exception):
