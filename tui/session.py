@@ -204,7 +204,10 @@ class Session:
             )
             if not target_text:
                 said.append(
-                    (False, f"forward[{index}]: no target, and [deploy] names no deployment")
+                    (
+                        False,
+                        f"gok.toml forward[{index}]: no target, and [deploy] names no deployment",
+                    )
                 )
                 continue
             namespace = spec.namespace or project.deploy.namespace or self._namespace_or_default()
@@ -215,7 +218,7 @@ class Session:
                 )
                 info = self.start_forward(request)
             except (ForwardError, ForwardProblem) as error:
-                said.append((False, f"gok.toml forward to {target_text}: {error}"))
+                said.append((False, f"gok.toml forward[{index}]: {error}"))
                 continue
             said.append(
                 (

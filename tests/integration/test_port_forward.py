@@ -332,3 +332,50 @@ def test_a_connection_reset_mid_stream_is_said_and_the_next_one_works(
     wait_until(lambda: manager.forwards()[0].open_connections == 0, timeout=WAIT)
     assert round_trip(local, b"second") == b"second"
     assert manager.forwards()[0].connections == 2
+
+
+def test_gok_toml_forwards_start_and_follow_a_rollout(
+    fake_kube: FakeKube, fake_kubeconfig: Path, tmp_path: Path
+) -> None:
+    from gok_tui.config.project import load_project
+    from gok_tui.config.settings import Settings
+    from gok_tui.session import Session
+
+    fake_kube.apply_object(
+        with_ports(deployment("web", replicas=1), [{"name": "http", "containerPort": 8080}])
+    )
+    wait_until(lambda: ready_pods(fake_kube, "web"), timeout=WAIT)
+    local, taken_port = free_port(), free_port()
+    (tmp_path / "gok.toml").write_text(
+        '[image]\nrepository = "r"\n[deploy]\ndeployment = "web"\n'
+        f'[[forward]]\nlocal_port = {local}\nremote_port = "http"\n'
+        f'[[forward]]\nlocal_port = {taken_port}\nremote_port = 8080\ntarget = "deploy/nope"\n'
+    )
+    session = Session(
+        Settings(),
+        resolve_target(kubeconfig=str(fake_kubeconfig), environ={}),
+        project=load_project(tmp_path),
+        watch_timeout=30,
+    )
+    try:
+        said = session.start_project_forwards()
+        first = ready_pods(fake_kube, "web")[0]
+        assert said == [
+            (True, f"port-forward deploy/web http on 127.0.0.1:{local} (pod {first})"),
+            (False, "gok.toml forward[1]: deploy/nope not found in namespace default"),
+        ]
+        assert round_trip(local, b"before") == b"before"
+        # a rollout: a new pod template; the new pod comes up Ready and the old one goes
+        fake_kube.apply_object(
+            with_ports(
+                deployment("web", image="hello:2", replicas=1),
+                [{"name": "http", "containerPort": 8080}],
+            )
+        )
+        wait_until(lambda: session.forwards.forwards()[0].pod not in ("", first), timeout=WAIT)
+        assert session.forwards.forwards()[0].moved.startswith(f"moved from {first} (")
+        assert round_trip(local, b"after") == b"after"
+        assert [info.request.origin for info in session.forwards.forwards()] == ["gok.toml"]
+    finally:
+        session.close()
+    assert port_free("127.0.0.1", local)
