@@ -214,6 +214,7 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
         "port_forward",
         "Port-forward",
         "forward",
+        show=False,  # the footer of these views is full at 80 columns: `?` lists it
         mutates=True,
         needs="create pods/portforward",
     ),
