@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from gok_tui.actions.audit import AuditLog
-from gok_tui.backends.kube import KubeBackend
+from gok_tui.backends.kube import KubeBackend, ReadOnlyError
 from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.domain.forwards import ForwardTarget
 from gok_tui.store.forwards import (
@@ -264,6 +264,20 @@ def test_read_only_refuses_before_anything_listens(
     with pytest.raises(ForwardError, match="read-only mode: refused to port-forward to deploy/web"):
         manager.start(request, new_backend(readonly=True))
     assert port_free("127.0.0.1", local)
+    with pytest.raises(ReadOnlyError):  # and the backend refuses the stream itself
+        new_backend(readonly=True).port_forward("default", "web-1", 8080)
+
+
+def test_an_unreachable_cluster_is_said_and_nothing_listens(
+    fake_kube: FakeKube, manager: ForwardManager, new_backend
+) -> None:
+    backend = new_backend()
+    fake_kube.stop()
+    local = free_port()
+    request = ForwardRequest(ForwardTarget("deployments", "default", "web"), 8080, local)
+    with pytest.raises(ForwardError, match=r"cannot reach the cluster at .+: connection refused"):
+        manager.start(request, backend)
+    assert port_free("127.0.0.1", local) and manager.forwards() == []
 
 
 def test_forbidden_get_is_said(fake_kube: FakeKube, manager: ForwardManager, new_backend) -> None:

@@ -309,7 +309,6 @@ class _Forward:
     buffer: LatestWinsBuffer = field(default_factory=LatestWinsBuffer)
     loop: WatchLoop | None = None
     thread: threading.Thread | None = None
-    _listed: bool = False
 
     @property
     def namespace(self) -> str:
@@ -412,7 +411,6 @@ class _Forward:
                 (obj.get("metadata") or {}).get("name", ""): obj
                 for obj in drained.snapshot.values()
             }
-            self._listed = True
         for key, obj in drained.changes.items():
             name = key.rpartition("/")[2]
             if obj is None:
