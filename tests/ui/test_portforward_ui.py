@@ -5,7 +5,9 @@ read-only refuses F; pictures of the picker and of :pf at 80x24."""
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from gok_tui.widgets.forward_picker import ForwardPicker
 from textual.pilot import Pilot
 
 from tests.integration.helpers import deployment, service
-from tests.kubefake import FakeKube
+from tests.kubefake import FakeKube, wait_until
 from tests.ui.helpers import screen_text, table_column, until
 from tests.ui.test_snapshots import (  # noqa: F401 (same_place_and_time: an autouse fixture)
     CLUSTER_NOW,
@@ -213,3 +215,31 @@ def test_pf_picture(snap_compare: Snap, shop: World) -> None:
         assert snap_compare(app, terminal_size=(80, 24), run_before=before)
     finally:
         app.session.forwards.stop_all(audit=False)
+
+
+def forward_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("pf ")]
+
+
+async def test_gok_toml_forwards_start_with_the_app_and_quitting_stops_them(
+    shop: World, tmp_path: Path
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    (tmp_path / "gok.toml").write_text(
+        '[image]\nrepository = "r"\n[deploy]\ndeployment = "web"\n'
+        f'[[forward]]\nlocal_port = {port}\nremote_port = "http"\n'
+    )
+    app = app_for(shop, project=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        said = f"port-forward deploy/web http on 127.0.0.1:{port} (pod {web_pod(shop.fake)})"
+        await until(
+            pilot, lambda: any(said in m.text for m in app.messages), timeout=WAIT, what="said"
+        )
+        assert round_trip(port, b"from gok.toml") == b"from gok.toml"
+        await pilot.press("colon", *"pf", "enter")
+        await until(pilot, lambda: isinstance(app.screen, PortForwardsScreen), what=":pf")
+        await until(pilot, lambda: "from        gok.toml" in screen_text(app), what="origin")
+        assert forward_threads()
+    assert port_free("127.0.0.1", port)  # quit: nothing left listening
+    wait_until(lambda: forward_threads() == [], timeout=WAIT)  # ending: none left behind
