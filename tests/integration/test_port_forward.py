@@ -393,3 +393,22 @@ def test_gok_toml_forwards_start_and_follow_a_rollout(
     finally:
         session.close()
     assert port_free("127.0.0.1", local)
+
+
+def test_connections_past_the_bound_are_refused_and_said(
+    fake_kube: FakeKube, new_backend, tmp_path: Path
+) -> None:
+    bounded = ForwardManager(open_pod_stream, watch_timeout=30, max_connections=1)
+    try:
+        local, _ = web_forward(fake_kube, bounded, new_backend)
+        with socket.create_connection(("127.0.0.1", local), timeout=WAIT) as first:
+            first.sendall(b"1")
+            assert first.recv(1) == b"1"
+            assert round_trip(local, b"second") == b""  # closed at once
+            assert bounded.forwards()[0].last_error == (
+                "refused a connection: 1 open, the most at once"
+            )
+        wait_until(lambda: bounded.forwards()[0].open_connections == 0, timeout=WAIT)
+        assert round_trip(local, b"third") == b"third"
+    finally:
+        bounded.stop_all(audit=False)

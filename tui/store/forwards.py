@@ -303,6 +303,7 @@ class _Forward:
     moved: str = ""
     moves: int = 0
     on_end: Callable[[_Forward, str], None] | None = None
+    max_connections: int = MAX_CONNECTIONS
     conns: set[_Connection] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -385,9 +386,11 @@ class _Forward:
     def _serve(self, local: socket.socket) -> None:
         with self.lock:
             pod, port = self.pod, self.pod_port
-            too_many = len(self.conns) >= MAX_CONNECTIONS
+            too_many = len(self.conns) >= self.max_connections
             if too_many:
-                self.last_error = f"more than {MAX_CONNECTIONS} connections at once: refused one"
+                self.last_error = (
+                    f"refused a connection: {self.max_connections} open, the most at once"
+                )
             elif not pod or port is None:
                 self.last_error = "a connection came while no pod was Ready: closed it"
             if too_many or not pod or port is None:
@@ -505,10 +508,12 @@ class ForwardManager:
         *,
         audit: AuditLog | None = None,
         watch_timeout: int = WATCH_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         self.open_stream = open_stream
         self.audit = audit
         self.watch_timeout = watch_timeout
+        self.max_connections = max_connections
         self._forwards: dict[int, _Forward] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -551,6 +556,7 @@ class ForwardManager:
             state="active" if pod else "waiting",
             last_error="" if pod else "no Ready pod to forward to yet",
             on_end=self._ended,
+            max_connections=self.max_connections,
         )
         with self._lock:
             self._forwards[forward.id] = forward
