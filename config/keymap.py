@@ -216,7 +216,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
         "forward",
         show=False,  # the footer of these views is full at 80 columns: `?` lists it
         mutates=True,
-        needs="create pods/portforward",
+        # the client opens the stream with a websocket GET: what a v1.28 server authorizes
+        needs="get pods/portforward",
     ),
     KeySpec("portforwards.filter", "slash", "filter", "Filter", "portforwards"),
     KeySpec("portforwards.back", "escape", "back", "Back", "portforwards"),

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 
 from tests.integration.helpers import deployment, service
 from tests.kubefake import FakeKube, wait_until
-from tests.ui.helpers import screen_text, table_column, until
+from tests.ui.helpers import keys_reviewed, screen_text, table_column, until
 from tests.ui.test_snapshots import (  # noqa: F401 (same_place_and_time: an autouse fixture)
     CLUSTER_NOW,
     SERVER,
@@ -243,3 +243,21 @@ async def test_gok_toml_forwards_start_with_the_app_and_quitting_stops_them(
         assert forward_threads()
     assert port_free("127.0.0.1", port)  # quit: nothing left listening
     wait_until(lambda: forward_threads() == [], timeout=WAIT)  # ending: none left behind
+
+
+async def test_F_is_refused_where_the_cluster_forbids_port_forward(shop: World) -> None:
+    shop.fake.forbid("pods/portforward", verbs=("get",))
+    try:
+        app = app_for(shop)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: on_web_deployment(app), timeout=WAIT, what="web listed")
+            await until(pilot, lambda: keys_reviewed(app), timeout=WAIT, what="keys reviewed")
+            await pilot.press("F")
+            await until(
+                pilot,
+                lambda: any(m.text.startswith("port-forward: not allowed: ") for m in app.messages),
+                what="the refusal",
+            )
+            assert not isinstance(app.screen, ForwardPicker)
+    finally:
+        shop.fake.allow_all()
