@@ -224,21 +224,17 @@ class _Connection:
         down = threading.Thread(target=self._downstream, name=f"pf {self.pod} in", daemon=True)
         self.threads.append(down)
         down.start()
-        self.local.settimeout(READ_WAIT)
+        # The local socket stays blocking (no timeout: it would be the other thread's sendall
+        # timeout too, and a slow reader is no error); close() shuts it down, which ends a
+        # recv or a sendall waiting on it.
         try:
             while not self._closed.is_set():
-                try:
-                    data = self.local.recv(CHUNK)
-                except TimeoutError:
-                    continue
+                data = self.local.recv(CHUNK)
                 if not data:
                     break
                 stream.send(data)
                 forward.count(out=len(data))
-        except OSError as error:
-            if not self._closed.is_set():
-                forward.note_error(f"{self.pod}:{self.port}: {error}")
-        except Exception as error:  # the stream's own errors (a reset, a closed websocket)
+        except Exception as error:  # the socket's, or the stream's (a reset, a closed websocket)
             if not self._closed.is_set():
                 forward.note_error(f"{self.pod}:{self.port}: {error}")
         finally:
@@ -397,6 +393,7 @@ class _Forward:
                 local.close()
                 return
             self.connections += 1
+            local.settimeout(None)  # blocking: see _Connection._upstream
             connection = _Connection(self, local, pod, port)
             self.conns.add(connection)
         connection.start()
@@ -602,7 +599,7 @@ class ForwardManager:
     def stop(self, forward_id: int, *, wait: float = JOIN_WAIT) -> ForwardInfo | None:
         """Stop one forward and forget it; None when there is no such forward."""
         with self._lock:
-            forward = self._forwards.pop(forward_id, None)
+            forward = self._forwards.get(forward_id)
         if forward is None:
             return None
         self._stop([forward], wait)
@@ -614,7 +611,6 @@ class ForwardManager:
         """Stop every forward (on quit with ``audit`` False: nothing is left listening)."""
         with self._lock:
             forwards = list(self._forwards.values())
-            self._forwards.clear()
         self._stop(forwards, wait)
         if audit:
             for forward in forwards:
@@ -625,6 +621,9 @@ class ForwardManager:
 
     def _stop(self, forwards: list[_Forward], wait: float) -> None:
         threads = [thread for forward in forwards for thread in forward.stop()]
+        with self._lock:  # only now: a forward gone from the list listens no more
+            for forward in forwards:
+                self._forwards.pop(forward.id, None)
         deadline = time.monotonic() + wait
         for thread in threads:
             if thread.ident is not None and thread is not threading.current_thread():
