@@ -381,6 +381,9 @@ class _Forward:
 
     def _serve(self, local: socket.socket) -> None:
         with self.lock:
+            if self.stopping.is_set():  # stop() has taken the list of connections to close
+                local.close()
+                return
             pod, port = self.pod, self.pod_port
             too_many = len(self.conns) >= self.max_connections
             if too_many:
