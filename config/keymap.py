@@ -132,6 +132,8 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
         mutates=True,
         needs="delete pods",
     ),
+    # exec can change anything in the container: mutates, so read-only hides and refuses it
+    KeySpec("pods.shell", "s", "shell", "Shell", "pods", mutates=True, needs="create pods/exec"),
     KeySpec("rollout.back", "escape", "back", "Back", "rollout"),
     KeySpec("rollout.pods", "enter", "pods", "Pods table", "rollout"),
     KeySpec("rollout.logs", "l", "logs", "Logs", "rollout"),

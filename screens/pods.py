@@ -49,6 +49,26 @@ class PodsScreen(ForwardKeys):
             return
         self.gok.propose(DeletePod(ref))
 
+    def action_shell(self) -> None:
+        from gok_tui.screens.shell import ContainerPicker, containers_of, open_shell
+
+        picked, ref = self.selected(), self.selected_ref()
+        if picked is None or ref is None:
+            return
+        containers = containers_of(picked[1])
+        if not containers:
+            self.notify(f"{ref} has no containers to open a shell in", severity="warning")
+            return
+        if len(containers) == 1:
+            open_shell(self.gok, ref, containers[0][0])
+            return
+
+        def chosen(container: str | None) -> None:
+            if container:
+                open_shell(self.gok, ref, container)
+
+        self.app.push_screen(ContainerPicker(ref, containers), callback=chosen)
+
     def log_request(self, obj: dict[str, Any]) -> LogRequest | None:
         from gok_tui.store.logs import LogRequest
 

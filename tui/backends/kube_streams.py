@@ -203,6 +203,12 @@ class ExecSession:
     def ended(self) -> bool:
         return self.finished or self._closed.is_set()
 
+    def fileno(self) -> int:
+        """The connection's descriptor, to wait on with select() beside others (see also
+        ``read(0)``, which also serves what TLS has already decrypted)."""
+        sock = self._ws.sock
+        return sock.fileno() if sock is not None else -1
+
     @property
     def command_missing(self) -> bool:
         """The runtime found no such executable (try another shell)."""
@@ -240,13 +246,13 @@ class ExecSession:
         deadline = time.monotonic() + timeout
         with self._read_lock:
             while not self.finished:
-                remaining = deadline - time.monotonic()
-                if remaining < 0:
-                    return None
+                remaining = max(0.0, deadline - time.monotonic())
                 try:
                     if not self._pending() and not _readable(self._ws.sock, min(remaining, POLL)):
                         if self._closed.is_set():
                             self._end("closed")
+                        elif time.monotonic() >= deadline:
+                            return None
                         continue
                     opcode, frame = self._ws.recv_data_frame(True)
                 except Exception as exc:
