@@ -261,3 +261,27 @@ async def test_F_is_refused_where_the_cluster_forbids_port_forward(shop: World) 
             assert not isinstance(app.screen, ForwardPicker)
     finally:
         shop.fake.allow_all()
+
+
+async def test_X_in_pf_stops_every_forward(shop: World) -> None:
+    from gok_tui.domain.forwards import ForwardTarget
+    from gok_tui.store.forwards import ForwardRequest
+
+    app = app_for(shop, view="portforwards")
+    async with app.run_test(size=(80, 24)) as pilot:
+        ports = []
+        for target in (
+            ForwardTarget("deployments", "default", "web"),
+            ForwardTarget("services", "default", "web"),
+        ):
+            with socket.create_server(("127.0.0.1", 0)) as probe:
+                ports.append(probe.getsockname()[1])
+            app.session.start_forward(
+                ForwardRequest(target, 8080 if target.kind != "services" else 80, ports[-1])
+            )
+        await until(pilot, lambda: "Port-forwards[2]" in screen_text(app), what="two listed")
+        assert "svc/web" in screen_text(app) and "80->8080" in screen_text(app)
+        await pilot.press("X")
+        await until(pilot, lambda: "Port-forwards[0]" in screen_text(app), timeout=WAIT)
+        assert [port_free("127.0.0.1", port) for port in ports] == [True, True]
+        await until(pilot, lambda: any(m.text == "stopped 2 port-forwards" for m in app.messages))
