@@ -212,6 +212,22 @@ DEFAULT_KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("timeline.export", "s", "export", "Export", "timeline"),
     *_moves("timeline", "cursor"),
+    KeySpec(
+        "forward.start",
+        "F",
+        "port_forward",
+        "Port-forward",
+        "forward",
+        show=False,  # the footer of these views is full at 80 columns: `?` lists it
+        mutates=True,
+        # the client opens the stream with a websocket GET: what a v1.28 server authorizes
+        needs="get pods/portforward",
+    ),
+    KeySpec("portforwards.filter", "slash", "filter", "Filter", "portforwards"),
+    KeySpec("portforwards.back", "escape", "back", "Back", "portforwards"),
+    *_moves("portforwards", "cursor"),
+    KeySpec("portforwards.stop", "x,ctrl+d", "stop_forward", "Stop", "portforwards"),
+    KeySpec("portforwards.stop_all", "X", "stop_all_forwards", "Stop all", "portforwards"),
 )
 
 KNOWN_IDS = frozenset(spec.id for spec in DEFAULT_KEYS)
@@ -241,6 +257,10 @@ SCOPES_LIVE_TOGETHER: tuple[frozenset[str], ...] = tuple(
         ("table", "jobs"),
         ("table", "cronjobs"),
         ("timeline",),
+        ("table", "pods", "forward"),
+        ("table", "deployments", "forward"),
+        ("table", "forward"),
+        ("portforwards",),
     )
 )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gok_tui.config.errors import ConfigError, shown
+from gok_tui.config.forwards import parse_forwards
 from gok_tui.config.settings import read_toml
 
 PROJECT_FILE = "gok.toml"
@@ -127,6 +128,7 @@ class ProjectConfig:
     traffic: TrafficSpec = field(default_factory=TrafficSpec)
     services: tuple[ServiceSpec, ...] = ()
     dev: DevSpec = field(default_factory=DevSpec)
+    forwards: tuple[ForwardSpec, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.services:
@@ -167,7 +169,12 @@ _SERVICE_NAME = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 
 
 def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> ProjectConfig:
-    _only(data, {"image", "deploy", "watch", "sync", "service", "dev", "traffic"}, source, "")
+    _only(
+        data,
+        {"image", "deploy", "watch", "sync", "service", "dev", "traffic", "forward"},
+        source,
+        "",
+    )
     if "service" in data:
         mixed = [key for key in _SINGLE_SERVICE_KEYS if key in data]
         if mixed:
@@ -200,6 +207,7 @@ def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> Pr
         traffic=_traffic(_table(data, "traffic", source), source),
         services=services,
         dev=_dev(_table(data, "dev", source), source),
+        forwards=parse_forwards(data.get("forward"), source),
     )
 
 

@@ -91,6 +91,14 @@ VIEW_SPECS: tuple[ViewSpec, ...] = (
         "what changed, when and by whom (revisions, events, Helm, audit), newest first",
         "timeline:TimelineScreen",
     ),
+    ViewSpec(
+        "portforwards",
+        ("pf", "forwards"),
+        "ctrl+o",
+        "Forwards",
+        "active port-forwards: target, pod, local address, bytes, connections, moves",
+        "portforwards:PortForwardsScreen",
+    ),
 )
 
 VIEWS: tuple[str, ...] = tuple(spec.name for spec in VIEW_SPECS)

@@ -12,6 +12,7 @@ from gok_tui.domain.table import Column, Row
 from gok_tui.domain.why import WHY_COLUMN, with_why
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentKeyActions
+from gok_tui.screens.forward_keys import ForwardKeys
 from gok_tui.screens.resource import ResourceScreen
 from gok_tui.store.model import Objects
 from textual.binding import BindingType
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # the first table needs neither: imported when a log is asked
     from gok_tui.store.logs import LogRequest
 
 
-class DeploymentsScreen(ResourceScreen, DeploymentKeyActions):
+class DeploymentsScreen(ForwardKeys, DeploymentKeyActions):
     TITLE_TEXT = "Deployments"
     PRIMARY = "deployments"
     HAS_LOGS = True

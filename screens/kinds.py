@@ -84,6 +84,7 @@ OWN_VIEWS: dict[tuple[str, str], str] = {
     ("batch", "jobs"): "workloads:JobsScreen",
     ("batch", "cronjobs"): "workloads:CronJobsScreen",
     ("autoscaling", "horizontalpodautoscalers"): "autoscalers:AutoscalersScreen",
+    ("", "services"): "services:ServicesScreen",
 }
 
 

@@ -12,6 +12,7 @@ from gok_tui.domain.selectors import selector_string
 from gok_tui.domain.table import Column, Row
 from gok_tui.domain.why import WHY_COLUMN, with_why
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.screens.forward_keys import ForwardKeys
 from gok_tui.screens.resource import ResourceScreen, Scope
 from gok_tui.store.model import Objects
 from textual.binding import BindingType
@@ -31,7 +32,7 @@ def pods_of_deployment(obj: dict[str, Any], prefix: str = "deploy") -> PodsScree
     return PodsScreen(Scope(metadata.get("namespace"), selector, title))
 
 
-class PodsScreen(ResourceScreen):
+class PodsScreen(ForwardKeys):
     TITLE_TEXT = "Pods"
     PRIMARY = "pods"
     HAS_LOGS = True

@@ -274,6 +274,7 @@ class GokApp(App[None]):
             self.call_after_refresh(self.session.start_devloop, True)  # built at start
         self.call_after_refresh(self.idle_gc.start)
         self.call_after_refresh(self.check_namespace)
+        self.call_after_refresh(self.start_project_forwards)
         if self.session.target is None:
             self.notify(
                 "no kubeconfig found (KUBECONFIG, ~/.kube/config) and not in a cluster: "
@@ -304,6 +305,18 @@ class GokApp(App[None]):
         if len(shown) > TOAST_CHARS:  # a toast is a glance: the Messages view keeps it whole
             shown = shown[: TOAST_CHARS - 1] + "… (M shows all)"
         super().notify(shown, title=heading, severity=severity, timeout=timeout, markup=False)
+
+    def start_project_forwards(self) -> None:
+        """gok.toml's ``[[forward]]`` entries start with the app (and follow each rollout)."""
+        session = self.session
+        if session.project is None or not session.project.forwards or session.target is None:
+            return
+
+        def start() -> None:
+            for started, said in session.start_project_forwards():
+                self.post_message(self.Notice(said, "information" if started else "warning"))
+
+        self.run_worker(start, thread=True, group="port-forward", exit_on_error=False)
 
     def on_unmount(self) -> None:
         self.session.hub.wake = None

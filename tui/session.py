@@ -16,6 +16,7 @@ from gok_tui.config.settings import Settings, audit_log_path
 from gok_tui.devloop.feed import BuildFeed
 from gok_tui.store.discovery import DiscoveryStore
 from gok_tui.store.feeds import FeedHub
+from gok_tui.store.forwards import ForwardError, ForwardManager, open_pod_stream
 
 if TYPE_CHECKING:
     from gok_tui.backends.docker_backend import DockerBackend
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from gok_tui.devloop.services import ServiceLoops
     from gok_tui.devloop.view import BuildView, BuildViews
     from gok_tui.domain.discovery import KindCatalog
+    from gok_tui.store.forwards import ForwardInfo, ForwardRequest
 
 
 QUIT_WAIT = 0.2  # seconds quitting gives work in flight to finish on its own
@@ -53,10 +55,12 @@ class Session:
     _build_views: BuildViews | None = field(init=False, default=None)
     # the kinds each cluster serves (cached on disk; refreshed after the first table)
     discovery: DiscoveryStore = field(init=False, default_factory=DiscoveryStore)
+    forwards: ForwardManager = field(init=False)  # port-forwards (:pf)
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
         self.audit = AuditLog(audit_log_path(), clock=self.clock)
+        self.forwards = ForwardManager(open_pod_stream, audit=self.audit)
 
     @property
     def docker(self) -> DockerBackend:
@@ -213,6 +217,56 @@ class Session:
             )
         return load_image(cluster, image)
 
+    def start_forward(self, request: ForwardRequest) -> ForwardInfo:
+        """Start a port-forward on the current context (blocking: in a worker). It has a
+        backend of its own, so switching context or namespace leaves it running."""
+        if self.target is None:
+            raise ForwardError("no cluster configured (no kubeconfig): nothing to forward to")
+        return self.forwards.start(request, KubeBackend(self.target, readonly=self.readonly))
+
+    def start_project_forwards(self) -> list[tuple[bool, str]]:
+        """Start the project's ``[[forward]]`` entries (blocking: in a worker); what to say
+        of each, (started, sentence)."""
+        from gok_tui.domain.forwards import ForwardProblem, parse_target
+        from gok_tui.store.forwards import ForwardRequest
+
+        project = self.project
+        if project is None or self.target is None or not project.forwards:
+            return []
+        if self.readonly:
+            return [(False, f"read-only ({self.readonly_reason}): [[forward]] not started")]
+        said: list[tuple[bool, str]] = []
+        for index, spec in enumerate(project.forwards):
+            target_text = spec.target or (
+                f"deployment/{project.deploy.deployment}" if project.deploy.deployment else ""
+            )
+            if not target_text:
+                said.append(
+                    (
+                        False,
+                        f"gok.toml forward[{index}]: no target, and [deploy] names no deployment",
+                    )
+                )
+                continue
+            namespace = spec.namespace or project.deploy.namespace or self._namespace_or_default()
+            try:
+                target = parse_target(target_text, namespace)
+                request = ForwardRequest(
+                    target, spec.remote_port, spec.local_port, spec.address, origin="gok.toml"
+                )
+                info = self.start_forward(request)
+            except (ForwardError, ForwardProblem) as error:
+                said.append((False, f"gok.toml forward[{index}]: {error}"))
+                continue
+            said.append(
+                (
+                    True,
+                    f"port-forward {target} {spec.remote_port} on {request.local}"
+                    + (f" (pod {info.pod})" if info.pod else " (waiting for a Ready pod)"),
+                )
+            )
+        return said
+
     def _namespace_or_default(self) -> str:
         return self.target.namespace if self.target is not None else "default"
 
@@ -223,6 +277,7 @@ class Session:
         if self.devloops is not None:
             self.devloops.stop(timeout=QUIT_WAIT)
         stop_exec_plugins()
+        self.forwards.stop_all(wait=QUIT_WAIT)  # nothing is left listening
         self.hub.stop_all()
         self.audit.settle(wait=QUIT_WAIT)
         if self._docker is not None:

@@ -90,6 +90,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
+    def do_CONNECT(self) -> None:
+        """A proxy's tunnel, as a websocket client opens one through ``proxy-url``: the fake is
+        both the proxy and the server behind it, so the tunnelled requests come on this same
+        connection and are served as any other."""
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.close_connection = False
+
     def _dispatch(self, method: str) -> None:
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}

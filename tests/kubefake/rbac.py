@@ -180,7 +180,10 @@ def review(
     namespace = str(attributes.get("namespace", ""))
     status: dict[str, Any]
     if user is None:
-        allowed = not refused(verb, resource, namespace)
+        # forbid("pods") refuses its subresources too; forbid("pods/portforward") only that
+        allowed = not (
+            refused(verb, resource.split("/")[0], namespace) or refused(verb, resource, namespace)
+        )
         status = {"allowed": allowed}
     else:
         reason = _allowing_binding(state, user, verb, group, resource, namespace)

@@ -64,13 +64,14 @@ async def test_scale_is_not_allowed_and_says_why(
     async with app.run_test(size=(SIZE[0], 60), notifications=True) as pilot:
         await until(pilot, lambda: table_keys(app) == ["default/web"], what="web listed")
         await until(pilot, lambda: keys_reviewed(app), what="the keys reviewed")
-        # one review per distinct need: scale, and patch (restart, undo, pause share it)
+        # one review per distinct need: scale, patch (restart, undo, pause share it) and
+        # port-forward
         asked = [
             json.loads(r.body)["spec"]["resourceAttributes"]
             for r in list(fake_kube.requests)
             if r.path.endswith("/selfsubjectaccessreviews")
         ]
-        assert sorted(a.get("subresource", "") for a in asked) == ["", "scale"]
+        assert sorted(a.get("subresource", "") for a in asked) == ["", "portforward", "scale"]
         assert {a["namespace"] for a in asked} == {"default"}
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -96,7 +97,7 @@ async def test_scale_with_the_right_to_patch_the_scale_works(
 ) -> None:
     fake_kube.apply_object(deployment("web", replicas=1))
     app = make_app(user_kubeconfig(fake_backend, tmp_path, "scaler", SCALER))
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=(SIZE[0], 60), notifications=True) as pilot:  # all of help
         await until(pilot, lambda: table_keys(app) == ["default/web"], what="web listed")
         await until(pilot, lambda: keys_reviewed(app), what="the keys reviewed")
         await pilot.press("question_mark")

@@ -21,4 +21,4 @@ def test_a_kind_with_a_view_of_its_own_opens_it(group_plural: tuple[str, str]) -
 def test_a_kind_of_the_same_name_in_another_group_gets_the_servers_columns() -> None:
     nodes_elsewhere = Kind("Node", "nodes", "example.com", "v1", False, ())
     assert isinstance(kind_screen(nodes_elsewhere), TableKindScreen)
-    assert type(kind_screen(KINDS["services"])) is KindScreen
+    assert type(kind_screen(KINDS["configmaps"])) is KindScreen

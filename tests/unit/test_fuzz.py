@@ -871,7 +871,7 @@ def test_gok_toml_empty_section_name_is_named_as_empty(tmp_path: Path) -> None:
     (tmp_path / PROJECT_FILE).write_text('[""]\n')
     error = raises_config_error(lambda: load_project(tmp_path))
     path = tmp_path.resolve() / PROJECT_FILE
-    known = "deploy, dev, image, service, sync, traffic, watch"
+    known = "deploy, dev, forward, image, service, sync, traffic, watch"
     assert error.line() == f'{path}: "": unknown key (known: {known})'
 
 
