@@ -35,8 +35,9 @@ async def test_build_from_a_saved_file_to_a_followed_rollout(
         # opening built and rolled out once, without a key (as `tilt up` does)
         await until(
             pilot,
-            lambda: app.session.build_view.history
-            and "successfully rolled out" in screen_text(app),
+            lambda: (
+                app.session.build_view.history and "successfully rolled out" in screen_text(app)
+            ),
             timeout=60,
             what="the build at start, rolled out",
         )
