@@ -351,8 +351,8 @@ class BuildScreen(BaseScreen):
                 f"{human_size(last.size)}  {last.duration_s:.1f}s  "
                 f"{last.steps_cached}/{last.steps_total} steps cached\n"
             )
-            if last.message and not last.ok:
-                text.append(f"{last.message}\n", style="red")
+            if last.message and not last.ok and last.result != "rollout failed":
+                text.append(f"{last.message}\n", style="red")  # a rollout's is said below
                 if last.result == "push failed":
                     text.append("Nothing was deployed; the running version stays.\n", "yellow")
         if view.layers:

@@ -483,7 +483,10 @@ def three_services_told(app: GokApp) -> None:
     from gok_tui.domain.rollout import ReplicaSetCount, RolloutState
 
     def built(service: str, tag: str, seconds: float, result: str = "ok", message: str = "") -> Any:
-        record = BuildRecord(CLUSTER_NOW, ("start",), seconds, result, tag=tag, message=message)
+        image = f"ghcr.io/acme/shop/{service}:{tag}" if result == "ok" else ""
+        record = BuildRecord(
+            CLUSTER_NOW, ("start",), seconds, result, tag=tag, message=message, image=image
+        )
         return ServiceEvent(service, BuildDone(record))
 
     crashing = "container web keeps crashing (exit code 1, Error)"

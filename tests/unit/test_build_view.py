@@ -72,3 +72,31 @@ def test_opening_builds_at_start_unless_the_context_or_gok_toml_say_not_to(tmp_p
     assert "no gok.toml" in str(
         start_refusal(inferred, watching=True, production=False, readonly=False)
     )
+
+
+def test_a_failed_rollout_is_the_outcome_of_the_build_it_rolled_out() -> None:
+    from gok_tui.devloop.history import BuildRecord
+    from gok_tui.devloop.loop import BuildDone, DeployDone, DeployStarted, RolloutUpdate
+    from gok_tui.domain.rollout import RolloutState
+
+    view = BuildView()
+    record = BuildRecord(0.0, ("app.txt",), 2.0, "ok", tag="t1", image="r/web:t1")
+    view.apply(BuildStarted(("app.txt",), "r/web:t1"))
+    view.apply(BuildDone(record))
+    view.apply(DeployStarted("r/web:t1", "web", "set image"))
+    view.apply(RolloutUpdate(RolloutState("failed", "container web keeps crashing", 1, 1, 0, 0)))
+    view.apply(DeployDone(False, "default/web: rollout failed: container web keeps crashing"))
+    assert view.last is not None and view.last.result == "rollout failed"
+    assert view.last.message == "default/web: rollout failed: container web keeps crashing"
+    assert [r.result for r in view.history] == ["rollout failed"]
+
+
+def test_a_failed_set_image_leaves_the_build_as_it_was() -> None:
+    from gok_tui.devloop.history import BuildRecord
+    from gok_tui.devloop.loop import BuildDone, DeployDone, DeployStarted
+
+    view = BuildView()
+    view.apply(BuildDone(BuildRecord(0.0, ("b",), 2.0, "ok", tag="t1", image="r/web:t1")))
+    view.apply(DeployStarted("r/web:t1", "web", "set image"))
+    view.apply(DeployDone(False, "forbidden"))
+    assert view.last is not None and view.last.result == "ok"
