@@ -170,3 +170,28 @@ async def test_the_head_says_what_a_save_does_on_the_context_switched_to(
         assert "web:1 is ready" not in screen_text(app)  # a note about another context
         await pilot.press("colon", *"ctx audit-eu", "enter")
         await until(pilot, lambda: "(READ-ONLY: builds only)" in screen_text(app), what="ro")
+
+
+async def test_the_services_list_opens_one_service_and_esc_comes_back(
+    fake_kubeconfig: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "duo"
+    root.mkdir()
+    (root / "gok.toml").write_text(
+        "".join(
+            f'[[service]]\nname = "{name}"\n[service.image]\nrepository = "r/{name}"\n'
+            f'context = "{name}"\n[service.deploy]\ndeployment = "{name}"\n'
+            for name in ("api", "web")
+        )
+    )
+    app = make_app(fake_kubeconfig, view="build", project=root)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "2 services" in screen_text(app), what="the list")
+        text = screen_text(app)
+        assert "api" in text and "deploy/web" in text and text.count("no build yet") == 2
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: "duo / web" in screen_text(app), what="web opened")
+        assert "-> deploy/web" in screen_text(app) and "r/web" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: "2 services" in screen_text(app), what="back on the list")
+        assert isinstance(app.screen, BuildScreen) and app.screen.service is None
