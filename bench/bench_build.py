@@ -7,7 +7,11 @@ Same engine, same context (a two-stage busybox Dockerfile), both builders in one
 - uncached (no cache) and cached builds: median seconds of each, and gok/CLI ratios
   (target: <= 1.2, i.e. gok-tui adds at most 20% over the CLI);
 - the file watcher: from a file write to the build's first step (median over N saves;
-  target: <= debounce + 300 ms).
+  target: <= debounce + 300 ms);
+- two services (gok.toml [[service]]) changing at once, built side by side, pushed to
+  GOK_TEST_REGISTRY (or left in the engine without it) and rolled out on the fake API server:
+  per service, save -> rollout started against that build's own time (build + push, measured
+  by the loop in the same run; target: <= build time + 0.5 s).
 Prints figures and PASS/FAIL; it asserts nothing.
 """
 
@@ -25,7 +29,15 @@ from pathlib import Path
 
 from gok_tui.backends.docker_backend import DockerBackend
 from gok_tui.config.project import load_project
-from gok_tui.devloop.loop import BuildDone, BuildStarted, DevLoop, LoopEvent
+from gok_tui.devloop.loop import (
+    BuildDone,
+    BuildStarted,
+    DeployDone,
+    DeployStarted,
+    DevLoop,
+    LoopEvent,
+)
+from gok_tui.devloop.services import ServiceEvent, ServiceLoops
 from gok_tui.domain.build import BuildSucceeded
 
 DOCKERFILE = """\
@@ -38,6 +50,8 @@ COPY --from=builder /out /app
 """
 RATIO_TARGET = 1.2
 DEBOUNCE_MS = 100
+ROLLOUT_SLACK_S = 0.5  # save -> rollout started may exceed the build's own time by this
+SERVICES = ("api", "web")
 
 
 def make_context(root: Path, busybox: Path, files: int = 50) -> Path:
@@ -109,6 +123,100 @@ def watch_latency(engine: DockerBackend, busybox: Path, saves: int) -> list[floa
     return latencies
 
 
+def two_services(
+    engine: DockerBackend, busybox: Path, saves: int
+) -> list[tuple[str, float, float]]:
+    """(service, save -> rollout started, build time) for each service and save: both
+    services' files are written at once; no depends_on, so neither waits for the other."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from gok_tui.backends.kube import KubeBackend
+    from gok_tui.config.kubeconfig import resolve_target
+
+    from tests.integration.helpers import deployment
+    from tests.kubefake import FakeKube
+
+    root = Path(tempfile.mkdtemp(prefix="gok-bench-services-"))
+    registry = os.environ.get("GOK_TEST_REGISTRY")
+    delivery = "push" if registry else "none"
+    suffix = f"{os.getpid()}-{int(time.time())}"
+    blocks = []
+    for name in SERVICES:
+        (root / name).mkdir()
+        make_context(root / name, busybox, files=5)
+        repository = f"{registry}/bench-{name}-{suffix}" if registry else f"gok-bench/{name}"
+        blocks.append(
+            f'[[service]]\nname = "{name}"\n'
+            f'[service.image]\nrepository = "{repository}"\ncontext = "{name}"\n'
+            'tag_policy = "content"\n'
+            f'[service.deploy]\nnamespace = "default"\ndeployment = "{name}"\n'
+            f'container = "{name}"\ndelivery = "{delivery}"\n'
+            f'[service.watch]\npaths = ["{name}"]\ndebounce_ms = {DEBOUNCE_MS}\n'
+        )
+    (root / "gok.toml").write_text("".join(blocks))
+    fake = FakeKube(port=0)
+    fake.start()
+    for name in SERVICES:
+        fake.apply_object(deployment(name, image=f"{name}:old", replicas=1))
+    target = resolve_target(kubeconfig=str(fake.write_kubeconfig(root / "kubeconfig")), environ={})
+    assert target is not None
+    backend = KubeBackend(target)
+    lock = threading.Lock()
+    seen: list[tuple[float, ServiceEvent]] = []
+
+    def emit(event: ServiceEvent) -> None:
+        with lock:
+            seen.append((time.perf_counter(), event))
+
+    def of(kind: type) -> list[tuple[float, str, LoopEvent]]:
+        with lock:
+            return [(t, e.service, e.event) for t, e in seen if isinstance(e.event, kind)]
+
+    group = ServiceLoops(
+        load_project(root),
+        emit,
+        lambda project, **options: DevLoop(project, engine, lambda: backend, **options),
+        network_mode="none",
+    )
+    group.start(watch=True)
+    time.sleep(0.5)
+    figures = []
+    try:
+        for n in range(saves):
+            done_before = len(of(DeployDone))
+            saved = time.perf_counter()
+            for name in SERVICES:
+                (root / name / "src" / "file0.txt").write_text(f"{name} save {n}\n")
+            deadline = time.monotonic() + 120
+            while len(of(DeployDone)) < done_before + len(SERVICES):
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"the two rollouts did not end: {seen[-6:]}")
+                time.sleep(0.02)
+            for name in SERVICES:
+                started = [t for t, who, _ in of(DeployStarted) if who == name and t > saved]
+                began = [t for t, who, _ in of(BuildStarted) if who == name and t > saved]
+                built = [(t, e) for t, who, e in of(BuildDone) if who == name and t > saved]
+                done_at, done = built[0]
+                assert isinstance(done, BuildDone) and done.record.ok, built
+                figures.append(
+                    (
+                        name,
+                        started[0] - saved,
+                        done.record.duration_s,
+                        began[0] - saved,
+                        started[0] - done_at,
+                    )
+                )
+            time.sleep(0.3)
+    finally:
+        group.stop()
+        backend.close()
+        fake.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -142,6 +250,25 @@ def main() -> None:
         f"\nsave -> build start: median {median_ms:.0f} ms, max {max(latencies) * 1000:.0f} ms "
         f"(debounce {DEBOUNCE_MS} ms; target <= {target_ms} ms) {verdict}"
     )
+    figures = two_services(engine, busybox, args.runs)
+    registry = os.environ.get("GOK_TEST_REGISTRY")
+    delivered = f"push to {registry}" if registry else "no push"
+    print(f"\ntwo services changing at once ({', '.join(SERVICES)}, {delivered}, fake API server)")
+    print(
+        f"{'service':<8} {'save->rollout':>14} {'build':>6} {'excess':>7} {'worst':>6} "
+        f"{'save->build':>12} {'built->rollout':>15}  target (medians, seconds)"
+    )
+    for name in SERVICES:
+        mine = [f[1:] for f in figures if f[0] == name]
+        excesses = [f[0] - f[1] for f in mine]
+        excess = statistics.median(excesses)
+        verdict = "PASS" if excess <= ROLLOUT_SLACK_S else "FAIL"
+        medians = [statistics.median(f[i] for f in mine) for i in range(4)]
+        print(
+            f"{name:<8} {medians[0]:>14.3f} {medians[1]:>6.3f} {excess:>7.3f} "
+            f"{max(excesses):>6.3f} {medians[2]:>12.3f} {medians[3]:>15.3f}  "
+            f"excess <= {ROLLOUT_SLACK_S} {verdict}"
+        )
     shutil.rmtree(context, ignore_errors=True)
     engine.close()
 

@@ -134,6 +134,12 @@ class BuildScreen(BaseScreen):
         if self.listing and spec is not None:
             self.app.push_screen(BuildScreen(spec.name))
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """enter on the services list (the table takes the key before the screen does)."""
+        if event.data_table.id == "build-services":
+            event.stop()
+            self.action_open_service()
+
     def action_back(self) -> None:
         if self.service is not None:
             self.app.pop_screen()
@@ -231,7 +237,7 @@ class BuildScreen(BaseScreen):
             for row in rows:
                 cells = self._service_cells(row, project.service(row.name))
                 for column, value in zip(table.columns, cells, strict=True):
-                    table.update_cell(row.name, column, value)
+                    table.update_cell(row.name, column, value, update_width=True)
         self.query_one("#build-text", Static).update(self._list_notes(views))
 
     def _service_cells(self, row: ServiceRow, spec: ServiceSpec) -> tuple[SafeText, ...]:
@@ -348,8 +354,8 @@ class BuildScreen(BaseScreen):
                 f"{human_size(last.size)}  {last.duration_s:.1f}s  "
                 f"{last.steps_cached}/{last.steps_total} steps cached\n"
             )
-            if last.message and not last.ok:
-                text.append(f"{last.message}\n", style="red")
+            if last.message and not last.ok and last.result != "rollout failed":
+                text.append(f"{last.message}\n", style="red")  # a rollout's is said below
                 if last.result == "push failed":
                     text.append("Nothing was deployed; the running version stays.\n", "yellow")
         if view.layers:

@@ -198,3 +198,28 @@ async def test_a_rebuild_of_the_same_content_says_it_is_already_in_the_registry_
         text = "".join(screen_text(app).split())
         assert "isalreadyintheregistry(sha256:" in text and "pushskipped" in text
         assert view.history[1].ok and view.history[1].tag == view.history[0].tag
+
+
+async def test_the_services_list_opens_one_service_and_esc_comes_back(
+    fake_kubeconfig: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "duo"
+    root.mkdir()
+    (root / "gok.toml").write_text(
+        "".join(
+            f'[[service]]\nname = "{name}"\n[service.image]\nrepository = "r/{name}"\n'
+            f'context = "{name}"\n[service.deploy]\ndeployment = "{name}"\n'
+            for name in ("api", "web")
+        )
+    )
+    app = make_app(fake_kubeconfig, view="build", project=root)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "2 services" in screen_text(app), what="the list")
+        text = screen_text(app)
+        assert "api" in text and "deploy/web" in text and text.count("no build yet") == 2
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: "duo / web" in screen_text(app), what="web opened")
+        assert "-> deploy/web" in screen_text(app) and "r/web" in screen_text(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: "2 services" in screen_text(app), what="back on the list")
+        assert isinstance(app.screen, BuildScreen) and app.screen.service is None

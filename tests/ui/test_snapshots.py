@@ -478,3 +478,109 @@ def test_build_live_update(
     before = steps(shows("shop"), sync_then_fall_back, shows("steps cached"))
     app = app_for(world, view="build", project=project, docker_host=NO_ENGINE)
     assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+# -- the Build view of a project with several services ------------------------------------
+SHOP_SERVICES = """
+[[service]]
+name = "api"
+[service.image]
+repository = "ghcr.io/acme/shop/api"
+context = "api"
+[service.deploy]
+namespace = "default"
+deployment = "api"
+
+[[service]]
+name = "web"
+depends_on = ["api"]
+[service.image]
+repository = "ghcr.io/acme/shop/web"
+context = "web"
+[service.deploy]
+namespace = "default"
+deployment = "web"
+
+[[service]]
+name = "worker"
+[service.image]
+repository = "ghcr.io/acme/shop/worker"
+context = "worker"
+"""
+
+
+def three_services_told(app: GokApp) -> None:
+    """What the loops would have said: api rolled out, web's rollout crash-looping, worker's
+    build failing (fed to the views as the loops' events; no engine runs)."""
+    from gok_tui.devloop.history import BuildRecord
+    from gok_tui.devloop.loop import BuildDone, DeployDone, DeployStarted, RolloutUpdate
+    from gok_tui.devloop.services import ServiceEvent
+    from gok_tui.domain.rollout import ReplicaSetCount, RolloutState
+
+    def built(service: str, tag: str, seconds: float, result: str = "ok", message: str = "") -> Any:
+        image = f"ghcr.io/acme/shop/{service}:{tag}" if result == "ok" else ""
+        record = BuildRecord(
+            CLUSTER_NOW, ("start",), seconds, result, tag=tag, message=message, image=image
+        )
+        return ServiceEvent(service, BuildDone(record))
+
+    crashing = "container web keeps crashing (exit code 1, Error)"
+    new = ReplicaSetCount("web-7d4b9c", "4", 1, 0, ("ghcr.io/acme/shop/web:5e1c0a7f9b22",))
+    events = [
+        built("api", "3f2a9c1e0b7d", 4.2),
+        ServiceEvent(
+            "api", DeployStarted("ghcr.io/acme/shop/api:3f2a9c1e0b7d", "api", "set image")
+        ),
+        ServiceEvent(
+            "api", DeployDone(True, "default/api: successfully rolled out (1 of 1 ready)")
+        ),
+        built("web", "5e1c0a7f9b22", 2.7),
+        ServiceEvent(
+            "web", DeployStarted("ghcr.io/acme/shop/web:5e1c0a7f9b22", "web", "set image")
+        ),
+        ServiceEvent("web", RolloutUpdate(RolloutState("failed", crashing, 2, 1, 0, 0, new))),
+        ServiceEvent("web", DeployDone(False, f"default/web: rollout failed: {crashing}")),
+        built("worker", "", 0.8, "failed", "The build failed at step 2: RUN make (exit 2)"),
+    ]
+    for event in events:
+        app.session.build_views.apply(event, 0.0)
+
+
+def shop_services(tmp_path: Path) -> Path:
+    project = tmp_path / "shop"
+    for name in ("api", "web", "worker"):
+        (project / name).mkdir(parents=True)
+        (project / name / "Dockerfile").write_text("FROM busybox\n")
+    (project / "gok.toml").write_text(SHOP_SERVICES)
+    return project
+
+
+def told(app: GokApp) -> Steps:
+    async def run(pilot: Pilot[None]) -> None:
+        three_services_told(app)
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_build_services_list(
+    snap_compare: Snap, world: World, size: tuple[int, int], tmp_path: Path
+) -> None:
+    app = app_for(world, view="build", project=shop_services(tmp_path), docker_host=NO_ENGINE)
+    before = steps(shows("3 services"), told(app), shows("rollout failed"))
+    assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+def test_build_service_opened_from_the_list(
+    snap_compare: Snap, world: World, tmp_path: Path
+) -> None:
+    """enter on web: its own view, the rollout that failed in red, what the pods did."""
+    app = app_for(world, view="build", project=shop_services(tmp_path), docker_host=NO_ENGINE)
+    before = steps(
+        shows("3 services"),
+        told(app),
+        shows("rollout failed"),
+        press("down", "enter"),
+        shows("shop / web"),
+    )
+    assert snap_compare(app, terminal_size=(80, 24), run_before=before)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gok_tui.devloop.history import BuildRecord
 from gok_tui.devloop.loop import (
@@ -150,6 +150,14 @@ class BuildView:
         elif isinstance(event, DeployDone):
             self.deploy_result = (event.ok, event.message)
             self.deploy = ""
+            last = self.last
+            failed_rollout = self.rollout is not None and self.rollout.phase == "failed"
+            if failed_rollout and last is not None and last.ok and last.image == self.image:
+                # the build's outcome is its rollout's: shown as such (the history file keeps
+                # what the build itself did)
+                self.last = replace(last, result="rollout failed", message=event.message)
+                if self.history and self.history[-1] is last:
+                    self.history = [*self.history[:-1], self.last]
         elif isinstance(event, ChangeRouted):
             self.routes = [*self.routes, (event.path, event.message)][-MAX_ROUTES:]
             self.route_waits = event.path != "synced"  # for its build's duration
