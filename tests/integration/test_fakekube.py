@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kubernetes import client, config, watch
-from kubernetes.client.exceptions import ApiException
-
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.domain.kinds import KINDS
+from kubernetes import client, config, watch
+from kubernetes.client.exceptions import ApiException
 
 from tests.integration.helpers import bare_pod, deployment
 from tests.kubefake import FakeKube, wait_until

@@ -122,7 +122,8 @@ def after_scale(
         [e for e in entries if not (e["manager"] == manager and e.get("subresource") == "scale")],
         replicas,
     )
-    return [*others, {**_entry(manager, "Update", api_version, replicas, at), "subresource": "scale"}]
+    scaled = _entry(manager, "Update", api_version, replicas, at)
+    return [*others, {**scaled, "subresource": "scale"}]
 
 
 def _path_text(path: Path) -> str:
