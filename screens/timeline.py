@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
+from gok_tui.actions.configmaps import SECRET_NOT_RESTORABLE, RestoreConfigMap
 from gok_tui.actions.deployments import Undo
 from gok_tui.config.settings import home_relative, timeline_export_dir
 from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration
 from gok_tui.domain.timeline import (
+    CONFIG,
     HELM,
     REVISION,
+    ConfigChange,
     Entry,
     helm_rollback_command,
     revision_before,
@@ -42,6 +45,10 @@ SHORT_KIND = {
     "secrets": "secret",
     "pods": "pod",
 }
+NOT_SEEN_RESTORE = (
+    "only a ConfigMap change seen while gok-tui was running can be restored: the data "
+    "before an earlier change is not remembered"
+)
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
 
 
@@ -282,7 +289,16 @@ class TimelineScreen(FilteredListScreen):
             return "the revision before this one is no longer remembered"
         if entry.change == HELM:
             return f"u: says how to go back ({helm_rollback_command(entry)})"
+        if entry.change == CONFIG:
+            if entry.kind == "secrets":
+                return SECRET_NOT_RESTORABLE
+            if self._config_change(entry) is not None:
+                return "u: restore the data from before this change (after a confirm)"
+            return NOT_SEEN_RESTORE
         return ""
+
+    def _config_change(self, entry: Entry) -> ConfigChange | None:
+        return self.feed.timeline.config_changes.get(entry) if self.feed is not None else None
 
     # -- keys ------------------------------------------------------------------------------
     def action_undo_entry(self) -> None:
@@ -296,8 +312,13 @@ class TimelineScreen(FilteredListScreen):
             else:
                 self.notify(f"run: {clean(command)} (gok-tui does not run helm itself yet)")
             return
+        if entry.change == CONFIG:
+            self._restore_config(entry)
+            return
         if entry.change != REVISION:
-            self.notify("only a Deployment revision or a Helm release can be undone from here")
+            self.notify(
+                "only a revision, a ConfigMap change or a Helm release can be undone from here"
+            )
             return
         before = revision_before(self.entries(), entry)
         target = self.session.target
@@ -308,6 +329,20 @@ class TimelineScreen(FilteredListScreen):
             target.context, target.cluster_server, "deployments", entry.namespace, entry.name
         )
         self.gok.propose(Undo(ref, before))
+
+    def _restore_config(self, entry: Entry) -> None:
+        if entry.kind == "secrets":
+            self.notify(SECRET_NOT_RESTORABLE, severity="warning")
+            return
+        change, target = self._config_change(entry), self.session.target
+        if change is None or target is None:
+            self.notify(NOT_SEEN_RESTORE, severity="warning")
+            return
+        ref = ObjectRef(
+            target.context, target.cluster_server, "configmaps", entry.namespace, entry.name
+        )
+        which = f"the change of {when_text(entry.when, self._today())} by {entry.who}"
+        self.gok.propose(RestoreConfigMap(ref, change.before, change.left, which))
 
     def action_export(self) -> None:
         entries = self.entries()

@@ -4,7 +4,17 @@ scale), read as the product reads it (TimelineFeed on a FeedHub): run against th
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from gok_tui.actions.audit import AuditLog
+from gok_tui.actions.base import ObjectRef
+from gok_tui.actions.configmaps import RestoreConfigMap
+from gok_tui.actions.deployments import Undo
+from gok_tui.actions.run import execute
 from gok_tui.backends.kube import KubeBackend
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.timeline import Entry, revision_before
 from gok_tui.store.feeds import FeedHub
 from gok_tui.store.timeline_feed import TimelineFeed
 
@@ -78,5 +88,44 @@ def three_changes_with_their_managers(backend: KubeBackend, namespace: str) -> N
         assert (live.what, live.who) == ("changed mode", "kubectl-edit")
         scale = next(e for e in entries if e.who == "kubectl-scale")
         assert scale.what == "scaled (replicas now 3)"
+        undo_and_restore_from_the_timeline(backend, feed, revision, live)
     finally:
         hub.stop_all()
+
+
+def undo_and_restore_from_the_timeline(
+    backend: KubeBackend, feed: TimelineFeed, revision: Entry, live: Entry
+) -> None:
+    """What ``u`` proposes on the revision entry (undo to the one before) and on the ConfigMap
+    change (its data back), run as a confirmed action: dry-run, apply, audit."""
+    target = backend.target
+    namespace = revision.namespace
+
+    def ref(kind: str, name: str) -> ObjectRef:
+        return ObjectRef(target.context, target.cluster_server, kind, namespace, name)
+
+    before = revision_before(feed.timeline.entries(), revision)
+    assert before == 1
+    change = feed.timeline.config_changes[live]
+    restore = RestoreConfigMap(ref("configmaps", "settings"), change.before, change.left, "it")
+    with tempfile.TemporaryDirectory() as folder:
+        audit = AuditLog(Path(folder) / "audit.log")
+        undone = execute(Undo(ref("deployments", "web"), before), backend, audit=audit)
+        assert undone.ok, undone.message
+        restored = execute(restore, backend, audit=audit)
+        assert restored.ok, restored.message
+        assert restored.plan is not None and restored.plan.summary.endswith("restore 1 key")
+        logged = [(e["action"], e["name"], e["ok"]) for e in audit.entries()]
+        assert logged == [("undo", "web", True), ("restore", "settings", True)]
+    settings = backend.get(KINDS["configmaps"], namespace, "settings")
+    assert settings["data"] == {"mode": "slow", "level": "info"}
+
+    def undone_on_the_timeline() -> bool:
+        feed.drain()
+        entries = feed.timeline.entries()
+        return any(e.what == "revision 3: image web:1" for e in entries) and any(
+            e.source == "live" and e.ref == live.ref and e.when is not None and e is not live
+            for e in entries
+        )
+
+    wait_until(undone_on_the_timeline, timeout=15)

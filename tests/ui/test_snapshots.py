@@ -443,3 +443,42 @@ def test_timeline(snap_compare: Snap, world: World, size: tuple[int, int]) -> No
     before = steps(wait(all_live, "every timeline feed live"), shows("revision 2:"), press("g"))
     app = app_for(world, view="timeline")
     assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+def test_timeline_configmap_restore_confirm(snap_compare: Snap, world: World) -> None:
+    """``u`` on a ConfigMap change the timeline saw: the keys put back and removed, the exact
+    patch, before anything is sent."""
+    from gok_tui.screens.timeline import TimelineScreen
+
+    from tests.ui.test_timeline_ui import settings_configmap
+
+    def sees_settings(app: GokApp) -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, TimelineScreen)
+            and screen.feed is not None
+            and "default/settings" in screen.feed.objects["configmaps"]
+        )
+
+    async def made(pilot: Pilot[None]) -> None:
+        world.fake.apply_object(settings_configmap({"mode": "slow", "level": "info"}))
+
+    async def edited(pilot: Pilot[None]) -> None:
+        world.fake.apply_object(settings_configmap({"mode": "fast", "extra": "1"}))
+
+    before = steps(
+        wait(lambda app: isinstance(app.screen, TimelineScreen), "the timeline"),
+        made,
+        wait(sees_settings, "the ConfigMap listed"),
+        edited,
+        shows("changed mode"),
+        press("slash", *"changed mode", "enter"),
+        shows("Timeline[1/"),
+        press("u"),
+        showing(ConfirmModal),
+    )
+    try:
+        app = app_for(world, view="timeline")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+    finally:
+        world.fake.delete_object("configmaps", "default", "settings")

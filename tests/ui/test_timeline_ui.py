@@ -4,6 +4,7 @@ goes through the usual confirm."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from gok_tui.actions.audit import local_user
 from gok_tui.config.settings import timeline_export_dir
@@ -21,6 +22,7 @@ from tests.ui.helpers import (
     until,
     write_audit,
 )
+from tests.ui.notices import toast_texts
 
 
 async def test_timeline_shows_a_revision_its_diff_and_undoes_to_before_it(
@@ -98,3 +100,67 @@ async def test_ctrl_z_after_a_restart_undoes_from_the_audit_log_unless_changed_s
         text = " ".join(screen_text(app).split())
         assert "changed since your scale" in text and "it is 5 replicas now" in text
         assert not sent_changes(fake_kube)
+
+
+def settings_configmap(data: dict[str, str], kind: str = "ConfigMap") -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": kind,
+        "metadata": {
+            "name": "settings",
+            "namespace": "default",
+            "managedFields": [
+                {
+                    "manager": "kubectl-edit",
+                    "operation": "Update",
+                    "time": "2026-12-07T10:05:00Z",
+                    "fieldsV1": {"f:data": {f"f:{key}": {} for key in data}},
+                }
+            ],
+        },
+        "data": data,
+    }
+
+
+async def test_a_configmap_change_seen_while_running_is_restored_a_secrets_is_not(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(settings_configmap({"mode": "slow", "level": "info"}))
+    fake_kube.apply_object(settings_configmap({"pw": "YQ=="}, kind="Secret"))
+    app = make_app(fake_kubeconfig, view="timeline")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="the timeline")
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        await until(pilot, lambda: screen.feed is not None and screen.feed.state() == "live")
+        fake_kube.apply_object(settings_configmap({"mode": "fast", "extra": "1"}))
+        fake_kube.apply_object(settings_configmap({"pw": "Yg=="}, kind="Secret"))
+        await until(pilot, lambda: "changed mode; added extra" in screen_text(app))
+        await until(pilot, lambda: "changed pw" in screen_text(app))
+
+        await pilot.press("slash", *"changed pw", "enter")
+        await until(pilot, lambda: "Timeline[1/" in screen_text(app), what="the filter")
+        said = "a Secret change cannot be restored from here: gok-tui never keeps Secret values"
+        await until(pilot, lambda: said in " ".join(screen_text(app).split()))
+        await pilot.press("u")
+        await until(pilot, lambda: any(said in toast for toast in toast_texts(app)))
+        assert "Yg==" not in screen_text(app) and "YQ==" not in screen_text(app)
+
+        await pilot.press("slash", *["backspace"] * 10, *"changed mode", "enter")
+        await until(pilot, lambda: "Timeline[1/" in screen_text(app), what="the filter")
+        await until(pilot, lambda: "u: restore the data from before" in screen_text(app))
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirm")
+        text = " ".join(screen_text(app).split())
+        assert "restore 2 keys, remove 1" in text
+        assert "mode: 'fast' -> 'slow'" in text and "extra: '1' -> <none>" in text
+        assert not sent_changes(fake_kube)
+        await pilot.press("y")
+        await until(
+            pilot,
+            lambda: (
+                (fake_kube.get_object("configmaps", "default", "settings") or {}).get("data")
+                == {"mode": "slow", "level": "info"}
+            ),
+            what="the restore",
+        )

@@ -55,6 +55,7 @@ class ObjectRef:
             "daemonsets": "daemonset",
             "jobs": "job",
             "cronjobs": "cronjob",
+            "configmaps": "configmap",
         }
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
         return f"{singular.get(self.kind, self.kind)} {where}"

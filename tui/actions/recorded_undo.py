@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from gok_tui.actions.base import Action, ObjectRef, Plan
 from gok_tui.actions.deployments import Scale, SetImage
-from gok_tui.domain.timefmt import parse_timestamp
+from gok_tui.domain.timeline import last_writer
 
 if TYPE_CHECKING:
     from gok_tui.backends.kube import KubeBackend
@@ -54,18 +54,6 @@ def inverse_of(entry: Mapping[str, Any], ref: ObjectRef) -> Action | None:
     return None
 
 
-def _last_writer(obj: Mapping[str, Any]) -> str:
-    managed = ((obj.get("metadata") or {}).get("managedFields")) or []
-    newest = max(
-        (m for m in managed if m.get("subresource") != "status"),
-        key=lambda m: parse_timestamp(m.get("time")) or 0.0,
-        default=None,
-    )
-    if newest is None:
-        return ""
-    return f" (last written by {newest.get('manager', '?')} at {newest.get('time', '?')})"
-
-
 @dataclass(frozen=True)
 class RecordedUndo:
     """The inverse of a change read from the audit log: planned as the inverse plans, refused
@@ -90,7 +78,7 @@ class RecordedUndo:
             noop=False,  # put back by someone else is still "changed since"
             refusal=(
                 f"{self.ref} changed since your {self.recorded}: it is {plan.before} now, "
-                f"not {self.left}{_last_writer(obj)}; not undone"
+                f"not {self.left}{last_writer(obj)}; not undone"
             ),
         )
 

@@ -168,6 +168,20 @@ def _template_owner(deployment: Mapping[str, Any]) -> str:
     return newest[1]
 
 
+def last_writer(obj: Mapping[str, Any]) -> str:
+    """Who wrote the object last, from managedFields (status writes left out), as
+    ``" (last written by MANAGER at TIME)"``; "" when nothing says."""
+    managed = _meta(obj).get("managedFields") or []
+    newest = max(
+        (m for m in managed if isinstance(m, Mapping) and m.get("subresource") != "status"),
+        key=lambda m: parse_timestamp(m.get("time")) or 0.0,
+        default=None,
+    )
+    if newest is None:
+        return ""
+    return f" (last written by {newest.get('manager', '?')} at {newest.get('time', '?')})"
+
+
 # -- managedFields ---------------------------------------------------------------------------
 
 
@@ -552,6 +566,25 @@ def data_change(plural: str, before: Mapping[str, Any], after: Mapping[str, Any]
     return "; ".join(parts)
 
 
+def config_data(configmap: Mapping[str, Any]) -> ConfigData:
+    """A ConfigMap's ``data`` and ``binaryData`` as they are (copies)."""
+    return ConfigData(dict(configmap.get("data") or {}), dict(configmap.get("binaryData") or {}))
+
+
+@dataclass(frozen=True)
+class ConfigData:
+    data: dict[str, str]
+    binary: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    """What a ConfigMap held before a change seen while running, and what the change left."""
+
+    before: ConfigData
+    left: ConfigData
+
+
 # -- the merged timeline ---------------------------------------------------------------------
 
 
@@ -575,6 +608,8 @@ class Timeline:
     stale_revisions: set[str] = field(default_factory=set)
     stale_groups: set[str] = field(default_factory=set)  # event groups, the same way
     seen_changes: dict[str, list[Entry]] = field(default_factory=dict)
+    # a ConfigMap change seen while running: its data before and after (never a Secret's)
+    config_changes: dict[Entry, ConfigChange] = field(default_factory=dict)
     _merged: list[Entry] | None = None
     now: float = 0.0  # the clock when a live change is seen
 
@@ -693,6 +728,8 @@ class Timeline:
             source="live",
             detail=detail,
         )
+        if plural == "configmaps":
+            self.config_changes[entry] = ConfigChange(config_data(before), config_data(after))
         seen = self.seen_changes.setdefault(ref, [])
         seen.append(entry)
         self._set(f"live/{ref}", list(seen))
