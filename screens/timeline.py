@@ -1,5 +1,6 @@
 """:timeline — what changed, when and by whom, newest first (``T`` on a row: that object and
-what it owns). ``u`` goes back to before a Deployment revision; ``s`` exports the list."""
+what it owns). ``u`` goes back to before a workload revision, a ConfigMap change or a Helm
+revision; ``s`` exports the list."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.configmaps import SECRET_NOT_RESTORABLE, RestoreConfigMap
-from gok_tui.actions.deployments import Undo
+from gok_tui.actions.workloads import REVISION_SOURCES
 from gok_tui.config.settings import home_relative, timeline_export_dir
 from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
@@ -44,6 +45,8 @@ SHORT_KIND = {
     "configmaps": "cm",
     "secrets": "secret",
     "pods": "pod",
+    "statefulsets": "sts",
+    "daemonsets": "ds",
 }
 NOT_SEEN_RESTORE = (
     "only a ConfigMap change seen while gok-tui was running can be restored: the data "
@@ -326,9 +329,9 @@ class TimelineScreen(FilteredListScreen):
             self.notify("the revision before this one is no longer remembered", severity="warning")
             return
         ref = ObjectRef(
-            target.context, target.cluster_server, "deployments", entry.namespace, entry.name
+            target.context, target.cluster_server, entry.kind, entry.namespace, entry.name
         )
-        self.gok.propose(Undo(ref, before))
+        self.gok.propose(REVISION_SOURCES[entry.kind].undo(ref, before))
 
     def _restore_config(self, entry: Entry) -> None:
         if entry.kind == "secrets":

@@ -12,6 +12,7 @@ from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.configmaps import RestoreConfigMap
 from gok_tui.actions.deployments import Undo
 from gok_tui.actions.run import execute
+from gok_tui.actions.workloads import REVISION_SOURCES
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.timeline import Entry, revision_before
@@ -19,6 +20,7 @@ from gok_tui.store.feeds import FeedHub
 from gok_tui.store.timeline_feed import TimelineFeed
 
 from tests.integration.helpers import deployment
+from tests.integration.workload_objects import daemonset, statefulset
 from tests.kubefake import wait_until
 
 MERGE = "application/merge-patch+json"
@@ -129,3 +131,54 @@ def undo_and_restore_from_the_timeline(
         )
 
     wait_until(undone_on_the_timeline, timeout=15)
+
+
+def workload_revisions_and_undo_from_the_timeline(backend: KubeBackend, namespace: str) -> None:
+    """A StatefulSet's and a DaemonSet's image changes are revisions on the timeline (from their
+    ControllerRevisions, with who); ``u``'s undo to the revision before runs."""
+    creator = {"fieldManager": "gok-test-setup"}
+    for plural, obj in (
+        ("statefulsets", statefulset("db", "db:1", 1, namespace)),
+        ("daemonsets", daemonset("agent", "agent:1", namespace)),
+    ):
+        backend.mutate("POST", KINDS[plural].collection_path(namespace), obj, query=creator)
+    hub = FeedHub(backend, watch_timeout=5)
+    feed = TimelineFeed(hub, namespace, clock=lambda: 1_800_000_000.0)
+    try:
+        feed.open()
+
+        def revisions_of(ref: str) -> list[Entry]:
+            feed.drain()
+            return [e for e in feed.timeline.entries() if e.change == "revision" and e.ref == ref]
+
+        for plural, name in (("statefulsets", "db"), ("daemonsets", "agent")):
+            ref = f"{plural}/{namespace}/{name}"
+            wait_until(lambda r=ref: len(revisions_of(r)) == 1, timeout=15)
+            image = {
+                "spec": {
+                    "template": {"spec": {"containers": [{"name": name, "image": f"{name}:2"}]}}
+                }
+            }
+            backend.mutate(
+                "PATCH",
+                KINDS[plural].object_path(namespace, name),
+                image,
+                content_type=STRATEGIC,
+                query={"fieldManager": "kubectl-set"},
+            )
+            wait_until(lambda r=ref: len(revisions_of(r)) == 2, timeout=15)
+            newest = revisions_of(ref)[0]
+            assert (newest.what, newest.who) == (f"revision 2: image {name}:2", "kubectl-set")
+            assert f"{name}: image: {name}:1 -> {name}:2" in newest.detail
+            before = revision_before(feed.timeline.entries(), newest)
+            assert before == 1
+            target = backend.target
+            owner = ObjectRef(target.context, target.cluster_server, plural, namespace, name)
+            undone = execute(REVISION_SOURCES[plural].undo(owner, before), backend)
+            assert undone.ok, undone.message
+            wait_until(
+                lambda r=ref, n=name: revisions_of(r)[0].what == f"revision 3: image {n}:1",
+                timeout=15,
+            )
+    finally:
+        hub.stop_all()

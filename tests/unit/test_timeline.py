@@ -254,3 +254,44 @@ def test_an_update_rederives_only_that_object() -> None:
     timeline.update("configmaps", {"metadata": {"name": "a", "namespace": "s"}, "data": {"k": "2"}})
     assert [e.what for e in timeline.entries()] == ["changed k"]
     assert timeline.by_key.get("live/configmaps/s/b") is other
+
+
+def controller_revision(name: str, number: int, tmpl: dict[str, Any], created: str) -> dict:
+    return {
+        "metadata": {
+            "name": name,
+            "namespace": "shop",
+            "creationTimestamp": created,
+            "ownerReferences": [{"kind": "StatefulSet", "name": "db", "uid": "s-uid"}],
+        },
+        "revision": number,
+        "data": {"spec": {"template": {**tmpl, "$patch": "replace"}}},
+    }
+
+
+def test_statefulset_revisions_come_from_its_controller_revisions() -> None:
+    v1, v2 = template("db:1"), template("db:2", memory="1Gi")
+    statefulset = {
+        "metadata": {
+            "name": "db",
+            "namespace": "shop",
+            "uid": "s-uid",
+            "managedFields": [managed("kubectl-set", "2026-12-07T10:05:00Z", TEMPLATE_FIELDS)],
+        },
+        "spec": {"template": v2},
+    }
+    timeline = Timeline()
+    timeline.update("controllerrevisions", controller_revision("db-a", 1, v1, "2026-12-07T09:00Z"))
+    timeline.update("statefulsets", statefulset)
+    timeline.update("controllerrevisions", controller_revision("db-b", 2, v2, "2026-12-07T10:05Z"))
+    revisions = [e for e in timeline.entries() if e.change == "revision"]
+    assert [(e.ref, e.revision, e.who, e.what) for e in revisions] == [
+        ("statefulsets/shop/db", 2, "kubectl-set", "revision 2: image db:2, limits.memory 1Gi"),
+        ("statefulsets/shop/db", 1, "?", "revision 1: first revision remembered"),
+    ]
+    assert "app: image: db:1 -> db:2" in revisions[0].detail
+    assert revision_before(timeline.entries(), revisions[0]) == 1
+    timeline.remove("controllerrevisions", controller_revision("db-a", 1, v1, ""))
+    assert [e.revision for e in timeline.entries() if e.change == "revision"] == [2]
+    timeline.remove("statefulsets", statefulset)
+    assert not [e for e in timeline.entries() if e.change == "revision"]

@@ -11,11 +11,11 @@ import base64
 import binascii
 import json
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gok_tui.domain.revisions import revisions, template_diff
+from gok_tui.domain.revisions import Revision, controller_revisions, revisions, template_diff
 from gok_tui.domain.timefmt import parse_timestamp
 
 HELM_SECRET_TYPE = "helm.sh/release.v1"
@@ -130,9 +130,14 @@ def revision_entries(
 ) -> list[Entry]:
     """One entry per revision the ReplicaSets remember, each saying what it changed against
     the revision before it; the newest says who (the manager that last wrote the template)."""
-    ref = object_ref("deployments", deployment)
-    history = revisions(deployment, replicasets)  # newest first
-    template_owner = _template_owner(deployment)
+    return history_entries("deployments", deployment, revisions(deployment, replicasets))
+
+
+def history_entries(plural: str, owner: Mapping[str, Any], history: list[Revision]) -> list[Entry]:
+    """One entry per revision in ``history`` (newest first: a Deployment's from its
+    ReplicaSets, a StatefulSet's or DaemonSet's from its ControllerRevisions)."""
+    ref = object_ref(plural, owner)
+    template_owner = _template_owner(owner)
     entries = []
     for index, revision in enumerate(history):
         older = history[index + 1] if index + 1 < len(history) else None
@@ -143,10 +148,11 @@ def revision_entries(
             what = f"revision {revision.number}: {summary}"
         if revision.change_cause:
             detail = f"change-cause: {revision.change_cause}\n{detail}".rstrip()
+        newest = index == 0 and (revision.current or plural != "deployments")
         entries.append(
             Entry(
                 when=parse_timestamp(revision.created),
-                who=template_owner if index == 0 and revision.current else "?",
+                who=template_owner if newest else "?",
                 what=what,
                 ref=ref,
                 change=REVISION,
@@ -585,6 +591,18 @@ class ConfigChange:
     left: ConfigData
 
 
+# where each owner kind keeps its revisions, and the kinds that keep them
+HISTORY_OF: dict[str, Callable[[Mapping[str, Any], list[Mapping[str, Any]]], list[Revision]]] = {
+    "deployments": revisions,
+    "statefulsets": controller_revisions,
+    "daemonsets": controller_revisions,
+}
+OWNER_OF = {
+    "replicasets": {"Deployment": "deployments"},
+    "controllerrevisions": {"StatefulSet": "statefulsets", "DaemonSet": "daemonsets"},
+}
+
+
 # -- the merged timeline ---------------------------------------------------------------------
 
 
@@ -602,8 +620,10 @@ class Timeline:
     by_key: dict[str, list[Entry]] = field(default_factory=dict)
     objects: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
     event_groups: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
-    owned: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)  # by Deployment
-    # Deployments whose revisions are re-derived on the next read: a list of 2,000 ReplicaSets
+    # by owner ("deployments/ns/name"): its ReplicaSets, a StatefulSet's or DaemonSet's
+    # ControllerRevisions
+    owned: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
+    # owners whose revisions are re-derived on the next read: a list of 2,000 ReplicaSets
     # derives each Deployment's once, not once per ReplicaSet
     stale_revisions: set[str] = field(default_factory=set)
     stale_groups: set[str] = field(default_factory=set)  # event groups, the same way
@@ -628,11 +648,11 @@ class Timeline:
         store[key] = obj
         if plural == "events":
             self._update_event(key, obj)
-        elif plural == "deployments":
+        elif plural in HISTORY_OF:
             self._set(f"{plural}/{key}", managed_entries(plural, obj))
-            self.stale_revisions.add(key)
-        elif plural == "replicasets":
-            self._replicaset_changed(obj, gone=False)
+            self.stale_revisions.add(f"{plural}/{key}")
+        elif plural in OWNER_OF:
+            self._revision_changed(plural, obj, gone=False)
         elif plural == "pods":
             self._set(f"{plural}/{key}", pod_entries(obj))
         elif plural == "secrets" and is_helm_release(obj):
@@ -654,41 +674,45 @@ class Timeline:
                 self.event_groups.get(group, {}).pop(key, None)
                 self.stale_groups.add(group)
                 self._merged = None
-        elif plural == "replicasets":
-            self._replicaset_changed(obj, gone=True)
+        elif plural in OWNER_OF:
+            self._revision_changed(plural, obj, gone=True)
         elif plural == "secrets" and is_helm_release(obj):
             self._set(f"helm/{key}", [])
         else:
             self._set(f"{plural}/{key}", [])
-            if plural == "deployments":
-                self._set(f"revisions/{key}", [])
+            if plural in HISTORY_OF:
+                self._set(f"revisions/{plural}/{key}", [])
 
-    def _owner_key(self, replicaset: Mapping[str, Any]) -> str | None:
-        namespace = _meta(replicaset).get("namespace", "")
-        for ref in _meta(replicaset).get("ownerReferences") or []:
-            if ref.get("kind") == "Deployment":
-                return f"{namespace}/{ref.get('name')}"
+    def _owner_key(self, plural: str, revision: Mapping[str, Any]) -> str | None:
+        namespace = _meta(revision).get("namespace", "")
+        for ref in _meta(revision).get("ownerReferences") or []:
+            owner = OWNER_OF[plural].get(str(ref.get("kind", "")))
+            if owner is not None:
+                return f"{owner}/{namespace}/{ref.get('name')}"
         return None
 
-    def _replicaset_changed(self, replicaset: Mapping[str, Any], gone: bool) -> None:
-        owner = self._owner_key(replicaset)
+    def _revision_changed(self, plural: str, revision: Mapping[str, Any], gone: bool) -> None:
+        owner = self._owner_key(plural, revision)
         if owner is None:
             return
-        meta = _meta(replicaset)
+        name = str(_meta(revision).get("name", ""))
         owned = self.owned.setdefault(owner, {})
         if gone:
-            owned.pop(str(meta.get("name", "")), None)
+            owned.pop(name, None)
         else:
-            owned[str(meta.get("name", ""))] = replicaset
+            owned[name] = revision
         self.stale_revisions.add(owner)
         self._merged = None
 
     def _derive_revisions(self) -> None:
         stale, self.stale_revisions = self.stale_revisions, set()
         for key in stale:
-            deployment = self.objects.get("deployments", {}).get(key)
+            plural, where = key.split("/", 1)
+            owner = self.objects.get(plural, {}).get(where)
             owned = list(self.owned.get(key, {}).values())
-            entries = revision_entries(deployment, owned) if deployment is not None else []
+            entries = []
+            if owner is not None:
+                entries = history_entries(plural, owner, HISTORY_OF[plural](owner, owned))
             self._set(f"revisions/{key}", entries)
 
     def _update_event(self, key: str, event: Mapping[str, Any]) -> None:
