@@ -23,6 +23,7 @@ from gok_tui.domain.timeline import (
     REVISION,
     ConfigChange,
     Entry,
+    focus_refs,
     helm_rollback_command,
     revision_before,
 )
@@ -47,6 +48,7 @@ SHORT_KIND = {
     "pods": "pod",
     "statefulsets": "sts",
     "daemonsets": "ds",
+    "horizontalpodautoscalers": "hpa",
 }
 NOT_SEEN_RESTORE = (
     "only a ConfigMap change seen while gok-tui was running can be restored: the data "
@@ -80,20 +82,6 @@ def entry_cells(entry: Entry, today: str) -> tuple[SafeText, ...]:
     )
 
 
-def owned_by(entry: Entry, ref: str) -> bool:
-    """``ref`` itself, or what it owns: a Deployment's ReplicaSets and their pods (by name)."""
-    kind, namespace, name = [*ref.split("/"), "", ""][:3]
-    if entry.ref == ref:
-        return True
-    if entry.namespace != namespace:
-        return False
-    if kind == "deployments" and entry.kind in ("replicasets", "pods"):
-        return entry.name.startswith(f"{name}-")
-    if kind == "replicasets" and entry.kind == "pods":
-        return entry.name.startswith(f"{name}-")
-    return False
-
-
 def export_markdown(entries: list[Entry], title: str, today: str) -> str:
     lines = [f"# {title}", "", "| when | who | object | what |", "|---|---|---|---|"]
     for entry in entries:
@@ -121,6 +109,7 @@ class TimelineScreen(FilteredListScreen):
         self._generation = -1
         self._audit_stamp: tuple[float, int] | None = None
         self._ready = False
+        self._focus: set[str] | None = None  # the refs T shows (by ownerReferences)
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="timeline-title")
@@ -146,6 +135,7 @@ class TimelineScreen(FilteredListScreen):
         self.feed = TimelineFeed(self.session.hub, namespace, self.session.clock)
         self._generation = self.session.generation
         self._audit_stamp = None
+        self._focus = None
         self.feed.open()
         self._fill()
 
@@ -174,6 +164,7 @@ class TimelineScreen(FilteredListScreen):
             self.feed.timeline.set_audit(self._audit_lines())
             changed = True
         if changed:
+            self._focus = None  # what the object owns may have changed too
             self.refresh_cluster_bar()
             self._fill(keep=self.selected())
 
@@ -189,7 +180,9 @@ class TimelineScreen(FilteredListScreen):
             return []
         entries = self.feed.timeline.entries()
         if self.focus_ref is not None:
-            entries = [e for e in entries if owned_by(e, self.focus_ref)]
+            if self._focus is None:
+                self._focus = focus_refs(self.focus_ref, self.feed.objects)
+            entries = [e for e in entries if e.ref in self._focus]
         return entries
 
     def _today(self) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.relations import ObjectsSource, pod_uses, relations_of
 from gok_tui.domain.revisions import Revision, controller_revisions, revisions, template_diff
 from gok_tui.domain.timefmt import parse_timestamp
 
@@ -801,3 +803,49 @@ def revision_before(entries: Iterable[Entry], entry: Entry) -> int:
         if other.change == REVISION and other.ref == entry.ref and other.revision < entry.revision
     ]
     return max(older, default=0)
+
+
+# -- T: one object and what belongs to it ---------------------------------------------------
+
+_WORKLOADS = frozenset({"deployments", "statefulsets", "daemonsets", "replicasets"})
+_USED = frozenset({"configmap", "secret"})
+
+
+def focus_refs(ref: str, objects: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> set[str]:
+    """The refs ``T`` on ``ref`` ("kind/namespace/name") shows, by ownerReferences (not by
+    name): a workload, what it owns (ReplicaSets, their Pods), the HPAs that scale it and the
+    ConfigMaps and Secrets its pod template and pods use; a Pod and its owners; anything else,
+    itself. ``objects`` are the ones the timeline follows (plural -> "ns/name" -> object)."""
+    plural, namespace, name = [*ref.split("/"), "", ""][:3]
+    source = ObjectsSource(
+        {kind: [dict(obj) for obj in found.values()] for kind, found in objects.items()}
+    )
+    refs = {ref}
+    if plural not in _WORKLOADS and plural != "pods":
+        return refs
+    tree = relations_of(source, plural, namespace, name)
+    for node in tree.walk():
+        if node.plural is None or node is tree:
+            continue
+        if not node.found and node.relation not in _USED:  # a used one not there: its events
+            continue
+        if plural == "pods" and node.relation != "owner":
+            continue
+        if plural != "pods" and node.relation not in ("owns", *_USED):
+            continue
+        refs.add(f"{node.plural}/{node.namespace or ''}/{node.name}")
+    if plural == "pods":
+        return refs
+    owner = objects.get(plural, {}).get(f"{namespace}/{name}")
+    template = ((owner or {}).get("spec") or {}).get("template") or {}
+    for link in pod_uses({"spec": template.get("spec") or {}}):
+        if link.relation in _USED:
+            refs.add(f"{link.kind.lower()}s/{namespace}/{link.name}")
+    kind_name = KINDS[plural].name
+    for key, hpa in objects.get("horizontalpodautoscalers", {}).items():
+        target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+        if (target.get("kind"), target.get("name")) == (kind_name, name) and key.startswith(
+            f"{namespace}/"
+        ):
+            refs.add(f"horizontalpodautoscalers/{key}")
+    return refs

@@ -22,6 +22,7 @@ TIMELINE_KINDS = (
     "statefulsets",
     "daemonsets",
     "controllerrevisions",
+    "horizontalpodautoscalers",
 )
 
 
