@@ -5,6 +5,7 @@ revision; ``s`` exports the list."""
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.configmaps import SECRET_NOT_RESTORABLE, RestoreConfigMap
+from gok_tui.actions.helm import HelmRollback
 from gok_tui.actions.workloads import REVISION_SOURCES
 from gok_tui.config.settings import home_relative, timeline_export_dir
 from gok_tui.domain.table import Row
@@ -24,6 +26,8 @@ from gok_tui.domain.timeline import (
     ConfigChange,
     Entry,
     focus_refs,
+    helm_environment,
+    helm_rollback_argv,
     helm_rollback_command,
     revision_before,
 )
@@ -284,7 +288,11 @@ class TimelineScreen(FilteredListScreen):
                 return f"u: undo to revision {before}, the one before it (after a confirm)"
             return "the revision before this one is no longer remembered"
         if entry.change == HELM:
-            return f"u: says how to go back ({helm_rollback_command(entry)})"
+            if entry.revision <= 1:
+                return "the release's first revision: none before it"
+            if shutil.which("helm") is None:
+                return f"u: says how to go back ({helm_rollback_command(entry)}; helm not on PATH)"
+            return f"u: helm rollback to revision {entry.revision - 1} (after a confirm)"
         if entry.change == CONFIG:
             if entry.kind == "secrets":
                 return SECRET_NOT_RESTORABLE
@@ -302,11 +310,7 @@ class TimelineScreen(FilteredListScreen):
         if entry is None:
             return
         if entry.change == HELM:
-            command = helm_rollback_command(entry)
-            if shutil.which("helm") is None:
-                self.notify(f"helm is not on PATH; to go back run: {clean(command)}")
-            else:
-                self.notify(f"run: {clean(command)} (gok-tui does not run helm itself yet)")
+            self._helm_rollback(entry)
             return
         if entry.change == CONFIG:
             self._restore_config(entry)
@@ -325,6 +329,24 @@ class TimelineScreen(FilteredListScreen):
             target.context, target.cluster_server, entry.kind, entry.namespace, entry.name
         )
         self.gok.propose(REVISION_SOURCES[entry.kind].undo(ref, before))
+
+    def _helm_rollback(self, entry: Entry) -> None:
+        target = self.session.target
+        if target is None:
+            return
+        if entry.revision <= 1:
+            self.notify(f"revision {entry.revision} is the release's first: none before it")
+            return
+        helm = shutil.which("helm")
+        if helm is None:
+            argv = helm_rollback_argv(
+                entry.name, entry.revision - 1, entry.namespace, target.context, target.files
+            )
+            env = "".join(f"{k}={v} " for k, v in helm_environment(target.files))
+            self.notify(f"helm is not on PATH; to go back run: {clean(env + shlex.join(argv))}")
+            return
+        ref = ObjectRef(target.context, target.cluster_server, "helm", entry.namespace, entry.name)
+        self.gok.propose(HelmRollback(ref, entry.revision - 1, helm, target.files))
 
     def _restore_config(self, entry: Entry) -> None:
         if entry.kind == "secrets":

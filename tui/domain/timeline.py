@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
+import hashlib
 import json
+import os
+import re
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -506,6 +510,104 @@ def helm_entry(secret: Mapping[str, Any]) -> Entry:
 def helm_rollback_command(entry: Entry) -> str:
     """The command that goes back to the revision before this Helm entry's."""
     return f"helm rollback {entry.name} {max(1, entry.revision - 1)} -n {entry.namespace}"
+
+
+def helm_rollback_argv(
+    release: str,
+    revision: int,
+    namespace: str,
+    context: str,
+    kubeconfig: tuple[str, ...] = (),
+    helm: str = "helm",
+) -> tuple[str, ...]:
+    """``helm rollback`` aimed where gok-tui points: its context, and its kubeconfig when it
+    is one file (several are given to helm as KUBECONFIG, see ``helm_environment``)."""
+    argv = [helm, "rollback", release, str(revision), "-n", namespace, "--kube-context", context]
+    if len(kubeconfig) == 1:
+        argv += ["--kubeconfig", kubeconfig[0]]
+    return tuple(argv)
+
+
+def helm_environment(kubeconfig: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return (("KUBECONFIG", os.pathsep.join(kubeconfig)),) if len(kubeconfig) > 1 else ()
+
+
+def helm_releases(
+    secrets: Iterable[Mapping[str, Any]], release: str
+) -> dict[int, dict[str, Any] | str]:
+    """The revisions of ``release`` its Secrets hold: revision -> the release, or why it is
+    unreadable."""
+    found: dict[int, dict[str, Any] | str] = {}
+    for secret in secrets:
+        labels = _meta(secret).get("labels") or {}
+        if not is_helm_release(secret) or labels.get("name") != release:
+            continue
+        try:
+            number = int(labels.get("version") or 0)
+        except ValueError:
+            continue
+        try:
+            found[number] = decode_helm_release(str((secret.get("data") or {}).get("release")))
+        except HelmDecodeError as error:
+            found[number] = str(error)
+    return found
+
+
+_SECRET_KIND = re.compile(r"^kind:\s*Secret\s*$", re.MULTILINE)
+_SECRET_SECTION = re.compile(r"^(data|stringData):\s*$")
+_SECTION_KEY = re.compile(r"^(\s+)([^\s:#][^:]*):")
+
+
+def _hide_secret_values(document: str) -> list[str]:
+    """A manifest document's lines; in a Secret, each data/stringData value is a digest (which
+    value changed still shows, never the value)."""
+    lines = document.splitlines()
+    if not _SECRET_KIND.search(document):
+        return lines
+    shown: list[str] = []
+    hiding, indent = False, ""
+    for line in lines:
+        if _SECRET_SECTION.match(line):
+            hiding, indent = True, ""
+            shown.append(line)
+            continue
+        if hiding and line[:1] in (" ", "\t"):
+            key = _SECTION_KEY.match(line)
+            if key and (not indent or key.group(1) == indent):
+                indent = key.group(1)
+                digest = hashlib.sha256(line.encode()).hexdigest()[:12]
+                shown.append(f"{indent}{key.group(2)}: <hidden sha256:{digest}>")
+            continue  # a value's further lines
+        hiding = False
+        shown.append(line)
+    return shown
+
+
+def _manifest_lines(manifest: str) -> list[str]:
+    """A manifest's lines, document by document, Secret values hidden."""
+    lines: list[str] = []
+    for number, document in enumerate(re.split(r"(?m)^---[^\n]*\n?", manifest)):
+        if number:
+            lines.append("---")
+        lines.extend(_hide_secret_values(document))
+    return lines
+
+
+def manifest_diff(old: str, new: str, limit: int = 400) -> list[str]:
+    """A unified diff of two Helm manifests (Secret values hidden), at most ``limit`` lines."""
+    lines = list(
+        difflib.unified_diff(
+            _manifest_lines(old),
+            _manifest_lines(new),
+            "current",
+            "rolled back to",
+            n=1,
+            lineterm="",
+        )
+    )
+    if len(lines) > limit:
+        return [*lines[:limit], f"... {len(lines) - limit} more lines"]
+    return lines
 
 
 # -- gok-tui's audit log -----------------------------------------------------------------
