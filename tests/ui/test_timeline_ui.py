@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from gok_tui.actions.audit import local_user
+from gok_tui.app import GokApp
 from gok_tui.config.settings import timeline_export_dir
 from gok_tui.screens.timeline import TimelineScreen
 from gok_tui.widgets.confirm import ConfirmModal
+from textual.pilot import Pilot
 
+from tests.helm_release import helm_release_secret, helm_runs, write_helm_standin
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
 from tests.ui.helpers import (
@@ -164,3 +168,66 @@ async def test_a_configmap_change_seen_while_running_is_restored_a_secrets_is_no
             ),
             what="the restore",
         )
+
+
+def helm_releases_applied(fake_kube: FakeKube) -> None:
+    for number, status, image in ((1, "superseded", "web:1"), (2, "deployed", "web:2")):
+        manifest = f"---\nkind: Deployment\nspec:\n  image: {image}\n"
+        fake_kube.apply_object(helm_release_secret("web", number, status=status, manifest=manifest))
+
+
+async def on_helm_revision_2(pilot: Pilot[None], app: GokApp) -> None:
+    await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="the timeline")
+    await until(pilot, lambda: "release web revision 2 deployed" in screen_text(app))
+    await pilot.press("slash", *"revision 2 deployed", "enter")
+    await until(pilot, lambda: "Timeline[1/" in screen_text(app), what="the filter")
+
+
+async def test_u_on_a_helm_revision_runs_helm_rollback_after_the_confirm(
+    fake_kube: FakeKube, fake_kubeconfig: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helm_releases_applied(fake_kube)
+    log = write_helm_standin(tmp_path / "bin")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    app = make_app(fake_kubeconfig, view="timeline")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await on_helm_revision_2(pilot, app)
+        await until(pilot, lambda: "u: helm rollback to revision 1" in screen_text(app))
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirm")
+        text = " ".join(screen_text(app).split())
+        assert "helm rollback release default/web from revision 2 to 1" in text
+        assert "- image: web:2" in text and "+ image: web:1" in text
+        assert "helm rollback web 1 -n default --kube-context fake" in text
+        assert not helm_runs(log)  # nothing run before the y
+        await pilot.press("y")
+        await until(pilot, lambda: len(helm_runs(log)) == 2, what="helm run")
+        aimed = ["rollback", "web", "1", "-n", "default", "--kube-context", "fake"]
+        assert helm_runs(log)[1][:7] == aimed
+
+
+async def test_helm_rollback_is_refused_read_only_and_said_without_helm(
+    fake_kube: FakeKube, fake_kubeconfig: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helm_releases_applied(fake_kube)
+    log = write_helm_standin(tmp_path / "bin")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    app = make_app(fake_kubeconfig, view="timeline", readonly=True)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await on_helm_revision_2(pilot, app)
+        await pilot.press("u")
+        await until(
+            pilot, lambda: any(t.startswith("read-only (") for t in toast_texts(app)), what="no"
+        )
+        assert not isinstance(app.screen, ConfirmModal) and not helm_runs(log)
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    app = make_app(fake_kubeconfig, view="timeline")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await on_helm_revision_2(pilot, app)
+        await pilot.press("u")
+        said = (
+            "helm is not on PATH; to go back run: helm rollback web 1 -n default "
+            f"--kube-context fake --kubeconfig {fake_kubeconfig}"
+        )
+        await until(pilot, lambda: said in toast_texts(app))

@@ -38,7 +38,8 @@ def test_the_plan_runs_helm_rollback_where_gok_tui_points_and_shows_the_diff() -
         "--kubeconfig",
         "/home/ann/.kube/config",
     )
-    assert plan.path == " ".join(plan.command)
+    assert plan.path == " ".join(("helm", *plan.command[1:]))
+    assert plan.warnings[0] == f"runs: {plan.path}"
     assert plan.summary == "helm rollback release shop/web from revision 2 to 1"
     assert (plan.before, plan.after) == ("revision 2", "revision 1 (as revision 3)")
     assert "-  image: web:2" in plan.warnings and "+  image: web:1" in plan.warnings

@@ -51,6 +51,9 @@ class HelmRollback:
             self.helm,
         )
         environment = helm_environment(self.kubeconfig)
+        shown = "".join(f"{k}={shlex.quote(v)} " for k, v in environment) + shlex.join(
+            ("helm", *command[1:])
+        )
         target = releases.get(self.to_revision)
         refusal, diff = "", []
         if self.to_revision < 1:
@@ -74,11 +77,14 @@ class HelmRollback:
             before=f"revision {current}",
             after=f"revision {self.to_revision} (as revision {max(releases or [0]) + 1})",
             method="RUN",
-            path="".join(f"{k}={shlex.quote(v)} " for k, v in environment) + shlex.join(command),
+            path=shown,
             body=None,
             content_type="",
             dangerous=True,
-            warnings=tuple(diff) or (("the manifests of both revisions are the same",)),
+            warnings=(
+                f"runs: {shown}",
+                *(diff or ["the manifests of both revisions are the same"]),
+            ),
             refusal=refusal,
             noop=not refusal and current == self.to_revision,
             inverse=HelmRollback(self.ref, current, self.helm, self.kubeconfig)
