@@ -231,3 +231,33 @@ async def test_helm_rollback_is_refused_read_only_and_said_without_helm(
             f"--kube-context fake --kubeconfig {fake_kubeconfig}"
         )
         await until(pilot, lambda: said in toast_texts(app))
+
+
+async def test_ctrl_z_after_a_restart_says_a_restart_cannot_be_undone(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:1", replicas=1))
+    summary = "restart every pod of deployment default/web (rolling, as kubectl rollout restart)"
+    write_audit(
+        {
+            "time": "2026-12-07T10:00:00+0000",
+            "local_user": local_user(),
+            "context": "fake",
+            "namespace": "default",
+            "kind": "deployments",
+            "name": "web",
+            "action": "restart",
+            "summary": summary,
+            "from": "revision 1",
+            "to": "new revision, restartedAt 2026-12-07T10:00:00Z",
+            "dry_run": False,
+            "ok": True,
+        }
+    )
+    app = make_app(fake_kubeconfig)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_column(app, "READY") == ["1/1"])
+        await pilot.press("ctrl+z")
+        said = f"a restart cannot be undone: its pods were replaced by new ones ({summary})"
+        await until(pilot, lambda: any(t.startswith(said) for t in toast_texts(app)))
+        assert not isinstance(app.screen, ConfirmModal) and not sent_changes(fake_kube)

@@ -69,3 +69,11 @@ def test_secret_values_in_a_manifest_diff_are_hidden() -> None:
     changed = [line for line in diff if line.startswith(("-  ", "+  "))]
     assert [line.split(":")[0] for line in changed] == ["-  password", "+  password"]
     assert all("<hidden sha256:" in line for line in changed)
+
+
+def test_a_changed_line_of_a_multi_line_secret_value_shows_as_that_key_changed() -> None:
+    secret = "kind: Secret\nstringData:\n  cert: |\n    line one\n    {}\n  other: x\n"
+    diff = manifest_diff(secret.format("old tail"), secret.format("new tail"))
+    changed = [line for line in diff if line.startswith(("-  ", "+  "))]
+    assert [line.split(":")[0] for line in changed] == ["-  cert", "+  cert"]
+    assert not any("tail" in line or "line one" in line for line in diff)

@@ -559,27 +559,34 @@ _SECTION_KEY = re.compile(r"^(\s+)([^\s:#][^:]*):")
 
 
 def _hide_secret_values(document: str) -> list[str]:
-    """A manifest document's lines; in a Secret, each data/stringData value is a digest (which
-    value changed still shows, never the value)."""
+    """A manifest document's lines; in a Secret, each data/stringData value (with its further
+    lines) is a digest: which value changed still shows, never the value."""
     lines = document.splitlines()
     if not _SECRET_KIND.search(document):
         return lines
     shown: list[str] = []
     hiding, indent = False, ""
+    value: list[str] = []  # the key line and further lines of the value being hidden
+
+    def flush() -> None:
+        if value:
+            key = _SECTION_KEY.match(value[0])
+            digest = hashlib.sha256("\n".join(value).encode()).hexdigest()[:12]
+            shown.append(f"{indent}{key.group(2) if key else '?'}: <hidden sha256:{digest}>")
+            value.clear()
+
     for line in lines:
-        if _SECRET_SECTION.match(line):
-            hiding, indent = True, ""
-            shown.append(line)
-            continue
         if hiding and line[:1] in (" ", "\t"):
             key = _SECTION_KEY.match(line)
             if key and (not indent or key.group(1) == indent):
+                flush()
                 indent = key.group(1)
-                digest = hashlib.sha256(line.encode()).hexdigest()[:12]
-                shown.append(f"{indent}{key.group(2)}: <hidden sha256:{digest}>")
-            continue  # a value's further lines
-        hiding = False
+            value.append(line)
+            continue
+        flush()
+        hiding, indent = bool(_SECRET_SECTION.match(line)), ""
         shown.append(line)
+    flush()
     return shown
 
 
