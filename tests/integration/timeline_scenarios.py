@@ -148,8 +148,11 @@ def workload_revisions_and_undo_from_the_timeline(backend: KubeBackend, namespac
         feed.open()
 
         def revisions_of(ref: str) -> list[Entry]:
+            """Highest revision first (a time order would put a revision the undo renumbered
+            after the newer one: it keeps its ControllerRevision's creation time)."""
             feed.drain()
-            return [e for e in feed.timeline.entries() if e.change == "revision" and e.ref == ref]
+            found = [e for e in feed.timeline.entries() if e.change == "revision" and e.ref == ref]
+            return sorted(found, key=lambda e: -e.revision)
 
         for plural, name in (("statefulsets", "db"), ("daemonsets", "agent")):
             ref = f"{plural}/{namespace}/{name}"
@@ -166,9 +169,14 @@ def workload_revisions_and_undo_from_the_timeline(backend: KubeBackend, namespac
                 content_type=STRATEGIC,
                 query={"fieldManager": "kubectl-set"},
             )
-            wait_until(lambda r=ref: len(revisions_of(r)) == 2, timeout=15)
+            changed = (f"revision 2: image {name}:2", "kubectl-set")
+            # the owner's watch event may come after its new ControllerRevision's: who is known
+            # from the owner's managedFields once it has come
+            wait_until(
+                lambda r=ref, c=changed: [(e.what, e.who) for e in revisions_of(r)][:1] == [c],
+                timeout=15,
+            )
             newest = revisions_of(ref)[0]
-            assert (newest.what, newest.who) == (f"revision 2: image {name}:2", "kubectl-set")
             assert f"{name}: image: {name}:1 -> {name}:2" in newest.detail
             before = revision_before(feed.timeline.entries(), newest)
             assert before == 1
