@@ -77,3 +77,9 @@ def test_a_changed_line_of_a_multi_line_secret_value_shows_as_that_key_changed()
     changed = [line for line in diff if line.startswith(("-  ", "+  "))]
     assert [line.split(":")[0] for line in changed] == ["-  cert", "+  cert"]
     assert not any("tail" in line or "line one" in line for line in diff)
+
+
+def test_a_secret_written_in_flow_style_is_hidden_too() -> None:
+    diff = manifest_diff("kind: Secret\ndata: {pw: b2xk}\n", "kind: Secret\ndata: {pw: bmV3}\n")
+    assert not any("b2xk" in line or "bmV3" in line for line in diff)
+    assert [line[:7] for line in diff if line.startswith(("-d", "+d"))] == ["-data: ", "+data: "]

@@ -555,6 +555,7 @@ def helm_releases(
 
 _SECRET_KIND = re.compile(r"^kind:\s*Secret\s*$", re.MULTILINE)
 _SECRET_SECTION = re.compile(r"^(data|stringData):\s*$")
+_SECRET_INLINE = re.compile(r"^(data|stringData):\s*\S")
 _SECTION_KEY = re.compile(r"^(\s+)([^\s:#][^:]*):")
 
 
@@ -585,6 +586,10 @@ def _hide_secret_values(document: str) -> list[str]:
             continue
         flush()
         hiding, indent = bool(_SECRET_SECTION.match(line)), ""
+        inline = _SECRET_INLINE.match(line)
+        if inline:  # data: {key: value} on one line
+            digest = hashlib.sha256(line.encode()).hexdigest()[:12]
+            line = f"{inline.group(1)}: <hidden sha256:{digest}>"
         shown.append(line)
     flush()
     return shown
