@@ -23,6 +23,7 @@ from tests.ui.helpers import (
     screen_text,
     sent_changes,
     table_column,
+    table_keys,
     until,
     write_audit,
 )
@@ -261,3 +262,26 @@ async def test_ctrl_z_after_a_restart_says_a_restart_cannot_be_undone(
         said = f"a restart cannot be undone: its pods were replaced by new ones ({summary})"
         await until(pilot, lambda: any(t.startswith(said) for t in toast_texts(app)))
         assert not isinstance(app.screen, ConfirmModal) and not sent_changes(fake_kube)
+
+
+async def test_t_on_a_pod_shows_it_and_its_owners_by_owner_references(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    fake_kube.apply_object(deployment("web", image="web:1", replicas=1))
+    fake_kube.apply_object(deployment("web-admin", image="admin:1", replicas=1))
+    app = make_app(fake_kubeconfig, view="pods")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+
+        def web_pod() -> str:
+            names = [k for k in table_keys(app) if k.split("/")[-1].startswith("web-")]
+            return next((n for n in names if not n.split("/")[-1].startswith("web-admin")), "")
+
+        await until(pilot, lambda: len(table_keys(app)) == 2 and bool(web_pod()), what="pods")
+        pod = web_pod()
+        await pilot.press(*["down"] * table_keys(app).index(pod), "T")
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="T")
+        # its Deployment's revision (by ownerReferences, pod -> ReplicaSet -> Deployment), and
+        # nothing of web-admin, whose name starts like the pod's
+        await until(pilot, lambda: "revision 1: first revision remembered" in screen_text(app))
+        text = screen_text(app)
+        assert f"Timeline[1] pods/{pod}" in text and "web-admin" not in text
