@@ -16,6 +16,7 @@ from gok_tui.actions.configmaps import SECRET_NOT_RESTORABLE, RestoreConfigMap
 from gok_tui.actions.helm import HelmRollback
 from gok_tui.actions.workloads import REVISION_SOURCES
 from gok_tui.config.settings import home_relative, timeline_export_dir
+from gok_tui.domain.access import Need
 from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration
@@ -114,6 +115,12 @@ class TimelineScreen(FilteredListScreen):
         self._audit_stamp: tuple[float, int] | None = None
         self._ready = False
         self._focus: set[str] | None = None  # the refs T shows (by ownerReferences)
+
+    def access_needs(self) -> dict[str, Need]:
+        # u patches a Deployment, a StatefulSet, a DaemonSet or a ConfigMap, or runs helm,
+        # depending on the entry: one review cannot say, so the key is offered and the plan's
+        # read and dry run say what the cluster refuses
+        return {k: v for k, v in super().access_needs().items() if k != "undo_entry"}
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="timeline-title")

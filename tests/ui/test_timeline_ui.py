@@ -132,6 +132,8 @@ async def test_a_configmap_change_seen_while_running_is_restored_a_secrets_is_no
 ) -> None:
     fake_kube.apply_object(settings_configmap({"mode": "slow", "level": "info"}))
     fake_kube.apply_object(settings_configmap({"pw": "YQ=="}, kind="Secret"))
+    # may edit ConfigMaps but not Deployments: u on a ConfigMap change is still offered
+    fake_kube.forbid("deployments", "default", verbs=("patch",))
     app = make_app(fake_kubeconfig, view="timeline")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="the timeline")
@@ -154,6 +156,7 @@ async def test_a_configmap_change_seen_while_running_is_restored_a_secrets_is_no
         await pilot.press("slash", *["backspace"] * 10, *"changed mode", "enter")
         await until(pilot, lambda: "Timeline[1/" in screen_text(app), what="the filter")
         await until(pilot, lambda: "u: restore the data from before" in screen_text(app))
+        assert "undo_entry" not in screen.access_needs()  # not refused for want of deployments
         await pilot.press("u")
         await until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the confirm")
         text = " ".join(screen_text(app).split())
