@@ -1,24 +1,34 @@
 """:timeline — what changed, when and by whom, newest first (``T`` on a row: that object and
-what it owns). ``u`` goes back to before a Deployment revision; ``s`` exports the list."""
+what it owns). ``u`` goes back to before a workload revision, a ConfigMap change or a Helm
+revision; ``s`` exports the list."""
 
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import time
 from pathlib import Path
 from typing import Any, ClassVar
 
 from gok_tui.actions.base import ObjectRef
-from gok_tui.actions.deployments import Undo
+from gok_tui.actions.configmaps import SECRET_NOT_RESTORABLE, RestoreConfigMap
+from gok_tui.actions.helm import HelmRollback
+from gok_tui.actions.workloads import REVISION_SOURCES
 from gok_tui.config.settings import home_relative, timeline_export_dir
+from gok_tui.domain.access import Need
 from gok_tui.domain.table import Row
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import human_duration
 from gok_tui.domain.timeline import (
+    CONFIG,
     HELM,
     REVISION,
+    ConfigChange,
     Entry,
+    focus_refs,
+    helm_environment,
+    helm_rollback_argv,
     helm_rollback_command,
     revision_before,
 )
@@ -41,7 +51,14 @@ SHORT_KIND = {
     "configmaps": "cm",
     "secrets": "secret",
     "pods": "pod",
+    "statefulsets": "sts",
+    "daemonsets": "ds",
+    "horizontalpodautoscalers": "hpa",
 }
+NOT_SEEN_RESTORE = (
+    "only a ConfigMap change seen while gok-tui was running can be restored: the data "
+    "before an earlier change is not remembered"
+)
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": ""}
 
 
@@ -68,20 +85,6 @@ def entry_cells(entry: Entry, today: str) -> tuple[SafeText, ...]:
         cell(object_text(entry)),
         cell(what, "bold red" if not entry.readable else style),
     )
-
-
-def owned_by(entry: Entry, ref: str) -> bool:
-    """``ref`` itself, or what it owns: a Deployment's ReplicaSets and their pods (by name)."""
-    kind, namespace, name = [*ref.split("/"), "", ""][:3]
-    if entry.ref == ref:
-        return True
-    if entry.namespace != namespace:
-        return False
-    if kind == "deployments" and entry.kind in ("replicasets", "pods"):
-        return entry.name.startswith(f"{name}-")
-    if kind == "replicasets" and entry.kind == "pods":
-        return entry.name.startswith(f"{name}-")
-    return False
 
 
 def export_markdown(entries: list[Entry], title: str, today: str) -> str:
@@ -111,6 +114,13 @@ class TimelineScreen(FilteredListScreen):
         self._generation = -1
         self._audit_stamp: tuple[float, int] | None = None
         self._ready = False
+        self._focus: set[str] | None = None  # the refs T shows (by ownerReferences)
+
+    def access_needs(self) -> dict[str, Need]:
+        # u patches a Deployment, a StatefulSet, a DaemonSet or a ConfigMap, or runs helm,
+        # depending on the entry: one review cannot say, so the key is offered and the plan's
+        # read and dry run say what the cluster refuses
+        return {k: v for k, v in super().access_needs().items() if k != "undo_entry"}
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="timeline-title")
@@ -136,6 +146,7 @@ class TimelineScreen(FilteredListScreen):
         self.feed = TimelineFeed(self.session.hub, namespace, self.session.clock)
         self._generation = self.session.generation
         self._audit_stamp = None
+        self._focus = None
         self.feed.open()
         self._fill()
 
@@ -164,6 +175,7 @@ class TimelineScreen(FilteredListScreen):
             self.feed.timeline.set_audit(self._audit_lines())
             changed = True
         if changed:
+            self._focus = None  # what the object owns may have changed too
             self.refresh_cluster_bar()
             self._fill(keep=self.selected())
 
@@ -179,7 +191,9 @@ class TimelineScreen(FilteredListScreen):
             return []
         entries = self.feed.timeline.entries()
         if self.focus_ref is not None:
-            entries = [e for e in entries if owned_by(e, self.focus_ref)]
+            if self._focus is None:
+                self._focus = focus_refs(self.focus_ref, self.feed.objects)
+            entries = [e for e in entries if e.ref in self._focus]
         return entries
 
     def _today(self) -> str:
@@ -281,8 +295,21 @@ class TimelineScreen(FilteredListScreen):
                 return f"u: undo to revision {before}, the one before it (after a confirm)"
             return "the revision before this one is no longer remembered"
         if entry.change == HELM:
-            return f"u: says how to go back ({helm_rollback_command(entry)})"
+            if entry.revision <= 1:
+                return "the release's first revision: none before it"
+            if shutil.which("helm") is None:
+                return f"u: says how to go back ({helm_rollback_command(entry)}; helm not on PATH)"
+            return f"u: helm rollback to revision {entry.revision - 1} (after a confirm)"
+        if entry.change == CONFIG:
+            if entry.kind == "secrets":
+                return SECRET_NOT_RESTORABLE
+            if self._config_change(entry) is not None:
+                return "u: restore the data from before this change (after a confirm)"
+            return NOT_SEEN_RESTORE
         return ""
+
+    def _config_change(self, entry: Entry) -> ConfigChange | None:
+        return self.feed.timeline.config_changes.get(entry) if self.feed is not None else None
 
     # -- keys ------------------------------------------------------------------------------
     def action_undo_entry(self) -> None:
@@ -290,14 +317,15 @@ class TimelineScreen(FilteredListScreen):
         if entry is None:
             return
         if entry.change == HELM:
-            command = helm_rollback_command(entry)
-            if shutil.which("helm") is None:
-                self.notify(f"helm is not on PATH; to go back run: {clean(command)}")
-            else:
-                self.notify(f"run: {clean(command)} (gok-tui does not run helm itself yet)")
+            self._helm_rollback(entry)
+            return
+        if entry.change == CONFIG:
+            self._restore_config(entry)
             return
         if entry.change != REVISION:
-            self.notify("only a Deployment revision or a Helm release can be undone from here")
+            self.notify(
+                "only a revision, a ConfigMap change or a Helm release can be undone from here"
+            )
             return
         before = revision_before(self.entries(), entry)
         target = self.session.target
@@ -305,9 +333,41 @@ class TimelineScreen(FilteredListScreen):
             self.notify("the revision before this one is no longer remembered", severity="warning")
             return
         ref = ObjectRef(
-            target.context, target.cluster_server, "deployments", entry.namespace, entry.name
+            target.context, target.cluster_server, entry.kind, entry.namespace, entry.name
         )
-        self.gok.propose(Undo(ref, before))
+        self.gok.propose(REVISION_SOURCES[entry.kind].undo(ref, before))
+
+    def _helm_rollback(self, entry: Entry) -> None:
+        target = self.session.target
+        if target is None:
+            return
+        if entry.revision <= 1:
+            self.notify(f"revision {entry.revision} is the release's first: none before it")
+            return
+        helm = shutil.which("helm")
+        if helm is None:
+            argv = helm_rollback_argv(
+                entry.name, entry.revision - 1, entry.namespace, target.context, target.files
+            )
+            env = "".join(f"{k}={v} " for k, v in helm_environment(target.files))
+            self.notify(f"helm is not on PATH; to go back run: {clean(env + shlex.join(argv))}")
+            return
+        ref = ObjectRef(target.context, target.cluster_server, "helm", entry.namespace, entry.name)
+        self.gok.propose(HelmRollback(ref, entry.revision - 1, helm, target.files))
+
+    def _restore_config(self, entry: Entry) -> None:
+        if entry.kind == "secrets":
+            self.notify(SECRET_NOT_RESTORABLE, severity="warning")
+            return
+        change, target = self._config_change(entry), self.session.target
+        if change is None or target is None:
+            self.notify(NOT_SEEN_RESTORE, severity="warning")
+            return
+        ref = ObjectRef(
+            target.context, target.cluster_server, "configmaps", entry.namespace, entry.name
+        )
+        which = f"the change of {when_text(entry.when, self._today())} by {entry.who}"
+        self.gok.propose(RestoreConfigMap(ref, change.before, change.left, which))
 
     def action_export(self) -> None:
         entries = self.entries()

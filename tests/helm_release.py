@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -51,3 +53,28 @@ def helm_release_secret(
         },
         "data": {"release": release_data(release)},
     }
+
+
+def write_helm_standin(folder: Path, exit_code: int = 0, said: str = "") -> Path:
+    """A real ``helm`` program in ``folder`` (put it first on PATH) that records each argv it
+    is run with, one JSON line in the returned file, says ``said`` on stderr and exits with
+    ``exit_code``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / "helm-argv.jsonl"
+    program = folder / "helm"
+    program.write_text(
+        f"#!{sys.executable}\n"
+        "import json, sys\n"
+        f"with open({str(log)!r}, 'a') as out:\n"
+        "    out.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+        f"sys.stderr.write({said!r})\n"
+        f"sys.exit({exit_code})\n"
+    )
+    program.chmod(0o755)
+    return log
+
+
+def helm_runs(log: Path) -> list[list[str]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text().splitlines()]

@@ -887,6 +887,10 @@ class GokApp(App[None]):
         last = self.last_done
         if last is None:
             self._undo_recorded()
+        elif last.inverse is None and last.action == "restart":
+            from gok_tui.actions.recorded_undo import cannot_undo
+
+            self.notify(cannot_undo(last.action, last.summary), severity="warning")
         elif last.inverse is None:  # undoing an older action instead would surprise
             self.notify(
                 f"your last action cannot be undone with ctrl+z: {last.summary}"
@@ -907,7 +911,7 @@ class GokApp(App[None]):
         context, read back from the audit log (an earlier session, another terminal)."""
         from gok_tui.actions.audit import local_user
         from gok_tui.actions.base import ObjectRef
-        from gok_tui.actions.recorded_undo import last_recorded_change, recorded_undo
+        from gok_tui.actions.recorded_undo import cannot_undo, last_recorded_change, recorded_undo
 
         target = self.session.target
         entry = (
@@ -928,9 +932,7 @@ class GokApp(App[None]):
         )
         action = recorded_undo(entry, ref)
         if action is None:
-            self.notify(
-                f"your last change cannot be undone with ctrl+z: {entry.get('summary', '')}",
-                severity="warning",
-            )
+            summary = str(entry.get("summary", ""))
+            self.notify(cannot_undo(str(entry.get("action", "")), summary), severity="warning")
             return
         self.propose(action)

@@ -30,6 +30,12 @@ def test_undo_to_revision(cluster: Cluster) -> None:
     action_scenarios.undo_to_revision(*cluster)
 
 
+def test_ctrl_z_of_an_undo_and_a_pause_from_the_audit_log(cluster: Cluster, tmp_path: Path) -> None:
+    action_scenarios.ctrl_z_of_an_undo_and_a_pause_from_the_audit_log(
+        *cluster, tmp_path / "audit.jsonl"
+    )
+
+
 def test_undo_last_action(cluster: Cluster) -> None:
     action_scenarios.undo_last_action(*cluster)
 

@@ -14,3 +14,9 @@ def test_image_config_and_scale_are_on_the_timeline_with_their_managers(
     cluster: tuple[KubeBackend, str],
 ) -> None:
     timeline_scenarios.three_changes_with_their_managers(*cluster)
+
+
+def test_statefulset_and_daemonset_revisions_and_their_undo(
+    cluster: tuple[KubeBackend, str],
+) -> None:
+    timeline_scenarios.workload_revisions_and_undo_from_the_timeline(*cluster)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from gok_tui.actions.audit import AuditLog
 from gok_tui.actions.deployments import Restart, Scale, SetImage, SetPaused, Undo
-from gok_tui.actions.run import execute
+from gok_tui.actions.recorded_undo import RecordedUndo, recorded_undo
+from gok_tui.actions.run import execute, plan_action
 from gok_tui.backends.kube import KubeBackend
 from gok_tui.domain.revisions import revision_of, revisions
 
@@ -108,3 +109,36 @@ def undo_last_action(backend: KubeBackend, namespace: str) -> None:
     assert get(backend, "deployments", namespace, "uz")["spec"]["replicas"] == 1
     restarted = execute(Restart(target, "2026-12-07T12:00:00Z"), backend)
     assert restarted.ok and restarted.plan is not None and restarted.plan.inverse is None
+
+
+def ctrl_z_of_an_undo_and_a_pause_from_the_audit_log(
+    backend: KubeBackend, namespace: str, audit_path: Path
+) -> None:
+    """ctrl+z read back from the audit log (as after a restart): an undo is undone while the
+    template is the one it set, and refused once someone changed it since; a pause is resumed."""
+    audit = AuditLog(audit_path)
+    create(backend, "deployments", namespace, deployment("zz", PAUSE_IMAGE, 1, namespace))
+    target = ref(backend, "deployments", namespace, "zz")
+    wait(lambda: revision_of(get(backend, "deployments", namespace, "zz")) == 1, 30, "rev 1")
+    assert execute(SetImage(target, "web", PAUSE_IMAGE_NEXT, "e2e next"), backend).ok
+    wait(lambda: revision_of(get(backend, "deployments", namespace, "zz")) == 2, 30, "rev 2")
+    assert execute(Undo(target, 1), backend, audit=audit).ok
+    wait(lambda: revision_of(get(backend, "deployments", namespace, "zz")) == 3, 30, "rev 3")
+
+    def last_undo() -> RecordedUndo:
+        found = recorded_undo(audit.recent(1)[0], target)
+        assert found is not None
+        return found
+
+    plan = plan_action(last_undo(), backend)
+    assert plan.runnable and (plan.before, plan.after) == ("revision 3", "revision 2"), plan
+    assert execute(SetImage(target, "web", PAUSE_IMAGE_OLD, "someone else"), backend).ok
+    refused = plan_action(last_undo(), backend)
+    assert not refused.runnable
+    assert "changed since your undo" in refused.refusal and "image pause:3.8" in refused.refusal
+
+    assert execute(SetPaused(target, True), backend, audit=audit).ok
+    resume = plan_action(last_undo(), backend)
+    assert resume.runnable and (resume.before, resume.after) == ("paused", "progressing")
+    assert execute(last_undo(), backend, audit=audit).ok
+    assert not get(backend, "deployments", namespace, "zz")["spec"].get("paused")

@@ -38,6 +38,14 @@ def test_undo_to_revision(backend: KubeBackend) -> None:
     action_scenarios.undo_to_revision(backend, "default")
 
 
+def test_ctrl_z_of_an_undo_and_a_pause_from_the_audit_log(
+    backend: KubeBackend, tmp_path: Path
+) -> None:
+    action_scenarios.ctrl_z_of_an_undo_and_a_pause_from_the_audit_log(
+        backend, "default", tmp_path / "audit.jsonl"
+    )
+
+
 def test_undo_last_action(backend: KubeBackend) -> None:
     action_scenarios.undo_last_action(backend, "default")
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from gok_tui.backends.kube import KubeBackend
+from gok_tui.domain.kinds import KINDS
 from kubernetes import client, config, watch
 from kubernetes.client.exceptions import ApiException
 
@@ -271,3 +273,32 @@ def test_stop_and_start_on_the_same_port_keeps_state(
     fake_kube.start()
     assert fake_kube.port == port
     assert client.CoreV1Api(api).read_namespaced_pod("keep", "default").metadata.name == "keep"
+
+
+def test_managed_fields_times_are_on_the_fake_clusters_clock(
+    fake_kube: FakeKube, fake_backend: KubeBackend
+) -> None:
+    fake_kube.state.clock = lambda: 1_700_000_000.0  # 2023-11-14T22:13:20Z
+    path = "/api/v1/namespaces/default/configmaps"
+    body = {"metadata": {"name": "settings"}, "data": {"mode": "slow"}}
+    fake_backend.mutate("POST", path, body, query={"fieldManager": "setup"})
+    fake_backend.mutate(
+        "PATCH",
+        f"{path}/settings",
+        {"data": {"mode": "fast"}},
+        content_type="application/merge-patch+json",
+        query={"fieldManager": "kubectl-edit"},
+    )
+    fake_backend.mutate(
+        "PATCH",
+        f"{path}/settings",
+        {"apiVersion": "v1", "kind": "ConfigMap", **body, "data": {"level": "info"}},
+        content_type="application/apply-patch+yaml",
+        query={"fieldManager": "kubectl-client-side-apply"},
+    )
+    configmap = fake_backend.get(KINDS["configmaps"], "default", "settings")
+    managed = configmap["metadata"]["managedFields"]
+    assert {(m["manager"], m["time"]) for m in managed} == {
+        ("kubectl-edit", "2023-11-14T22:13:20Z"),
+        ("kubectl-client-side-apply", "2023-11-14T22:13:20Z"),
+    }

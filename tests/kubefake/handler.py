@@ -426,7 +426,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("User-Agent", "")
         )
         new.setdefault("metadata", {})["managedFields"] = ownership.after_update(
-            current, new, manager, route.resource.api_version
+            current, new, manager, route.resource.api_version, self.fake.state.timestamp()
         )
 
     def _replace(self, route: Route, obj: dict[str, Any], dry_run: bool) -> dict[str, Any]:
@@ -506,13 +506,18 @@ class _Handler(BaseHTTPRequestHandler):
             if route.resource.namespaced:
                 applied["metadata"]["namespace"] = route.namespace
             applied["metadata"]["managedFields"] = ownership.after_apply(
-                {}, applied, manager, version, force=True
+                {}, applied, manager, version, force=True, at=state.timestamp()
             )
             validation.check_name(plural, route.name)
             validation.check(plural, applied)
             return 201, state.create(plural, applied, dry_run=dry_run)
         owners = ownership.after_apply(
-            current, applied, manager, version, force=query.get("force") == "true"
+            current,
+            applied,
+            manager,
+            version,
+            force=query.get("force") == "true",
+            at=state.timestamp(),
         )
         merged = strategic_merge(current, applied)
         merged["metadata"]["managedFields"] = owners
@@ -538,7 +543,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.headers.get("User-Agent", "")
         )
         updated["metadata"]["managedFields"] = ownership.after_scale(
-            current, manager, route.resource.api_version
+            current, manager, route.resource.api_version, self.fake.state.timestamp()
         )
         result = self.fake.state.replace(
             route.resource.plural,

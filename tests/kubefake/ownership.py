@@ -7,7 +7,6 @@ managedFields carry the owners (fieldsV1 in the API's f:/k: notation)."""
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from tests.kubefake.errors import ApiError
@@ -71,12 +70,14 @@ def _owners(obj: dict[str, Any] | None) -> list[dict[str, Any]]:
     return list(((obj or {}).get("metadata") or {}).get("managedFields") or [])
 
 
-def _entry(manager: str, operation: str, api_version: str, paths: set[Path]) -> dict[str, Any]:
+def _entry(
+    manager: str, operation: str, api_version: str, paths: set[Path], at: str
+) -> dict[str, Any]:
     return {
         "manager": manager,
         "operation": operation,
         "apiVersion": api_version,
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "time": at,
         "fieldsType": "FieldsV1",
         "fieldsV1": _encode(paths),
     }
@@ -92,9 +93,14 @@ def _without(entries: list[dict[str, Any]], taken: set[Path]) -> list[dict[str, 
 
 
 def after_update(
-    current: dict[str, Any] | None, new: dict[str, Any], manager: str, api_version: str
+    current: dict[str, Any] | None,
+    new: dict[str, Any],
+    manager: str,
+    api_version: str,
+    at: str,
 ) -> list[dict[str, Any]]:
-    """managedFields after a create, update or patch by ``manager``."""
+    """managedFields after a create, update or patch by ``manager`` at ``at`` (the cluster's
+    clock, RFC 3339)."""
     before = leaves(current or {})
     changed = {p for p, v in leaves(new).items() if p not in before or before[p] != v}
     entries = _owners(current)
@@ -102,10 +108,12 @@ def after_update(
     owned = _decode(mine.get("fieldsV1") or {}) if mine else set()
     others = _without([e for e in entries if e is not mine], changed)
     paths = (owned | changed) & set(leaves(new))
-    return [*others, _entry(manager, "Update", api_version, paths)] if paths else others
+    return [*others, _entry(manager, "Update", api_version, paths, at)] if paths else others
 
 
-def after_scale(current: dict[str, Any], manager: str, api_version: str) -> list[dict[str, Any]]:
+def after_scale(
+    current: dict[str, Any], manager: str, api_version: str, at: str
+) -> list[dict[str, Any]]:
     """managedFields after a write through the scale subresource: ``manager`` owns
     spec.replicas, in an entry marked ``subresource: scale`` (as a v1.28 API server keeps it)."""
     replicas: set[Path] = {("f:spec", "f:replicas")}
@@ -114,7 +122,8 @@ def after_scale(current: dict[str, Any], manager: str, api_version: str) -> list
         [e for e in entries if not (e["manager"] == manager and e.get("subresource") == "scale")],
         replicas,
     )
-    return [*others, {**_entry(manager, "Update", api_version, replicas), "subresource": "scale"}]
+    scaled = _entry(manager, "Update", api_version, replicas, at)
+    return [*others, {**scaled, "subresource": "scale"}]
 
 
 def _path_text(path: Path) -> str:
@@ -134,6 +143,7 @@ def after_apply(
     manager: str,
     api_version: str,
     force: bool,
+    at: str,
 ) -> list[dict[str, Any]]:
     """managedFields after an apply; raises the 409 the API server answers on a conflict."""
     values, wanted = leaves(current), leaves(applied)
@@ -151,7 +161,7 @@ def after_apply(
     others = _without(
         [e for e in entries if not (e["manager"] == manager and e["operation"] == "Apply")], taken
     )
-    return [*others, _entry(manager, "Apply", api_version, set(wanted))]
+    return [*others, _entry(manager, "Apply", api_version, set(wanted), at)]
 
 
 def _who(manager: str, api_version: str, entries: list[dict[str, Any]]) -> str:

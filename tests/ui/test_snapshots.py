@@ -584,3 +584,86 @@ def test_build_service_opened_from_the_list(
         shows("shop / web"),
     )
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+
+
+def test_timeline_configmap_restore_confirm(snap_compare: Snap, world: World) -> None:
+    """``u`` on a ConfigMap change the timeline saw: the keys put back and removed, the exact
+    patch, before anything is sent."""
+    from gok_tui.screens.timeline import TimelineScreen
+
+    from tests.ui.test_timeline_ui import settings_configmap
+
+    def sees_settings(app: GokApp) -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, TimelineScreen)
+            and screen.feed is not None
+            and "default/settings" in screen.feed.objects["configmaps"]
+        )
+
+    async def made(pilot: Pilot[None]) -> None:
+        world.fake.apply_object(settings_configmap({"mode": "slow", "level": "info"}))
+
+    async def edited(pilot: Pilot[None]) -> None:
+        world.fake.apply_object(settings_configmap({"mode": "fast", "extra": "1"}))
+
+    before = steps(
+        wait(lambda app: isinstance(app.screen, TimelineScreen), "the timeline"),
+        made,
+        wait(sees_settings, "the ConfigMap listed"),
+        edited,
+        shows("changed mode"),
+        press("slash", *"changed mode", "enter"),
+        shows("Timeline[1/"),
+        press("u"),
+        showing(ConfirmModal),
+    )
+    try:
+        app = app_for(world, view="timeline")
+        assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+    finally:
+        world.fake.delete_object("configmaps", "default", "settings")
+
+
+def test_timeline_helm_rollback_confirm(
+    snap_compare: Snap, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``u`` on a Helm revision with helm on PATH: the command aimed at this context and
+    kubeconfig, and the manifest diff between the revision deployed and the one gone back to."""
+    import shutil
+
+    from tests.helm_release import helm_release_secret, write_helm_standin
+
+    write_helm_standin(tmp_path / "bin")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    # the command shows the kubeconfig's path: one that is the same on every run
+    fixed = Path("/tmp/gok-tui-snapshot-helm")  # not $TMPDIR, which differs between machines
+    fixed.mkdir(exist_ok=True)
+    shutil.copy(world.kubeconfig, fixed / "config")
+    for number, status, image in ((1, "superseded", "1.4.2"), (2, "deployed", "1.5.0")):
+        manifest = (
+            "---\n# Source: shop/templates/web.yaml\nkind: Deployment\nmetadata:\n  name: web\n"
+            f"spec:\n  image: ghcr.io/acme/shop/web:{image}\n"
+        )
+        world.fake.apply_object(
+            helm_release_secret("shop", number, status=status, manifest=manifest)
+        )
+    before = steps(
+        shows("release shop revision 2 deployed"),
+        press("slash", *"revision 2 deployed", "enter"),
+        shows("Timeline[1/"),
+        press("u"),
+        showing(ConfirmModal),
+    )
+    try:
+        app = make_app(
+            fixed / "config",
+            settings=Settings(cursor_blink=False),
+            clock=lambda: CLUSTER_NOW + AGE,
+            view="timeline",
+        )
+        assert snap_compare(app, terminal_size=(80, 24), run_before=before)
+    finally:
+        for number in (1, 2):
+            world.fake.delete_object("secrets", "default", f"sh.helm.release.v1.shop.v{number}")
+        shutil.rmtree(fixed, ignore_errors=True)

@@ -13,6 +13,7 @@ from gok_tui.domain.timeline import (
     audit_entries,
     data_change,
     event_entry,
+    focus_refs,
     helm_entry,
     helm_rollback_command,
     managed_entries,
@@ -254,3 +255,105 @@ def test_an_update_rederives_only_that_object() -> None:
     timeline.update("configmaps", {"metadata": {"name": "a", "namespace": "s"}, "data": {"k": "2"}})
     assert [e.what for e in timeline.entries()] == ["changed k"]
     assert timeline.by_key.get("live/configmaps/s/b") is other
+
+
+def controller_revision(name: str, number: int, tmpl: dict[str, Any], created: str) -> dict:
+    return {
+        "metadata": {
+            "name": name,
+            "namespace": "shop",
+            "creationTimestamp": created,
+            "ownerReferences": [{"kind": "StatefulSet", "name": "db", "uid": "s-uid"}],
+        },
+        "revision": number,
+        "data": {"spec": {"template": {**tmpl, "$patch": "replace"}}},
+    }
+
+
+def test_statefulset_revisions_come_from_its_controller_revisions() -> None:
+    v1, v2 = template("db:1"), template("db:2", memory="1Gi")
+    statefulset = {
+        "metadata": {
+            "name": "db",
+            "namespace": "shop",
+            "uid": "s-uid",
+            "managedFields": [managed("kubectl-set", "2026-12-07T10:05:00Z", TEMPLATE_FIELDS)],
+        },
+        "spec": {"template": v2},
+    }
+    timeline = Timeline()
+    timeline.update("controllerrevisions", controller_revision("db-a", 1, v1, "2026-12-07T09:00Z"))
+    timeline.update("statefulsets", statefulset)
+    timeline.update("controllerrevisions", controller_revision("db-b", 2, v2, "2026-12-07T10:05Z"))
+    revisions = [e for e in timeline.entries() if e.change == "revision"]
+    assert [(e.ref, e.revision, e.who, e.what) for e in revisions] == [
+        ("statefulsets/shop/db", 2, "kubectl-set", "revision 2: image db:2, limits.memory 1Gi"),
+        ("statefulsets/shop/db", 1, "?", "revision 1: first revision remembered"),
+    ]
+    assert "app: image: db:1 -> db:2" in revisions[0].detail
+    assert revision_before(timeline.entries(), revisions[0]) == 1
+    timeline.remove("controllerrevisions", controller_revision("db-a", 1, v1, ""))
+    assert [e.revision for e in timeline.entries() if e.change == "revision"] == [2]
+    timeline.remove("statefulsets", statefulset)
+    assert not [e for e in timeline.entries() if e.change == "revision"]
+
+
+def owned(kind: str, name: str, uid: str, owner: tuple[str, str, str] | None = None) -> dict:
+    meta: dict[str, Any] = {"name": name, "namespace": "shop", "uid": uid}
+    if owner is not None:
+        meta["ownerReferences"] = [
+            {"kind": owner[0], "name": owner[1], "uid": owner[2], "controller": True}
+        ]
+    return {"kind": kind, "metadata": meta, "spec": {}}
+
+
+def test_t_follows_owner_references_not_name_prefixes() -> None:
+    web = owned("Deployment", "web", "d1")
+    web["spec"] = {
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "spec": {
+                "containers": [{"name": "app", "envFrom": [{"configMapRef": {"name": "conf"}}]}],
+                "volumes": [{"name": "tls", "secret": {"secretName": "web-tls"}}],
+            }
+        },
+    }
+    rs = owned("ReplicaSet", "web-7d4f", "r1", ("Deployment", "web", "d1"))
+    pod = owned("Pod", "web-7d4f-abc", "p1", ("ReplicaSet", "web-7d4f", "r1"))
+    pod["spec"] = {
+        "containers": [
+            {
+                "name": "app",
+                "env": [
+                    {"name": "K", "valueFrom": {"secretKeyRef": {"name": "api-key", "key": "k"}}}
+                ],
+            }
+        ]
+    }
+    impostor = owned("Pod", "web-7d4f-zzz", "p2")  # a name like web's, owned by nothing
+    other = owned("Deployment", "web-admin", "d2")
+    hpa = {
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}},
+    }
+    objects = {
+        "deployments": {"shop/web": web, "shop/web-admin": other},
+        "replicasets": {"shop/web-7d4f": rs},
+        "pods": {"shop/web-7d4f-abc": pod, "shop/web-7d4f-zzz": impostor},
+        "horizontalpodautoscalers": {"shop/web": hpa},
+    }
+    assert focus_refs("deployments/shop/web", objects) == {
+        "deployments/shop/web",
+        "replicasets/shop/web-7d4f",
+        "pods/shop/web-7d4f-abc",
+        "horizontalpodautoscalers/shop/web",
+        "configmaps/shop/conf",
+        "secrets/shop/web-tls",
+        "secrets/shop/api-key",
+    }
+    assert focus_refs("pods/shop/web-7d4f-abc", objects) == {
+        "pods/shop/web-7d4f-abc",
+        "replicasets/shop/web-7d4f",
+        "deployments/shop/web",
+    }
+    assert focus_refs("configmaps/shop/conf", objects) == {"configmaps/shop/conf"}

@@ -55,6 +55,8 @@ class ObjectRef:
             "daemonsets": "daemonset",
             "jobs": "job",
             "cronjobs": "cronjob",
+            "configmaps": "configmap",
+            "helm": "helm release",
         }
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
         return f"{singular.get(self.kind, self.kind)} {where}"
@@ -105,6 +107,10 @@ class Plan:
     # the ``then`` requests are one per object (a drain's evictions): one that fails is said
     # and the others are still sent; one its dry run refuses is not sent for real
     each_on_its_own: bool = False
+    # a program to run instead of an HTTP request (helm rollback): its argv, run with
+    # ``--dry-run`` first, and what it adds to the environment; ``path`` shows it as a line
+    command: tuple[str, ...] = ()
+    command_env: tuple[tuple[str, str], ...] = ()
 
     @property
     def runnable(self) -> bool:

@@ -9,9 +9,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gok_tui.actions.audit import without_env_values
 from gok_tui.actions.base import Action, ObjectRef, Plan
-from gok_tui.actions.deployments import Scale, SetImage
-from gok_tui.domain.timefmt import parse_timestamp
+from gok_tui.actions.deployments import Scale, SetImage, SetPaused, Undo
+from gok_tui.actions.workloads import UndoWorkload
+from gok_tui.domain.revisions import same_template
+from gok_tui.domain.timeline import last_writer, template_summary
 
 if TYPE_CHECKING:
     from gok_tui.backends.kube import KubeBackend
@@ -44,6 +47,21 @@ def _container_of(entry: Mapping[str, Any]) -> str:
         return ""
 
 
+_REVISION = re.compile(r"^revision (\d+)$")
+_PAUSED = {"pause": True, "resume": False}
+
+
+def set_template(entry: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The pod template an undo put in (its patch's ``/spec/template`` value, env values as
+    digests: the audit log keeps no literal env value)."""
+    patch = entry.get("patch")
+    for op in patch if isinstance(patch, list) else []:
+        if isinstance(op, Mapping) and op.get("path") == "/spec/template":
+            value = op.get("value")
+            return dict(value) if isinstance(value, Mapping) else None
+    return None
+
+
 def inverse_of(entry: Mapping[str, Any], ref: ObjectRef) -> Action | None:
     """The action that puts back what ``entry`` changed (None: not one ctrl+z can undo)."""
     action, before = entry.get("action"), str(entry.get("from", ""))
@@ -51,19 +69,22 @@ def inverse_of(entry: Mapping[str, Any], ref: ObjectRef) -> Action | None:
         return Scale(ref, int(match.group(1)))
     if action == "rollout" and before:
         return SetImage(ref, _container_of(entry), before, f"revert to {before}")
+    if action in _PAUSED and ref.kind == "deployments":
+        return SetPaused(ref, not _PAUSED[str(action)])
+    if action == "undo" and (match := _REVISION.match(before)) and set_template(entry):
+        number = int(match.group(1))
+        return Undo(ref, number) if ref.kind == "deployments" else UndoWorkload(ref, number)
     return None
 
 
-def _last_writer(obj: Mapping[str, Any]) -> str:
-    managed = ((obj.get("metadata") or {}).get("managedFields")) or []
-    newest = max(
-        (m for m in managed if m.get("subresource") != "status"),
-        key=lambda m: parse_timestamp(m.get("time")) or 0.0,
-        default=None,
-    )
-    if newest is None:
-        return ""
-    return f" (last written by {newest.get('manager', '?')} at {newest.get('time', '?')})"
+def cannot_undo(action: str, summary: str) -> str:
+    """Why ctrl+z does not undo this action, said plainly."""
+    if action == "restart":
+        return (
+            f"a restart cannot be undone: its pods were replaced by new ones ({summary}); "
+            "u on the workload rolls back its template"
+        )
+    return f"your last change cannot be undone with ctrl+z: {summary}"
 
 
 @dataclass(frozen=True)
@@ -76,21 +97,33 @@ class RecordedUndo:
     left: str  # what the recorded change set ("5 replicas", an image)
     recorded: str  # "scale at 2026-12-07T10:00:00+0000"
     name: str = "undo my last"
+    # an undo: the pod template it set (compared instead of ``left``: the controller gives the
+    # revision it went back to a new number)
+    left_template: dict[str, Any] | None = None
 
     def fetch(self, backend: KubeBackend) -> dict[str, Any]:
         return self.inner.fetch(backend)
 
     def plan(self, snapshot: dict[str, Any]) -> Plan:
         plan = self.inner.plan(snapshot)
-        if plan.refusal or plan.before == self.left:
+        obj = snapshot.get("deployment") or snapshot.get("owner") or {}
+        if self.left_template is not None:
+            template = ((obj.get("spec") or {}).get("template")) or {}
+            now = without_env_values(template)
+            if same_template(now, self.left_template):
+                return plan
+            summary, _ = template_summary(self.left_template, now)
+            since = f"its pod template changed since ({summary})"
+        elif plan.refusal or plan.before == self.left:
             return plan
-        obj = snapshot.get("deployment") or {}
+        else:
+            since = f"it is {plan.before} now, not {self.left}"
         return dataclasses.replace(
             plan,
             noop=False,  # put back by someone else is still "changed since"
             refusal=(
-                f"{self.ref} changed since your {self.recorded}: it is {plan.before} now, "
-                f"not {self.left}{_last_writer(obj)}; not undone"
+                f"{self.ref} changed since your {self.recorded}: {since}"
+                f"{last_writer(obj)}; not undone"
             ),
         )
 
@@ -100,4 +133,5 @@ def recorded_undo(entry: Mapping[str, Any], ref: ObjectRef) -> RecordedUndo | No
     if inner is None:
         return None
     recorded = f"{entry.get('action', '')} at {entry.get('time', '?')}"
-    return RecordedUndo(ref, inner, str(entry.get("to", "")), recorded)
+    left_template = set_template(entry) if entry.get("action") == "undo" else None
+    return RecordedUndo(ref, inner, str(entry.get("to", "")), recorded, left_template=left_template)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +80,8 @@ def execute(
                 return _finish(audit, backend, plan, False, f"refused: {plan.refusal}", started)
             if plan.noop:
                 return Result(True, f"nothing to do: {plan.summary} is already so", plan)
+            if plan.command:
+                return _run_command(audit, backend, plan, started, attempt, dry_run_first)
             if plan.each_on_its_own:
                 return _execute_each(
                     backend, plan, audit, started, attempt, dry_run_first, progress
@@ -154,6 +158,44 @@ def _execute_each(
         )
         return _finish(audit, backend, plan, False, message, started, attempt, response)
     return _finish(audit, backend, plan, True, f"done: {plan.summary}", started, attempt, response)
+
+
+COMMAND_TIMEOUT_S = 300.0
+
+
+def _run(argv: tuple[str, ...], env: dict[str, str]) -> tuple[int, str]:
+    """Exit code and what the program said last (stderr, else stdout); 127: not runnable."""
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, env=env, timeout=COMMAND_TIMEOUT_S, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return 127, str(error)
+    said = (done.stderr.strip() or done.stdout.strip()).splitlines()
+    return done.returncode, " ".join(said[-3:])
+
+
+def _run_command(
+    audit: AuditLog | None,
+    backend: KubeBackend,
+    plan: Plan,
+    started: float,
+    attempt: int,
+    dry_run_first: bool,
+) -> Result:
+    """A plan that runs a program (helm rollback): ``--dry-run`` first, then for real; its
+    exit code says whether it was done."""
+    env = {**os.environ, **dict(plan.command_env)}
+    if dry_run_first:
+        code, said = _run((*plan.command, "--dry-run"), env)
+        if code != 0:
+            message = f"not run: its dry run failed (exit {code}): {said}"
+            return _finish(audit, backend, plan, False, message, started, attempt)
+    code, said = _run(plan.command, env)
+    if code != 0:
+        message = f"{plan.command[0]} failed (exit {code}): {said}"
+        return _finish(audit, backend, plan, False, message, started, attempt)
+    return _finish(audit, backend, plan, True, f"done: {plan.summary}", started, attempt)
 
 
 def same_change(confirmed: Plan, fresh: Plan) -> bool:

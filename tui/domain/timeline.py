@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
+import hashlib
 import json
+import os
+import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gok_tui.domain.revisions import revisions, template_diff
+from gok_tui.domain.kinds import KINDS
+from gok_tui.domain.relations import ObjectsSource, pod_uses, relations_of
+from gok_tui.domain.revisions import Revision, controller_revisions, revisions, template_diff
 from gok_tui.domain.timefmt import parse_timestamp
 
 HELM_SECRET_TYPE = "helm.sh/release.v1"
@@ -130,9 +136,14 @@ def revision_entries(
 ) -> list[Entry]:
     """One entry per revision the ReplicaSets remember, each saying what it changed against
     the revision before it; the newest says who (the manager that last wrote the template)."""
-    ref = object_ref("deployments", deployment)
-    history = revisions(deployment, replicasets)  # newest first
-    template_owner = _template_owner(deployment)
+    return history_entries("deployments", deployment, revisions(deployment, replicasets))
+
+
+def history_entries(plural: str, owner: Mapping[str, Any], history: list[Revision]) -> list[Entry]:
+    """One entry per revision in ``history`` (newest first: a Deployment's from its
+    ReplicaSets, a StatefulSet's or DaemonSet's from its ControllerRevisions)."""
+    ref = object_ref(plural, owner)
+    template_owner = _template_owner(owner)
     entries = []
     for index, revision in enumerate(history):
         older = history[index + 1] if index + 1 < len(history) else None
@@ -143,10 +154,11 @@ def revision_entries(
             what = f"revision {revision.number}: {summary}"
         if revision.change_cause:
             detail = f"change-cause: {revision.change_cause}\n{detail}".rstrip()
+        newest = index == 0 and (revision.current or plural != "deployments")
         entries.append(
             Entry(
                 when=parse_timestamp(revision.created),
-                who=template_owner if index == 0 and revision.current else "?",
+                who=template_owner if newest else "?",
                 what=what,
                 ref=ref,
                 change=REVISION,
@@ -166,6 +178,20 @@ def _template_owner(deployment: Mapping[str, Any]) -> str:
         if "f:template" in spec and when >= newest[0]:  # a tie: the later entry
             newest = (when, str(managed.get("manager", "?")))
     return newest[1]
+
+
+def last_writer(obj: Mapping[str, Any]) -> str:
+    """Who wrote the object last, from managedFields (status writes left out), as
+    ``" (last written by MANAGER at TIME)"``; "" when nothing says."""
+    managed = _meta(obj).get("managedFields") or []
+    newest = max(
+        (m for m in managed if isinstance(m, Mapping) and m.get("subresource") != "status"),
+        key=lambda m: parse_timestamp(m.get("time")) or 0.0,
+        default=None,
+    )
+    if newest is None:
+        return ""
+    return f" (last written by {newest.get('manager', '?')} at {newest.get('time', '?')})"
 
 
 # -- managedFields ---------------------------------------------------------------------------
@@ -486,6 +512,116 @@ def helm_rollback_command(entry: Entry) -> str:
     return f"helm rollback {entry.name} {max(1, entry.revision - 1)} -n {entry.namespace}"
 
 
+def helm_rollback_argv(
+    release: str,
+    revision: int,
+    namespace: str,
+    context: str,
+    kubeconfig: tuple[str, ...] = (),
+    helm: str = "helm",
+) -> tuple[str, ...]:
+    """``helm rollback`` aimed where gok-tui points: its context, and its kubeconfig when it
+    is one file (several are given to helm as KUBECONFIG, see ``helm_environment``)."""
+    argv = [helm, "rollback", release, str(revision), "-n", namespace, "--kube-context", context]
+    if len(kubeconfig) == 1:
+        argv += ["--kubeconfig", kubeconfig[0]]
+    return tuple(argv)
+
+
+def helm_environment(kubeconfig: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return (("KUBECONFIG", os.pathsep.join(kubeconfig)),) if len(kubeconfig) > 1 else ()
+
+
+def helm_releases(
+    secrets: Iterable[Mapping[str, Any]], release: str
+) -> dict[int, dict[str, Any] | str]:
+    """The revisions of ``release`` its Secrets hold: revision -> the release, or why it is
+    unreadable."""
+    found: dict[int, dict[str, Any] | str] = {}
+    for secret in secrets:
+        labels = _meta(secret).get("labels") or {}
+        if not is_helm_release(secret) or labels.get("name") != release:
+            continue
+        try:
+            number = int(labels.get("version") or 0)
+        except ValueError:
+            continue
+        try:
+            found[number] = decode_helm_release(str((secret.get("data") or {}).get("release")))
+        except HelmDecodeError as error:
+            found[number] = str(error)
+    return found
+
+
+_SECRET_KIND = re.compile(r"^kind:\s*Secret\s*$", re.MULTILINE)
+_SECRET_SECTION = re.compile(r"^(data|stringData):\s*$")
+_SECRET_INLINE = re.compile(r"^(data|stringData):\s*\S")
+_SECTION_KEY = re.compile(r"^(\s+)([^\s:#][^:]*):")
+
+
+def _hide_secret_values(document: str) -> list[str]:
+    """A manifest document's lines; in a Secret, each data/stringData value (with its further
+    lines) is a digest: which value changed still shows, never the value."""
+    lines = document.splitlines()
+    if not _SECRET_KIND.search(document):
+        return lines
+    shown: list[str] = []
+    hiding, indent = False, ""
+    value: list[str] = []  # the key line and further lines of the value being hidden
+
+    def flush() -> None:
+        if value:
+            key = _SECTION_KEY.match(value[0])
+            digest = hashlib.sha256("\n".join(value).encode()).hexdigest()[:12]
+            shown.append(f"{indent}{key.group(2) if key else '?'}: <hidden sha256:{digest}>")
+            value.clear()
+
+    for line in lines:
+        if hiding and line[:1] in (" ", "\t"):
+            key = _SECTION_KEY.match(line)
+            if key and (not indent or key.group(1) == indent):
+                flush()
+                indent = key.group(1)
+            value.append(line)
+            continue
+        flush()
+        hiding, indent = bool(_SECRET_SECTION.match(line)), ""
+        inline = _SECRET_INLINE.match(line)
+        if inline:  # data: {key: value} on one line
+            digest = hashlib.sha256(line.encode()).hexdigest()[:12]
+            line = f"{inline.group(1)}: <hidden sha256:{digest}>"
+        shown.append(line)
+    flush()
+    return shown
+
+
+def _manifest_lines(manifest: str) -> list[str]:
+    """A manifest's lines, document by document, Secret values hidden."""
+    lines: list[str] = []
+    for number, document in enumerate(re.split(r"(?m)^---[^\n]*\n?", manifest)):
+        if number:
+            lines.append("---")
+        lines.extend(_hide_secret_values(document))
+    return lines
+
+
+def manifest_diff(old: str, new: str, limit: int = 400) -> list[str]:
+    """A unified diff of two Helm manifests (Secret values hidden), at most ``limit`` lines."""
+    lines = list(
+        difflib.unified_diff(
+            _manifest_lines(old),
+            _manifest_lines(new),
+            "current",
+            "rolled back to",
+            n=1,
+            lineterm="",
+        )
+    )
+    if len(lines) > limit:
+        return [*lines[:limit], f"... {len(lines) - limit} more lines"]
+    return lines
+
+
 # -- gok-tui's audit log -----------------------------------------------------------------
 
 
@@ -552,6 +688,37 @@ def data_change(plural: str, before: Mapping[str, Any], after: Mapping[str, Any]
     return "; ".join(parts)
 
 
+def config_data(configmap: Mapping[str, Any]) -> ConfigData:
+    """A ConfigMap's ``data`` and ``binaryData`` as they are (copies)."""
+    return ConfigData(dict(configmap.get("data") or {}), dict(configmap.get("binaryData") or {}))
+
+
+@dataclass(frozen=True)
+class ConfigData:
+    data: dict[str, str]
+    binary: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ConfigChange:
+    """What a ConfigMap held before a change seen while running, and what the change left."""
+
+    before: ConfigData
+    left: ConfigData
+
+
+# where each owner kind keeps its revisions, and the kinds that keep them
+HISTORY_OF: dict[str, Callable[[Mapping[str, Any], list[Mapping[str, Any]]], list[Revision]]] = {
+    "deployments": revisions,
+    "statefulsets": controller_revisions,
+    "daemonsets": controller_revisions,
+}
+OWNER_OF = {
+    "replicasets": {"Deployment": "deployments"},
+    "controllerrevisions": {"StatefulSet": "statefulsets", "DaemonSet": "daemonsets"},
+}
+
+
 # -- the merged timeline ---------------------------------------------------------------------
 
 
@@ -569,12 +736,16 @@ class Timeline:
     by_key: dict[str, list[Entry]] = field(default_factory=dict)
     objects: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
     event_groups: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
-    owned: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)  # by Deployment
-    # Deployments whose revisions are re-derived on the next read: a list of 2,000 ReplicaSets
+    # by owner ("deployments/ns/name"): its ReplicaSets, a StatefulSet's or DaemonSet's
+    # ControllerRevisions
+    owned: dict[str, dict[str, Mapping[str, Any]]] = field(default_factory=dict)
+    # owners whose revisions are re-derived on the next read: a list of 2,000 ReplicaSets
     # derives each Deployment's once, not once per ReplicaSet
     stale_revisions: set[str] = field(default_factory=set)
     stale_groups: set[str] = field(default_factory=set)  # event groups, the same way
     seen_changes: dict[str, list[Entry]] = field(default_factory=dict)
+    # a ConfigMap change seen while running: its data before and after (never a Secret's)
+    config_changes: dict[Entry, ConfigChange] = field(default_factory=dict)
     _merged: list[Entry] | None = None
     now: float = 0.0  # the clock when a live change is seen
 
@@ -593,11 +764,11 @@ class Timeline:
         store[key] = obj
         if plural == "events":
             self._update_event(key, obj)
-        elif plural == "deployments":
+        elif plural in HISTORY_OF:
             self._set(f"{plural}/{key}", managed_entries(plural, obj))
-            self.stale_revisions.add(key)
-        elif plural == "replicasets":
-            self._replicaset_changed(obj, gone=False)
+            self.stale_revisions.add(f"{plural}/{key}")
+        elif plural in OWNER_OF:
+            self._revision_changed(plural, obj, gone=False)
         elif plural == "pods":
             self._set(f"{plural}/{key}", pod_entries(obj))
         elif plural == "secrets" and is_helm_release(obj):
@@ -619,41 +790,45 @@ class Timeline:
                 self.event_groups.get(group, {}).pop(key, None)
                 self.stale_groups.add(group)
                 self._merged = None
-        elif plural == "replicasets":
-            self._replicaset_changed(obj, gone=True)
+        elif plural in OWNER_OF:
+            self._revision_changed(plural, obj, gone=True)
         elif plural == "secrets" and is_helm_release(obj):
             self._set(f"helm/{key}", [])
         else:
             self._set(f"{plural}/{key}", [])
-            if plural == "deployments":
-                self._set(f"revisions/{key}", [])
+            if plural in HISTORY_OF:
+                self._set(f"revisions/{plural}/{key}", [])
 
-    def _owner_key(self, replicaset: Mapping[str, Any]) -> str | None:
-        namespace = _meta(replicaset).get("namespace", "")
-        for ref in _meta(replicaset).get("ownerReferences") or []:
-            if ref.get("kind") == "Deployment":
-                return f"{namespace}/{ref.get('name')}"
+    def _owner_key(self, plural: str, revision: Mapping[str, Any]) -> str | None:
+        namespace = _meta(revision).get("namespace", "")
+        for ref in _meta(revision).get("ownerReferences") or []:
+            owner = OWNER_OF[plural].get(str(ref.get("kind", "")))
+            if owner is not None:
+                return f"{owner}/{namespace}/{ref.get('name')}"
         return None
 
-    def _replicaset_changed(self, replicaset: Mapping[str, Any], gone: bool) -> None:
-        owner = self._owner_key(replicaset)
+    def _revision_changed(self, plural: str, revision: Mapping[str, Any], gone: bool) -> None:
+        owner = self._owner_key(plural, revision)
         if owner is None:
             return
-        meta = _meta(replicaset)
+        name = str(_meta(revision).get("name", ""))
         owned = self.owned.setdefault(owner, {})
         if gone:
-            owned.pop(str(meta.get("name", "")), None)
+            owned.pop(name, None)
         else:
-            owned[str(meta.get("name", ""))] = replicaset
+            owned[name] = revision
         self.stale_revisions.add(owner)
         self._merged = None
 
     def _derive_revisions(self) -> None:
         stale, self.stale_revisions = self.stale_revisions, set()
         for key in stale:
-            deployment = self.objects.get("deployments", {}).get(key)
+            plural, where = key.split("/", 1)
+            owner = self.objects.get(plural, {}).get(where)
             owned = list(self.owned.get(key, {}).values())
-            entries = revision_entries(deployment, owned) if deployment is not None else []
+            entries = []
+            if owner is not None:
+                entries = history_entries(plural, owner, HISTORY_OF[plural](owner, owned))
             self._set(f"revisions/{key}", entries)
 
     def _update_event(self, key: str, event: Mapping[str, Any]) -> None:
@@ -693,6 +868,8 @@ class Timeline:
             source="live",
             detail=detail,
         )
+        if plural == "configmaps":
+            self.config_changes[entry] = ConfigChange(config_data(before), config_data(after))
         seen = self.seen_changes.setdefault(ref, [])
         seen.append(entry)
         self._set(f"live/{ref}", list(seen))
@@ -740,3 +917,49 @@ def revision_before(entries: Iterable[Entry], entry: Entry) -> int:
         if other.change == REVISION and other.ref == entry.ref and other.revision < entry.revision
     ]
     return max(older, default=0)
+
+
+# -- T: one object and what belongs to it ---------------------------------------------------
+
+_WORKLOADS = frozenset({"deployments", "statefulsets", "daemonsets", "replicasets"})
+_USED = frozenset({"configmap", "secret"})
+
+
+def focus_refs(ref: str, objects: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> set[str]:
+    """The refs ``T`` on ``ref`` ("kind/namespace/name") shows, by ownerReferences (not by
+    name): a workload, what it owns (ReplicaSets, their Pods), the HPAs that scale it and the
+    ConfigMaps and Secrets its pod template and pods use; a Pod and its owners; anything else,
+    itself. ``objects`` are the ones the timeline follows (plural -> "ns/name" -> object)."""
+    plural, namespace, name = [*ref.split("/"), "", ""][:3]
+    source = ObjectsSource(
+        {kind: [dict(obj) for obj in found.values()] for kind, found in objects.items()}
+    )
+    refs = {ref}
+    if plural not in _WORKLOADS and plural != "pods":
+        return refs
+    tree = relations_of(source, plural, namespace, name)
+    for node in tree.walk():
+        if node.plural is None or node is tree:
+            continue
+        if not node.found and node.relation not in _USED:  # a used one not there: its events
+            continue
+        if plural == "pods" and node.relation != "owner":
+            continue
+        if plural != "pods" and node.relation not in ("owns", *_USED):
+            continue
+        refs.add(f"{node.plural}/{node.namespace or ''}/{node.name}")
+    if plural == "pods":
+        return refs
+    owner = objects.get(plural, {}).get(f"{namespace}/{name}")
+    template = ((owner or {}).get("spec") or {}).get("template") or {}
+    for link in pod_uses({"spec": template.get("spec") or {}}):
+        if link.relation in _USED:
+            refs.add(f"{link.kind.lower()}s/{namespace}/{link.name}")
+    kind_name = KINDS[plural].name
+    for key, hpa in objects.get("horizontalpodautoscalers", {}).items():
+        target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+        if (target.get("kind"), target.get("name")) == (kind_name, name) and key.startswith(
+            f"{namespace}/"
+        ):
+            refs.add(f"horizontalpodautoscalers/{key}")
+    return refs

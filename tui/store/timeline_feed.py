@@ -12,7 +12,18 @@ from gok_tui.store.buffer import Drained
 from gok_tui.store.feeds import Feed, FeedHub, first_problem, worst_state
 from gok_tui.store.watch import FeedSpec
 
-TIMELINE_KINDS = ("deployments", "replicasets", "events", "pods", "configmaps", "secrets")
+TIMELINE_KINDS = (
+    "deployments",
+    "replicasets",
+    "events",
+    "pods",
+    "configmaps",
+    "secrets",
+    "statefulsets",
+    "daemonsets",
+    "controllerrevisions",
+    "horizontalpodautoscalers",
+)
 
 
 def _version(obj: dict[str, Any]) -> str:
