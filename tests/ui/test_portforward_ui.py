@@ -85,11 +85,13 @@ def round_trip(port: int, payload: bytes) -> bytes:
         return got
 
 
-def picture_port() -> int:
-    if port_free("127.0.0.1", PICTURE_PORT):
-        return PICTURE_PORT
+def free_local_port() -> int:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         return int(probe.getsockname()[1])
+
+
+# the pictures show PICTURE_PORT: one worker runs both, so neither sees the other's listener
+pictures_port = pytest.mark.xdist_group("picture-port-28080")
 
 
 async def type_local_port(pilot: Pilot[None], port: int) -> None:
@@ -114,7 +116,7 @@ async def picker_open(pilot: Pilot[None]) -> None:
 
 async def test_F_starts_a_forward_that_pf_lists_and_x_stops(shop: World) -> None:
     app = app_for(shop)
-    port = picture_port()
+    port = free_local_port()
     async with app.run_test(size=(80, 24)) as pilot:
         await picker_open(pilot)
         shown = screen_text(app)
@@ -187,6 +189,7 @@ async def test_read_only_refuses_F(shop: World) -> None:
         assert app.session.forwards.forwards() == []
 
 
+@pictures_port
 def test_picker_picture(snap_compare: Snap, shop: World) -> None:
     async def fill(pilot: Pilot[None]) -> None:
         await picker_open(pilot)
@@ -195,6 +198,7 @@ def test_picker_picture(snap_compare: Snap, shop: World) -> None:
     assert snap_compare(app_for(shop), terminal_size=(80, 24), run_before=steps(fill))
 
 
+@pictures_port
 def test_pf_picture(snap_compare: Snap, shop: World) -> None:
     app = app_for(shop)
 

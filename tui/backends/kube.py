@@ -190,7 +190,7 @@ def _what(method: str, path: str, query: Mapping[str, Any]) -> str:
     return f"{_verb_for(method, query, path)} {_resource_of(path)[0]}"
 
 
-def _connection_error(exc: BaseException, what: str, server: str = "") -> KubeError:
+def connection_error(exc: BaseException, what: str, server: str = "") -> KubeError:
     text = str(exc)
     where = f" at {server}" if server else ""
     if "Connection refused" in text or "NewConnectionError" in type(exc).__name__ + text:
@@ -425,7 +425,7 @@ class KubeBackend:
                     raise self._status_error(
                         status, getattr(exc, "body", b"") or b"", method, path, query
                     ) from exc
-                raise _connection_error(
+                raise connection_error(
                     exc, _what(method, path, query), self.target.cluster_server
                 ) from exc
             if 200 <= response.status <= 299:

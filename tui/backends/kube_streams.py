@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from gok_tui.backends.kube import KubeError, ReadOnlyError, _connection_error
+from gok_tui.backends.kube import KubeError, ReadOnlyError, connection_error
 
 if TYPE_CHECKING:
     from gok_tui.backends.kube import KubeBackend
@@ -124,7 +124,7 @@ def _open(
             with contextlib.suppress(Exception):
                 ws.close()
             what = f"{action} pod {namespace}/{pod}"
-            raise _connection_error(exc, what, backend.target.cluster_server) from None
+            raise connection_error(exc, what, backend.target.cluster_server) from None
         ws.settimeout(timeout)
         return ws
     raise AssertionError("unreachable")  # pragma: no cover

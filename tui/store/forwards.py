@@ -478,6 +478,10 @@ class _Forward:
             self.on_end(self, why)
 
     def _close_listener(self) -> None:
+        # shutdown first: it wakes the accepting thread's wait at once, and the port is only
+        # free once that thread has let go of the socket
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self.listener.close()
 
@@ -624,13 +628,13 @@ class ForwardManager:
 
     def _stop(self, forwards: list[_Forward], wait: float) -> None:
         threads = [thread for forward in forwards for thread in forward.stop()]
-        with self._lock:  # only now: a forward gone from the list listens no more
-            for forward in forwards:
-                self._forwards.pop(forward.id, None)
         deadline = time.monotonic() + wait
         for thread in threads:
             if thread.ident is not None and thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:  # only now: a forward gone from the list listens no more
+            for forward in forwards:
+                self._forwards.pop(forward.id, None)
         for forward in forwards:
             forward.backend.close()  # ends a watch request in flight, so its loop ends now
             if forward.loop is not None:
