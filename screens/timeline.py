@@ -235,6 +235,9 @@ class TimelineScreen(FilteredListScreen):
             oldest = min(begins.values())
             ago = human_duration(max(0.0, self.session.clock() - oldest))
             title.append(f"  history from {ago} ago", style="dim")
+        hidden = self.feed.hidden() if self.feed is not None else ()
+        if hidden:
+            title.append(f"  not shown (forbidden): {', '.join(hidden)}", style="yellow")
         self.query_one("#timeline-title", Static).update(title)
         self.query_one(FilterError).show(self._filter.error)
 

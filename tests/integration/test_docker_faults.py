@@ -13,7 +13,7 @@ from gok_tui.config.kubeconfig import resolve_target
 from gok_tui.config.project import load_project
 from gok_tui.devloop.history import BuildHistory
 from gok_tui.devloop.loop import BuildDone, BuildStarted, BuildStep, DeployStarted, DevLoop
-from gok_tui.domain.build import StepStarted
+from gok_tui.domain.build import BuildFailed, StepStarted
 
 from tests.docker_env import StoppableEngine
 from tests.integration.test_devloop import QUICK_DOCKERFILE, Events, make_project
@@ -87,3 +87,24 @@ def test_dockerd_stopped_during_a_build(
         loop.stop()
         docker.close()
         kube.close()
+
+
+def test_a_missing_context_or_dockerfile_is_said_as_such_not_as_an_engine_gone(
+    tmp_path: Path, docker_host: str
+) -> None:
+    """The engine is up: a context that is not there, or a Dockerfile named outside the
+    context that is not there, fail the build in those words (the SDK's own errors read as
+    "no socket there" or a TypeError)."""
+    docker = DockerBackend(docker_host, network_mode="none")
+    context = tmp_path / "context"
+    context.mkdir()
+    (context / "app.txt").write_text("hello\n")
+    cases = (
+        (tmp_path / "gone", "Dockerfile", f"the build context {tmp_path / 'gone'} is not a"),
+        (context, "../elsewhere/Dockerfile", "Cannot locate specified Dockerfile: "),
+    )
+    for where, dockerfile, said in cases:
+        [failed] = list(docker.build(where, dockerfile, tags=["gok-test/missing:1"]))
+        assert isinstance(failed, BuildFailed)
+        assert failed.message.startswith(said), failed.message
+        assert "not reachable" not in failed.message

@@ -288,3 +288,20 @@ async def test_t_on_a_pod_shows_it_and_its_owners_by_owner_references(
         await until(pilot, lambda: "revision 1: first revision remembered" in screen_text(app))
         text = screen_text(app)
         assert f"Timeline[1] pods/{pod}" in text and "web-admin" not in text
+
+
+async def test_a_kind_the_user_may_not_list_is_named_and_the_rest_of_the_timeline_is_live(
+    fake_kube: FakeKube, fake_kubeconfig: Path
+) -> None:
+    """Many users may not list Secrets: the timeline still shows the revisions, and says what
+    it cannot show, instead of the whole view reading "forbidden"."""
+    fake_kube.forbid("secrets", "default")
+    fake_kube.apply_object(deployment("web", image="web:1", replicas=1))
+    app = make_app(fake_kubeconfig, view="timeline")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TimelineScreen), what="the timeline")
+        screen = app.screen
+        assert isinstance(screen, TimelineScreen)
+        await until(pilot, lambda: "not shown (forbidden): secrets" in screen_text(app))
+        await until(pilot, lambda: "revision 1" in screen_text(app), what="web's revision")
+        assert screen.connection_state() == "live"

@@ -180,6 +180,20 @@ class DockerBackend:
             yield parser.cancelled()
             return
         context = Path(context_dir)
+        # said here in the engine's words: the SDK raises a TypeError for a missing context, and
+        # a Dockerfile outside the context is opened by the SDK, whose FileNotFoundError would
+        # read as "no socket"
+        if not context.is_dir():
+            yield _rejected_build(f"the build context {context} is not a directory", context)
+            return
+        dockerfile_path = (
+            Path(dockerfile) if Path(dockerfile).is_absolute() else context / dockerfile
+        )
+        if not dockerfile_path.is_file():
+            yield _rejected_build(
+                f"Cannot locate specified Dockerfile: {dockerfile_path}", dockerfile_path
+            )
+            return
         kwargs = {
             "path": str(context),
             "dockerfile": _dockerfile_arg(context, Path(dockerfile)),

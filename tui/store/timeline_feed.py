@@ -99,8 +99,19 @@ class TimelineFeed:
         return changed
 
     def state(self) -> str:
-        """The worst connection state of the feeds ("connecting" before any is open)."""
-        return worst_state(self.feeds.values())
+        """The worst connection state of the feeds ("connecting" before any is open). A kind the
+        user may not list (Secrets, often) is left out while another is readable: the rest of
+        the timeline is live, and ``hidden()`` names what is missing."""
+        readable = [feed for feed in self.feeds.values() if feed.status.state != "forbidden"]
+        return worst_state(readable or self.feeds.values())
+
+    def hidden(self) -> tuple[str, ...]:
+        """The kinds left off the timeline because listing them is forbidden (none when every
+        kind is: then the view itself says forbidden)."""
+        forbidden = tuple(
+            plural for plural, feed in self.feeds.items() if feed.status.state == "forbidden"
+        )
+        return forbidden if len(forbidden) < len(self.feeds) else ()
 
     def problem(self) -> str:
         """What a failing feed says ("" while all are live or still connecting)."""
