@@ -16,6 +16,7 @@ from gok_tui.config.settings import Settings, audit_log_path
 from gok_tui.devloop.feed import BuildFeed
 from gok_tui.store.discovery import DiscoveryStore
 from gok_tui.store.feeds import FeedHub
+from gok_tui.store.metrics import MetricsStore
 
 if TYPE_CHECKING:
     from gok_tui.backends.docker_backend import DockerBackend
@@ -50,9 +51,13 @@ class Session:
     _build_view: BuildView | None = field(init=False, default=None)
     # the kinds each cluster serves (cached on disk; refreshed after the first table)
     discovery: DiscoveryStore = field(init=False, default_factory=DiscoveryStore)
+    metrics: MetricsStore = field(init=False)  # metrics.k8s.io, polled for the view on screen
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
+        self.metrics = MetricsStore(
+            lambda: self.hub.backend, interval=self.settings.metrics_interval_seconds
+        )
         self.audit = AuditLog(audit_log_path(), clock=self.clock)
 
     @property
@@ -108,6 +113,7 @@ class Session:
             raise ValueError("no kubeconfig is loaded")
         self.target = retarget_context(self.target, name)
         self.generation += 1
+        self.metrics.retarget()
         self.hub.retarget(self._make_backend())
 
     def switch_namespace(self, namespace: str | None) -> None:
@@ -117,6 +123,7 @@ class Session:
             raise ValueError(problem)
         self.target = self.target.with_namespace(namespace)
         self.generation += 1
+        self.metrics.retarget()
         self.hub.retarget(self.hub.backend)
 
     def _make_backend(self) -> KubeBackend | None:
@@ -185,6 +192,7 @@ class Session:
         if self.devloop is not None:
             self.devloop.stop(timeout=QUIT_WAIT)
         stop_exec_plugins()
+        self.metrics.stop_all()
         self.hub.stop_all()
         self.audit.settle(wait=QUIT_WAIT)
         if self._docker is not None:
