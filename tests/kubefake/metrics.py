@@ -88,12 +88,14 @@ class MetricsApi:
             return self._apiservice(handler, parts[4:])
         if parts[:3] != ["apis", GROUP, VERSION] or len(parts) < 4:
             return False
-        if self.mode == "absent":
-            handler._raw(404, b"404 page not found\n", "text/plain; charset=utf-8")
-            return True
         rest, namespace = parts[3:], ""
         if len(rest) >= 3 and rest[0] == "namespaces":
             namespace, rest = rest[1], rest[2:]
+        with self.lock:
+            self._served[(rest[0], namespace)] += 1
+        if self.mode == "absent":
+            handler._raw(404, b"404 page not found\n", "text/plain; charset=utf-8")
+            return True
         resource = {"pods": POD_METRICS, "nodes": NODE_METRICS}.get(rest[0])
         if resource is None or len(rest) > 2 or (namespace and resource is NODE_METRICS):
             raise ApiError(404, "NotFound", "the server could not find the requested resource", {})
@@ -104,8 +106,6 @@ class MetricsApi:
         name = rest[1] if len(rest) == 2 else ""
         from tests.kubefake.server import Route
 
-        with self.lock:
-            self._served[(resource.plural, namespace)] += 1
         handler.fake.check_access(
             method, Route(resource, namespace, name, ""), query, handler.headers
         )
