@@ -181,11 +181,9 @@ class DetailScreen(BaseScreen):
             return ""
         store = self.session.metrics
         state = store.state(kind, self.object_namespace, target.context)
-        if state.state in ("absent", "forbidden"):
-            lines = [f"not available: {state.message or state.state}"]
-        elif state.state == "waiting":
-            lines = ["asking metrics.k8s.io…"]
-        elif self.kind.plural == "nodes":
+        if not state.shows_columns:  # not asked yet, or absent or forbidden (said once)
+            return ""
+        if self.kind.plural == "nodes":
             offered = allocatable(self.obj)
             lines = [
                 *(f"Pressure: {line}" for line in pressure_lines(self.obj)),

@@ -113,6 +113,14 @@ class UsageView(_Base):
             table.apply_delta(self.model.rerender_rows(keys, self.session.clock()))
         self.usage_changed()
 
+    @property
+    def usage_settled(self) -> bool:
+        """Whether the metrics API has answered this view and the answer is shown (tests)."""
+        if self.session.target is None:
+            return True
+        seen = self._metrics_seen == self.session.metrics.version
+        return seen and self.metrics_state().state != "waiting"
+
     def usage_changed(self) -> None:
         """New samples (or none any more): for views that derive more from them."""
 
