@@ -249,3 +249,27 @@ def _labels(fake: FakeKube, namespace: str, pod: str) -> dict[str, Any]:
     with fake.state.lock:  # read in place: a list of 10,000 pods must not copy each one
         obj = fake.state.objects.get(("pods", namespace, pod))
         return dict(((obj or {}).get("metadata") or {}).get("labels") or {})
+
+
+def serve_sample_usage(fake: FakeKube) -> int:
+    """Serve the metrics API with a usage for every container of every pod and every node,
+    each value its own (as metrics-server's nanocores and bytes are): for benchmarks and the
+    demo. Returns how many pods got one."""
+    fake.metrics.mode = "served"
+    with fake.state.lock:
+        pods = [obj for (plural, _, _), obj in fake.state.objects.items() if plural == "pods"]
+        nodes = [name for (plural, _, name) in fake.state.objects if plural == "nodes"]
+        found = [
+            (
+                obj["metadata"].get("namespace", ""),
+                obj["metadata"]["name"],
+                [c.get("name", "") for c in (obj.get("spec") or {}).get("containers") or ()],
+            )
+            for obj in pods
+        ]
+    for index, (namespace, name, containers) in enumerate(found):
+        usage = (f"{1_000_000 + index * 997}n", str(50_000_000 + index * 4099))
+        fake.set_pod_metrics(namespace, name, dict.fromkeys(containers, usage))
+    for index, node in enumerate(nodes):
+        fake.set_node_metrics(node, f"{1200 + index}m", f"{3 * 2**30 + index}")
+    return len(found)

@@ -142,6 +142,7 @@ class MetricsStore:
         self._notices: list[str] = []
         self._said: set[object] = set()
         self.version = 0  # moves on whenever what the views show may have changed
+        self.polls = 0  # requests made (for benchmarks)
 
     # -- views -----------------------------------------------------------------------------
     def show(self, viewer: object, kind: MetricsKind, namespace: str | None, context: str) -> None:
@@ -246,6 +247,7 @@ class MetricsStore:
         backend = self.backend()
         if backend is None:
             return False
+        self.polls += 1
         try:
             answer = backend.get_json(
                 metrics_path(scope.kind, scope.namespace), timeout=self.timeout
