@@ -98,8 +98,10 @@ class UsageView(_Base):
         if self.session.generation != self._metrics_generation:
             self._watch_metrics()  # another namespace or context: another scope
         notice = store.take_notice()
-        if notice:
-            self.notify(notice, severity="warning", timeout=8)
+        if notice is not None and notice.quiet:
+            self.gok.remember(notice.text, "warning")
+        elif notice is not None:
+            self.notify(notice.text, severity="warning", timeout=8)
         if store.version == self._metrics_seen:
             return
         self._metrics_seen = store.version

@@ -167,8 +167,9 @@ def test_an_absent_api_is_said_once_and_never_asked_again(
     wait_until(lambda: store.state("pods", "default", CONTEXT).state == "absent", timeout=10)
     wait_until(lambda: store.polling == 0, timeout=10)
     notice = store.take_notice()
-    assert "does not serve metrics.k8s.io" in notice
-    assert store.take_notice() == ""
+    assert notice is not None and notice.quiet  # the common case: not a toast
+    assert "does not serve metrics.k8s.io" in notice.text
+    assert store.take_notice() is None
     store.show(second, "nodes", None, CONTEXT)  # another view, another kind: not asked
     store.show(first, "pods", "other", CONTEXT)
     assert store.polling == 0
@@ -176,7 +177,7 @@ def test_an_absent_api_is_said_once_and_never_asked_again(
     assert not store.state("nodes", None, CONTEXT).shows_columns
     store.retarget()  # a namespace change does not make it served
     store.show(first, "pods", "default", CONTEXT)
-    assert fake_kube.metrics.request_count() == 1 and store.take_notice() == ""
+    assert fake_kube.metrics.request_count() == 1 and store.take_notice() is None
 
 
 def test_a_forbidden_api_is_said_once_and_asked_again_after_a_namespace_change(
@@ -188,10 +189,11 @@ def test_a_forbidden_api_is_said_once_and_asked_again_after_a_namespace_change(
     store.show(viewer, "pods", "default", CONTEXT)
     wait_until(lambda: store.state("pods", "default", CONTEXT).state == "forbidden", timeout=10)
     wait_until(lambda: store.polling == 0, timeout=10)
-    assert "forbidden" in store.take_notice()
+    notice = store.take_notice()
+    assert notice is not None and not notice.quiet and "forbidden" in notice.text
     assert "cannot list resource" in store.state("pods", "default", CONTEXT).message
     store.show(Viewer(), "pods", "default", CONTEXT)
-    assert served.metrics.request_count() == 1 and store.take_notice() == ""
+    assert served.metrics.request_count() == 1 and store.take_notice() is None
     served.metrics.forbidden = False
     store.retarget()
     store.show(viewer, "pods", "default", CONTEXT)
@@ -217,7 +219,7 @@ def test_a_hung_api_makes_usage_unknown_until_it_answers(
     wait_until(lambda: store.state("pods", "default", CONTEXT).state == "unknown", timeout=15)
     state = store.state("pods", "default", CONTEXT)
     assert state.shows_columns and store.pod_usage("default/web-1") is None
-    assert store.take_notice() == ""  # not absent, not forbidden: nothing to say once
+    assert store.take_notice() is None  # not absent, not forbidden: nothing to say once
     served.metrics.mode = "served"
     served.metrics.unhang()
     wait_until(lambda: store.state("pods", "default", CONTEXT).state == "live", timeout=15)

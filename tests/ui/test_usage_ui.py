@@ -22,6 +22,7 @@ from textual.widgets import Static
 from tests.integration.helpers import deployment
 from tests.kubefake import FakeKube
 from tests.ui.helpers import make_app, screen_text, table_column, until, usage_settled
+from tests.ui.notices import toast_texts
 from tests.ui.test_snapshots import (  # noqa: F401 (same_place_and_time: an autouse fixture)
     CLUSTER_NOW,
     SERVER,
@@ -191,10 +192,11 @@ async def test_an_absent_metrics_api_hides_the_columns_and_is_said_once(
 ) -> None:
     fake_kube.apply_object(web_with_limits())
     app = make_app(fake_kubeconfig, view="pods")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: usage_settled(app), timeout=10, what="the 404")
         said = "this cluster does not serve metrics.k8s.io"
         await until(pilot, lambda: any(said in m.text for m in app.messages), what="said")
+        assert toast_texts(app) == []  # the common case: said in Messages, not over the view
         assert "CPU" not in titles(app)
         for view in ("no", "deploy", "pods"):
             await pilot.press("colon", *view, "enter")

@@ -8,7 +8,9 @@ memory (fixed-size rings); what the latest list no longer names is forgotten.
 
 When the API is absent (404: no metrics-server) nothing more is asked of that context for the
 run; when it is forbidden (403) nothing more is asked until the namespace or context changes.
-Either is said once (``take_notice``) and the views hide their usage columns (``available``).
+Either is said once (``take_notice``: an absent API quietly, in the Messages view, as it is the
+common case of a cluster without metrics-server; a forbidden one as a toast) and the views hide
+their usage columns (``MetricsState.shows_columns``).
 A request that fails otherwise (a timeout, a 5xx) makes the usage unknown until the next one
 answers.
 """
@@ -92,6 +94,14 @@ class MetricsState:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A sentence to say once; ``quiet``: kept in the Messages view, not shown as a toast."""
+
+    text: str
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
 class _Scope:
     kind: MetricsKind
     namespace: str | None
@@ -139,7 +149,7 @@ class MetricsStore:
         self._states: dict[_Scope, MetricsState] = {}
         self._absent: set[str] = set()  # contexts without the API, for the run
         self._forbidden: set[_Scope] = set()
-        self._notices: list[str] = []
+        self._notices: list[Notice] = []
         self._said: set[object] = set()
         self.version = 0  # moves on whenever what the views show may have changed
         self.polls = 0  # requests made (for benchmarks)
@@ -232,10 +242,10 @@ class MetricsStore:
             ring = self._node_rings.get(name)
             return (ring.cpu(), ring.memory()) if ring is not None else ([], [])
 
-    def take_notice(self) -> str:
-        """A sentence to say once (the API is absent or forbidden), or ""."""
+    def take_notice(self) -> Notice | None:
+        """What to say once (the API is absent or forbidden), or None."""
         with self._lock:
-            return self._notices.pop(0) if self._notices else ""
+            return self._notices.pop(0) if self._notices else None
 
     # -- polling (a poller's thread) ---------------------------------------------------------
     def _blocked(self, scope: _Scope) -> bool:
@@ -272,6 +282,7 @@ class MetricsStore:
                     ("absent", scope.context),
                     "resource usage is not available: this cluster does not serve "
                     "metrics.k8s.io (no metrics-server); usage columns hidden",
+                    quiet=True,
                 )
                 return False
             if error.status == 403:
@@ -289,10 +300,10 @@ class MetricsStore:
             self._forget_scope(scope)
             return True
 
-    def _say(self, key: object, sentence: str) -> None:
+    def _say(self, key: object, sentence: str, quiet: bool = False) -> None:
         if key not in self._said:
             self._said.add(key)
-            self._notices.append(sentence)
+            self._notices.append(Notice(sentence, quiet))
 
     def _forget_scope(self, scope: _Scope) -> None:
         if scope.kind == "nodes":
