@@ -176,17 +176,22 @@ class DetailScreen(BaseScreen):
                 self._show()
 
     def _usage_text(self) -> str:
+        # a node's pressure in words, whether or not its usage is known
+        pressure = (
+            "\nPressure:\n" + "".join(f"  {line}\n" for line in pressure_lines(self.obj))
+            if self.kind.plural == "nodes"
+            else ""
+        )
         kind, target = self._usage_kind, self.session.target
         if kind is None or target is None:
-            return ""
+            return pressure
         store = self.session.metrics
         state = store.state(kind, self.object_namespace, target.context)
         if not state.shows_columns:  # not asked yet, or absent or forbidden (said once)
-            return ""
+            return pressure
         if self.kind.plural == "nodes":
             offered = allocatable(self.obj)
             lines = [
-                *(f"Pressure: {line}" for line in pressure_lines(self.obj)),
                 *describe_node_usage(
                     store.node_usage(self.object_name),
                     offered.cpu,
@@ -209,7 +214,8 @@ class DetailScreen(BaseScreen):
             )
         if state.state == "unknown":
             lines.insert(0, f"unknown: {state.message}")
-        return "\nResource usage (metrics.k8s.io):\n" + "".join(f"  {line}\n" for line in lines)
+        usage = "\nResource usage (metrics.k8s.io):\n" + "".join(f"  {line}\n" for line in lines)
+        return pressure + usage
 
     def action_toggle_view(self) -> None:
         self.mode = "yaml" if self.mode == "describe" else "describe"

@@ -205,3 +205,21 @@ async def test_an_absent_metrics_api_hides_the_columns_and_is_said_once(
             assert not {"MEM", "%MEM/L", "CPU NOW", "MEM NOW"} & set(titles(app))
         assert sum(said in m.text for m in app.messages) == 1
         assert fake_kube.metrics.request_count() == 1
+
+
+async def test_a_node_describe_says_its_pressure_and_usage_in_words(shop: World) -> None:
+    app = app_for(shop, view="pods")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("colon", *"no", "enter")
+        await until(pilot, lambda: isinstance(app.screen, NodeScreen), what="the nodes")
+        await until(pilot, lambda: "CPU NOW" in titles(app), timeout=10, what="usage")
+        await pilot.press("j", "d")  # node-2
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen), what="describe")
+        await until(pilot, lambda: "Resource usage" in described(app), what="usage")
+        text = described(app)
+        assert (
+            "MemoryPressure: the node is short of memory: the kubelet evicts pods to free some "
+            "(KubeletHasInsufficientMemory: kubelet has insufficient memory available)"
+        ) in text
+        assert "CPU 7 (88% of allocatable 8)" in text
+        assert "MEM 15Gi (94% of allocatable 16Gi)" in text
