@@ -8,6 +8,7 @@ Pure and headless, on the API's raw JSON. A usage the quantity parser cannot rea
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -110,6 +111,9 @@ def parse_pod_metrics(
     (metrics-server copies them from the pods); malformed entries are skipped."""
     pods: dict[str, dict[str, Usage]] = {}
     labels: dict[str, Mapping[str, Any]] = {}
+    # the pods of one ReplicaSet carry the same labels: one dict for all of them (10,000 pods
+    # keep a few hundred label dicts, not 10,000)
+    shared: dict[tuple[tuple[str, str], ...], Mapping[str, Any]] = {}
     for item in _items(document):
         namespace, name = _name_of(item)
         if not name:
@@ -117,12 +121,17 @@ def parse_pod_metrics(
         key = f"{namespace}/{name}" if namespace else name
         containers = item.get("containers")
         pods[key] = {
-            str(entry.get("name") or ""): _usage(entry)
+            sys.intern(str(entry.get("name") or "")): _usage(entry)
             for entry in (containers if isinstance(containers, list) else ())
             if isinstance(entry, Mapping)
         }
         own = (item.get("metadata") or {}).get("labels")
-        labels[key] = own if isinstance(own, Mapping) else {}
+        if not isinstance(own, Mapping):
+            own = {}
+        try:
+            labels[key] = shared.setdefault(tuple(sorted(own.items())), own)
+        except TypeError:  # a value that does not sort or hash (not a label a server gives)
+            labels[key] = own
     return pods, labels
 
 

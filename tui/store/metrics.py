@@ -47,35 +47,39 @@ def metrics_path(kind: MetricsKind, namespace: str | None) -> str:
 
 
 class Ring:
-    """The last ``size`` (cpu, memory) samples, as two arrays of doubles (NaN: unknown):
-    a few hundred bytes per container, whatever the number of polls."""
+    """The last ``size`` (cpu, memory) samples, interleaved in one array of 32-bit floats
+    (NaN: unknown) that grows to ``size`` pairs and then wraps: about 300 bytes per container
+    at 30 samples, whatever the number of polls (enough precision for a sparkline)."""
 
-    __slots__ = ("_count", "_cpu", "_memory", "_next")
+    __slots__ = ("_next", "_samples", "_size")
 
     def __init__(self, size: int) -> None:
-        self._cpu = array("d", [math.nan]) * size
-        self._memory = array("d", [math.nan]) * size
-        self._next = 0
-        self._count = 0
+        self._samples = array("f")
+        self._size = size
+        self._next = 0  # the pair the next sample overwrites, once full
 
     def add(self, usage: Usage) -> None:
-        size = len(self._cpu)
-        self._cpu[self._next] = math.nan if usage.cpu is None else float(usage.cpu)
-        self._memory[self._next] = math.nan if usage.memory is None else float(usage.memory)
-        self._next = (self._next + 1) % size
-        self._count = min(self._count + 1, size)
+        cpu = math.nan if usage.cpu is None else float(usage.cpu)
+        memory = math.nan if usage.memory is None else float(usage.memory)
+        if len(self._samples) < 2 * self._size:
+            self._samples.extend((cpu, memory))
+            return
+        self._samples[2 * self._next] = cpu
+        self._samples[2 * self._next + 1] = memory
+        self._next = (self._next + 1) % self._size
 
-    def _ordered(self, values: array[float]) -> list[Decimal | None]:
-        size = len(values)
-        start = (self._next - self._count) % size
-        picked = [values[(start + offset) % size] for offset in range(self._count)]
-        return [None if math.isnan(v) else Decimal(repr(v)) for v in picked]
+    def _ordered(self, offset: int) -> list[Decimal | None]:
+        pairs = len(self._samples) // 2
+        start = self._next if pairs == self._size else 0
+        picked = [self._samples[2 * ((start + i) % pairs) + offset] for i in range(pairs)]
+        # seven significant digits: what a 32-bit float holds ("1.2", not "1.2000000476...")
+        return [None if math.isnan(v) else Decimal(f"{v:.7g}") for v in picked]
 
     def cpu(self) -> list[Decimal | None]:
-        return self._ordered(self._cpu)
+        return self._ordered(0)
 
     def memory(self) -> list[Decimal | None]:
-        return self._ordered(self._memory)
+        return self._ordered(1)
 
 
 @dataclass(frozen=True)
