@@ -12,7 +12,12 @@ nothing for --seconds. Every request in that window is counted as
 The server-side watch timeout is the Session's `watch_timeout` (the app's default is 240 s; it
 is not a setting or a CLI option), shortened here so that watches end and are renewed within the
 window. Target: no list at all in the window (a watch renewed from its resourceVersion needs no
-list), and every renewal carries a resourceVersion. Prints figures and PASS/FAIL.
+list), and every renewal carries a resourceVersion.
+The fake also serves metrics.k8s.io (a usage for every pod); the views show it, polled every
+--metrics-interval seconds while shown. Its requests are counted apart (the fake's own counter):
+target at most one per interval for the one view on screen (the Deployments and Pods views ask
+for the same list: were the hidden Pods view still polled, there would be two).
+Prints figures and PASS/FAIL.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.kubefake import FakeKube, RequestRecord, wait_until  # noqa: E402
 from tests.kubefake.__main__ import seed_demo  # noqa: E402
+from tests.kubefake.metrics import serve_sample_usage  # noqa: E402
 from tests.kubefake.server import parse_route  # noqa: E402
 
 VIEWS = ("deployments", "pods", "ingress")
@@ -63,7 +69,8 @@ async def drive(fake: FakeKube, kubeconfig: Path, args: argparse.Namespace) -> d
     from gok_tui.widgets.resource_table import ResourceTable
 
     target = resolve_target(kubeconfig=str(kubeconfig), environ={})
-    session = Session(settings=Settings(), target=target, watch_timeout=args.watch_timeout)
+    settings = Settings(metrics_interval_seconds=args.metrics_interval)
+    session = Session(settings=settings, target=target, watch_timeout=args.watch_timeout)
     app = GokApp(session, start_view=VIEWS[0])
     marks: dict[str, float] = {}
     async with app.run_test(size=(80, 24)) as pilot:
@@ -90,9 +97,12 @@ async def drive(fake: FakeKube, kubeconfig: Path, args: argparse.Namespace) -> d
         lists_before = sum(loop.list_count for loop in loops)
         watches_before = sum(loop.watch_count for loop in loops)
         marks["first"] = len(fake.requests)
+        metrics_before = fake.metrics.request_count()
         cpu, wall = time.process_time(), time.monotonic()
         await asyncio.sleep(args.seconds)  # the user does nothing
         marks["last"] = len(fake.requests)
+        marks["metrics"] = fake.metrics.request_count() - metrics_before
+        marks["metrics_pollers"] = session.metrics.polling
         marks["cpu"] = time.process_time() - cpu
         marks["wall"] = time.monotonic() - wall
         marks["loop_lists"] = sum(loop.list_count for loop in loops) - lists_before
@@ -106,6 +116,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="idle window")
     parser.add_argument(
         "--watch-timeout", type=int, default=15, help="server-side watch timeout (s)"
+    )
+    parser.add_argument(
+        "--metrics-interval", type=int, default=5, help="seconds between metrics polls"
     )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="gok-bench-idle-"))
@@ -122,6 +135,7 @@ def main() -> int:
             ),
             timeout=30,
         )
+        serve_sample_usage(fake)
         marks = asyncio.run(drive(fake, kubeconfig, args))
         window = list(fake.requests)[int(marks["first"]) : int(marks["last"])]
     finally:
@@ -154,6 +168,17 @@ def main() -> int:
         print(f"  {classify(record):<5} {describe(record)}")
     lists_ok = kinds["list"] == 0
     print(f"  RESULT lists while idle: {kinds['list']} (target 0) {'PASS' if lists_ok else 'FAIL'}")
+    intervals = marks["wall"] / args.metrics_interval
+    per_interval = marks["metrics"] / intervals
+    print(
+        f"metrics.k8s.io requests: {marks['metrics']:.0f} in {intervals:.1f} intervals of "
+        f"{args.metrics_interval} s, {marks['metrics_pollers']:.0f} view(s) polled at the end"
+    )
+    metrics_ok = 0 < marks["metrics"] <= intervals + 1 and marks["metrics_pollers"] == 1
+    print(
+        f"  RESULT metrics requests per interval per visible view: {per_interval:.2f} "
+        f"(target <= 1, one view polled) {'PASS' if metrics_ok else 'FAIL'}"
+    )
     renewals_ok = bool(watches) and not no_rv
     print(
         f"  RESULT watch renewals from a resourceVersion: {len(watches) - len(no_rv)}/"

@@ -19,6 +19,11 @@ longer than --stall-limit seconds ends the run with what was measured, where it 
 FAIL for what could not be measured. `--profile N` profiles the UI thread for N seconds.
 `--generic` measures the same on the generic view of any kind (screens/generic.py): the pods
 listed and watched as the server's Tables with their objects, in the server's columns.
+`--with-metrics` serves metrics.k8s.io with a usage for every pod (each value its own) and
+measures once the usage columns show, polled every `--metrics-interval` seconds (5: three times
+the default rate, to load it); `--compare-metrics` runs the bench twice, in two processes (so
+the memory figures are each their own), without and with metrics, and prints both and a
+summary of the two (key p95 and resident memory).
 Prints figures and PASS/FAIL; it asserts nothing.
 """
 
@@ -110,6 +115,8 @@ def start_fake(
         "--ready-file",
         str(ready),
     ]
+    if args.with_metrics:
+        command.append("--metrics")
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while not ready.exists():
@@ -154,6 +161,8 @@ class Measurements:
     gc_ms: dict[int, list[float]] = field(default_factory=dict)  # pauses by generation
     profile: str = ""
     stuck: str = ""  # where the UI thread was when the watchdog gave up
+    usage_s: float | None = None  # --with-metrics: from the table full to usage shown
+    metrics_polls: int = 0  # --with-metrics: metrics lists read while measuring
     phase: str = "start"  # what the bench was doing (for the watchdog's report)
 
 
@@ -212,7 +221,8 @@ async def measure(
     from textual.coordinate import Coordinate
 
     target = resolve_target(kubeconfig=str(kubeconfig), environ={})
-    session = Session(settings=Settings(), target=target)
+    settings = Settings(metrics_interval_seconds=args.metrics_interval)
+    session = Session(settings=settings, target=target)
     # --generic: start on a small view, then open the pods as a kind without a renderer
     app = GokApp(session, start_view="deployments" if args.generic else "pods")
     paints: list[tuple[float, int]] = []  # (time, cursor row) at every screen update
@@ -279,6 +289,15 @@ async def measure(
         out.load_s = time.perf_counter() - started
         out.rss_after_load = rss_mb()
         out.census = census()
+        if args.with_metrics:
+            out.phase = "waiting for the usage columns"
+            progress("waiting for the usage columns")
+            shown = time.perf_counter()
+            while not (getattr(screen, "_usage_on", False) and screen.usage_settled):
+                if time.perf_counter() - shown > args.load_timeout:
+                    raise SystemExit("the usage columns never showed")
+                await asyncio.sleep(0.05)
+            out.usage_s = time.perf_counter() - shown
         progress(f"table full after {out.load_s:.1f} s; settling {args.settle:g} s")
         out.phase = f"settling {args.settle:g} s after the load (churn running, no keys yet)"
         await asyncio.sleep(args.settle)  # churn events queued during the load drain away
@@ -287,6 +306,7 @@ async def measure(
         heart.gaps = out.stalls_ms
         out.ticks_ms = ticks  # the same list: what is there if the watchdog fires
         window_start = time.perf_counter()
+        polls_before = session.metrics.polls
         pauses = GcPauses(out.gc_ms)
         gc.callbacks.append(pauses)
         rng = random.Random(7)
@@ -362,6 +382,7 @@ async def measure(
         await asyncio.sleep(1.0)
         out.rss_samples.append(rss_mb())
         out.window_s = time.perf_counter() - window_start
+        out.metrics_polls = session.metrics.polls - polls_before
         heart.recording = False
         gc.callbacks.remove(pauses)
 
@@ -397,7 +418,17 @@ def report(args: argparse.Namespace, baseline: float, out: Measurements) -> None
         f"{out.pods:,} pods in {args.deployments} Deployments, {args.churn:g} pod status "
         "changes/s (fake API server in a child process); gok-tui headless 120x40, "
         + ("the generic view (server-side Tables)" if args.generic else "Pods view")
+        + (
+            f", with metrics.k8s.io usage polled every {args.metrics_interval:g} s"
+            if args.with_metrics
+            else ", no metrics"
+        )
     )
+    if out.usage_s is not None:
+        print(
+            f"usage columns shown {out.usage_s:.1f} s after the table filled; "
+            f"{out.metrics_polls} metrics lists read in the {out.window_s:.0f} s measured"
+        )
     if out.load_s is None:
         print("the table never filled")
     else:
@@ -504,7 +535,18 @@ def main() -> int:
     parser.add_argument(
         "--generic", action="store_true", help="the generic view (server-side Tables) of the pods"
     )
+    parser.add_argument(
+        "--with-metrics", action="store_true", help="metrics.k8s.io served and shown"
+    )
+    parser.add_argument("--metrics-interval", type=int, default=5, help="seconds between polls")
+    parser.add_argument(
+        "--compare-metrics",
+        action="store_true",
+        help="run without and with metrics (two processes) and compare",
+    )
     args = parser.parse_args()
+    if args.compare_metrics:
+        return compare_metrics()
     folder = Path(tempfile.mkdtemp(prefix="gok-bench-scale-"))
     for variable, sub in (("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config")):
         os.environ[variable] = str(folder / sub)  # never the developer's own config or audit
@@ -537,6 +579,37 @@ def main() -> int:
         proc.terminate()
         proc.wait(10)
     report(args, baseline, out)
+    return 0
+
+
+def compare_metrics() -> int:
+    """The bench twice, each in its own process: no metrics (the baseline), then metrics."""
+    passed = [a for a in sys.argv[1:] if a not in ("--compare-metrics", "--with-metrics")]
+    figures: dict[str, dict[str, str]] = {}
+    for name, extra in (("no metrics", []), ("metrics", ["--with-metrics"])):
+        progress(f"run: {name}")
+        run = subprocess.run(
+            [sys.executable, __file__, *passed, *extra],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        print(f"===== {name} =====\n{run.stdout.strip()}\n")
+        found: dict[str, str] = {}
+        for line in run.stdout.splitlines():
+            if "RESULT memory:" in line:
+                found["memory"] = line.split("RESULT memory:")[1].split(" resident")[0].strip()
+            if "RESULT key latency:" in line and "p95" in line:
+                found["key p95"] = line.split("p95 ")[1].split(" ms")[0] + " ms"
+        figures[name] = found
+    base, with_metrics = figures["no metrics"], figures["metrics"]
+    print("===== summary (targets: key p95 < 100 ms, memory <= 250 MB) =====")
+    for figure in ("key p95", "memory"):
+        print(
+            f"{figure}: {base.get(figure, '?')} without metrics, "
+            f"{with_metrics.get(figure, '?')} with metrics"
+        )
     return 0
 
 

@@ -29,6 +29,8 @@ class Settings:
     log_buffer_lines: int = 100_000
     refresh_interval_ms: int = 100
     cursor_blink: bool = True  # text fields' cursors blink (off: steady, as snapshot tests need)
+    # seconds between two metrics.k8s.io reads of a view on screen (metrics-server's resolution)
+    metrics_interval_seconds: int = 15
     keymap: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None
 
@@ -117,6 +119,7 @@ _KNOWN_KEYS = {
     "cursor_blink",
     "logs",
     "keymap",
+    "metrics_interval_seconds",
 }
 
 
@@ -156,6 +159,7 @@ def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settin
             + ")",
         )
     buffer_lines = _int(logs, "buffer_lines", source, 100_000, 1_000, 10_000_000, prefix="logs.")
+    metrics_interval = _int(data, "metrics_interval_seconds", source, 15, 1, 3_600)
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         raise ConfigError(source, "keymap", "must be a table of binding id = keys")
@@ -167,6 +171,7 @@ def parse_settings(data: Mapping[str, Any], source: str | None = None) -> Settin
         log_buffer_lines=buffer_lines,
         refresh_interval_ms=refresh,
         cursor_blink=cursor_blink,
+        metrics_interval_seconds=metrics_interval,
         keymap=validate_keymap(keymap, source),
         source=source,
     )

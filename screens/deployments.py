@@ -14,6 +14,7 @@ from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentKeyActions
 from gok_tui.screens.forward_keys import ForwardKeys
 from gok_tui.screens.resource import ResourceScreen
+from gok_tui.screens.usage import UsageView
 from gok_tui.store.model import Objects
 from textual.binding import BindingType
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # the first table needs neither: imported when a log is asked
     from gok_tui.store.logs import LogRequest
 
 
-class DeploymentsScreen(ForwardKeys, DeploymentKeyActions):
+class DeploymentsScreen(UsageView, ForwardKeys, DeploymentKeyActions):
     TITLE_TEXT = "Deployments"
     PRIMARY = "deployments"
     HAS_LOGS = True
@@ -40,12 +41,15 @@ class DeploymentsScreen(ForwardKeys, DeploymentKeyActions):
         return deployment_log_request(obj)
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        return (*columns_for("deployments", all_namespaces), WHY_COLUMN)
+        return (*self.usage_columns(columns_for("deployments", all_namespaces)), WHY_COLUMN)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
         row = render_deployment(obj, now, all_namespaces)
+        if self._usage_on:  # its pods' usage, summed
+            base = columns_for("deployments", all_namespaces)
+            row = self.with_usage(row, base, self.workload_usage(obj))
         return [with_why(row, Snapshot(deployments=[obj]))]
 
     def open_selected(self, obj: dict[str, Any], row_key: str) -> None:

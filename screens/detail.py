@@ -7,8 +7,11 @@ from typing import Any, ClassVar
 from gok_tui.backends.kube import KubeError
 from gok_tui.domain.describe import describe, to_yaml
 from gok_tui.domain.kinds import Kind
+from gok_tui.domain.metrics import describe_node_usage, describe_pod_usage, describe_workload_usage
+from gok_tui.domain.nodes import allocatable, pressure_lines
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
+from gok_tui.store.metrics import MetricsKind
 from gok_tui.store.reads import read_for_describe
 from gok_tui.widgets.plain import SafeText
 from textual import work
@@ -17,6 +20,9 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
+
+# kinds whose describe shows their pods' usage (a workload's summed)
+USAGE_KINDS = frozenset({"pods", "deployments", "statefulsets", "daemonsets", "replicasets"})
 
 
 def events_not_shown(body: str, reason: str) -> str:
@@ -74,6 +80,7 @@ class DetailScreen(BaseScreen):
         self._show()
         self.query_one("#detail-scroll").focus()
         self.fetch()
+        self.call_after_refresh(self._watch_usage)
 
     @property
     def object_name(self) -> str:
@@ -133,7 +140,82 @@ class DetailScreen(BaseScreen):
             )
             if self.events_error:
                 body = events_not_shown(body, self.events_error)
+            body += self._usage_text()
         self.query_one("#detail-body", Static).update(SafeText(body))
+
+    # -- resource usage (metrics.k8s.io), polled while this describe is on screen ----------
+    _usage_seen = -1
+
+    @property
+    def _usage_kind(self) -> MetricsKind | None:
+        if self.kind.plural == "nodes":
+            return "nodes"
+        return "pods" if self.kind.plural in USAGE_KINDS else None
+
+    def _watch_usage(self) -> None:
+        kind, target = self._usage_kind, self.session.target
+        if kind is None or target is None or not self.is_attached or self.app.screen is not self:
+            return
+        self.session.metrics.show(self, kind, self.object_namespace, target.context)
+
+    # (Textual calls the handler of every class that defines one: these do not call super)
+    def on_screen_resume(self) -> None:
+        self._watch_usage()
+
+    def on_screen_suspend(self) -> None:
+        self.session.metrics.hide(self)
+
+    def on_unmount(self) -> None:
+        self.session.metrics.hide(self)
+
+    def sync(self, now: float) -> None:
+        version = self.session.metrics.version
+        if version != self._usage_seen and self._usage_kind is not None:
+            self._usage_seen = version
+            if self.mode == "describe" and self.is_attached:
+                self._show()
+
+    def _usage_text(self) -> str:
+        # a node's pressure in words, whether or not its usage is known
+        pressure = (
+            "\nPressure:\n" + "".join(f"  {line}\n" for line in pressure_lines(self.obj))
+            if self.kind.plural == "nodes"
+            else ""
+        )
+        kind, target = self._usage_kind, self.session.target
+        if kind is None or target is None:
+            return pressure
+        store = self.session.metrics
+        state = store.state(kind, self.object_namespace, target.context)
+        if not state.shows_columns:  # not asked yet, or absent or forbidden (said once)
+            return pressure
+        if self.kind.plural == "nodes":
+            offered = allocatable(self.obj)
+            lines = [
+                *describe_node_usage(
+                    store.node_usage(self.object_name),
+                    offered.cpu,
+                    offered.memory,
+                    store.node_samples(self.object_name),
+                ),
+            ]
+        elif self.kind.plural == "pods":
+            key = f"{self.object_namespace or ''}/{self.object_name}"
+            lines = describe_pod_usage(
+                self.obj, store.pod_usage(key), lambda name: store.pod_samples(key, name)
+            )
+        else:
+            lines = describe_workload_usage(
+                self.obj,
+                store.pod_usages(),
+                store.pod_labels(),
+                store.pods_in(self.object_namespace or ""),
+                store.pod_samples,
+            )
+        if state.state == "unknown":
+            lines.insert(0, f"unknown: {state.message}")
+        usage = "\nResource usage (metrics.k8s.io):\n" + "".join(f"  {line}\n" for line in lines)
+        return pressure + usage
 
     def action_toggle_view(self) -> None:
         self.mode = "yaml" if self.mode == "describe" else "describe"

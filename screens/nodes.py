@@ -6,17 +6,20 @@ describe node uses), and the sums move pod by pod (tui/store/nodes.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from gok_tui.actions.base import Action
 from gok_tui.actions.nodes import Cordon, Drain, Uncordon, node_ref
 from gok_tui.domain.kinds import Kind
-from gok_tui.domain.render.node import render_node
-from gok_tui.domain.table import Row
+from gok_tui.domain.metrics import node_cells
+from gok_tui.domain.nodes import allocatable
+from gok_tui.domain.render.node import NODE_COLUMNS, render_node
+from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.kinds import KindScreen
 from gok_tui.screens.resource import ResourceScreen, Scope
+from gok_tui.screens.usage import UsageView
 from gok_tui.store.model import Objects, RowSet
 from gok_tui.store.nodes import NodeModel
 from gok_tui.store.watch import FeedSpec
@@ -29,7 +32,7 @@ from textual.widgets import Static
 PODS_ON_NODES = "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed"
 
 
-class NodeScreen(KindScreen):
+class NodeScreen(UsageView, KindScreen):
     """The live table of the nodes; c, u and r cordon, uncordon and drain the selected one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -37,6 +40,7 @@ class NodeScreen(KindScreen):
         *bindings_for("nodes"),
     ]
     SECONDARY = ("pods",)
+    METRICS_KIND = "nodes"
     DEFAULT_CSS = """
     NodeScreen #progress { height: 1; padding: 0 1; color: $warning; display: none; }
     """
@@ -63,7 +67,13 @@ class NodeScreen(KindScreen):
     ) -> list[Row]:
         name = (obj.get("metadata") or {}).get("name") or ""
         usage = self.model.usage_of(name) if isinstance(self.model, NodeModel) else None
-        return [render_node(obj, now, False, usage)]
+        offered = allocatable(obj)
+        used = self.session.metrics.node_usage(name) if self._usage_on else None
+        now_cells = node_cells(used, offered.cpu, offered.memory)
+        return [self.with_usage(render_node(obj, now, False, usage), NODE_COLUMNS, now_cells)]
+
+    def columns(self, all_namespaces: bool) -> Sequence[Column]:
+        return self.usage_columns(NODE_COLUMNS)
 
     # -- the keys --------------------------------------------------------------------------
     def _propose(self, make: Callable[..., Action]) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gok_tui.domain.diagnosis import Snapshot
+from gok_tui.domain.metrics import oom_risks, pod_cells
 from gok_tui.domain.render import columns_for
 from gok_tui.domain.render.pod import render_pod
 from gok_tui.domain.selectors import selector_string
@@ -14,6 +15,7 @@ from gok_tui.domain.why import WHY_COLUMN, with_why
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.forward_keys import ForwardKeys
 from gok_tui.screens.resource import ResourceScreen, Scope
+from gok_tui.screens.usage import UsageView
 from gok_tui.store.model import Objects
 from textual.binding import BindingType
 
@@ -32,7 +34,7 @@ def pods_of_deployment(obj: dict[str, Any], prefix: str = "deploy") -> PodsScree
     return PodsScreen(Scope(metadata.get("namespace"), selector, title))
 
 
-class PodsScreen(ForwardKeys):
+class PodsScreen(UsageView, ForwardKeys):
     TITLE_TEXT = "Pods"
     PRIMARY = "pods"
     HAS_LOGS = True
@@ -78,12 +80,23 @@ class PodsScreen(ForwardKeys):
         )
 
     def columns(self, all_namespaces: bool) -> Sequence[Column]:
-        return (*columns_for("pods", all_namespaces), WHY_COLUMN)
+        return (*self.usage_columns(columns_for("pods", all_namespaces)), WHY_COLUMN)
 
     def render_rows(
         self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
     ) -> list[Row]:
-        return [with_why(render_pod(obj, now, all_namespaces), Snapshot(pods=[obj]))]
+        meta = obj.get("metadata") or {}
+        key = f"{meta.get('namespace') or ''}/{meta.get('name') or ''}"
+        usage = self.session.metrics.pod_usage(key) if self._usage_on else None
+        row = self.with_usage(
+            render_pod(obj, now, all_namespaces),
+            columns_for("pods", all_namespaces),
+            pod_cells(obj, usage),
+        )
+        if usage and oom_risks(obj, usage) and row.tone == "ok":
+            row = Row(row.key, row.cells, "warning")
+        pod_usage = {key: usage} if usage else {}
+        return [with_why(row, Snapshot(pods=[obj], pod_usage=pod_usage))]
 
 
 __all__ = ["PodsScreen", "pods_of_deployment"]

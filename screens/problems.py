@@ -13,6 +13,7 @@ from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.resource import ResourceScreen
+from gok_tui.screens.usage import UsageView
 from gok_tui.store.logs import LogRequest
 from gok_tui.store.model import Objects
 from gok_tui.store.problems import (
@@ -100,7 +101,7 @@ class FindingPanel(ModalScreen[str | None]):
         self.dismiss(mode)
 
 
-class ProblemsScreen(ResourceScreen):
+class ProblemsScreen(UsageView, ResourceScreen):
     TITLE_TEXT = "Problems"
     PRIMARY = "findings"
     HAS_LOGS = True
@@ -143,7 +144,14 @@ class ProblemsScreen(ResourceScreen):
         return {
             "production": self.session.production,
             "local_cluster": local_cluster_of(target.context) if target else None,
+            # containers near their memory limit (metrics.k8s.io, polled while shown)
+            "pod_usage": self.session.metrics.pod_usages() if self._usage_on else {},
         }
+
+    def usage_changed(self) -> None:
+        if isinstance(self.model, ProblemsModel):
+            delta = self.model.recompute(self.session.clock())
+            self.query_one(ResourceTable).apply_delta(delta)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -4,21 +4,39 @@ scale, restart, undo, history; a Job from a CronJob now, suspend/resume)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from gok_tui.actions.workloads import SetSuspended, TriggerJob, can, job_name_from
+from gok_tui.domain.table import Column, Row
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.screens.deployment_actions import DeploymentKeyActions, deployment_ref
 from gok_tui.screens.kinds import KindScreen
 from gok_tui.screens.resource import ResourceScreen, Scope
+from gok_tui.screens.usage import UsageView
+from gok_tui.store.model import Objects
 from textual.binding import BindingType
 
 
-class WorkloadScreen(KindScreen, DeploymentKeyActions):
-    """A workload kind's table; subclasses name their kind and bind their keys."""
+class WorkloadScreen(UsageView, KindScreen, DeploymentKeyActions):
+    """A workload kind's table; subclasses name their kind and bind their keys. Its usage
+    columns sum its pods' (metrics.k8s.io)."""
 
     def __init__(self, scope: Scope | None = None) -> None:
         super().__init__(self.WORKLOAD_KIND, scope)
+
+    def columns(self, all_namespaces: bool) -> Sequence[Column]:
+        return self.usage_columns(super().columns(all_namespaces))
+
+    def render_rows(
+        self, obj: dict[str, Any], objects: Objects, now: float, all_namespaces: bool
+    ) -> list[Row]:
+        rows = super().render_rows(obj, objects, now, all_namespaces)
+        if not self._usage_on:
+            return rows
+        base = super().columns(all_namespaces)
+        cells = self.workload_usage(obj)
+        return [self.with_usage(row, base, cells) for row in rows]
 
     def acted_on(self) -> dict[str, Any] | None:
         picked = self.selected()

@@ -296,12 +296,7 @@ class GokApp(App[None]):
         Each is kept, whole, for the Messages view (M): a toast vanishes and is cut short."""
         shown = escape_unprintable(message, keep="\n")
         heading = escape_unprintable(title)
-        self.messages.append(
-            LoggedMessage(
-                self.session.clock(), severity, f"{heading}: {shown}" if heading else shown
-            )
-        )
-        self.messages_total += 1
+        self.remember(f"{heading}: {shown}" if heading else shown, severity)
         if len(shown) > TOAST_CHARS:  # a toast is a glance: the Messages view keeps it whole
             shown = shown[: TOAST_CHARS - 1] + "… (M shows all)"
         super().notify(shown, title=heading, severity=severity, timeout=timeout, markup=False)
@@ -317,6 +312,14 @@ class GokApp(App[None]):
                 self.post_message(self.Notice(said, "information" if started else "warning"))
 
         self.run_worker(start, thread=True, group="port-forward", exit_on_error=False)
+
+    def remember(self, text: str, severity: SeverityLevel = "information") -> None:
+        """Keep a message for the Messages view (M) without a toast: something worth saying
+        once that must not cover the screen (a cluster without metrics-server)."""
+        self.messages.append(
+            LoggedMessage(self.session.clock(), severity, escape_unprintable(text, keep="\n"))
+        )
+        self.messages_total += 1
 
     def on_unmount(self) -> None:
         self.session.hub.wake = None

@@ -17,6 +17,7 @@ from gok_tui.devloop.feed import BuildFeed
 from gok_tui.store.discovery import DiscoveryStore
 from gok_tui.store.feeds import FeedHub
 from gok_tui.store.forwards import ForwardError, ForwardManager, open_pod_stream
+from gok_tui.store.metrics import MetricsStore
 
 if TYPE_CHECKING:
     from gok_tui.backends.docker_backend import DockerBackend
@@ -56,9 +57,13 @@ class Session:
     # the kinds each cluster serves (cached on disk; refreshed after the first table)
     discovery: DiscoveryStore = field(init=False, default_factory=DiscoveryStore)
     forwards: ForwardManager = field(init=False)  # port-forwards (:pf)
+    metrics: MetricsStore = field(init=False)  # metrics.k8s.io, polled for the view on screen
 
     def __post_init__(self) -> None:
         self.hub = FeedHub(self._make_backend(), watch_timeout=self.watch_timeout)
+        self.metrics = MetricsStore(
+            lambda: self.hub.backend, interval=self.settings.metrics_interval_seconds
+        )
         self.audit = AuditLog(audit_log_path(), clock=self.clock)
         self.forwards = ForwardManager(open_pod_stream, audit=self.audit)
 
@@ -115,6 +120,7 @@ class Session:
             raise ValueError("no kubeconfig is loaded")
         self.target = retarget_context(self.target, name)
         self.generation += 1
+        self.metrics.retarget()
         self.hub.retarget(self._make_backend())
 
     def switch_namespace(self, namespace: str | None) -> None:
@@ -124,6 +130,7 @@ class Session:
             raise ValueError(problem)
         self.target = self.target.with_namespace(namespace)
         self.generation += 1
+        self.metrics.retarget()
         self.hub.retarget(self.hub.backend)
 
     def _make_backend(self) -> KubeBackend | None:
@@ -278,6 +285,7 @@ class Session:
             self.devloops.stop(timeout=QUIT_WAIT)
         stop_exec_plugins()
         self.forwards.stop_all(wait=QUIT_WAIT)  # nothing is left listening
+        self.metrics.stop_all()
         self.hub.stop_all()
         self.audit.settle(wait=QUIT_WAIT)
         if self._docker is not None:

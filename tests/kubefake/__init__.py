@@ -21,6 +21,10 @@ Faults: forbid(resource, namespace=None, verbs=...), allow_all(), require_token(
     latency (seconds per request), hold_lists() / release_lists() (lists answered together),
     aggregated_discovery = False (legacy only) | 406, discovery_status = 403 (all discovery).
 CRDs (crds.py): create/delete CustomResourceDefinitions; their kinds are then served.
+metrics.k8s.io (metrics.py): absent by default; `fake.metrics.mode = "served" | "hang"`,
+    `fake.metrics.forbidden`, set_pod_metrics(ns, pod, {container: (cpu, memory)}),
+    remove_pod_metrics(ns, pod), set_node_metrics(node, cpu, memory),
+    `fake.metrics.request_count(plural, ns)` (its requests are not in fake.requests).
 Repeatable runs: `FakeKube(clock=...)` is the cluster's wall clock (creation times, conditions,
     events, log lines); generated names and uids come from what they name, not from a random
     source.

@@ -6,7 +6,8 @@ Scale: `--deployments N [--pods-per-deployment M] [--namespace NS]` writes N rol
 Deployments with M running pods each; `--churn RATE` then changes RATE pod statuses a second
 (readiness flips and restart counts); `--no-controllers` keeps the controller thread off (needed
 for thousands of pods: a reconcile pass over them holds the state lock for seconds);
-`--latency S` delays every request by S seconds.
+`--latency S` delays every request by S seconds; `--metrics` serves metrics.k8s.io with a usage
+for every pod and node.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 from pathlib import Path
 
 from tests.kubefake import FakeKube
+from tests.kubefake.metrics import serve_sample_usage
 
 
 def seed_demo(fake: FakeKube) -> None:
@@ -105,6 +107,9 @@ def main() -> int:
         "--no-controllers", action="store_true", help="objects stay exactly as written"
     )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument(
+        "--metrics", action="store_true", help="serve metrics.k8s.io with a usage for every pod"
+    )
     args = parser.parse_args()
     fake = FakeKube(port=args.port, controllers=not args.no_controllers).start()
     fake.latency = args.latency
@@ -120,6 +125,8 @@ def main() -> int:
         ):
             fake.create_namespace(args.namespace)
         fake.bulk_create_deployments(args.namespace, args.deployments, args.pods_per_deployment)
+    if args.metrics:
+        serve_sample_usage(fake)
     churn = fake.start_churn(args.churn) if args.churn > 0 else None
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

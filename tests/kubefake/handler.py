@@ -103,7 +103,8 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
         body = self._read_body()
-        self.fake.record(RequestRecord(method, url.path, query, content_type, body))
+        if not self.fake.metrics.owns(url.path):  # metrics requests are counted apart
+            self.fake.record(RequestRecord(method, url.path, query, content_type, body))
         if self.fake.latency:
             time.sleep(self.fake.latency)
         try:
@@ -132,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(
         self, method: str, path: str, query: dict[str, str], content_type: str, body: bytes
     ) -> None:
-        custom = crds.served(self.fake.state)
+        custom = {**crds.served(self.fake.state), **self.fake.metrics.served()}
         accept = self.headers.get("Accept", "")
         forced = self.fake.discovery_status
         if forced is None and documents.wants_aggregated(accept) and path in ("/api", "/apis"):
@@ -150,6 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ApiError(401, "Unauthorized", "Unauthorized")
             data = json.dumps(discovery).encode()
             self._raw(200, data, documents.content_type(discovery))
+            return
+        if self.fake.metrics.answer(self, method, path, query):  # metrics.k8s.io (metrics.py)
             return
         route = parse_route(path, custom)
         if route is None and not documents.known_prefix(path, custom):

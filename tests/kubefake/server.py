@@ -29,6 +29,7 @@ from tests.kubefake.controllers import (
     template_hash,
 )
 from tests.kubefake.errors import ApiError
+from tests.kubefake.metrics import MetricsApi
 from tests.kubefake.resources import BY_KIND, RESOURCES, Resource, merge_patch
 from tests.kubefake.state import State
 from tests.kubefake.streams import Streams
@@ -122,6 +123,7 @@ class FakeKube:
         self.lists_open.set()
         # answer a Table request with 406 NotAcceptable, as a very old aggregated API does
         self.refuse_tables = False
+        self.metrics = MetricsApi()  # metrics.k8s.io, as metrics-server serves it (metrics.py)
         self._bootstrap()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -561,6 +563,22 @@ class FakeKube:
                 self.state.create("pods", pod)
             names.append(name)
         return names
+
+    def set_pod_metrics(
+        self, namespace: str, pod: str, containers: dict[str, tuple[object, object]]
+    ) -> None:
+        """What metrics.k8s.io says a pod's containers use: name -> (cpu, memory), as given
+        (quantities such as "250m" and "243Mi", or anything a test wants the client to meet)."""
+        with self.metrics.lock:
+            self.metrics.pods[(namespace, pod)] = dict(containers)
+
+    def remove_pod_metrics(self, namespace: str, pod: str) -> None:
+        with self.metrics.lock:
+            self.metrics.pods.pop((namespace, pod), None)
+
+    def set_node_metrics(self, node: str, cpu: object, memory: object) -> None:
+        with self.metrics.lock:
+            self.metrics.nodes[node] = (cpu, memory)
 
     def start_churn(self, rate: float, namespace: str | None = None, seed: int = 0) -> Churn:
         """Change ``rate`` pod statuses a second until ``stop()``; see ``Churn``."""

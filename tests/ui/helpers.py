@@ -183,3 +183,12 @@ def keys_reviewed(app: GokApp) -> bool:
     where = (target.context, app.session.namespace)
     needs = screen.access_needs().values()
     return bool(needs) and all(app.access.answer(where, need) is not None for need in needs)
+
+
+def usage_settled(app: App[Any]) -> bool:
+    """Whether the view on screen, if it shows resource usage, has had the metrics API's
+    answer and shown it (an absent API's one-time toast is then out, not yet to come)."""
+    from gok_tui.screens.usage import UsageView
+
+    screen = app.screen
+    return not isinstance(screen, UsageView) or screen.usage_settled

@@ -25,6 +25,7 @@ from tests.ui.helpers import (
     table_column,
     table_keys,
     until,
+    usage_settled,
 )
 from tests.ui.notices import read_only_refusal, toast_texts
 
@@ -44,6 +45,7 @@ async def press_and_expect_refusal(pilot: Pilot[None], key: str, what: str) -> N
     """A mutating key in read-only mode says, once, why nothing happens."""
     app = pilot.app
     assert isinstance(app, GokApp)
+    await until(pilot, lambda: usage_settled(app), what="the metrics API's answer")
     app.clear_notifications()
     await pilot.press(key)
     message = read_only_refusal(what)

@@ -66,6 +66,7 @@ async def test_a_second_press_before_the_confirm_shows_queues_no_second_confirm(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
     fake_kube.apply_object(deployment("web", replicas=1))
+    fake_kube.metrics.mode = "served"  # no "no metrics-server" line among the messages
     app = make_app(fake_kubeconfig)
 
     def confirms() -> int:

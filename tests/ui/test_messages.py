@@ -19,6 +19,7 @@ async def test_a_vanished_error_toast_is_readable_whole_in_messages(
     fake_kube: FakeKube, fake_kubeconfig: Path
 ) -> None:
     word = "no-such-command-" + "x" * 70 + "-end"
+    fake_kube.metrics.mode = "served"  # no "no metrics-server" line among the messages
     app = make_app(fake_kubeconfig)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DeploymentsScreen))

@@ -53,6 +53,7 @@ from tests.ui.helpers import (
     table_column,
     table_keys,
     until,
+    usage_settled,
 )
 from tests.ui.test_audit_view import three_entries
 from tests.ui.test_problems_ui import crash
@@ -189,6 +190,7 @@ def loaded(world: World) -> Steps:
         await until(pilot, lambda: kinds <= requested(fake, watch=False), what="the lists")
         fake.release_lists()
         wait_until(lambda: kinds <= requested(fake, watch=True), timeout=10)
+        await until(pilot, lambda: usage_settled(pilot.app), what="the metrics API's answer")
 
     return run
 
@@ -200,6 +202,7 @@ def steps(*actions: Callable[[Pilot[None]], Awaitable[None]]) -> Steps:
     async def run(pilot: Pilot[None]) -> None:
         for action in actions:
             await action(pilot)
+        await until(pilot, lambda: usage_settled(pilot.app), what="the metrics API's answer")
         await until(pilot, lambda: tables_measured(pilot.app), what="column widths")
         pilot.app.clear_notifications()
 

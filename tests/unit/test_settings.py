@@ -20,6 +20,7 @@ def test_defaults_when_no_file(tmp_path: Path) -> None:
     settings = load_settings({"XDG_CONFIG_HOME": str(tmp_path)})
     assert settings.log_buffer_lines == 100_000
     assert settings.cursor_blink is True
+    assert settings.metrics_interval_seconds == 15
     assert settings.is_production("prod-eu") and not settings.is_production("dev")
 
 
@@ -27,11 +28,12 @@ def test_full_file(tmp_path: Path) -> None:
     settings = settings_from(
         tmp_path,
         'theme = "nord"\nproduction_contexts = ["live-*"]\nreadonly_contexts = ["audit*"]\n'
-        "cursor_blink = false\n"
+        "cursor_blink = false\nmetrics_interval_seconds = 30\n"
         '[logs]\nbuffer_lines = 5000\n[keymap]\n"table.filter" = "ctrl+f"\n',
     )
     assert settings.theme == "nord"
     assert settings.cursor_blink is False
+    assert settings.metrics_interval_seconds == 30
     assert settings.is_production("live-1") and not settings.is_production("prod")
     assert settings.is_readonly_context("audit-eu")
     assert settings.log_buffer_lines == 5000
@@ -52,6 +54,7 @@ def test_full_file(tmp_path: Path) -> None:
         ("[keymap]\n'deploy.scale' = '1'", "'1' is already the key of app.deployments"),
         ("production_contexts = 'prod'", "production_contexts: must be a list"),
         ("cursor_blink = 'no'", "cursor_blink: must be true or false, got 'no'"),
+        ("metrics_interval_seconds = 0", "metrics_interval_seconds: must be between 1 and 3600"),
         ("default_namespace = 'Team_A'", 'default_namespace: "Team_A" is not a namespace name'),
     ],
 )

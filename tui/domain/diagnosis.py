@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .metrics import PodUsage, oom_risks
 from .text import clean
 from .timefmt import parse_timestamp
 
@@ -102,6 +103,8 @@ class Snapshot:
     # answers "is this image's tag in its registry?": True, False, or None when unknown
     tag_exists: Callable[[str], bool | None] | None = None
     now: float | None = None
+    # what metrics.k8s.io says each pod's containers use: "namespace/name" -> container -> usage
+    pod_usage: Mapping[str, PodUsage] = field(default_factory=dict)
 
 
 def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -303,6 +306,19 @@ def _pod_findings(pod: Mapping[str, Any], snapshot: Snapshot) -> list[Finding]:
     phase = (pod.get("status") or {}).get("phase")
     if _meta(pod).get("deletionTimestamp") or phase in ("Succeeded",):
         return findings
+    if snapshot.pod_usage:
+        for risk in oom_risks(pod, snapshot.pod_usage.get(f"{_ns(pod)}/{_name(pod)}")):
+            findings.append(
+                _finding(
+                    "warning",
+                    "pods",
+                    pod,
+                    "oom-risk",
+                    risk.sentence(),
+                    f"{risk.container}: metrics.k8s.io usage against resources.limits.memory",
+                    "raise the container's memory limit, or find what grows (l: logs)",
+                )
+            )
     for status in _container_statuses(pod):
         name = str(status.get("name") or "")
         waiting = (status.get("state") or {}).get("waiting") or {}

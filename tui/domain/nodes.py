@@ -145,3 +145,25 @@ def daemonset_owned(pod: Mapping[str, Any]) -> bool:
 def mirror_pod(pod: Mapping[str, Any]) -> bool:
     """A static pod's mirror: the kubelet runs it from a file; the API cannot evict it."""
     return MIRROR_ANNOTATION in ((pod.get("metadata") or {}).get("annotations") or {})
+
+
+PRESSURE_WORDS = {
+    "MemoryPressure": "the node is short of memory: the kubelet evicts pods to free some",
+    "DiskPressure": "the node is short of disk space: the kubelet evicts pods and removes images",
+    "PIDPressure": "the node is short of process ids: new processes may fail to start",
+    "NetworkUnavailable": "the node's network is not set up: its pods cannot be reached",
+}
+
+
+def pressure_lines(node: Mapping[str, Any]) -> list[str]:
+    """The pressure conditions in words, for describe: each one that holds, with the kubelet's
+    reason and message, or one line saying none does."""
+    conditions = (node.get("status") or {}).get("conditions") or ()
+    lines = []
+    for name in node_pressures(node):
+        condition = find_condition(conditions, name) or {}
+        said = ": ".join(
+            str(part) for part in (condition.get("reason"), condition.get("message")) if part
+        )
+        lines.append(f"{name}: {PRESSURE_WORDS[name]}" + (f" ({said})" if said else ""))
+    return lines or ["none: memory, disk and process ids suffice, and the network is up"]

@@ -42,3 +42,30 @@ def service_selector_string(service: Mapping[str, Any]) -> str | None:
     if not labels:
         return None
     return ",".join(f"{key}={value}" for key, value in sorted(labels.items()))
+
+
+def selects(selector: Mapping[str, Any] | None, labels: Mapping[str, Any]) -> bool:
+    """Whether a LabelSelector object selects these labels (None selects nothing, {} all); an
+    operator the API does not define selects nothing."""
+    if not isinstance(selector, Mapping):
+        return False
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expression in selector.get("matchExpressions") or ():
+        if not isinstance(expression, Mapping):
+            return False
+        key = expression.get("key") or ""
+        operator = expression.get("operator") or ""
+        values = {str(v) for v in expression.get("values") or ()}
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and key in labels and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return False
+    return True
