@@ -69,12 +69,32 @@ def cell(value: object, style: str = "") -> SafeText:
     return SafeText(clean(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
+# Cells that say the same are one object: most of a big table's cells repeat ("Running",
+# "1/1", "250m", "12%"), and a cell is never changed once made (a change is a new cell).
+_SHARED_CELLS: dict[tuple[str, str], SafeText] = {}
+_SHARED_CELLS_MAX = 8192  # distinct short cells kept; the cache starts again when full
+_SHARED_CELL_LENGTH = 24  # longer values (names, messages) are mostly unique: not kept
+
+
 def table_cell(value: str, style: str = "") -> SafeText:
     """``SafeText(value, style, no_wrap=True, overflow="ellipsis")``, built in a quarter of
     the time when ``value`` is printable (nothing to escape or strip): a 1,000-row table is
-    10,000 of them. Anything else takes the whole path."""
+    10,000 of them; a short one already made is given again. Anything else takes the whole
+    path."""
     if not value.isprintable():
         return SafeText(value, style=style, no_wrap=True, overflow="ellipsis")
+    if len(value) > _SHARED_CELL_LENGTH:
+        return _printable_cell(value, style)
+    key = (value, style)
+    shared = _SHARED_CELLS.get(key)
+    if shared is None:
+        if len(_SHARED_CELLS) >= _SHARED_CELLS_MAX:
+            _SHARED_CELLS.clear()
+        shared = _SHARED_CELLS[key] = _printable_cell(value, style)
+    return shared
+
+
+def _printable_cell(value: str, style: str) -> SafeText:
     text = SafeText.__new__(SafeText)
     # what Text.__init__ sets (its __slots__), for a string with no control code to strip
     text._text = [value]
