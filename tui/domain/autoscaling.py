@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from gok_tui.domain.quantity import QuantityError, parse_quantity
+from gok_tui.domain.quantity import quantity_or_none
 from gok_tui.domain.text import clean
 from gok_tui.domain.timefmt import UNKNOWN
 
@@ -182,15 +182,6 @@ def _label(mtype: str, source: Mapping[str, Any]) -> str:
     return name
 
 
-def _quantity(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return parse_quantity(value)
-    except QuantityError:
-        return None
-
-
 def _reading(
     mtype: str, name: str, target: Mapping[str, Any], current: Mapping[str, Any] | None
 ) -> MetricReading:
@@ -216,7 +207,7 @@ def _reading(
         return MetricReading(name, UNKNOWN, UNKNOWN)
     want_text, have_text = _text(target.get(field)), _text(now.get(field))
     average = field == "averageValue" and mtype in ("Object", "External")
-    want_q, have_q = _quantity(target.get(field)), _quantity(now.get(field))
+    want_q, have_q = quantity_or_none(target.get(field)), quantity_or_none(now.get(field))
     ratio = have_q / want_q if want_q and have_q is not None else None
     return MetricReading(
         name,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from gok_tui.domain.quantity import QuantityError, format_cpu, format_memory, parse_quantity
+from gok_tui.domain.quantity import format_cpu, format_memory, quantity_or_none
 from gok_tui.domain.selectors import selects
 from gok_tui.domain.table import Column
 
@@ -76,20 +76,11 @@ class OomRisk:
 PodUsage = Mapping[str, Usage]  # container name -> usage
 
 
-def _quantity(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return parse_quantity(value)
-    except QuantityError:
-        return None
-
-
 def _usage(entry: object) -> Usage:
     usage = (entry.get("usage") if isinstance(entry, Mapping) else None) or {}
     if not isinstance(usage, Mapping):
         return Usage(None, None)
-    return Usage(_quantity(usage.get("cpu")), _quantity(usage.get("memory")))
+    return Usage(quantity_or_none(usage.get("cpu")), quantity_or_none(usage.get("memory")))
 
 
 def _items(document: object) -> list[Mapping[str, Any]]:
@@ -172,10 +163,10 @@ def container_resources(container: Mapping[str, Any]) -> Resources:
     if not isinstance(requests, Mapping) or not isinstance(limits, Mapping):
         return Resources()
     return Resources(
-        _quantity(requests.get("cpu")),
-        _quantity(requests.get("memory")),
-        _quantity(limits.get("cpu")),
-        _quantity(limits.get("memory")),
+        quantity_or_none(requests.get("cpu")),
+        quantity_or_none(requests.get("memory")),
+        quantity_or_none(limits.get("cpu")),
+        quantity_or_none(limits.get("memory")),
     )
 
 

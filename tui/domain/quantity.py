@@ -69,6 +69,16 @@ def _parse_text(text: str) -> Decimal:
     return number * _DECIMAL[match["decimal"] or ""]
 
 
+def quantity_or_none(text: object) -> Decimal | None:
+    """A quantity, or None for a missing or malformed one (shown as unknown)."""
+    if text is None:
+        return None
+    try:
+        return parse_quantity(text)
+    except QuantityError:
+        return None
+
+
 def quantity_or_zero(text: object) -> Decimal:
     """A quantity, or 0 for a missing or malformed one (a table cell never fails on it)."""
     if text is None:
