@@ -198,6 +198,15 @@ def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> Pr
             ),
         )
     first = services[0]
+    forwards = parse_forwards(data.get("forward"), source)
+    names = [service.name for service in services]
+    for index, forward in enumerate(forwards):
+        if forward.service is not None and forward.service not in names:
+            raise ConfigError(
+                source,
+                f"forward[{index}].service",
+                f"names no service: {forward.service!r} (services: {', '.join(names)})",
+            )
     return ProjectConfig(
         root=root,
         image=first.image,
@@ -207,7 +216,7 @@ def parse_project(data: Mapping[str, Any], root: Path, source: str | None) -> Pr
         traffic=_traffic(_table(data, "traffic", source), source),
         services=services,
         dev=_dev(_table(data, "dev", source), source),
-        forwards=parse_forwards(data.get("forward"), source),
+        forwards=forwards,
     )
 
 
@@ -380,6 +389,8 @@ def _sync_rules(
         local = entry.get("local")
         if not isinstance(local, str) or not local:
             raise ConfigError(source, prefix + "local", "is required: a path in the build context")
+        if "\0" in local:
+            raise ConfigError(source, prefix + "local", "holds a NUL character: not a path")
         if Path(local).is_absolute() or not (context / local).resolve().is_relative_to(context):
             raise ConfigError(
                 source,

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from gok_tui.devloop.view import BuildView, BuildViews, ServiceRow
 from gok_tui.domain.images import human_size
+from gok_tui.domain.text import clean
 from gok_tui.screens.base import BaseScreen
 from gok_tui.screens.bindings import bindings_for
 from gok_tui.widgets.measured_table import MeasuredTable
-from gok_tui.widgets.plain import SafeText, cell
+from gok_tui.widgets.plain import LONG_LINE, SafeText, cell
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
@@ -261,7 +262,7 @@ class BuildScreen(BaseScreen):
             if said is not None:
                 style, line = said
                 text.append(f"{name}: ", style="bold")
-                text.append(f"{line}\n", style=style)
+                text.append(f"{clean(line, LONG_LINE)}\n", style=style)
         text.append("enter opens a service; b builds it, D deploys its last build\n", style="dim")
         return text
 
@@ -316,7 +317,8 @@ class BuildScreen(BaseScreen):
     def _current(self, view: BuildView, now: float) -> SafeText:
         text = SafeText()
         for path, line in view.routes[-2:]:  # live update: which path the last changes took
-            text.append(f"{line}\n", style=ROUTE_STYLES.get(path, "dim"))
+            # one line each: container output in a sync failure cannot forge another
+            text.append(f"{clean(line, LONG_LINE)}\n", style=ROUTE_STYLES.get(path, "dim"))
         if view.queued and not view.running:
             text.append(f"queued by {', '.join(view.queued[:4])}\n", style="yellow")
         if not view.steps and view.last is None and not view.running:

@@ -243,9 +243,20 @@ class Session:
         if self.readonly:
             return [(False, f"read-only ({self.readonly_reason}): [[forward]] not started")]
         said: list[tuple[bool, str]] = []
+        names = [service.name for service in project.services]
         for index, spec in enumerate(project.forwards):
+            if spec.service is not None and spec.service not in names:
+                said.append(
+                    (
+                        False,
+                        f"gok.toml forward[{index}]: service {spec.service!r} is not one of "
+                        f"{', '.join(names)}",
+                    )
+                )
+                continue
+            deploy = project.service(spec.service).deploy if spec.service else project.deploy
             target_text = spec.target or (
-                f"deployment/{project.deploy.deployment}" if project.deploy.deployment else ""
+                f"deployment/{deploy.deployment}" if deploy.deployment else ""
             )
             if not target_text:
                 said.append(
@@ -255,7 +266,7 @@ class Session:
                     )
                 )
                 continue
-            namespace = spec.namespace or project.deploy.namespace or self._namespace_or_default()
+            namespace = spec.namespace or deploy.namespace or self._namespace_or_default()
             try:
                 target = parse_target(target_text, namespace)
                 request = ForwardRequest(

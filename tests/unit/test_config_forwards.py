@@ -65,9 +65,27 @@ def test_no_forward_means_none(tmp_path: Path) -> None:
             "[[forward]]\nlocal_port = 8080\nremote_port = 81\n",
             "forward[1].local_port: 8080 is forward[0]'s local port too",
         ),
+        (
+            '[[forward]]\nlocal_port = 8080\nremote_port = 80\nservice = "api"\n',
+            "forward[0].service: names no service: 'api' (services: hello)",
+        ),
     ],
 )
 def test_each_mistake_names_its_key(tmp_path: Path, text: str, said: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load(tmp_path, text)
     assert said in str(caught.value)
+
+
+def test_a_forward_of_a_service_targets_that_services_deployment(tmp_path: Path) -> None:
+    (tmp_path / PROJECT_FILE).write_text(
+        '[[service]]\nname = "web"\n[service.image]\nrepository = "r/web"\n'
+        '[service.deploy]\ndeployment = "web"\n'
+        '[[service]]\nname = "api"\n[service.image]\nrepository = "r/api"\n'
+        '[service.deploy]\ndeployment = "api"\nnamespace = "back"\n'
+        '[[forward]]\nlocal_port = 9090\nremote_port = 80\nservice = "api"\n'
+    )
+    project = load_project(tmp_path)
+    [forward] = project.forwards
+    assert forward.service == "api"
+    assert project.service("api").deploy.deployment == "api"

@@ -3,6 +3,7 @@ manifest diff (Secret values hidden), and a refusal when the revision is gone.""
 
 from __future__ import annotations
 
+import pytest
 from gok_tui.actions.base import ObjectRef
 from gok_tui.actions.helm import HelmRollback
 from gok_tui.domain.timeline import manifest_diff
@@ -79,7 +80,24 @@ def test_a_changed_line_of_a_multi_line_secret_value_shows_as_that_key_changed()
     assert not any("tail" in line or "line one" in line for line in diff)
 
 
-def test_a_secret_written_in_flow_style_is_hidden_too() -> None:
-    diff = manifest_diff("kind: Secret\ndata: {pw: b2xk}\n", "kind: Secret\ndata: {pw: bmV3}\n")
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "kind: Secret\ndata: {pw: %s}\n",
+        'kind: "Secret"\ndata:\n  pw: %s\n',
+        "kind: Secret  # made by the chart\ndata:  # base64\n  pw: %s\n",
+        "kind: Secret\nstringData: {\n  pw: %s }\n",
+        '{"kind": "Secret", "data": {"pw": "%s"}}\n',
+        "kind: List\nitems:\n- kind: Secret\n  data:\n    pw: %s\n",
+    ],
+)
+def test_a_secret_however_it_is_written_shows_no_value(secret: str) -> None:
+    diff = manifest_diff(secret % "b2xk", secret % "bmV3")
     assert not any("b2xk" in line or "bmV3" in line for line in diff)
-    assert [line[:7] for line in diff if line.startswith(("-d", "+d"))] == ["-data: ", "+data: "]
+    changed = [line for line in diff if line.startswith(("-", "+")) and line[1:2] not in "-+"]
+    assert len(changed) == 2 and all("pw: <hidden sha256:" in line for line in changed), diff
+
+
+def test_a_document_that_names_a_secret_and_cannot_be_read_is_hidden_whole() -> None:
+    diff = manifest_diff("kind: Secret\ndata: [pw: b2xk\n", "kind: Secret\ndata: [pw: bmV3\n")
+    assert not any("b2xk" in line or "bmV3" in line for line in diff)

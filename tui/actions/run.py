@@ -185,6 +185,9 @@ def _run_command(
 ) -> Result:
     """A plan that runs a program (helm rollback): ``--dry-run`` first, then for real; its
     exit code says whether it was done."""
+    if backend.readonly:  # the program writes to the cluster itself: refused here, as requests are
+        message = f"read-only mode: refused to run {plan.command[0]}"
+        return _finish(audit, backend, plan, False, message, started, attempt)
     env = {**os.environ, **dict(plan.command_env)}
     if dry_run_first:
         code, said = _run((*plan.command, "--dry-run"), env)

@@ -117,7 +117,9 @@ def load_auth_config(helper_timeout: float = HELPER_TIMEOUT) -> Any:
         where = f"{exc.msg}, line {exc.lineno}"
         config.problem = f"cannot read the Docker config {path}: not JSON ({where})"
     except Exception as exc:  # malformed entries: InvalidConfigFile, bad base64, not a mapping
-        config.problem = f"cannot read the Docker config {path}: {exc}"
+        # a decoding error quotes a byte of the credential it decoded: said by its kind only
+        reason = "an auth entry is not text" if isinstance(exc, UnicodeError) else str(exc)
+        config.problem = f"cannot read the Docker config {path}: {reason}"
     config.helper_timeout = helper_timeout
     return config
 

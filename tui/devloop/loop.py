@@ -33,7 +33,7 @@ from gok_tui.devloop.history import BuildHistory, BuildRecord
 from gok_tui.devloop.ignore import IgnoreRules
 from gok_tui.devloop.live_update import LiveUpdater, SyncError
 from gok_tui.devloop.sync import NeedsBuild, route
-from gok_tui.devloop.tags import TagError, image_tag
+from gok_tui.devloop.tags import TagError, build_inputs, image_tag
 from gok_tui.domain.build import (
     BuildCancelled,
     BuildEvent,
@@ -544,7 +544,12 @@ class DevLoop:
             return entry
 
         try:
-            tag = image_tag(image.tag_policy, self.project.root, self.rules, image.semver_file)
+            inputs = build_inputs(
+                (self.project.root / image.dockerfile).resolve(), image.target, image.build_args
+            )
+            tag = image_tag(
+                image.tag_policy, self.project.root, self.rules, image.semver_file, inputs
+            )
         except TagError as error:
             self.emit(BuildStarted(trigger, f"{image.repository}:?"))
             self.emit(BuildDone(record("failed", message=f"no tag: {error}")))
@@ -645,7 +650,7 @@ class DevLoop:
         # A content tag names the context's content, so the image the registry has under it is
         # this one: no push. A git tag stays while gitignored files in the context change and a
         # semver tag stays until the version is bumped: those may be re-pointed, so they push.
-        if self.project.image.tag_policy == "content":
+        if self.service.image.tag_policy == "content":
             digest = self._registry_digest(ref)
             if digest is not None:
                 note = f"{ref} is already in the registry{f' ({digest})' if digest else ''}"

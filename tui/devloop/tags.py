@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from gok_tui.devloop.ignore import IgnoreRules
@@ -16,8 +17,10 @@ class TagError(Exception):
     """The tag policy cannot produce a tag here, said in one sentence."""
 
 
-def content_hash(rules: IgnoreRules, length: int = 12) -> str:
-    digest = hashlib.sha256()
+def content_hash(rules: IgnoreRules, length: int = 12, build_inputs: bytes = b"") -> str:
+    """What the engine is sent, hashed; ``build_inputs`` (the Dockerfile, target and build
+    args) too, as an image built from the same files by another Dockerfile differs."""
+    digest = hashlib.sha256(build_inputs)
     for path in rules.context_files():
         digest.update(path.relative_to(rules.context).as_posix().encode())
         digest.update(b"\0")
@@ -62,9 +65,27 @@ def semver_tag(root: Path, semver_file: str | None) -> str:
     return match.group(1).replace("+", "_")  # '+' is not allowed in a Docker tag
 
 
-def image_tag(policy: str, root: Path, rules: IgnoreRules, semver_file: str | None = None) -> str:
+def image_tag(
+    policy: str,
+    root: Path,
+    rules: IgnoreRules,
+    semver_file: str | None = None,
+    build_inputs: bytes = b"",
+) -> str:
     if policy == "content":
-        return content_hash(rules)
+        return content_hash(rules, build_inputs=build_inputs)
     if policy == "semver":
         return semver_tag(root, semver_file)
     return git_tag(root, rules)
+
+
+def build_inputs(dockerfile: Path, target: str | None, build_args: Mapping[str, str]) -> bytes:
+    """What else decides the image besides the context's files: the Dockerfile (which may be
+    outside the context, or in .dockerignore), the target stage and the build args. An
+    unreadable Dockerfile adds nothing: the build then fails and says so."""
+    try:
+        text = dockerfile.read_bytes()
+    except OSError:
+        text = b""
+    args = "\0".join(f"{key}={value}" for key, value in sorted(build_args.items()))
+    return b"\0".join((text, (target or "").encode(), args.encode()))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import yaml
 from gok_tui.domain.kinds import KINDS
 from gok_tui.domain.relations import ObjectsSource, pod_uses, relations_of
 from gok_tui.domain.revisions import Revision, controller_revisions, revisions, template_diff
@@ -553,46 +554,61 @@ def helm_releases(
     return found
 
 
-_SECRET_KIND = re.compile(r"^kind:\s*Secret\s*$", re.MULTILINE)
-_SECRET_SECTION = re.compile(r"^(data|stringData):\s*$")
-_SECRET_INLINE = re.compile(r"^(data|stringData):\s*\S")
-_SECTION_KEY = re.compile(r"^(\s+)([^\s:#][^:]*):")
+# values are shown as digests salted per run: which value changed still shows, and a digest
+# on a screenshot cannot be matched against a list of likely passwords
+_DIGEST_SALT = os.urandom(16)
+_UNREADABLE_SECRET = "<a document that names a Secret and could not be read: hidden>"
+
+
+def _digest(key: str, value: object) -> str:
+    text = json.dumps([key, value], sort_keys=True, default=str)
+    return hashlib.sha256(_DIGEST_SALT + text.encode()).hexdigest()[:12]
+
+
+def _is_secret(obj: object) -> bool:
+    return isinstance(obj, dict) and obj.get("kind") == "Secret"
+
+
+def _holds_secret(obj: object) -> bool:
+    """A Secret, or a List whose items hold one."""
+    if _is_secret(obj):
+        return True
+    items = obj.get("items") if isinstance(obj, dict) else None
+    return isinstance(items, list) and any(_holds_secret(item) for item in items)
+
+
+def _values_hidden(obj: Any) -> Any:
+    if _is_secret(obj):
+        hidden = dict(obj)
+        for section in ("data", "stringData"):
+            values = obj.get(section)
+            if isinstance(values, dict):
+                hidden[section] = {
+                    key: f"<hidden sha256:{_digest(str(key), value)}>"
+                    for key, value in values.items()
+                }
+            elif values is not None:
+                hidden[section] = f"<hidden sha256:{_digest(section, values)}>"
+        return hidden
+    if isinstance(obj, dict) and isinstance(obj.get("items"), list):
+        return {**obj, "items": [_values_hidden(item) for item in obj["items"]]}
+    return obj
 
 
 def _hide_secret_values(document: str) -> list[str]:
-    """A manifest document's lines; in a Secret, each data/stringData value (with its further
-    lines) is a digest: which value changed still shows, never the value."""
+    """A manifest document's lines; a Secret's (or a List's Secrets') data and stringData
+    values become digests. The document is read as YAML, so no way of writing it (quoted kind,
+    flow style, comments, JSON) shows a value; one that cannot be read and names a Secret is
+    hidden whole."""
     lines = document.splitlines()
-    if not _SECRET_KIND.search(document):
+    try:
+        parsed = yaml.safe_load(document)
+    except yaml.YAMLError:
+        return [_UNREADABLE_SECRET] if "Secret" in document else lines
+    if not _holds_secret(parsed):
         return lines
-    shown: list[str] = []
-    hiding, indent = False, ""
-    value: list[str] = []  # the key line and further lines of the value being hidden
-
-    def flush() -> None:
-        if value:
-            key = _SECTION_KEY.match(value[0])
-            digest = hashlib.sha256("\n".join(value).encode()).hexdigest()[:12]
-            shown.append(f"{indent}{key.group(2) if key else '?'}: <hidden sha256:{digest}>")
-            value.clear()
-
-    for line in lines:
-        if hiding and line[:1] in (" ", "\t"):
-            key = _SECTION_KEY.match(line)
-            if key and (not indent or key.group(1) == indent):
-                flush()
-                indent = key.group(1)
-            value.append(line)
-            continue
-        flush()
-        hiding, indent = bool(_SECRET_SECTION.match(line)), ""
-        inline = _SECRET_INLINE.match(line)
-        if inline:  # data: {key: value} on one line
-            digest = hashlib.sha256(line.encode()).hexdigest()[:12]
-            line = f"{inline.group(1)}: <hidden sha256:{digest}>"
-        shown.append(line)
-    flush()
-    return shown
+    dumped = yaml.safe_dump(_values_hidden(parsed), sort_keys=False, default_flow_style=False)
+    return dumped.splitlines()
 
 
 def _manifest_lines(manifest: str) -> list[str]:
