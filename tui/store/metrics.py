@@ -202,6 +202,11 @@ class MetricsStore:
             self._forbidden.clear()
             self._states.clear()
             self._said = {key for key in self._said if isinstance(key, tuple)}
+            # another context may have pods and nodes of the same names (db-0, kind-control-
+            # plane): their samples start again rather than continue another cluster's lines
+            self._pods, self._labels, self._in_namespace, self._nodes = {}, {}, {}, {}
+            self._rings.clear()
+            self._node_rings.clear()
             self.version += 1
 
     @property
