@@ -156,6 +156,9 @@ class DetailScreen(BaseScreen):
         kind, target = self._usage_kind, self.session.target
         if kind is None or target is None or not self.is_attached or self.app.screen is not self:
             return
+        if self.mode != "describe":  # the YAML shows no usage: nothing is asked for it
+            self.session.metrics.hide(self)
+            return
         self.session.metrics.show(self, kind, self.object_namespace, target.context)
 
     # (Textual calls the handler of every class that defines one: these do not call super)
@@ -219,6 +222,7 @@ class DetailScreen(BaseScreen):
 
     def action_toggle_view(self) -> None:
         self.mode = "yaml" if self.mode == "describe" else "describe"
+        self._watch_usage()
         self._show()
 
     def action_back(self) -> None:
