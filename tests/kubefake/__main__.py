@@ -125,10 +125,17 @@ def main() -> int:
         ):
             fake.create_namespace(args.namespace)
         fake.bulk_create_deployments(args.namespace, args.deployments, args.pods_per_deployment)
+    done = threading.Event()
     if args.metrics:
         serve_sample_usage(fake)
+        if not args.no_controllers:  # pods the controllers make later get a usage too
+
+            def refresh_usage() -> None:
+                while not done.wait(5):
+                    serve_sample_usage(fake)
+
+            threading.Thread(target=refresh_usage, name="sample usage", daemon=True).start()
     churn = fake.start_churn(args.churn) if args.churn > 0 else None
-    done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
     if args.ready_file:
