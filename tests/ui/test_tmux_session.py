@@ -29,8 +29,14 @@ def deployment_rows(screen: str) -> list[str]:
 
 
 def test_keyboard_session_at_80x24(terminal: Terminal) -> None:
-    screen = terminal.wait_for("shop-web")
-    assert "Deployments(default)[2]" in screen and "ns:default" in screen
+    # one capture may fall between two writes of a paint (rows drawn, the title lines not yet):
+    # wait for all three rather than read them from the first capture that has the rows
+    terminal.wait_until(
+        lambda screen: all(
+            s in screen for s in ("shop-web", "Deployments(default)[2]", "ns:default")
+        ),
+        "the Deployments view with its title and the cluster bar",
+    )
     terminal.wait_for("3/3")
 
     terminal.keys("j", "Enter")  # shop-web is the second row: its rollout panel
@@ -44,10 +50,16 @@ def test_keyboard_session_at_80x24(terminal: Terminal) -> None:
     terminal.keys("s")
     terminal.wait_for("now 3 replicas")
     terminal.keys("+", "Enter")
-    screen = terminal.wait_for("3 replicas  ->  4 replicas")
-    assert (
-        "context   fake" in screen
-        and "PATCH /apis/apps/v1/namespaces/default/deployments" in screen
+    terminal.wait_until(
+        lambda screen: all(
+            s in screen
+            for s in (
+                "3 replicas  ->  4 replicas",
+                "context   fake",
+                "PATCH /apis/apps/v1/namespaces/default/deployments",
+            )
+        ),
+        "the scale confirm with its context and request",
     )
     terminal.keys("y")  # the rollout panel opens by itself and follows the scale
     terminal.wait_for("4/4 of the newest revision ready")
@@ -62,8 +74,9 @@ def test_keyboard_session_at_80x24(terminal: Terminal) -> None:
     terminal.wait_for("Deployments(default)[2]")
 
     terminal.keys("?")
-    screen = terminal.wait_for("Keys (live")
-    assert "table.filter" in screen
+    terminal.wait_until(
+        lambda screen: "Keys (live" in screen and "table.filter" in screen, "the help"
+    )
     terminal.keys("Escape")
 
     terminal.keys(":", "i", "n", "g", "Enter")
