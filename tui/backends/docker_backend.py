@@ -186,9 +186,7 @@ class DockerBackend:
         if not context.is_dir():
             yield _rejected_build(f"the build context {context} is not a directory", context)
             return
-        dockerfile_path = (
-            Path(dockerfile) if Path(dockerfile).is_absolute() else context / dockerfile
-        )
+        dockerfile_path = context / dockerfile  # an absolute Dockerfile stays itself
         if not dockerfile_path.is_file():
             yield _rejected_build(
                 f"Cannot locate specified Dockerfile: {dockerfile_path}", dockerfile_path
@@ -209,9 +207,7 @@ class DockerBackend:
         if cancel is not None:
             _start_cancel_watcher(cancel, done, parser, self._kill_quietly)
         try:
-            yield from self._build_stream(
-                kwargs, parser, cancel, context / dockerfile, tuple(tags[1:])
-            )
+            yield from self._build_stream(kwargs, parser, cancel, dockerfile_path, tuple(tags[1:]))
         finally:
             done.set()
 
